@@ -1,0 +1,34 @@
+"""mtcollect-nb: check a Montana district's Infinite Campus data before Spring ANB certification.
+
+Example:
+    >>> from mtcollect_nb import Params
+    >>> Params(district_number="0123", district_name="X", school_year=2025,
+    ...        extracts_dir="e", output_dir="o").pir_days
+    0
+"""
+
+from mtcollect_nb.analysis import Analysis
+from mtcollect_nb.bundle import Bundle
+from mtcollect_nb.engine import RuleResults, run_rules
+from mtcollect_nb.errors import ExtractError, MtcollectError, ParameterError
+from mtcollect_nb.params import Params, load_params
+from mtcollect_nb.rules import RULES, Rule, all_rules, rules_table
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "RULES",
+    "Analysis",
+    "Bundle",
+    "ExtractError",
+    "MtcollectError",
+    "ParameterError",
+    "Params",
+    "Rule",
+    "RuleResults",
+    "__version__",
+    "all_rules",
+    "load_params",
+    "rules_table",
+    "run_rules",
+]

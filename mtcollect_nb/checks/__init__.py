@@ -1,0 +1,9 @@
+"""Rule modules: importing this package registers every rule in :data:`mtcollect_nb.rules.RULES`."""
+
+from mtcollect_nb.checks import (  # noqa: F401
+    anb_counts,
+    anb_programs,
+    data_quality,
+    reminders,
+    teacher_class,
+)

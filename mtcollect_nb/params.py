@@ -1,0 +1,142 @@
+"""District parameters (parameters/<district>.yaml): load, validate, fill date defaults.
+
+Example:
+    >>> p = Params(district_number="0123", district_name="X", school_year=2025,
+    ...            extracts_dir="e", output_dir="o")
+    >>> p.spring_count_date, p.fall_count_date, p.kindergarten_age_date
+    (datetime.date(2025, 2, 3), datetime.date(2024, 10, 7), datetime.date(2024, 9, 10))
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from mtcollect_nb.errors import ParameterError
+
+
+def first_monday(year: int, month: int) -> dt.date:
+    """The first Monday of ``month`` in ``year``.
+
+    Example:
+        >>> first_monday(2025, 2)
+        datetime.date(2025, 2, 3)
+    """
+    d = dt.date(year, month, 1)
+    return d + dt.timedelta(days=(7 - d.weekday()) % 7)
+
+
+class Params(BaseModel):
+    """One district run's parameters; dates default as spec/rules.md says."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    district_number: str = Field(pattern=r"^\d{4}$", description="4-digit OPI district number")
+    district_name: str
+    school_year: int = Field(ge=2000, le=2100, description="IC endYear (2025 = 2024-25)")
+    extracts_dir: str
+    output_dir: str
+    fall_count_date: dt.date | None = None
+    spring_count_date: dt.date | None = None
+    kindergarten_age_date: dt.date | None = None
+    pir_days: int = Field(default=0, ge=0, le=7)
+    mask_pii: bool = False
+
+    @field_validator("district_number", mode="before")
+    @classmethod
+    def _text_number(cls, v: Any) -> Any:
+        if isinstance(v, bool) or not isinstance(v, str):
+            raise ValueError("must be text of 4 digits, quoted in YAML (e.g. \"0123\")")
+        return v
+
+    @field_validator("pir_days", "school_year", mode="before")
+    @classmethod
+    def _no_bool(cls, v: Any) -> Any:
+        if isinstance(v, bool):
+            raise ValueError("must be a whole number")
+        return v
+
+    @model_validator(mode="after")
+    def _defaults(self) -> Params:
+        y = self.school_year
+        defaults = {
+            "fall_count_date": first_monday(y - 1, 10),
+            "spring_count_date": first_monday(y, 2),
+            "kindergarten_age_date": dt.date(y - 1, 9, 10),
+        }
+        for key, value in defaults.items():
+            if getattr(self, key) is None:
+                object.__setattr__(self, key, value)
+        return self
+
+    @property
+    def spring(self) -> dt.date:
+        """The spring count date (never None after validation)."""
+        assert self.spring_count_date is not None
+        return self.spring_count_date
+
+    @property
+    def fall(self) -> dt.date:
+        """The fall count date (never None after validation)."""
+        assert self.fall_count_date is not None
+        return self.fall_count_date
+
+    @property
+    def k_age_date(self) -> dt.date:
+        """The kindergarten age date (never None after validation)."""
+        assert self.kindergarten_age_date is not None
+        return self.kindergarten_age_date
+
+
+PARAM_KEYS: tuple[str, ...] = tuple(Params.model_fields)
+
+
+def params_from_mapping(data: dict[str, Any], source: str = "parameters") -> Params:
+    """Validate a mapping; any problem is one :class:`ParameterError` naming ``source`` and key.
+
+    Example:
+        >>> params_from_mapping({"district_number": "0123"}, "p.yaml")
+        Traceback (most recent call last):
+        ...
+        mtcollect_nb.errors.ParameterError: p.yaml: missing required key 'district_name'
+    """
+    try:
+        return Params.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        key = ".".join(str(p) for p in err["loc"]) or "(file)"
+        value = data.get(key, None) if isinstance(data, dict) else None
+        if err["type"] == "missing":
+            raise ParameterError(f"{source}: missing required key '{key}'") from None
+        if err["type"] == "extra_forbidden":
+            allowed = ", ".join(PARAM_KEYS)
+            raise ParameterError(f"{source}: unknown key '{key}' (allowed: {allowed})") from None
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        raise ParameterError(f"{source}: '{key}' {msg}; got {value!r}") from None
+
+
+def load_params(path: str | Path) -> Params:
+    """Read and validate a parameters YAML file; relative paths resolve against its folder.
+
+    Raises:
+        ParameterError: the file is missing or unreadable, or a key or value is wrong.
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise ParameterError(f"{p}: parameters file not found")
+    try:
+        data = yaml.safe_load(p.read_text(encoding="utf-8-sig"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise ParameterError(f"{p}: not valid YAML ({exc.__class__.__name__})") from None
+    if not isinstance(data, dict):
+        raise ParameterError(f"{p}: expected a mapping of keys to values")
+    params = params_from_mapping(data, str(p))
+    base = p.resolve().parent
+    return params.model_copy(update={
+        "extracts_dir": str((base / params.extracts_dir).resolve()),
+        "output_dir": str((base / params.output_dir).resolve()),
+    })

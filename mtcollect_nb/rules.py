@@ -1,0 +1,123 @@
+"""The rule registry: every check declared once, with its id, severity, collection and remedy.
+
+A rule is a function ``fn(analysis) -> DataFrame`` returning one row per finding, with any of
+the Findings columns (``schoolNumber``, ``stateID``, ``enrollmentID``, ``sectionID``,
+``field``, ``value``, ``expected``, ``message`` ...) and optionally ``personID``; the engine
+(:mod:`mtcollect_nb.engine`) fills the rest. Declaring a rule is the only step in adding one.
+
+Example:
+    >>> @rule("XX-01", "error", "Data quality", title="demo", remedy="fix it",
+    ...       registry={})
+    ... def _demo(analysis):
+    ...     return pd.DataFrame()
+    >>> _demo.id, _demo.severity
+    ('XX-01', 'error')
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from mtcollect_nb.columns import COLLECTIONS, SEVERITIES
+from mtcollect_nb.errors import RuleDefinitionError
+from mtcollect_nb.schemas import TABLES
+
+if TYPE_CHECKING:
+    from mtcollect_nb.analysis import Analysis
+
+RuleFn = Callable[["Analysis"], pd.DataFrame]
+_ID = re.compile(r"^[A-Z]{2,3}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A declared check.
+
+    Attributes:
+        id: e.g. ``ANB-01`` (spec/rules.md).
+        severity: ``error`` | ``warning`` | ``info``.
+        collection: one of :data:`mtcollect_nb.columns.COLLECTIONS`.
+        title: one line saying what is wrong (the default finding message).
+        remedy: where in Infinite Campus to fix it (screen > field).
+        tables: extract tables the rule reads; a missing optional one means "did not run".
+        fn: the check.
+    """
+
+    id: str
+    severity: str
+    collection: str
+    title: str
+    remedy: str
+    tables: tuple[str, ...]
+    fn: RuleFn
+
+    def __call__(self, analysis: Analysis) -> pd.DataFrame:
+        return self.fn(analysis)
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(
+    id: str,
+    severity: str,
+    collection: str,
+    *,
+    title: str,
+    remedy: str,
+    tables: tuple[str, ...] = (),
+    registry: dict[str, Rule] | None = None,
+) -> Callable[[RuleFn], Rule]:
+    """Declare a rule; it joins :data:`RULES` (or ``registry``) at import time.
+
+    Raises:
+        RuleDefinitionError: bad or duplicate id, unknown severity, collection or table.
+    """
+    reg = RULES if registry is None else registry
+    if not _ID.match(id):
+        raise RuleDefinitionError(f"rule id {id!r} is not of the form ABC-01")
+    if id in reg:
+        raise RuleDefinitionError(f"rule {id} is declared twice")
+    if severity not in SEVERITIES:
+        raise RuleDefinitionError(f"rule {id}: unknown severity {severity!r}")
+    if collection not in COLLECTIONS:
+        raise RuleDefinitionError(f"rule {id}: unknown collection {collection!r}")
+    unknown = [t for t in tables if t not in TABLES]
+    if unknown:
+        raise RuleDefinitionError(f"rule {id}: unknown tables {unknown}")
+    if not title or not remedy:
+        raise RuleDefinitionError(f"rule {id}: title and remedy are required")
+
+    def decorate(fn: RuleFn) -> Rule:
+        r = Rule(id, severity, collection, title, remedy, tuple(tables), fn)
+        reg[id] = r
+        return r
+
+    return decorate
+
+
+def all_rules() -> dict[str, Rule]:
+    """Every declared rule, by id, after importing the rule modules.
+
+    Example:
+        >>> "ANB-01" in all_rules() and "DQ-03" in all_rules()
+        True
+    """
+    from mtcollect_nb import checks  # noqa: F401  (import registers the rules)
+
+    return dict(sorted(RULES.items()))
+
+
+def rules_table() -> pd.DataFrame:
+    """The catalog as a frame: id, severity, collection, title, remedy, tables."""
+    rows = [
+        {"ruleId": r.id, "severity": r.severity, "collection": r.collection, "title": r.title,
+         "remedy": r.remedy, "tables": ", ".join(r.tables)}
+        for r in all_rules().values()
+    ]
+    return pd.DataFrame(rows)
