@@ -86,14 +86,14 @@ class Analysis:
     # ---- identity ------------------------------------------------------------------------------
     @cached_property
     def students(self) -> pd.DataFrame:
-        """students + ``studentName`` ("Last, First")."""
+        """Students + ``studentName`` ("Last, First")."""
         s = self.table("students").copy()
         s[STUDENT_NAME] = (s["lastName"] + ", " + s["firstName"]).str.strip(", ")
         return s
 
     @cached_property
     def staff(self) -> pd.DataFrame:
-        """staff keyed by ``staffPersonID`` (the staff member's personID) + ``staffName``."""
+        """Staff keyed by ``staffPersonID`` (the staff member's personID) + ``staffName``."""
         s = self.table("staff").rename(columns={"personID": "staffPersonID"}).copy()
         s["staffName"] = (s["lastName"] + ", " + s["firstName"]).str.strip(", ")
         return s
@@ -101,7 +101,7 @@ class Analysis:
     # ---- calendars and enrollments ---------------------------------------------------------
     @cached_property
     def calendars(self) -> pd.DataFrame:
-        """calendars + ``schoolNumber`` and ``effectiveCountDate`` (spring; NaT if none)."""
+        """Calendars + ``schoolNumber`` and ``effectiveCountDate`` (spring; NaT if none)."""
         cal = self.table("calendars").merge(
             self.table("schools")[["schoolID", "schoolNumber"]], on="schoolID", how="left")
         cal["schoolNumber"] = cal["schoolNumber"].fillna("")
@@ -111,7 +111,7 @@ class Analysis:
 
     @cached_property
     def instructional_days(self) -> pd.DataFrame:
-        """days with ``instruction`` true: calendarID, date, minutes (sorted)."""
+        """Days with ``instruction`` true: calendarID, date, minutes (sorted)."""
         d = self.table("days")
         d = d.loc[d["instruction"], ["calendarID", "date", "minutes"]]
         return d.sort_values(["calendarID", "date"], kind="mergesort").reset_index(drop=True)
@@ -146,7 +146,7 @@ class Analysis:
 
     @cached_property
     def section_info(self) -> pd.DataFrame:
-        """sections + course number/name/calendar and school: sectionID, courseNumber, ..."""
+        """Sections + course number/name/calendar and school: sectionID, courseNumber, ..."""
         sec = self.table("sections")
         crs = self.table("courses").rename(columns={"number": "courseNumber", "name": "courseName",
                                                      "stateExclude": "courseExcluded"})

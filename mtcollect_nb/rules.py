@@ -57,6 +57,7 @@ class Rule:
     fn: RuleFn
 
     def __call__(self, analysis: Analysis) -> pd.DataFrame:
+        """Run the check."""
         return self.fn(analysis)
 
 

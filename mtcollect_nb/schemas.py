@@ -99,7 +99,8 @@ def _opt(name: str, type_: ColType) -> Column:
 
 _TABLE_LIST: tuple[Table, ...] = (
     Table("schools", (
-        _c("schoolID", "int", True), _c("districtNumber", "code4"), _c("schoolNumber", "code4", True),
+        _c("schoolID", "int", True), _c("districtNumber", "code4"),
+        _c("schoolNumber", "code4", True),
         _c("name", "str"), _opt("accredited", "bool"),
     ), key=("schoolID",), required_file=True),
     Table("calendars", (
@@ -224,8 +225,8 @@ def normalize_code(value: str, type_: str) -> str | None:
     """Canonical text of a code value, or ``None`` when it is not a valid code of ``type_``.
 
     Example:
-        >>> normalize_code("7", "grade"), normalize_code("k", "grade"), normalize_code("13", "grade")
-        ('07', 'KG', None)
+        >>> [normalize_code(g, "grade") for g in ("7", "k", "13")]
+        ['07', 'KG', None]
         >>> normalize_code("123", "code4"), normalize_code("1", "role")
         ('0123', '01')
     """

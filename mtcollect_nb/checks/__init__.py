@@ -1,4 +1,4 @@
-"""Rule modules: importing this package registers every rule in :data:`mtcollect_nb.rules.RULES`."""
+"""Rule modules: importing this package registers every rule in ``rules.RULES``."""
 
 from mtcollect_nb.checks import (  # noqa: F401
     anb_counts,

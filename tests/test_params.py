@@ -1,0 +1,110 @@
+import datetime as dt
+from pathlib import Path
+
+import pytest
+import yaml
+
+from mtcollect_nb.errors import ParameterError
+from mtcollect_nb.params import PARAM_KEYS, Params, first_monday, load_params, params_from_mapping
+
+GOOD = {"district_number": "0123", "district_name": "Example Elementary", "school_year": 2025,
+        "extracts_dir": "extracts/0123", "output_dir": "output/0123"}
+
+
+def write(tmp_path: Path, data: object, name: str = "d.yaml") -> Path:
+    p = tmp_path / name
+    p.write_text(yaml.safe_dump(data) if not isinstance(data, str) else data, encoding="utf-8")
+    return p
+
+
+def test_defaults_follow_rules_md():
+    p = Params(**GOOD)
+    assert p.fall_count_date == dt.date(2024, 10, 7)
+    assert p.spring_count_date == dt.date(2025, 2, 3)
+    assert p.kindergarten_age_date == dt.date(2024, 9, 10)
+    assert p.pir_days == 0 and p.mask_pii is False
+
+
+@pytest.mark.parametrize(("year", "month", "expected"), [
+    (2025, 2, dt.date(2025, 2, 3)), (2024, 10, dt.date(2024, 10, 7)),
+    (2026, 2, dt.date(2026, 2, 2)), (2025, 9, dt.date(2025, 9, 1)),
+])
+def test_first_monday(year, month, expected):
+    assert first_monday(year, month) == expected
+
+
+def test_explicit_dates_override_defaults(tmp_path):
+    data = dict(GOOD, spring_count_date="2026-01-26", pir_days=7)
+    p = load_params(write(tmp_path, data))
+    assert p.spring_count_date == dt.date(2026, 1, 26) and p.pir_days == 7
+
+
+def test_relative_paths_resolve_against_the_file(tmp_path):
+    sub = tmp_path / "parameters"
+    sub.mkdir()
+    p = load_params(write(sub, GOOD))
+    assert Path(p.extracts_dir) == (sub / "extracts/0123").resolve()
+    assert Path(p.output_dir) == (sub / "output/0123").resolve()
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"colour": "red"}, "unknown key 'colour'"),
+    ({"pir_days": 8}, "'pir_days'"),
+    ({"pir_days": -1}, "'pir_days'"),
+    ({"pir_days": "two"}, "'pir_days'"),
+    ({"pir_days": True}, "'pir_days'"),
+    ({"school_year": "next"}, "'school_year'"),
+    ({"district_number": 123}, "'district_number'"),
+    ({"district_number": "12345"}, "'district_number'"),
+    ({"spring_count_date": "Feb 3rd"}, "'spring_count_date'"),
+    ({"mask_pii": "maybe"}, "'mask_pii'"),
+])
+def test_bad_values_name_file_and_key(tmp_path, change, message):
+    path = write(tmp_path, dict(GOOD, **change))
+    with pytest.raises(ParameterError) as err:
+        load_params(path)
+    assert message in str(err.value) and str(path) in str(err.value)
+    assert "\n" not in str(err.value)
+
+
+@pytest.mark.parametrize("key", ["district_number", "district_name", "school_year",
+                                 "extracts_dir", "output_dir"])
+def test_missing_required_key(tmp_path, key):
+    data = {k: v for k, v in GOOD.items() if k != key}
+    with pytest.raises(ParameterError, match=f"missing required key '{key}'"):
+        load_params(write(tmp_path, data))
+
+
+def test_unquoted_district_number_is_rejected_not_mangled(tmp_path):
+    # YAML reads 0123 as the int 83 (octal) or 123: both would lose the leading zero
+    path = write(tmp_path, "district_number: 0123\ndistrict_name: X\nschool_year: 2025\n"
+                           "extracts_dir: e\noutput_dir: o\n")
+    with pytest.raises(ParameterError, match="district_number"):
+        load_params(path)
+
+
+@pytest.mark.parametrize("content", ["- a\n- b\n", "just text", "a: [unclosed\n"])
+def test_not_a_mapping_or_not_yaml(tmp_path, content):
+    with pytest.raises(ParameterError, match="d.yaml"):
+        load_params(write(tmp_path, content))
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(ParameterError, match="not found"):
+        load_params(tmp_path / "nope.yaml")
+
+
+def test_documented_keys_match_outputs_md():
+    spec = (Path(__file__).parents[1] / ".." / "shared" / "spec" / "outputs.md")
+    if not spec.exists():
+        pytest.skip("shared spec not beside the checkout")
+    block = spec.read_text().split("```yaml")[1].split("```")[0]
+    documented = {line.split(":")[0].strip() for line in block.splitlines()
+                  if ":" in line and not line.strip().startswith("#")}
+    assert documented == set(PARAM_KEYS)
+
+
+def test_params_from_mapping_is_one_line():
+    with pytest.raises(ParameterError) as err:
+        params_from_mapping({}, "x.yaml")
+    assert str(err.value).startswith("x.yaml: missing required key")
