@@ -1,0 +1,150 @@
+"""The benchmark's pieces are correct (no timing assertions here: see bench/README.md)."""
+
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+pytest.importorskip("duckdb")
+
+from bench import harness, run  # noqa: E402
+from bench.streaks_duckdb import duckdb_streaks  # noqa: E402
+from mtcollect_nb.testing import (  # noqa: E402
+    absences,
+    enrollment,
+    make_analysis,
+    school_days,
+    student,
+)
+
+
+def _cal(cid, **kw):
+    r = {"calendarID": cid, "schoolID": 1, "name": f"cal {cid}", "endYear": 2025,
+         "startDate": "2024-08-26", "endDate": "2025-06-06"}
+    r.update(kw)
+    return r
+
+
+def _weekdays(start, end):
+    return list(pd.bdate_range(start, end))
+
+
+def edge_case_district():
+    """Streak edge cases (count date Monday 2025-02-03) with the expected streak and start.
+
+    Calendar 1: plain weekdays. Calendar 2: wholeDayAbsence 240 of 360 minutes.
+    Calendar 3: holidays on 2025-01-27 and on the count date (effective count date 2025-02-04).
+    """
+    days = (school_days(1) + school_days(2)
+            + school_days(3, holidays=["2025-01-27", "2025-02-03"]))
+    att = []
+    expected = {}
+    # 1: eleven whole-day absences ending on the count date
+    att += absences(1, _weekdays("2025-01-20", "2025-02-03"))
+    expected[10] = (11, "2025-01-20")
+    # 2: holidays neither add nor break; a row on a holiday is ignored; Jan 23 present
+    att += absences(2, [*_weekdays("2025-01-24", "2025-01-31"), "2025-02-04"], calendar_id=3)
+    expected[20] = (6, "2025-01-24")
+    # 3: a present day (Jan 30) ends the walk
+    att += absences(3, ["2025-01-29", "2025-01-31", "2025-02-03"])
+    expected[30] = (2, "2025-01-31")
+    # 4: present on the count date -> 0 whatever came before
+    att += absences(4, _weekdays("2025-01-20", "2025-01-31"))
+    expected[40] = (0, None)
+    # 5: exempt (X) does not count; excused (E) does
+    att += absences(5, ["2025-01-30"], excuse="E") + absences(5, ["2025-01-31"], excuse="X")
+    att += absences(5, ["2025-02-03"], excuse="E")
+    expected[50] = (1, "2025-02-03")
+    # 6: partial day on a calendar without wholeDayAbsence: 100 of 360 minutes present
+    att += absences(6, ["2025-02-03"], present_minutes=100)
+    expected[60] = (0, None)
+    # 7: calendar 2 threshold 240: 260 minutes absent is whole-day, 121 present is not
+    att += absences(7, ["2025-01-30"], calendar_id=2, present_minutes=121)
+    att += absences(7, ["2025-01-31", "2025-02-03"], calendar_id=2, present_minutes=100)
+    expected[70] = (2, "2025-01-31")
+    # 8: grade change (enrollment 80 ends Fri Jan 24, 81 starts Mon Jan 27) does not break
+    att += absences(8, _weekdays("2025-01-21", "2025-02-03"))
+    expected[81] = (10, "2025-01-21")
+    # 9: enrolled from Jan 29: days before enrollment do not count
+    att += absences(9, _weekdays("2025-01-20", "2025-02-03"))
+    expected[90] = (4, "2025-01-29")
+    # 11: absent in another calendar only: the walk is per calendar
+    att += absences(11, ["2025-02-03"], calendar_id=2)
+    expected[110] = (0, None)
+    enr = [enrollment(10, 1), enrollment(20, 2, calendarID=3), enrollment(30, 3),
+           enrollment(40, 4), enrollment(50, 5), enrollment(60, 6),
+           enrollment(70, 7, calendarID=2),
+           enrollment(80, 8, grade="05", endDate="2025-01-24"),
+           enrollment(81, 8, startDate="2025-01-27"),
+           enrollment(90, 9, startDate="2025-01-29"), enrollment(110, 11)]
+    a = make_analysis(students=[student(i) for i in (1, 2, 3, 4, 5, 6, 7, 8, 9, 11)],
+                      calendars=[_cal(1), _cal(2, wholeDayAbsence=240), _cal(3)],
+                      days=days, enrollments=enr, attendance=att)
+    return a, expected
+
+
+def _inputs(a):
+    return {"instructional_days": a.instructional_days, "attendance": a.table("attendance"),
+            "enrollments": a.enrollments, "calendars": a.calendars}
+
+
+def _as_expected(df):
+    return {int(r.enrollmentID): (int(r.streak), None if pd.isna(r.streakStart)
+                                  else r.streakStart.strftime("%Y-%m-%d"))
+            for r in df[run.STREAK_COLUMNS].itertuples()}
+
+
+def test_duckdb_streaks_edge_cases():
+    a, expected = edge_case_district()
+    got = _as_expected(duckdb_streaks(**_inputs(a)))
+    assert got == expected
+
+
+def test_duckdb_streaks_only_enrollments_on_count_date():
+    a = make_analysis(students=[student(1)],
+                      enrollments=[enrollment(10, 1, endDate="2025-01-31"),
+                                   enrollment(11, 1, startDate="2025-02-03")],
+                      attendance=absences(1, ["2025-01-31", "2025-02-03"]))
+    got = _as_expected(duckdb_streaks(**_inputs(a)))
+    assert got == {11: (2, "2025-01-31")}
+
+
+def test_three_implementations_agree_on_edge_cases():
+    pytest.importorskip("mtcollect_nb.absence")
+    a, expected = edge_case_district()
+    results = run.check_streaks_agree(_inputs(a))
+    assert set(results) == {"engine", "loop", "duckdb"}
+    assert _as_expected(results["engine"]) == expected
+
+
+def test_render_table_aligns_columns():
+    rows = [run.Row("a", "1 s", "b", "2 s", "2x", "<= 4x", "yes")]
+    text = run.render(rows).splitlines()
+    assert text[0].startswith("measure") and set(text[1]) <= {"-", " "}
+    assert text[2].split() == ["a", "1", "s", "b", "2", "s", "2x", "<=", "4x", "yes"]
+
+
+def test_time_it_budget_stops_early():
+    t, result = harness.time_it("x", lambda: 7, repeat=5, budget_s=-1.0)
+    assert (t.n, result) == (1, 7)
+    t, _ = harness.time_it("x", lambda: None, repeat=3)
+    assert t.n == 3 and t.median >= 0
+
+
+def test_child_peak_rss_is_measured():
+    info, peak = harness.run_child("import json; x = bytearray(200 * 2**20); "
+                                   "print(json.dumps({'n': len(x)}))")
+    assert info == {"n": 200 * 2**20}
+    assert peak > 200 * 2**20
+
+
+def test_empty_notebook_is_parameterised(tmp_path):
+    import nbformat
+
+    nb = nbformat.read(harness.empty_notebook(tmp_path / "e.ipynb"), as_version=4)
+    assert [c.metadata.get("tags") for c in nb.cells] == [["parameters"]]
