@@ -23,7 +23,7 @@ DATA_DIR = BENCH_DIR / ".data"
 SEED = 2025
 
 
-# ---- timing ---------------------------------------------------------------------------------
+# ---- timing ----
 @dataclass
 class Timing:
     """Wall-clock seconds of several runs of one thing."""
@@ -60,7 +60,7 @@ def time_it(label: str, fn: Callable[[], Any], repeat: int, budget_s: float | No
     return t, result
 
 
-# ---- synthetic data ---------------------------------------------------------------------------
+# ---- synthetic data ----
 def district_dir(students: int, seed: int = SEED, data_dir: Path = DATA_DIR) -> Path:
     """The cache folder of one synthetic district (extracts/, output/, params.yaml)."""
     return data_dir / f"district_{students}_s{seed}"
@@ -127,7 +127,7 @@ def pyarrow_read_all(extracts: Path) -> int:
     return sum(pacsv.read_csv(f).num_rows for f in csv_files(extracts))
 
 
-# ---- peak memory in a child process ------------------------------------------------------------
+# ---- peak memory in a child process ----
 CHILD_ANALYSIS = """
 import json, sys, time
 t0 = time.perf_counter()
@@ -164,7 +164,7 @@ def analysis_peak(params_path: Path) -> tuple[dict[str, Any], int]:
     return run_child(CHILD_ANALYSIS, str(params_path))
 
 
-# ---- notebooks -------------------------------------------------------------------------------------
+# ---- notebooks ----
 def empty_notebook(path: Path, kernel_name: str = "python3") -> Path:
     """A notebook with only a tagged ``parameters`` cell: papermill's kernel-start floor."""
     import nbformat

@@ -29,8 +29,8 @@ import pandas as pd
 if __package__ in (None, ""):  # run as a script: make ``bench`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import harness  # noqa: E402
-from bench.harness import Timing, fmt_bytes, time_it  # noqa: E402
+from bench import harness
+from bench.harness import Timing, fmt_bytes, time_it
 
 STREAK_COLUMNS = ["enrollmentID", "streak", "streakStart"]
 
@@ -48,11 +48,12 @@ class Row:
     met: str
 
 
-# ---- streaks ------------------------------------------------------------------------------------
+# ---- streaks ----
 def streak_inputs(params_path: Path) -> dict[str, pd.DataFrame]:
     """The four inputs of every streak implementation, from the loaded district."""
-    from mtcollect_nb.analysis import Analysis
     from mtcollect_nb.extracts import load_bundle
+
+    from mtcollect_nb.analysis import Analysis
     from mtcollect_nb.params import load_params
 
     params = load_params(params_path)
@@ -70,8 +71,9 @@ def normalize_streaks(df: pd.DataFrame) -> pd.DataFrame:
 
 def streak_implementations() -> dict[str, Any]:
     """name -> callable(instructional_days, attendance, enrollments, calendars)."""
-    from bench.streaks_duckdb import duckdb_streaks
     from mtcollect_nb.absence import compute_streaks, streaks_reference
+
+    from bench.streaks_duckdb import duckdb_streaks
 
     return {"engine": compute_streaks, "loop": streaks_reference, "duckdb": duckdb_streaks}
 
@@ -96,7 +98,7 @@ def bench_streaks(inputs: dict[str, pd.DataFrame], repeat: int,
     return out
 
 
-# ---- full analysis ------------------------------------------------------------------------------
+# ---- full analysis ----
 def full_analysis(params_path: Path) -> int:
     """Load + all rules + workbook, in process (as a rerun in an open session); findings."""
     from mtcollect_nb.params import load_params
@@ -114,7 +116,7 @@ def extracts_of(params_path: Path) -> Path:
     return Path(load_params(params_path).extracts_dir)
 
 
-# ---- notebooks ----------------------------------------------------------------------------------
+# ---- notebooks ----
 def bench_notebooks(params_path: Path, repeat: int) -> tuple[Timing, Timing]:
     """District notebook through papermill vs an empty notebook through papermill."""
     from mtcollect_nb.notebook import run_district_notebook
@@ -128,7 +130,7 @@ def bench_notebooks(params_path: Path, repeat: int) -> tuple[Timing, Timing]:
     return nb, floor
 
 
-# ---- the table --------------------------------------------------------------------------------------
+# ---- the table ----
 def secs(t: Timing) -> str:
     """Median seconds with the number of runs."""
     return f"{t.median:.3f} s (n={t.n})"
@@ -151,7 +153,7 @@ def render(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> int:  # noqa: C901 - a linear script
+def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--students", type=int, default=20_000)
     ap.add_argument("--state-students", type=int, default=150_000)
