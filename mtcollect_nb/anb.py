@@ -1,0 +1,281 @@
+"""Spring ANB: FTE per enrollment (reported and validated), early graduates, ANB tables.
+
+Definitions are in spec/rules.md ("FTE reported", "FTE validated", "Early graduates",
+"Spring count", "Fall count", "Budget units").
+
+Decisions (spec open), kept here:
+    * The 1.0 cap per student (MCA 20-9-311(4)(e)) applies to reported and validated FTE
+      alike (the state caps what is certified); ANB-08 reads the uncapped reported sum. The cap
+      keeps enrollments in the order primary (``P``), other/blank, then ``S``/``N``, ties by
+      enrollmentID, and cuts from the end of that order.
+    * ``excludedReported`` = marked mtExcludeSpringANB or mtExcludeANB, or extracurricularOnly
+      (FTE forced to 0 by the reported fields); ``excludedValidated`` adds the computed
+      exclusions. The ANB sheet counts students (distinct personID) for these columns.
+    * Early graduates leave out noShow and stateExcluded enrollments (and enrollments in an
+      excluded calendar), and students who also have an enrollment on the count date (they are
+      counted there). One early-graduate enrollment per student: the last to end.
+    * Without fall_count.csv no early graduate is validated (nobody can be shown to have been
+      counted in grade 12 in the fall), and the fall count is 0.
+
+Example:
+    >>> from mtcollect_nb.testing import tiny_analysis
+    >>> enrollment_fte(tiny_analysis())[["enrollmentID", "fteReported", "fteValidated"]
+    ...     ].to_dict("list")
+    {'enrollmentID': [10, 11], 'fteReported': [1.0, 1.0], 'fteValidated': [1.0, 1.0]}
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from mtcollect_nb.absence import EXCLUDE_STREAK
+from mtcollect_nb.analysis import budget_unit
+from mtcollect_nb.columns import (
+    ANB_COLUMNS,
+    BUDGET_UNIT,
+    BUDGET_UNIT_COLUMNS,
+    COMPUTED_HOURS,
+    ELEMENTARY,
+    EXCLUDE_COMPUTED,
+    EXCLUDE_REASON,
+    FTE_REPORTED,
+    FTE_VALIDATED,
+    GRADES,
+    HIGH_SCHOOL,
+    STREAK,
+)
+from mtcollect_nb.hours import band
+
+if TYPE_CHECKING:
+    from mtcollect_nb.analysis import Analysis
+
+FULL_TIME = 1.0
+KINDERGARTEN_MIN_AGE = 5
+EXCLUDED_REPORTED = "excludedReported"
+EXCLUDED_VALIDATED = "excludedValidated"
+FTE_REPORTED_UNCAPPED = "fteReportedUncapped"
+STUDENT_REPORTED_SUM = "studentReportedSum"
+ON_FALL_COUNT = "onFallCount"
+EARLY_GRADUATE_STATUS = "400"
+_CAP_ORDER = {"P": 0, "S": 2, "N": 2}  # anything else (blank, unknown) is 1
+
+
+def age_on(birthdate: pd.Series, on: pd.Timestamp) -> pd.Series:
+    """Age in whole years on ``on`` (NaN for a blank birthdate); a birthday ON ``on`` counts.
+
+    Example:
+        >>> age_on(pd.to_datetime(pd.Series(["2019-09-10", "2019-09-11", None])),
+        ...        pd.Timestamp("2024-09-10")).tolist()
+        [5.0, 4.0, nan]
+    """
+    b = pd.to_datetime(birthdate)
+    before = (b.dt.month > on.month) | ((b.dt.month == on.month) & (b.dt.day > on.day))
+    age = on.year - b.dt.year - before.astype("float64")
+    return age.astype("float64").where(b.notna())
+
+
+def cap_per_student(df: pd.DataFrame, fte: str) -> pd.Series:
+    """``df[fte]`` with each student's sum capped at 1.0, cutting S/N enrollments first.
+
+    ``df`` needs personID, enrollmentID, serviceType and ``fte``.
+
+    Example:
+        >>> df = pd.DataFrame({"personID": [1, 1], "enrollmentID": [5, 6],
+        ...                    "serviceType": ["S", "P"], "f": [0.5, 0.75]})
+        >>> cap_per_student(df, "f").tolist()
+        [0.25, 0.75]
+    """
+    order = df["serviceType"].astype(str).str.strip().str.upper().map(_CAP_ORDER).fillna(1)
+    s = pd.DataFrame({"p": df["personID"], "o": order, "e": df["enrollmentID"],
+                      "f": df[fte].astype("float64").fillna(0.0)})
+    s = s.sort_values(["p", "o", "e"], kind="mergesort")
+    before = s.groupby("p")["f"].cumsum() - s["f"]
+    capped = np.minimum(s["f"], np.maximum(FULL_TIME - before, 0.0))
+    return capped.reindex(df.index)
+
+
+def _reasons(parts: list[tuple[pd.Series, str]], index: pd.Index) -> pd.Series:
+    text = pd.Series("", index=index, dtype=object)
+    for cond, label in parts:
+        text = text + np.where(cond.to_numpy(), label + "; ", "")
+    return text.str.rstrip("; ").astype(object)
+
+
+def enrollment_fte(a: Analysis) -> pd.DataFrame:
+    """Per enrollment on the count date: exclusions, FTE reported and validated.
+
+    Returns:
+        enrollmentID, personID, calendarID, schoolNumber, grade, budgetUnit, serviceType,
+        ``streak``, ``computedHours``, ``excludedReported``, ``excludeComputed``,
+        ``excludeReasonComputed``, ``excludedValidated``, ``fteReportedUncapped``,
+        ``fteReported`` and ``fteValidated`` (both after the cap), ``studentReportedSum``
+        (the student's uncapped reported sum, for ANB-08).
+
+    Example:
+        >>> from mtcollect_nb.testing import make_analysis, student, enrollment
+        >>> a = make_analysis(students=[student(1)], enrollments=[
+        ...     enrollment(10, 1), enrollment(11, 1, serviceType="S", calendarID=1)])
+        >>> enrollment_fte(a)[["fteReported", "studentReportedSum"]].values.tolist()
+        [[1.0, 2.0], [0.0, 2.0]]
+    """
+    cols = ["enrollmentID", "personID", "calendarID", "schoolNumber", "grade", BUDGET_UNIT,
+            "serviceType", "mtSpringAggregateHours", "mtExcludeSpringANB", "mtExcludeANB",
+            "extracurricularOnly", "dayTreatment"]
+    e = a.on_count_date[cols].reset_index(drop=True)
+    e = e.merge(a.streaks[["enrollmentID", STREAK]], on="enrollmentID", how="left")
+    e = e.merge(a.computed_hours, on="enrollmentID", how="left")
+    birth = e["personID"].map(a.students.set_index("personID")["birthdate"])
+    under5 = (e["grade"] == "KG") & (age_on(birth, a.k_age_date) < KINDERGARTEN_MIN_AGE)
+    absent = e[STREAK].fillna(0) >= EXCLUDE_STREAK
+    day_t, extra = e["dayTreatment"].astype(bool), e["extracurricularOnly"].astype(bool)
+    e[EXCLUDED_REPORTED] = e["mtExcludeSpringANB"] | e["mtExcludeANB"] | extra
+    e[EXCLUDE_COMPUTED] = absent | under5 | day_t | extra
+    e[EXCLUDE_REASON] = _reasons([
+        (absent, f"absent {EXCLUDE_STREAK}+ consecutive days at the count date"),
+        (under5, f"kindergarten under {KINDERGARTEN_MIN_AGE} on {a.k_age_date.date()}"),
+        (day_t, "day treatment"), (extra, "extracurricular only")], e.index)
+    e[EXCLUDED_VALIDATED] = e[EXCLUDED_REPORTED] | e[EXCLUDE_COMPUTED]
+    reported = band(e["mtSpringAggregateHours"]).fillna(0.0)
+    validated = band(e["mtSpringAggregateHours"]).fillna(band(e[COMPUTED_HOURS])).fillna(0.0)
+    e[FTE_REPORTED_UNCAPPED] = reported.where(~e[EXCLUDED_REPORTED], 0.0)
+    e["_v"] = validated.where(~e[EXCLUDED_VALIDATED], 0.0)
+    e[FTE_REPORTED] = cap_per_student(e, FTE_REPORTED_UNCAPPED)
+    e[FTE_VALIDATED] = cap_per_student(e, "_v")
+    e[STUDENT_REPORTED_SUM] = e.groupby("personID")[FTE_REPORTED_UNCAPPED].transform("sum")
+    return e.drop(columns=["_v"])
+
+
+def fall_grade12(a: Analysis) -> pd.DataFrame:
+    """Students counted (not excluded) in grade 12 on fall_count: stateID, fallAggregateHours.
+
+    Example:
+        >>> from mtcollect_nb.testing import tiny_analysis
+        >>> len(fall_grade12(tiny_analysis()))
+        0
+    """
+    f = a.table("fall_count")
+    f = f.loc[(f["grade"] == "12") & ~f["excluded"] & (f["stateID"] != "")]
+    return (f.groupby("stateID", as_index=False)["fallAggregateHours"].max())
+
+
+def early_graduates(a: Analysis) -> pd.DataFrame:
+    """Early graduates counted in the spring: reported, and validated against fall_count.
+
+    Reported: grade-12 enrollments with endStatus 400 that ended in [fall count date, spring
+    count date), at band(mtSpringAggregateHours). Validated: those on fall_count in grade 12
+    and not excluded there, at band(mtSpringAggregateHours) or band(fallAggregateHours) where
+    the spring hours are blank. Without fall_count.csv no early graduate is validated.
+
+    Returns:
+        enrollmentID, personID, stateID, schoolNumber, grade, budgetUnit, endDate,
+        mtSpringAggregateHours, fallAggregateHours, ``onFallCount``, ``fteReported``,
+        ``fteValidated``.
+
+    Example:
+        >>> from mtcollect_nb.testing import make_analysis, student, enrollment
+        >>> a = make_analysis(students=[student(1)], enrollments=[enrollment(
+        ...     10, 1, grade="12", endDate="2025-01-17", endStatus="400")])
+        >>> early_graduates(a)[["fteReported", "fteValidated"]].values.tolist()
+        [[1.0, 0.0]]
+    """
+    e = a.enrollments
+    end = e["endDate"]
+    cand = e.loc[(e["grade"] == "12") & end.notna() & (end >= a.fall) & (end < a.spring)
+                 & (e["endStatus"].astype(str).str.strip() == EARLY_GRADUATE_STATUS)
+                 & ~e["noShow"] & ~e["stateExclude"] & ~e["calendarExcluded"]
+                 & ~e["personID"].isin(a.on_count_date["personID"])]
+    cand = cand.sort_values(["personID", "endDate", "enrollmentID"], kind="mergesort")
+    cand = cand.drop_duplicates("personID", keep="last")
+    g = cand[["enrollmentID", "personID", "schoolNumber", "grade", BUDGET_UNIT, "endDate",
+              "mtSpringAggregateHours"]].merge(
+        a.students[["personID", "stateID"]], on="personID", how="left")
+    g = g.merge(fall_grade12(a), on="stateID", how="left")
+    g[ON_FALL_COUNT] = g["stateID"].isin(fall_grade12(a)["stateID"]) & (g["stateID"] != "")
+    spring = band(g["mtSpringAggregateHours"])
+    g[FTE_REPORTED] = spring.fillna(0.0)
+    g[FTE_VALIDATED] = spring.fillna(band(g["fallAggregateHours"])).fillna(0.0).where(
+        g[ON_FALL_COUNT], 0.0)
+    g["fallAggregateHours"] = g["fallAggregateHours"].astype("float64")
+    return g.reset_index(drop=True)
+
+
+def _per_grade(df: pd.DataFrame, value: str, how: str, name: str) -> pd.DataFrame:
+    keys = ["schoolNumber", "grade"]
+    if how == "students":
+        s = df.groupby(keys)["personID"].nunique()
+    else:
+        s = df.groupby(keys)[value].sum()
+    return s.rename(name).reset_index()
+
+
+def anb_by_grade(a: Analysis) -> pd.DataFrame:
+    """The ANB sheet: one row per schoolNumber x grade (columns ANB_COLUMNS).
+
+    ``enrolled`` counts students with an enrollment there on the count date; spring counts
+    include early graduates in their school and grade; ``fallCount`` is from fall_count.csv.
+
+    Example:
+        >>> from mtcollect_nb.testing import tiny_analysis
+        >>> anb_by_grade(tiny_analysis())[["grade", "enrolled", "springCountValidated"]
+        ...     ].values.tolist()
+        [['06', 1, 1.0], ['10', 1, 1.0]]
+    """
+    f, g = a.fte, a.early_graduates
+    fall = a.table("fall_count")
+    fall = fall.loc[~fall["excluded"]].assign(fte=band(fall["fallAggregateHours"]).fillna(0.0))
+    parts = [
+        _per_grade(f, "", "students", "enrolled"),
+        _per_grade(f.loc[f[EXCLUDED_REPORTED]], "", "students", EXCLUDED_REPORTED),
+        _per_grade(f.loc[f[EXCLUDED_VALIDATED]], "", "students", EXCLUDED_VALIDATED),
+        _per_grade(pd.concat([f[["schoolNumber", "grade", FTE_REPORTED]],
+                              g[["schoolNumber", "grade", FTE_REPORTED]]]),
+                   FTE_REPORTED, "sum", "springCountReported"),
+        _per_grade(pd.concat([f[["schoolNumber", "grade", FTE_VALIDATED]],
+                              g[["schoolNumber", "grade", FTE_VALIDATED]]]),
+                   FTE_VALIDATED, "sum", "springCountValidated"),
+        _per_grade(fall, "fte", "sum", "fallCount"),
+    ]
+    out = parts[0]
+    for p in parts[1:]:
+        out = out.merge(p, on=["schoolNumber", "grade"], how="outer")
+    for col in ("enrolled", EXCLUDED_REPORTED, EXCLUDED_VALIDATED):
+        out[col] = out[col].fillna(0).astype("int64")
+    for col in ("springCountReported", "springCountValidated", "fallCount"):
+        out[col] = out[col].fillna(0.0).astype("float64").round(4)
+    out["difference"] = (out["springCountValidated"] - out["springCountReported"]).round(4)
+    out[BUDGET_UNIT] = budget_unit(out["grade"])
+    rank = out["grade"].map({gr: i for i, gr in enumerate(GRADES)}).fillna(len(GRADES))
+    out = out.assign(_r=rank).sort_values(["schoolNumber", "_r"], kind="mergesort")
+    return out[list(ANB_COLUMNS)].reset_index(drop=True)
+
+
+def anb_formula(fall: pd.Series, spring: pd.Series, pir_days: int) -> pd.Series:
+    """ANB = (fall count + spring count) / 2 x (180 + pir_days) / 180.
+
+    Example:
+        >>> anb_formula(pd.Series([100.0]), pd.Series([90.0]), 7).round(4).tolist()
+        [98.6944]
+    """
+    return (fall + spring) / 2.0 * (180 + pir_days) / 180.0
+
+
+def anb_by_budget_unit(a: Analysis) -> pd.DataFrame:
+    """ANB per budget unit (Elementary, High School), reported and validated.
+
+    Example:
+        >>> from mtcollect_nb.testing import tiny_analysis
+        >>> anb_by_budget_unit(tiny_analysis())["anbValidated"].tolist()
+        [0.5, 0.5]
+    """
+    t = a.anb_table
+    sums = t.groupby(BUDGET_UNIT)[["fallCount", "springCountReported",
+                                   "springCountValidated"]].sum()
+    sums = sums.reindex([ELEMENTARY, HIGH_SCHOOL], fill_value=0.0).astype("float64")
+    out = sums.reset_index()
+    pir = a.params.pir_days
+    out["anbReported"] = anb_formula(out["fallCount"], out["springCountReported"], pir)
+    out["anbValidated"] = anb_formula(out["fallCount"], out["springCountValidated"], pir)
+    return out[list(BUDGET_UNIT_COLUMNS)]
