@@ -14,8 +14,7 @@ the benchmark.
 Decisions (spec open):
     * The whole-day threshold is ``min(wholeDayAbsence, day minutes)``: blank means the day's
       minutes, and on a short day (early release) missing every minute is a whole-day absence.
-    * A blank ``presentMinutes`` means 0 minutes present when ``status`` is ``A`` and present
-      all day otherwise.
+    * A blank ``presentMinutes`` means 0 minutes present (``status`` is not looked at).
     * Excuse ``X`` (exempt) is not an absence: it breaks the streak like a day present.
     * Enrolled days are the union of the student's enrollments in that calendar (noShow ones
       left out; stateExcluded ones kept), so a grade change that ends one enrollment and starts
@@ -41,6 +40,7 @@ from mtcollect_nb.columns import (
     ABSENCES_COLUMNS,
     EFFECTIVE_COUNT_DATE,
     EXCLUDE_COMPUTED,
+    ON_COUNT_DATE,
     STREAK,
     STREAK_START,
 )
@@ -59,27 +59,24 @@ _PAIR = ["personID", "calendarID"]
 _OUT = ["enrollmentID", STREAK, STREAK_START]
 
 
-def whole_day_absence(minutes: pd.Series, present: pd.Series, status: pd.Series,
-                      excuse: pd.Series, threshold: pd.Series) -> pd.Series:
+def whole_day_absence(minutes: pd.Series, present: pd.Series, excuse: pd.Series,
+                      threshold: pd.Series) -> pd.Series:
     """Whether each attendance row is a whole-day absence (the one place of that decision).
 
     Args:
         minutes: the day's scheduled minutes.
-        present: presentMinutes (may be NA).
-        status: attendance status (``A``, ``T``, ``E`` or blank).
+        present: presentMinutes (NA = 0 minutes present).
         excuse: ``E``, ``U``, ``X`` or blank; ``X`` (exempt) is never an absence.
         threshold: the calendar's wholeDayAbsence (NA = the day's minutes).
 
     Example:
         >>> s = lambda *v: pd.Series(v)
-        >>> whole_day_absence(s(360, 360, 360), s(121, 120, 0), s("A", "A", "A"),
-        ...                   s("U", "E", "X"), s(240, 240, pd.NA)).tolist()
+        >>> whole_day_absence(s(360, 360, 360), s(121, 120, 0), s("U", "E", "X"),
+        ...                   s(240, 240, pd.NA)).tolist()
         [False, True, False]
     """
     mins = pd.to_numeric(minutes, errors="coerce").astype("float64").fillna(0.0)
-    pres = pd.to_numeric(present, errors="coerce").astype("float64")
-    pres = pres.fillna(pd.Series(np.where(status.astype(str).str.upper() == "A", 0.0, mins),
-                                 index=pres.index))
+    pres = pd.to_numeric(present, errors="coerce").astype("float64").fillna(0.0)
     need = pd.to_numeric(threshold, errors="coerce").astype("float64").fillna(mins)
     need = np.minimum(need, mins)
     exempt = excuse.astype(str).str.strip().str.upper() == EXEMPT
@@ -98,11 +95,21 @@ def _numbered_days(instructional_days: pd.DataFrame, calendars: pd.DataFrame) ->
 
 
 def default_targets(enrollments: pd.DataFrame, calendars: pd.DataFrame) -> pd.Series:
-    """The enrollmentIDs covering their calendar's effective count date and not noShow."""
-    e = enrollments.merge(calendars[["calendarID", EFFECTIVE_COUNT_DATE]], on="calendarID")
+    """The enrollmentIDs on the count date.
+
+    Those flagged ``onCountDate`` where ``enrollments`` has that column (Analysis.enrollments),
+    else those covering their calendar's effective count date and neither noShow nor
+    stateExclude.
+    """
+    if ON_COUNT_DATE in enrollments.columns:
+        return enrollments.loc[enrollments[ON_COUNT_DATE].astype(bool), "enrollmentID"]
+    e = enrollments.drop(columns=[EFFECTIVE_COUNT_DATE], errors="ignore").merge(
+        calendars[["calendarID", EFFECTIVE_COUNT_DATE]], on="calendarID")
     ecd = e[EFFECTIVE_COUNT_DATE]
     on = (ecd.notna() & (e["startDate"] <= ecd) & (e["endDate"].isna() | (ecd <= e["endDate"]))
           & ~e["noShow"].astype(bool))
+    if "stateExclude" in e.columns:
+        on &= ~e["stateExclude"].astype(bool)
     return e.loc[on, "enrollmentID"]
 
 
@@ -120,13 +127,12 @@ def compute_streaks(instructional_days: pd.DataFrame, attendance: pd.DataFrame,
 
     Args:
         instructional_days: calendarID, date, minutes of the days with instruction.
-        attendance: personID, calendarID, date, presentMinutes, excuse (status optional).
+        attendance: personID, calendarID, date, presentMinutes, excuse.
         enrollments: every enrollment: enrollmentID, personID, calendarID, startDate,
             endDate (NaT = open), noShow. All of a student's enrollments in a calendar make up
             the days they were enrolled.
         calendars: calendarID, effectiveCountDate, wholeDayAbsence.
-        targets: the enrollmentIDs to report (default: those covering their calendar's
-            effective count date and not noShow).
+        targets: the enrollmentIDs to report (default: :func:`default_targets`).
 
     Returns:
         enrollmentID, ``streak`` (int64), ``streakStart`` (first day of the streak, NaT if 0),
@@ -148,12 +154,11 @@ def compute_streaks(instructional_days: pd.DataFrame, attendance: pd.DataFrame,
     """
     tgt = _target_frame(enrollments, targets, calendars)
     days = _numbered_days(instructional_days, calendars)
-    att = attendance.loc[attendance["personID"].isin(tgt["personID"])]
-    status = att["status"] if "status" in att.columns else pd.Series("", index=att.index)
-    att = att.assign(status=status)[[*_PAIR, "date", "presentMinutes", "status", "excuse"]]
+    att = attendance.loc[attendance["personID"].isin(tgt["personID"]),
+                         [*_PAIR, "date", "presentMinutes", "excuse"]]
     att = att.merge(days, on=["calendarID", "date"])
-    att = att.loc[whole_day_absence(att["minutes"], att["presentMinutes"], att["status"],
-                                    att["excuse"], att["wholeDayAbsence"]).to_numpy()]
+    att = att.loc[whole_day_absence(att["minutes"], att["presentMinutes"], att["excuse"],
+                                    att["wholeDayAbsence"]).to_numpy()]
     att = att[[*_PAIR, "date", "k"]].drop_duplicates([*_PAIR, "k"]).reset_index(drop=True)
     att["row"] = np.arange(len(att))
     # enrolled that day in that calendar (any enrollment of the student there, not noShow)
@@ -238,12 +243,11 @@ def whole_day_absence_rows(attendance: pd.DataFrame, instructional_days: pd.Data
         [True, False]
     """
     att = attendance.reset_index(drop=True)
-    status = att["status"] if "status" in att.columns else pd.Series("", index=att.index)
     info = instructional_days[["calendarID", "date", "minutes"]].merge(
         calendars[["calendarID", "wholeDayAbsence"]], on="calendarID", how="left")
     m = att[["calendarID", "date"]].merge(info, on=["calendarID", "date"], how="left")
     on_day = m["minutes"].notna()
-    whole = whole_day_absence(m["minutes"], att["presentMinutes"], status, att["excuse"],
+    whole = whole_day_absence(m["minutes"], att["presentMinutes"], att["excuse"],
                               m["wholeDayAbsence"])
     return pd.Series((on_day & whole).to_numpy(), index=attendance.index)
 
