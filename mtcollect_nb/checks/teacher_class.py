@@ -1,1 +1,196 @@
-"""Spring Teacher-Class and CTE rules (TCH-01..04, CTE-01..04)."""
+"""Spring Teacher-Class and CTE rules (TCH-01..04, CTE-01..04).
+
+Every rule looks at spring sections only (:func:`mtcollect_nb.sections.spring_sections`: term
+covers the calendar's effective count date; course and calendar not stateExcluded). A section
+"with students" has at least one student on its roster on the count date; an "empty roster"
+has no roster row at all. Course-level findings (TCH-01, CTE-01, CTE-02) name the course
+(courseNumber, schoolNumber) and no section; section-level findings name the sectionID.
+
+Example:
+    >>> from mtcollect_nb.testing import make_analysis
+    >>> len(tch04_empty_roster(make_analysis()))
+    0
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from mtcollect_nb.analysis import Analysis
+from mtcollect_nb.columns import ERROR, INFO, TEACHER_CLASS, WARNING
+from mtcollect_nb.engine import to_text
+from mtcollect_nb.rules import rule
+from mtcollect_nb.sections import (
+    COUNT_DATE,
+    ROSTER_END,
+    ROSTER_START,
+    roster_counts,
+    roster_periods,
+    spring_sections,
+    teachers_of_record,
+)
+
+_TC = ("courses", "sections")
+_FINDING = ["schoolNumber", "courseNumber", "sectionID", "personID", "field", "value",
+            "expected", "message"]
+
+
+def _with_counts(a: Analysis) -> pd.DataFrame:
+    return spring_sections(a).merge(roster_counts(a), on="sectionID", how="left")
+
+
+def _blank(s: pd.Series) -> pd.Series:
+    return s.fillna("").astype(str).str.strip() == ""
+
+
+def _finding(df: pd.DataFrame, **cols: object) -> pd.DataFrame:
+    """Findings frame from ``df`` with ``cols`` (Series or scalars) set; keys kept."""
+    out = pd.DataFrame(index=df.index)
+    for key in ("schoolNumber", "courseNumber", "sectionID", "personID"):
+        if key in df.columns:
+            out[key] = df[key]
+    for name, value in cols.items():
+        out[name] = value
+    return out[[c for c in _FINDING if c in out.columns]].reset_index(drop=True)
+
+
+def _course_level(sp: pd.DataFrame) -> pd.DataFrame:
+    """One row per course of ``sp`` (its first spring section), without section keys."""
+    return sp.drop_duplicates("courseID").drop(columns=["sectionID"])
+
+
+@rule("TCH-01", ERROR, TEACHER_CLASS,
+      title="Active course with a rostered spring section is missing its SCED codes",
+      remedy="Course Information: enter the SCED Subject Area and the SCED Course Identifier "
+             "(both are required in the Teacher-Class extract).",
+      tables=(*_TC, "rosters"))
+def tch01_missing_sced(a: Analysis) -> pd.DataFrame:
+    """Active, not excluded courses with students in a spring section and a blank SCED code."""
+    sp = _with_counts(a)
+    c = _course_level(sp.loc[sp["active"] & (sp["studentsOnCountDate"] > 0)])
+    area, ident = _blank(c["scedSubjectArea"]), _blank(c["scedCourseID"])
+    c = c.loc[area | ident]
+    area, ident = area[c.index], ident[c.index]
+    field = (area.map({True: "scedSubjectArea", False: ""}) + (area & ident).map(
+        {True: ", ", False: ""}) + ident.map({True: "scedCourseID", False: ""}))
+    value = ("subject area '" + c["scedSubjectArea"].fillna("") + "', course identifier '"
+             + c["scedCourseID"].fillna("") + "'")
+    return _finding(c, field=field, value=value,
+                    expected="2-digit SCED subject area and 3-digit SCED course identifier",
+                    message="Course " + c["courseNumber"] + " has a spring section with "
+                    "students but is missing " + field)
+
+
+@rule("TCH-02", ERROR, TEACHER_CLASS,
+      title="Spring section with students has no teacher of record on the count date",
+      remedy="Section Staff History: add the teacher with a state Teacher Role (00-12) and "
+             "dates that cover the count date, or correct the start/end dates or role of the "
+             "existing staff record.",
+      tables=(*_TC, "section_staff", "rosters"))
+def tch02_no_teacher(a: Analysis) -> pd.DataFrame:
+    """Spring sections with students on the count date and no covering role 00..12 staff row."""
+    sp = _with_counts(a)
+    has_teacher = sp["sectionID"].isin(teachers_of_record(a)["sectionID"])
+    s = sp.loc[(sp["studentsOnCountDate"] > 0) & ~has_teacher]
+    staff = a.table("section_staff")
+    staff = staff.loc[staff["sectionID"].isin(s["sectionID"])]
+    desc = ("personID " + staff["personID"].astype(str) + " role "
+            + staff["role"].where(staff["role"] != "", "(blank)") + " "
+            + to_text(staff["startDate"]).where(to_text(staff["startDate"]) != "", "open")
+            + ".." + to_text(staff["endDate"]).where(to_text(staff["endDate"]) != "", "open"))
+    found = desc.groupby(staff["sectionID"]).agg("; ".join)
+    value = s["sectionID"].map(found).fillna("no section staff")
+    return _finding(s, field="Teacher of Record (role, startDate, endDate)", value=value,
+                    expected="staff with role 00-12 covering " + to_text(s[COUNT_DATE]),
+                    message="Section " + s["courseNumber"].astype(str) + "-"
+                    + s["number"].astype(str) + " has " + s["studentsOnCountDate"].astype(str)
+                    + " student(s) on the count date but no teacher of record")
+
+
+@rule("TCH-03", WARNING, TEACHER_CLASS,
+      title="Roster row for a student with no enrollment in the course's calendar",
+      remedy="Roster: drop the student from the section or correct the roster dates; or "
+             "Enrollments: add or correct the student's enrollment in this calendar.",
+      tables=(*_TC, "rosters"))
+def tch03_roster_not_enrolled(a: Analysis) -> pd.DataFrame:
+    """Roster rows of spring sections whose period overlaps no enrollment in that calendar."""
+    r = roster_periods(a)
+    r = r.loc[~r["enrolledDuring"]]
+    return _finding(r, field="Roster startDate..endDate",
+                    value=to_text(r[ROSTER_START]) + ".." + to_text(r[ROSTER_END]),
+                    expected="an enrollment in calendar " + r["calendarID"].astype(str)
+                    + " overlapping these dates",
+                    message="Student on the roster with no enrollment in the course's "
+                    "calendar on any day of the roster")
+
+
+@rule("TCH-04", INFO, TEACHER_CLASS, title="Active spring section with an empty roster",
+      remedy="Roster: schedule the students, or Section Information: remove the unused section "
+             "(or mark its course inactive) so it is not reported.",
+      tables=(*_TC, "rosters"))
+def tch04_empty_roster(a: Analysis) -> pd.DataFrame:
+    """Spring sections of active courses with no roster row at all."""
+    sp = _with_counts(a)
+    s = sp.loc[sp["active"] & (sp["rosterRows"] == 0)]
+    return _finding(s, field="Roster", value="0 students", expected="at least one student",
+                    message="Spring section " + s["courseNumber"].astype(str) + "-"
+                    + s["number"].astype(str) + " has no students on its roster")
+
+
+def _cte(a: Analysis) -> pd.DataFrame:
+    sp = _with_counts(a)
+    return sp.loc[sp["cte"]]
+
+
+@rule("CTE-01", ERROR, TEACHER_CLASS, title="CTE course with a spring section has no CTE pathway",
+      remedy="Course Information: select the course's CTE Pathway(s).", tables=_TC)
+def cte01_no_pathway(a: Analysis) -> pd.DataFrame:
+    """CTE courses with a spring section whose ctePathways holds no code."""
+    c = _course_level(_cte(a))
+    codes = c["ctePathways"].fillna("").astype(str).str.replace(";", "", regex=False)
+    c = c.loc[_blank(codes)]
+    return _finding(c, field="ctePathways", value=c["ctePathways"].fillna(""),
+                    expected="one or more CTE pathway codes",
+                    message="CTE course " + c["courseNumber"].astype(str) + " has no pathway")
+
+
+@rule("CTE-02", ERROR, TEACHER_CLASS, title="Work-based learning course without a partner",
+      remedy="Course Information: enter the Work-Based Learning Partner, or clear the "
+             "Work-Based Learning flag.", tables=_TC)
+def cte02_wbl_partner(a: Analysis) -> pd.DataFrame:
+    """Courses with a spring section marked workBasedLearning and a blank wblPartner."""
+    c = _course_level(spring_sections(a))
+    c = c.loc[c["workBasedLearning"] & _blank(c["wblPartner"])]
+    return _finding(c, field="wblPartner", value="", expected="the partner organisation",
+                    message="Course " + c["courseNumber"].astype(str)
+                    + " is work-based learning but names no partner")
+
+
+@rule("CTE-03", ERROR, TEACHER_CLASS, title="CTE spring section with blank or 0 minutes per day",
+      remedy="Section Information: enter the minutes the section meets each day (they "
+             "drive the CTE credit equivalent and CTE funding).", tables=_TC)
+def cte03_minutes(a: Analysis) -> pd.DataFrame:
+    """Spring sections of CTE courses whose minutesPerDay is blank or 0."""
+    s = _cte(a)
+    s = s.loc[s["minutesPerDay"].fillna(0) == 0]
+    return _finding(s, field="minutesPerDay", value=to_text(s["minutesPerDay"]),
+                    expected="minutes > 0",
+                    message="CTE section " + s["courseNumber"].astype(str) + "-"
+                    + s["number"].astype(str) + " has no minutes per day")
+
+
+@rule("CTE-04", WARNING, TEACHER_CLASS,
+      title="CTE spring section with no students rostered between the count dates",
+      remedy="Roster: check the section's roster and roster dates (students must be on it "
+             "while enrolled between the fall and spring count dates), or remove the section.",
+      tables=(*_TC, "rosters"))
+def cte04_no_window_roster(a: Analysis) -> pd.DataFrame:
+    """CTE spring sections with no student rostered while enrolled in the count window."""
+    s = _cte(a)
+    s = s.loc[s["rosterCountWindow"] == 0]
+    return _finding(s, field="Roster", value="0",
+                    expected="students rostered between " + pd.Timestamp(a.fall).strftime(
+                        "%Y-%m-%d") + " and " + to_text(s[COUNT_DATE]),
+                    message="CTE section " + s["courseNumber"].astype(str) + "-"
+                    + s["number"].astype(str) + " had no enrolled students on its roster "
+                    "between the fall and spring count dates")
