@@ -1,0 +1,108 @@
+"""The CTE sheet: one row per spring section of a CTE course, with roster counts and credits.
+
+``creditEquivalent`` = minutesPerDay x instructional days of the section's calendar in
+[termStartDate, termEndDate] / 8,100 (one credit = 225 minutes a week for 36 weeks,
+ARM 10.55.906), rounded to 2 decimals; blank where minutesPerDay is blank. The roster counts
+and the teacher of record are defined in :mod:`mtcollect_nb.sections`.
+
+Example:
+    >>> from mtcollect_nb.testing import make_analysis
+    >>> list(cte_sections(make_analysis()).columns) == list(CTE_COLUMNS[:-1])
+    True
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from mtcollect_nb.analysis import Analysis
+from mtcollect_nb.columns import CTE_COLUMNS
+from mtcollect_nb.sections import (
+    instructional_days_between,
+    roster_counts,
+    spring_sections,
+    teachers_of_record,
+)
+
+if TYPE_CHECKING:
+    from mtcollect_nb.pipeline import DistrictRun
+
+#: Minutes in one credit: 225 minutes a week for 36 weeks (ARM 10.55.906).
+MINUTES_PER_CREDIT = 225 * 36
+_SHEET = list(CTE_COLUMNS)
+_NO_FINDINGS = _SHEET[:-1]
+
+
+def credit_equivalent(minutes_per_day: pd.Series, days: pd.Series) -> pd.Series:
+    """Credits: minutesPerDay x instructional days / 8,100, rounded to 2 decimals (NaN if blank).
+
+    Example:
+        >>> credit_equivalent(pd.Series([50, None], dtype="Int64"), pd.Series([162, 90])).tolist()
+        [1.0, nan]
+    """
+    minutes = pd.to_numeric(minutes_per_day).astype("float64")
+    return (minutes * days.astype("float64") / MINUTES_PER_CREDIT).round(2)
+
+
+def cte_sections(a: Analysis) -> pd.DataFrame:
+    """The CTE sheet without ``findings``: one row per spring section of a CTE course.
+
+    Example:
+        >>> from mtcollect_nb.testing import make_analysis
+        >>> cte_sections(make_analysis()).empty
+        True
+    """
+    sp = spring_sections(a)
+    s = sp.loc[sp["cte"]].merge(roster_counts(a), on="sectionID", how="left")
+    teachers = teachers_of_record(a)
+    label = teachers.groupby("sectionID")["teacherLabel"].agg("; ".join)
+    days = instructional_days_between(a, s["calendarID"], s["termStartDate"], s["termEndDate"])
+    out = pd.DataFrame({
+        "schoolNumber": s["schoolNumber"].fillna("").astype(object),
+        "courseNumber": s["courseNumber"].fillna("").astype(object),
+        "courseName": s["courseName"].fillna("").astype(object),
+        "sectionID": s["sectionID"].astype("int64"),
+        "scedSubjectArea": s["scedSubjectArea"].fillna("").astype(object),
+        "scedCourseID": s["scedCourseID"].fillna("").astype(object),
+        "ctePathways": s["ctePathways"].fillna("").astype(object),
+        "teacherOfRecord": s["sectionID"].map(label).fillna("").astype(object),
+        "minutesPerDay": pd.array(s["minutesPerDay"], dtype="Int64"),
+        "creditEquivalent": credit_equivalent(s["minutesPerDay"], days),
+        "rosterCountWindow": s["rosterCountWindow"].fillna(0).astype("int64"),
+        "rosterCountOnCountDate": s["rosterCountOnCountDate"].fillna(0).astype("int64"),
+        "workBasedLearning": s["workBasedLearning"].astype(bool),
+        "wblPartner": s["wblPartner"].fillna("").astype(object),
+    })
+    out = out.sort_values(["schoolNumber", "courseNumber", "sectionID"], kind="mergesort")
+    return out[_NO_FINDINGS].reset_index(drop=True)
+
+
+def cte_sheet(run: DistrictRun) -> pd.DataFrame:
+    """The CTE sheet: :func:`cte_sections` + ``findings`` (that section's rule ids).
+
+    A section's findings are those naming its sectionID, plus course-level findings (no
+    sectionID) naming its schoolNumber and courseNumber (e.g. CTE-01 missing pathway).
+    The ids are unique, sorted and comma-separated ("CTE-01, TCH-02").
+
+    Example:
+        >>> from mtcollect_nb.pipeline import run_from_analysis
+        >>> from mtcollect_nb.testing import tiny_analysis
+        >>> list(cte_sheet(run_from_analysis(tiny_analysis())).columns) == list(CTE_COLUMNS)
+        True
+    """
+    sheet = run.analysis.cte_sections.copy()
+    f = run.findings
+    sec_text = sheet["sectionID"].astype(str)
+    by_section = f.loc[f["sectionID"] != "", ["sectionID", "ruleId"]]
+    course = f.loc[(f["sectionID"] == "") & (f["courseNumber"] != ""),
+                   ["schoolNumber", "courseNumber", "ruleId"]]
+    keys = pd.DataFrame({"sectionID": sec_text, "schoolNumber": sheet["schoolNumber"],
+                         "courseNumber": sheet["courseNumber"]})
+    by_course = keys.merge(course, on=["schoolNumber", "courseNumber"], how="inner")
+    pairs = pd.concat([by_section, by_course[["sectionID", "ruleId"]]], ignore_index=True)
+    pairs = pairs.drop_duplicates().sort_values(["sectionID", "ruleId"], kind="mergesort")
+    ids = pairs.groupby("sectionID")["ruleId"].agg(", ".join)
+    sheet["findings"] = sec_text.map(ids).fillna("").astype(object)
+    return sheet[_SHEET]
