@@ -1,0 +1,192 @@
+"""The ``mtcollect`` command line (spec/outputs.md).
+
+Exit status: 0 on success (findings are not failures); 2 with one line
+``mtcollect: error: <message>`` when the run cannot go on (bad parameters, missing file or
+folder, failed notebook); 1 with one line for an unexpected error (``--debug`` shows the
+traceback); the batch's own status for ``batch``.
+
+Example:
+    >>> main(["run", "does-not-exist.yaml"])
+    2
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from mtcollect_nb import __version__
+from mtcollect_nb.errors import MtcollectError
+
+EXIT_OK, EXIT_UNEXPECTED, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
+DEFAULT_DEMO_DIR = "mtcollect-demo"
+
+
+def _report_outputs(notebook: Path) -> None:
+    out = notebook.parent
+    print(f"findings workbook: {out / 'findings.xlsx'}")
+    print(f"report (HTML):     {out / 'district_validation.html'}")
+    print(f"executed notebook: {notebook}")
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Write the synthetic demo district and run the district notebook on it."""
+    from mtcollect_nb.notebook import run_district_notebook
+    from mtcollect_nb.synthetic import write_demo
+
+    seed = {} if args.seed is None else {"seed": args.seed}
+    params_path = write_demo(Path(args.out), **seed)
+    print(f"demo district written: {params_path}")
+    _report_outputs(run_district_notebook(params_path, timeout=args.timeout, progress=True))
+    return EXIT_OK
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Run the district notebook for one parameters file."""
+    from mtcollect_nb.notebook import run_district_notebook
+
+    _report_outputs(run_district_notebook(args.params, timeout=args.timeout, progress=True))
+    return EXIT_OK
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    """Run every district of a parameters folder."""
+    from mtcollect_nb.batch import run_batch
+
+    params_dir = Path(args.params_dir)
+    if not params_dir.is_dir():
+        raise MtcollectError(f"{params_dir}: parameters folder not found")
+    summary = run_batch(params_dir, workers=args.workers, force=args.force,
+                        timeout=args.timeout)
+    return int(summary.exit_code)
+
+
+def cmd_synth(args: argparse.Namespace) -> int:
+    """Write one synthetic district's extract bundle."""
+    from mtcollect_nb.synthetic import write_district
+
+    write_district(Path(args.out), students=args.students, seed=args.seed)
+    print(f"synthetic district written: {Path(args.out)}")
+    return EXIT_OK
+
+
+def cmd_synth_state(args: argparse.Namespace) -> int:
+    """Write a synthetic state: many districts and one parameters file each."""
+    from mtcollect_nb.synthetic import write_state
+
+    params_dir = write_state(Path(args.out), districts=args.districts, seed=args.seed,
+                             scale=args.scale)
+    print(f"parameters folder: {params_dir}  (next: mtcollect batch {params_dir})")
+    return EXIT_OK
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def _seconds(text: str) -> float:
+    value = float(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be more than 0")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (one sub-command per job).
+
+    Example:
+        >>> build_parser().parse_args(["synth", "--out", "x"]).students
+        300
+    """
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                        help="show the full traceback when something goes wrong")
+    parser = argparse.ArgumentParser(
+        prog="mtcollect", parents=[common],
+        description="Check Infinite Campus extracts before Montana's Spring ANB and "
+                    "Teacher-Class collections are certified.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, fn: Callable[[argparse.Namespace], int], help_: str,
+            ) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_, description=help_, parents=[common])
+        p.set_defaults(func=fn)
+        return p
+
+    timeout_help = "seconds any one notebook cell may run (default: no limit)"
+    p = add("demo", cmd_demo, "write the synthetic demo district and run the notebook on it")
+    p.add_argument("--out", default=DEFAULT_DEMO_DIR, metavar="DIR",
+                   help=f"folder for the demo (default: ./{DEFAULT_DEMO_DIR})")
+    p.add_argument("--seed", type=int, metavar="S",
+                   help="random seed (default: the documented demo district)")
+    p.add_argument("--timeout", type=_seconds, metavar="S", help=timeout_help)
+
+    p = add("run", cmd_run, "run the district notebook for one parameters file")
+    p.add_argument("params", metavar="PARAMS.yaml", help="the district's parameters file")
+    p.add_argument("--timeout", type=_seconds, metavar="S", help=timeout_help)
+
+    p = add("batch", cmd_batch, "run every district of a parameters folder")
+    p.add_argument("params_dir", metavar="PARAMS_DIR", help="folder of parameters files")
+    p.add_argument("--workers", type=_positive, metavar="N",
+                   help="districts run at once (default: number of CPUs)")
+    p.add_argument("--force", action="store_true",
+                   help="re-run districts whose outputs are newer than their inputs")
+    p.add_argument("--timeout", type=_seconds, metavar="S",
+                   help="seconds one district may run (default: no limit)")
+
+    p = add("synth", cmd_synth, "write a synthetic district extract bundle")
+    p.add_argument("--out", required=True, metavar="DIR", help="folder for the extract files")
+    p.add_argument("--students", type=_positive, default=300, metavar="N",
+                   help="number of students (default: 300)")
+    p.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default: 0)")
+
+    p = add("synth-state", cmd_synth_state,
+            "write synthetic districts and a parameters folder for batch runs")
+    p.add_argument("--out", required=True, metavar="DIR", help="folder for the state")
+    p.add_argument("--districts", type=_positive, default=10, metavar="N",
+                   help="number of districts (default: 10)")
+    p.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default: 0)")
+    p.add_argument("--scale", type=float, default=1.0, metavar="X",
+                   help="multiply every district's size (default: 1.0)")
+    return parser
+
+
+def _error(message: str) -> None:
+    first = next((ln.strip() for ln in str(message).splitlines() if ln.strip()), "")
+    print(f"mtcollect: error: {first}", file=sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``mtcollect``; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    debug = getattr(args, "debug", False)
+    try:
+        return int(args.func(args))
+    except MtcollectError as exc:
+        if debug:
+            traceback.print_exc()
+        _error(str(exc))
+    except (FileNotFoundError, NotADirectoryError, PermissionError) as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        _error(f"{where}{exc.strerror or exc}")
+    except KeyboardInterrupt:
+        _error("interrupted")
+        return EXIT_INTERRUPTED
+    except Exception as exc:  # the CLI never shows a traceback unasked
+        if debug:
+            traceback.print_exc()
+        reason = next((ln for ln in str(exc).splitlines() if ln.strip()), "")
+        _error(f"unexpected {type(exc).__name__}: {reason} (run with --debug for details)")
+        return EXIT_UNEXPECTED
+    return EXIT_ERROR
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,256 @@
+"""Run the district notebook with papermill and export it to an offline HTML page.
+
+:func:`run_district_notebook` is what ``mtcollect run``, ``mtcollect demo`` and the batch call:
+validate the parameters file, execute ``notebooks/district_validation.ipynb`` into the district's
+output folder with a kernel of *this* Python, then write ``district_validation.html`` with
+plotly.js embedded once (no network needed to open it). The notebook itself calls
+:func:`offline_plotly` and :func:`notebook_params`.
+
+Example:
+    >>> notebook_params(district_number="0123", district_name="X", school_year=2025,
+    ...                 extracts_dir="/data/0123", output_dir="/out/0123",
+    ...                 spring_count_date="2025-02-04").spring
+    datetime.date(2025, 2, 4)
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+import mtcollect_nb
+from mtcollect_nb.columns import RULE_ID, SEVERITIES
+from mtcollect_nb.errors import ExtractError, MtcollectError
+from mtcollect_nb.params import Params, load_params, params_from_mapping
+from mtcollect_nb.rules import rules_table
+
+SEVERITY = "severity"
+
+NOTEBOOK = "district_validation"
+#: Extra notebook parameter (besides the :class:`Params` fields): the parameters file used.
+PARAMS_PATH = "params_path"
+_RENDERER = "mtcollect_offline"
+# nbconvert's lab template without the CDN scripts (require.js, MathJax, mermaid): the page
+# only needs the plotly.js that the notebook's first figure cell embedded.
+_OFFLINE_TEMPLATE = (
+    "{%- extends 'index.html.j2' -%}\n"
+    "{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}\n"
+    "{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}\n"
+    "{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}\n"
+)
+
+
+def notebooks_dir() -> Path:
+    """The repository's ``notebooks/`` folder (the package is installed editable).
+
+    Example:
+        >>> (notebooks_dir() / "district_validation.ipynb").is_file()
+        True
+    """
+    return Path(mtcollect_nb.__file__).resolve().parents[1] / "notebooks"
+
+
+def notebook_params(*, params_path: str = "", **values: Any) -> Params:
+    """The run's :class:`Params` from the notebook's parameters cell.
+
+    Dates arrive as ISO strings (``""`` = the default of spec/rules.md). Relative folders
+    resolve against the parameters file's folder when ``params_path`` is given. An empty
+    ``extracts_dir`` means the synthetic demo district: it is written under ``output_dir``
+    (a new temporary folder when that is empty too) and its own parameters file is used.
+
+    Raises:
+        ParameterError: a value is missing or wrong (names the parameter).
+    """
+    if not values.get("extracts_dir"):
+        from mtcollect_nb.synthetic import write_demo
+
+        out = values.get("output_dir") or tempfile.mkdtemp(prefix="mtcollect-demo-")
+        return load_params(write_demo(Path(out)))
+    data = {k: (None if v == "" and k.endswith("_date") else v) for k, v in values.items()}
+    source = params_path or "notebook parameters"
+    params = params_from_mapping(data, source)
+    if not params_path:
+        return params
+    base = Path(params_path).resolve().parent
+    return params.model_copy(update={
+        "extracts_dir": str(base / params.extracts_dir),
+        "output_dir": str(base / params.output_dir),
+    })
+
+
+def papermill_parameters(params: Params, params_path: str | Path) -> dict[str, Any]:
+    """The values papermill injects: every :class:`Params` field (dates as ISO text).
+
+    Example:
+        >>> p = Params(district_number="0123", district_name="X", school_year=2025,
+        ...            extracts_dir="e", output_dir="o")
+        >>> papermill_parameters(p, "p.yaml")["spring_count_date"]
+        '2025-02-03'
+    """
+    values = params.model_dump(mode="json")
+    values[PARAMS_PATH] = str(Path(params_path).resolve())
+    return values
+
+
+def severity_counts(findings: pd.DataFrame) -> pd.Series:
+    """Findings per severity, every severity listed (error, warning, info).
+
+    Example:
+        >>> severity_counts(pd.DataFrame({"severity": ["info", "error", "info"]})).tolist()
+        [1, 0, 2]
+    """
+    counts = findings[SEVERITY].value_counts().reindex(list(SEVERITIES), fill_value=0)
+    return counts.rename_axis(SEVERITY).rename("findings").astype("int64")
+
+
+def rule_counts(findings: pd.DataFrame) -> pd.DataFrame:
+    """Every rule of the catalog with its number of findings (0 included), in catalog order.
+
+    Example:
+        >>> t = rule_counts(pd.DataFrame({"ruleId": ["DQ-01", "DQ-01"]}))
+        >>> int(t.loc[t["ruleId"] == "DQ-01", "findings"].iloc[0])
+        2
+    """
+    table = rules_table()[[RULE_ID, SEVERITY, "collection", "title"]]
+    counts = findings[RULE_ID].value_counts()
+    return table.assign(findings=table[RULE_ID].map(counts).fillna(0).astype("int64"))
+
+
+def offline_plotly() -> None:
+    """Make Plotly figures render in the notebook *and* in its offline HTML export.
+
+    Registers a renderer that embeds plotly.js once (now, in the calling cell's output) and
+    draws every figure as HTML without CDN scripts, plus the Plotly MIME bundle that
+    JupyterLab renders. Call it in the notebook's first code cell.
+    """
+    import plotly.io as pio
+    from plotly.io._base_renderers import NotebookRenderer
+
+    class _OfflineRenderer(NotebookRenderer):
+        def to_mimebundle(self, fig_dict: dict[str, Any]) -> dict[str, Any]:
+            html = pio.to_html(fig_dict, config=self.config, include_plotlyjs=False,
+                               include_mathjax=False, full_html=False,
+                               default_width="100%", default_height=525, validate=False)
+            return {"text/html": html}
+
+    pio.renderers[_RENDERER] = _OfflineRenderer()
+    pio.renderers.default = f"plotly_mimetype+{_RENDERER}"
+    pio.renderers._activate_pending_renderers()
+
+
+def export_html(notebook_path: Path, html_path: Path) -> Path:
+    """Write the executed notebook as one HTML page that needs no network; atomic.
+
+    Example:
+        >>> import nbformat, tempfile
+        >>> d = Path(tempfile.mkdtemp())
+        >>> nbformat.write(nbformat.v4.new_notebook(), d / "n.ipynb")
+        >>> "<script src=" in export_html(d / "n.ipynb", d / "n.html").read_text()
+        False
+    """
+    import jinja2
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(
+        template_name="lab",
+        extra_loaders=[jinja2.DictLoader({"mtcollect_offline.html.j2": _OFFLINE_TEMPLATE})],
+        template_file="mtcollect_offline.html.j2",
+    )
+    body, _ = exporter.from_notebook_node(nbformat.read(notebook_path, as_version=4))
+    tmp = html_path.with_name(f".{html_path.name}.tmp")
+    tmp.write_text(body, encoding="utf-8")
+    os.replace(tmp, html_path)
+    return html_path
+
+
+def _kernel_manager() -> Any:
+    """A kernel manager whose ``python3`` kernel is this interpreter, whatever is registered.
+
+    A ``python3`` kernelspec in the user's Jupyter folder may point at another Python; the
+    notebook must run where mtcollect_nb is installed.
+    """
+    from ipykernel.kernelspec import RESOURCES, get_kernel_dict
+    from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
+    from jupyter_client.manager import AsyncKernelManager
+
+    class _ThisPython(KernelSpecManager):
+        def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
+            return KernelSpec(resource_dir=RESOURCES, **get_kernel_dict())
+
+    return AsyncKernelManager(kernel_name="python3", kernel_spec_manager=_ThisPython())
+
+
+def _braces(path: Path) -> str:
+    """Papermill formats paths with the parameters (``{x}``); escape literal braces."""
+    return str(path).replace("{", "{{").replace("}", "}}")
+
+
+def _first_line(text: str) -> str:
+    lines = [ln.strip() for ln in re.sub(r"\x1b\[[0-9;]*m", "", text).splitlines()]
+    return next((ln for ln in lines if ln), "")
+
+
+def run_district_notebook(params_path: str | Path, *, timeout: float | None = None,
+                          progress: bool = False) -> Path:
+    """Execute the district notebook for one parameters file; export its HTML.
+
+    Writes ``<output_dir>/district_validation.ipynb`` (kept, with the traceback, when a cell
+    fails) and ``<output_dir>/district_validation.html``; the notebook itself writes
+    ``findings.xlsx``.
+
+    Args:
+        params_path: the district's parameters YAML file.
+        timeout: seconds any one cell may run (None: no limit).
+        progress: show papermill's progress bar (on stderr).
+
+    Returns:
+        The executed notebook's path.
+
+    Raises:
+        ParameterError: the parameters file is bad (before any kernel starts).
+        ExtractError: the extracts folder does not exist.
+        MtcollectError: the notebook failed; the message is the failing cell's exception.
+    """
+    params = load_params(params_path)
+    extracts = Path(params.extracts_dir)
+    if not extracts.is_dir():
+        raise ExtractError(f"{params_path}: extracts_dir not found: {extracts}")
+    source = notebooks_dir() / f"{NOTEBOOK}.ipynb"
+    if not source.is_file():
+        raise MtcollectError(f"notebook not found: {source} (install with pip install -e .)")
+    out = Path(params.output_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    executed, html = out / f"{NOTEBOOK}.ipynb", out / f"{NOTEBOOK}.html"
+    html.unlink(missing_ok=True)  # never leave a previous run's page next to a failed run
+    _execute(source, executed, papermill_parameters(params, params_path), timeout, progress)
+    export_html(executed, html)
+    return executed
+
+
+def _execute(source: Path, executed: Path, parameters: dict[str, Any],
+             timeout: float | None, progress: bool) -> None:
+    """Run papermill; any failure becomes one :class:`MtcollectError` line."""
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    try:
+        pm.execute_notebook(
+            _braces(source), _braces(executed), parameters=parameters, kernel_name="python3",
+            km=_kernel_manager(), progress_bar=progress, execution_timeout=timeout,
+            start_timeout=120, extra_arguments=["--IPKernelApp.log_level=ERROR"],
+        )
+    except PapermillExecutionError as exc:
+        reason = _first_line(f"{exc.ename}: {exc.evalue}") if exc.evalue else exc.ename
+        raise MtcollectError(
+            f"{executed}: cell [{exc.exec_count}] failed: {reason}") from None
+    except MtcollectError:
+        raise
+    except Exception as exc:  # kernel died, cell timeout, kernel did not start ...
+        reason = _first_line(str(exc)) or type(exc).__name__
+        raise MtcollectError(f"{executed}: {type(exc).__name__}: {reason}") from None
