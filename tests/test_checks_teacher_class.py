@@ -253,3 +253,12 @@ def test_engine_fills_course_and_school_from_section():
     assert f[["courseNumber", "schoolNumber", "sectionID"]].values.tolist() == [
         ["C1", "0001", "100"]]
     assert f["remedy"].iloc[0].startswith("Section Staff History")
+
+
+def test_course_level_finding_through_engine():
+    a = district(courses=[course(cte=True, ctePathways="", scedCourseID="")])
+    f = run_rules(a, [all_rules()["TCH-01"], all_rules()["CTE-01"]]).findings
+    assert f["ruleId"].tolist() == ["CTE-01", "TCH-01"]
+    assert (f["courseNumber"] == "C1").all() and (f["sectionID"] == "").all()
+    assert (f["schoolNumber"] == "0001").all()
+    assert f["collection"].eq("Spring Teacher-Class").all()
