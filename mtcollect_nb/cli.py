@@ -17,6 +17,7 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from mtcollect_nb import __version__
 from mtcollect_nb.errors import MtcollectError
@@ -37,8 +38,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from mtcollect_nb.notebook import run_district_notebook
     from mtcollect_nb.synthetic import write_demo
 
-    seed = {} if args.seed is None else {"seed": args.seed}
-    params_path = write_demo(Path(args.out), **seed)
+    params_path = write_demo(Path(args.out), **_given(args, "seed"))
     print(f"demo district written: {params_path}")
     _report_outputs(run_district_notebook(params_path, timeout=args.timeout, progress=True))
     return EXIT_OK
@@ -68,7 +68,7 @@ def cmd_synth(args: argparse.Namespace) -> int:
     """Write one synthetic district's extract bundle."""
     from mtcollect_nb.synthetic import write_district
 
-    write_district(Path(args.out), students=args.students, seed=args.seed)
+    write_district(Path(args.out), **_given(args, "students", "seed"))
     print(f"synthetic district written: {Path(args.out)}")
     return EXIT_OK
 
@@ -77,10 +77,14 @@ def cmd_synth_state(args: argparse.Namespace) -> int:
     """Write a synthetic state: many districts and one parameters file each."""
     from mtcollect_nb.synthetic import write_state
 
-    params_dir = write_state(Path(args.out), districts=args.districts, seed=args.seed,
-                             scale=args.scale)
+    params_dir = write_state(Path(args.out), **_given(args, "districts", "seed", "scale"))
     print(f"parameters folder: {params_dir}  (next: mtcollect batch {params_dir})")
     return EXIT_OK
+
+
+def _given(args: argparse.Namespace, *names: str) -> dict[str, Any]:
+    """The options the user gave (the generator's own defaults apply to the others)."""
+    return {n: getattr(args, n) for n in names if getattr(args, n) is not None}
 
 
 def _positive(text: str) -> int:
@@ -101,8 +105,8 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser (one sub-command per job).
 
     Example:
-        >>> build_parser().parse_args(["synth", "--out", "x"]).students
-        300
+        >>> build_parser().parse_args(["synth", "--out", "x", "--students", "40"]).students
+        40
     """
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
@@ -143,18 +147,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("synth", cmd_synth, "write a synthetic district extract bundle")
     p.add_argument("--out", required=True, metavar="DIR", help="folder for the extract files")
-    p.add_argument("--students", type=_positive, default=300, metavar="N",
-                   help="number of students (default: 300)")
-    p.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default: 0)")
+    p.add_argument("--students", type=_positive, metavar="N",
+                   help="number of students (default: as the demo district)")
+    p.add_argument("--seed", type=int, metavar="S", help="random seed (default: the demo's)")
 
     p = add("synth-state", cmd_synth_state,
             "write synthetic districts and a parameters folder for batch runs")
     p.add_argument("--out", required=True, metavar="DIR", help="folder for the state")
-    p.add_argument("--districts", type=_positive, default=10, metavar="N",
-                   help="number of districts (default: 10)")
-    p.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default: 0)")
-    p.add_argument("--scale", type=float, default=1.0, metavar="X",
-                   help="multiply every district's size (default: 1.0)")
+    p.add_argument("--districts", type=_positive, metavar="N",
+                   help="number of districts (default: the generator's)")
+    p.add_argument("--seed", type=int, metavar="S", help="random seed (default: the generator's)")
+    p.add_argument("--scale", type=float, metavar="X",
+                   help="multiply every district's size (default: 1)")
     return parser
 
 

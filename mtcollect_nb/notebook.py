@@ -21,15 +21,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 import mtcollect_nb
-from mtcollect_nb.columns import RULE_ID, SEVERITIES
 from mtcollect_nb.errors import ExtractError, MtcollectError
 from mtcollect_nb.params import Params, load_params, params_from_mapping
-from mtcollect_nb.rules import rules_table
-
-SEVERITY = "severity"
 
 NOTEBOOK = "district_validation"
 #: Extra notebook parameter (besides the :class:`Params` fields): the parameters file used.
@@ -95,30 +89,6 @@ def papermill_parameters(params: Params, params_path: str | Path) -> dict[str, A
     values = params.model_dump(mode="json")
     values[PARAMS_PATH] = str(Path(params_path).resolve())
     return values
-
-
-def severity_counts(findings: pd.DataFrame) -> pd.Series:
-    """Findings per severity, every severity listed (error, warning, info).
-
-    Example:
-        >>> severity_counts(pd.DataFrame({"severity": ["info", "error", "info"]})).tolist()
-        [1, 0, 2]
-    """
-    counts = findings[SEVERITY].value_counts().reindex(list(SEVERITIES), fill_value=0)
-    return counts.rename_axis(SEVERITY).rename("findings").astype("int64")
-
-
-def rule_counts(findings: pd.DataFrame) -> pd.DataFrame:
-    """Every rule of the catalog with its number of findings (0 included), in catalog order.
-
-    Example:
-        >>> t = rule_counts(pd.DataFrame({"ruleId": ["DQ-01", "DQ-01"]}))
-        >>> int(t.loc[t["ruleId"] == "DQ-01", "findings"].iloc[0])
-        2
-    """
-    table = rules_table()[[RULE_ID, SEVERITY, "collection", "title"]]
-    counts = findings[RULE_ID].value_counts()
-    return table.assign(findings=table[RULE_ID].map(counts).fillna(0).astype("int64"))
 
 
 def offline_plotly() -> None:

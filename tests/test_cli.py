@@ -148,3 +148,12 @@ def test_demo_end_to_end(demo: Path, demo_stdout: str) -> None:
     for name in ("findings.xlsx", "district_validation.html"):
         line = next(ln for ln in out.splitlines() if ln.rstrip().endswith(name))
         assert Path(line.split(":", 1)[1].strip()).is_file()
+
+
+def test_example_parameters_file_is_valid() -> None:
+    from mtcollect_nb.params import load_params
+
+    path = Path(__file__).parents[1] / "parameters" / "demo.yaml"
+    params = load_params(path)
+    assert params.district_number == "0999" and params.mask_pii
+    assert Path(params.extracts_dir) == path.parents[1] / "demo" / "extracts"

@@ -23,7 +23,7 @@ def is_imports(tree: ast.Module) -> bool:
 
 
 def test_there_is_a_notebook() -> None:
-    assert [p.name for p in NOTEBOOKS] == ["district_validation.ipynb"]
+    assert "district_validation.ipynb" in [p.name for p in NOTEBOOKS]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
