@@ -88,6 +88,7 @@ def kill_tree(pid: int) -> None:
     """Kill a process and all its descendants, even those in other sessions (kernels).
 
     The root is stopped first so it cannot start new children while the tree is collected.
+    Waits for the descendants; the caller reaps the root (``Popen.wait``) to keep its status.
     """
     import psutil
 
@@ -102,7 +103,7 @@ def kill_tree(pid: int) -> None:
             p.kill()
         except psutil.Error:
             pass
-    psutil.wait_procs(procs, timeout=10)
+    psutil.wait_procs(procs[1:], timeout=10)
 
 
 class _Running:

@@ -132,6 +132,9 @@ def is_fresh(d: District) -> bool:
 def summary_counts(output_dir: Path) -> dict[str, Any]:
     """Errors, warnings and spring counts from a district's ``summary.json`` (None if absent).
 
+    The file's keys (see ``workbook_summary.summary_json``): ``status`` holds ``errors`` and
+    ``warnings``; ``springCountReported`` and ``springCountValidated`` are district totals.
+
     Example:
         >>> summary_counts(Path("/nonexistent"))["errors"] is None
         True
@@ -140,18 +143,12 @@ def summary_counts(output_dir: Path) -> dict[str, Any]:
         data = json.loads((output_dir / "summary.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         data = {}
-    flat = _flatten(data) if isinstance(data, dict) else {}
-    return {c: flat.get(c) for c in COUNT_COLUMNS}
-
-
-def _flatten(data: dict[str, Any]) -> dict[str, Any]:
-    """Top-level keys, then keys of nested mappings (first one wins)."""
-    flat = {k: v for k, v in data.items() if not isinstance(v, dict)}
-    for v in data.values():
-        if isinstance(v, dict):
-            for k, x in _flatten(v).items():
-                flat.setdefault(k, x)
-    return flat
+    data = data if isinstance(data, dict) else {}
+    status = data.get("status")
+    status = status if isinstance(status, dict) else {}
+    return {"errors": status.get("errors"), "warnings": status.get("warnings"),
+            "springCountReported": data.get("springCountReported"),
+            "springCountValidated": data.get("springCountValidated")}
 
 
 def write_summary(rows: pd.DataFrame, root: Path) -> tuple[Path, Path]:
