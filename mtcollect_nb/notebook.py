@@ -28,6 +28,7 @@ from mtcollect_nb.params import Params, load_params, params_from_mapping
 NOTEBOOK = "district_validation"
 #: Extra notebook parameter (besides the :class:`Params` fields): the parameters file used.
 PARAMS_PATH = "params_path"
+CHECK_OUTPUT = "# NBVAL_CHECK_OUTPUT"
 _RENDERER = "mtcollect_offline"
 # nbconvert's lab template without the CDN scripts (require.js, MathJax, mermaid): the page
 # only needs the plotly.js that the notebook's first figure cell embedded.
@@ -203,6 +204,35 @@ def run_district_notebook(params_path: str | Path, *, timeout: float | None = No
     return executed
 
 
+def store_checked_outputs(path: Path | None = None) -> Path:
+    """Re-execute a repository notebook with its defaults and store nbval's reference outputs.
+
+    Only the printed text of cells marked ``# NBVAL_CHECK_OUTPUT`` is kept (what
+    ``pytest --nbval-lax`` compares); every other output and execution count is cleared, so
+    no figure or table goes into git. Run it after a deliberate change of the demo district
+    or of a checked number: ``python -m mtcollect_nb.notebook``.
+    """
+    import nbformat
+
+    path = path or notebooks_dir() / f"{NOTEBOOK}.ipynb"
+    with tempfile.TemporaryDirectory() as tmp:
+        executed = Path(tmp) / path.name
+        _execute(path, executed, {}, None, True)
+        ran = nbformat.read(executed, as_version=4)
+    nb = nbformat.read(path, as_version=4)
+    done = [c for c in ran.cells if "injected-parameters" not in c.metadata.get("tags", [])]
+    for cell, result in zip(nb.cells, done, strict=True):
+        if cell.cell_type != "code":
+            continue
+        checked = cell.source.startswith(CHECK_OUTPUT)
+        cell.outputs = [o for o in result.outputs if checked and o.output_type == "stream"]
+        cell.execution_count = None
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+    nbformat.write(nb, path)
+    return path
+
+
 def _execute(source: Path, executed: Path, parameters: dict[str, Any],
              timeout: float | None, progress: bool) -> None:
     """Run papermill; any failure becomes one :class:`MtcollectError` line."""
@@ -224,3 +254,7 @@ def _execute(source: Path, executed: Path, parameters: dict[str, Any],
     except Exception as exc:  # kernel died, cell timeout, kernel did not start ...
         reason = _first_line(str(exc)) or type(exc).__name__
         raise MtcollectError(f"{executed}: {type(exc).__name__}: {reason}") from None
+
+
+if __name__ == "__main__":  # pragma: no cover - maintainer tool
+    print(f"stored the checked outputs of {store_checked_outputs()}")
