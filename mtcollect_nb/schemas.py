@@ -47,12 +47,18 @@ class Column:
         type: one of :data:`ColType`.
         required: a blank value rejects the row (DQ-03, "missing value").
         in_header: the header must contain the column (else :class:`ExtractError`).
+        blank_true: a bool whose blank value means true (``schools.accredited``, per spec).
+        absent_true: a bool that is true for every row when the header lacks the column
+            (``courses.active``: a course is active unless the export says otherwise; a blank
+            checkbox in a present column is still false, as for every IC checkbox).
     """
 
     name: str
     type: ColType
     required: bool = False
     in_header: bool = True
+    blank_true: bool = False
+    absent_true: bool = False
 
 
 @dataclass(frozen=True)
@@ -101,7 +107,8 @@ _TABLE_LIST: tuple[Table, ...] = (
     Table("schools", (
         _c("schoolID", "int", True), _c("districtNumber", "code4"),
         _c("schoolNumber", "code4", True),
-        _c("name", "str"), _opt("accredited", "bool"),
+        _c("name", "str"),
+        Column("accredited", "bool", in_header=False, blank_true=True),
     ), key=("schoolID",), required_file=True),
     Table("calendars", (
         _c("calendarID", "int", True), _c("schoolID", "int", True), _c("name", "str"),
@@ -165,7 +172,8 @@ _TABLE_LIST: tuple[Table, ...] = (
     )),
     Table("courses", (
         _c("courseID", "int", True), _c("calendarID", "int", True), _c("number", "str"),
-        _c("name", "str"), _opt("active", "bool"), _opt("stateExclude", "bool"),
+        _c("name", "str"),
+        Column("active", "bool", in_header=False, absent_true=True), _opt("stateExclude", "bool"),
         _c("scedSubjectArea", "str"), _c("scedCourseID", "str"), _opt("scedCourseLevel", "str"),
         _c("cte", "bool"), _opt("ctePathways", "str"), _opt("workBasedLearning", "bool"),
         _opt("wblPartner", "str"),
@@ -279,8 +287,12 @@ def frame_from_records(table: str, records: Iterable[Mapping[str, Any]]) -> pd.D
     out: dict[str, pd.Series] = {}
     n = len(raw)
     for col in t.columns:
-        s = raw[col.name] if col.name in raw.columns else pd.Series([None] * n, dtype="object")
-        out[col.name] = _cast(s.reset_index(drop=True), col)
+        if col.name in raw.columns:
+            out[col.name] = _cast(raw[col.name].reset_index(drop=True), col)
+        elif col.absent_true:
+            out[col.name] = pd.Series([True] * n, dtype=bool)
+        else:
+            out[col.name] = _cast(pd.Series([None] * n, dtype="object"), col)
     frame = pd.DataFrame(out)
     frame[LINE] = pd.RangeIndex(2, n + 2).to_numpy(dtype="int64")
     for extra in raw.columns.difference(list(t.column_names)):
@@ -293,8 +305,13 @@ def _cast(s: pd.Series, col: Column) -> pd.Series:
     if col.type == "date":
         return pd.to_datetime(s, errors="raise").astype("datetime64[ns]")
     if col.type == "bool":
-        return s.map(lambda v: bool(v) and v == v and str(v).strip().upper() not in
-                     ("", "0", "N", "NO", "FALSE")).astype(bool)
+        def truth(v: Any) -> bool:
+            text = "" if v is None or v != v else str(v).strip().upper()
+            if text == "":
+                return col.blank_true
+            return text not in ("0", "N", "NO", "FALSE", "F")
+
+        return s.map(truth).astype(bool)
     if col.type in TEXT_TYPES:
         text = s.map(lambda v: "" if v is None or v != v else str(v))
         if col.type != "str":

@@ -55,3 +55,16 @@ def test_table_column_lookup():
     assert schemas.TABLES["days"].column("minutes").type == "int"
     with pytest.raises(KeyError):
         schemas.TABLES["days"].column("nope")
+
+
+def test_accredited_blank_means_true_and_active_absent_means_true():
+    schools = schemas.frame_from_records("schools", [
+        {"schoolID": 1, "schoolNumber": "1"}, {"schoolID": 2, "schoolNumber": "2",
+                                               "accredited": "N"}])
+    assert schools["accredited"].tolist() == [True, False]
+    courses = schemas.frame_from_records("courses", [{"courseID": 1, "calendarID": 1}])
+    assert courses["active"].tolist() == [True]
+    present_blank = schemas.frame_from_records("courses", [
+        {"courseID": 1, "calendarID": 1, "active": ""}, {"courseID": 2, "calendarID": 1,
+                                                         "active": "X"}])
+    assert present_blank["active"].tolist() == [False, True]
