@@ -1,0 +1,64 @@
+"""Pandera schemas of the typed frames, built from :data:`mtcollect_nb.schemas.TABLES`.
+
+The loader validates every frame it returns against these schemas. A failure is a bug in the
+loader (the frame breaks the dtype contract the rest of the system relies on), never a data
+problem: data problems are rejected rows.
+
+Example:
+    >>> from mtcollect_nb import schemas
+    >>> df = schemas.frame_from_records("schools", [{"schoolID": 1, "schoolNumber": "12"}])
+    >>> check_frame("schools", df) is df
+    True
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pandas as pd
+import pandera.pandas as pa
+
+from mtcollect_nb.columns import GRADES, LINE, TEACHER_ROLES
+from mtcollect_nb.schemas import TABLES, Column, dtype_of
+
+_CODE_CHECKS = {
+    "grade": pa.Check.isin(["", *GRADES]),
+    "role": pa.Check.isin(["", *TEACHER_ROLES]),
+    "code4": pa.Check.str_matches(r"^(\d{4})?$"),
+}
+
+
+class ContractError(RuntimeError):
+    """A loaded frame breaks its dtype contract: a programming error in the loader."""
+
+
+def _column(col: Column) -> pa.Column:
+    dtype = dtype_of(col)
+    # text is never null (blank is ""); int64/bool cannot hold nulls; others nullable unless
+    # the column is required (a blank required value is a rejected row, never a null).
+    nullable = dtype not in ("object", "int64", "bool") and not col.required
+    checks = [_CODE_CHECKS[col.type]] if col.type in _CODE_CHECKS else []
+    return pa.Column(dtype, checks=checks, nullable=nullable, required=True)
+
+
+@cache
+def schema_of(table: str) -> pa.DataFrameSchema:
+    """The pandera schema of ``table``'s typed frame (extra columns allowed).
+
+    Example:
+        >>> schema_of("days").columns["date"].dtype
+        DataType(datetime64[ns])
+    """
+    cols = {c.name: _column(c) for c in TABLES[table].columns}
+    cols[LINE] = pa.Column("int64", nullable=False)
+    return pa.DataFrameSchema(cols, strict=False, name=table)
+
+
+def check_frame(table: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """Validate ``frame`` against :func:`schema_of` ``(table)``; ContractError if it breaks it."""
+    try:
+        schema_of(table).validate(frame, lazy=True, inplace=True)
+    except (pa.errors.SchemaError, pa.errors.SchemaErrors) as err:
+        raise ContractError(f"loaded {table} frame breaks its contract "
+                            f"(loader bug): {str(err)[:2000]}") from err
+    return frame

@@ -1,0 +1,255 @@
+"""Raw reading of one extract file (CSV or first sheet of an xlsx) into text columns.
+
+The reader knows nothing of types: it finds the file, decodes it (UTF-8 with or without BOM,
+UTF-16 with BOM, else Windows-1252), sniffs the delimiter from the header line (comma, tab,
+semicolon), and returns every field as text with the physical line on which its record starts
+(header = line 1; for xlsx the sheet row). Rows with the wrong number of fields come back as
+``bad_rows`` (line, reason) so the loader can reject them instead of dropping them.
+
+Example:
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "x.csv").write_bytes("id;name\\n1;Peña\\n".encode("cp1252"))
+    >>> raw = read_raw(d / "x.csv")
+    >>> raw.header, raw.columns[1].to_pylist(), raw.lines.tolist()
+    (['id', 'name'], ['Peña'], [2])
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from mtcollect_nb.errors import ExtractError
+from mtcollect_nb.readers_xlsx import read_xlsx_rows
+
+DELIMITERS: tuple[str, ...] = (",", "\t", ";")
+ENCODINGS_TRIED = "UTF-8, UTF-16 or Windows-1252"
+_NL, _CR, _QUOTE = 10, 13, 34
+
+
+@dataclass
+class RawTable:
+    """The text of one file: header fields, one string column per header field, source lines.
+
+    Attributes:
+        path: the file read.
+        header: header fields as written (BOM removed, surrounding spaces stripped).
+        columns: one ``pa.Array`` of strings per header field (blank = ``""``, never null).
+        lines: int64 line (xlsx: sheet row) on which each row starts.
+        bad_rows: ``(line, reason, text)`` of rows that could not be split into the header's fields.
+    """
+
+    path: Path
+    header: list[str]
+    columns: list[pa.Array]
+    lines: np.ndarray
+    bad_rows: list[tuple[int, str, str]] = field(default_factory=list)
+
+    @property
+    def n_read(self) -> int:
+        """Data rows read: good rows plus bad rows."""
+        return len(self.lines) + len(self.bad_rows)
+
+
+def read_raw(path: Path) -> RawTable:
+    """Read ``path`` (``.csv`` or ``.xlsx``) as text columns; ExtractError if it cannot be read.
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
+        >>> _ = p.write_text('a,b\\n1,"x,\\ny"\\n\\n2,z\\n')
+        >>> r = read_raw(p); r.columns[1].to_pylist(), r.lines.tolist()
+        (['x,\\ny', 'z'], [2, 5])
+    """
+    if path.suffix.lower() == ".xlsx":
+        header, rows, lines = read_xlsx_rows(path)
+        raw = _merge_ragged(_from_rows(path, header, [], [], []), rows, lines,
+                            [",".join(r) for r in rows])
+    else:
+        raw = _read_csv(path, _to_utf8(path, path.read_bytes()))
+    return _drop_blank_rows(raw)
+
+
+def _drop_blank_rows(raw: RawTable) -> RawTable:
+    """Drop rows whose every field is blank (Excel leaves ``,,,,`` lines below the data)."""
+    if not raw.columns or len(raw.lines) == 0:
+        return raw
+    blank = pc.equal(pc.utf8_trim_whitespace(raw.columns[0]), "")
+    if not pc.any(blank).as_py():
+        return raw
+    for col in raw.columns[1:]:
+        blank = pc.and_(blank, pc.equal(pc.utf8_trim_whitespace(col), ""))
+    keep = pc.invert(blank)
+    raw.columns = [c.filter(keep) for c in raw.columns]
+    raw.lines = raw.lines[keep.to_numpy(zero_copy_only=False)]
+    return raw
+
+
+def _to_utf8(path: Path, data: bytes) -> bytes:
+    """The file's bytes as UTF-8 without BOM, or ExtractError when it is not text."""
+    if data[:4] == b"PK\x03\x04":
+        raise ExtractError(f"{path}: this is an Excel workbook saved under a .csv name; "
+                           f"save it as CSV or rename it {path.stem}.xlsx")
+    if data[:4] == b"\xd0\xcf\x11\xe0":
+        raise ExtractError(f"{path}: this is an old Excel .xls file; save it as .xlsx or CSV")
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            return data.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError as err:
+            raise ExtractError(f"{path}: not valid UTF-16 text ({err.reason})") from None
+    if data[:3] == b"\xef\xbb\xbf":
+        data = data[3:]
+    if b"\x00" in data[:65536]:
+        raise ExtractError(f"{path}: not a text file (binary data); export it again as CSV")
+    try:
+        data.decode("utf-8")
+        return data
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252").encode("utf-8")
+    except UnicodeDecodeError:
+        raise ExtractError(f"{path}: cannot be decoded as {ENCODINGS_TRIED}; export it again "
+                           "as CSV (UTF-8)") from None
+
+
+def _record_starts(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Start offset, end offset and line of every non-empty record (quote-parity split).
+
+    A line break ends a record when an even number of quote characters precedes it. This is
+    exact for well-formed CSV; :func:`_read_csv` cross-checks the record count with pyarrow.
+    """
+    is_nl = arr == _NL
+    lone_cr = (arr == _CR) & np.append(arr[1:] != _NL, True)
+    breaks = np.flatnonzero(is_nl | lone_cr)
+    quotes = np.flatnonzero(arr == _QUOTE)
+    terms = breaks[np.searchsorted(quotes, breaks) % 2 == 0]
+    starts = np.concatenate(([0], terms + 1))
+    ends = np.concatenate((terms, [len(arr)]))
+    crlf = (ends > starts) & (arr[np.maximum(ends - 1, 0)] == _CR)
+    length = ends - starts - crlf
+    keep = length > 0
+    starts, ends = starts[keep], ends[keep]
+    lines = np.searchsorted(breaks, starts, side="left") + 1
+    return starts, ends, lines.astype("int64")
+
+
+def _sniff(header_line: str) -> str:
+    counts = [header_line.count(d) for d in DELIMITERS]
+    return DELIMITERS[int(np.argmax(counts))] if max(counts) else ","
+
+
+def _read_csv(path: Path, data: bytes) -> RawTable:
+    if not data.strip():
+        raise ExtractError(f"{path}: file is empty (no header row)")
+    starts, ends, lines = _record_starts(np.frombuffer(data, dtype=np.uint8))
+    first = 0
+    while not data[starts[first]:ends[first]].strip():
+        first += 1  # whitespace-only lines above the header
+    starts, ends, lines = starts[first:], ends[first:], lines[first:]
+    head_text = data[starts[0]:ends[0]].decode("utf-8").rstrip("\r")
+    delim = _sniff(head_text.split("\n", 1)[0])
+    header = next(csv.reader(io.StringIO(head_text), delimiter=delim))
+    header = [h.strip() for h in header]
+    body_start = int(starts[1]) if len(starts) > 1 else len(data)
+    names = [f"f{i}" for i in range(len(header))]
+    invalid: list[tuple[int | None, str]] = []
+
+    def on_invalid(row: pacsv.InvalidRow) -> str:
+        invalid.append((row.number, row.text))
+        return "skip"
+
+    def read(threads: bool) -> pa.Table:
+        invalid.clear()
+        return pacsv.read_csv(
+            pa.py_buffer(data)[body_start:],
+            read_options=pacsv.ReadOptions(column_names=names, use_threads=threads),
+            parse_options=pacsv.ParseOptions(delimiter=delim, newlines_in_values=True,
+                                             invalid_row_handler=on_invalid),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False,
+                quoted_strings_can_be_null=False))
+
+    try:
+        table = read(True)
+        if invalid:
+            table = read(False)  # serial reading numbers the invalid rows
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return _read_csv_exact(path, data, header, delim)
+    body_lines = lines[1:]
+    if table.num_rows + len(invalid) != len(body_lines):
+        return _read_csv_exact(path, data, header, delim)
+    cols = [table.column(i).combine_chunks() for i in range(len(names))]
+    if not invalid:
+        return RawTable(path, header, cols, body_lines)
+    numbers = np.array([n for n, _ in invalid], dtype="int64") - 1
+    good = np.ones(len(body_lines), dtype=bool)
+    good[numbers] = False
+    rows = [next(csv.reader(io.StringIO(text), delimiter=delim)) if text.strip() else []
+            for _, text in invalid]
+    raw = RawTable(path, header, cols, body_lines[good])
+    return _merge_ragged(raw, rows, body_lines[numbers].tolist(), [t for _, t in invalid])
+
+
+def _read_csv_exact(path: Path, data: bytes, header: list[str], delim: str) -> RawTable:
+    """Slow exact path (Python csv): stray quotes made the fast record split disagree."""
+    reader = csv.reader(io.StringIO(data.decode("utf-8"), newline=""), delimiter=delim)
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    prev = 0
+    seen_header = False
+    for rec in reader:
+        start, prev = prev + 1, reader.line_num
+        if not "".join(rec).strip():
+            continue
+        if not seen_header:
+            seen_header = True
+            continue
+        rows.append(rec)
+        lines.append(start)
+    empty = RawTable(path, header, [pa.array([], pa.string())] * len(header),
+                     np.array([], dtype="int64"))
+    return _merge_ragged(empty, rows, lines, [delim.join(r) for r in rows])
+
+
+def _merge_ragged(raw: RawTable, rows: list[list[str]], lines: list[int],
+                  texts: list[str]) -> RawTable:
+    """Add rows split by Python to ``raw``: fit them to the header or list them as bad rows."""
+    n = len(raw.header)
+    fitted: list[list[str]] = []
+    fit_lines: list[int] = []
+    for rec, line, text in zip(rows, lines, texts):
+        if not "".join(rec).strip():
+            continue  # blank or whitespace-only line
+        if len(rec) > n and not "".join(rec[n:]).strip():
+            rec = rec[:n]  # trailing empty fields
+        elif len(rec) < n and not "".join(raw.header[len(rec):]).strip():
+            rec = rec + [""] * (n - len(rec))  # unnamed trailing columns left out
+        if len(rec) != n:
+            why = "incomplete row (file cut off?)" if len(rec) < n else "too many fields"
+            raw.bad_rows.append((line, f"{why}: {len(rec)} fields, the header has {n}", text))
+            continue
+        fitted.append(rec)
+        fit_lines.append(line)
+    if not fitted:
+        return raw
+    extra = _from_rows(raw.path, raw.header, fitted, fit_lines, [])
+    all_lines = np.concatenate((raw.lines, extra.lines))
+    order = np.argsort(all_lines, kind="stable")
+    cols = [pa.concat_arrays([a, b]).take(pa.array(order)) for a, b in
+            zip(raw.columns, extra.columns)]
+    return RawTable(raw.path, raw.header, cols, all_lines[order], raw.bad_rows)
+
+
+def _from_rows(path: Path, header: list[str], rows: list[list[str]], lines: list[int],
+               bad: list[tuple[int, str, str]]) -> RawTable:
+    cols = [pa.array([r[i] for r in rows], pa.string()) for i in range(len(header))]
+    return RawTable(path, header, cols, np.asarray(lines, dtype="int64"), bad)
