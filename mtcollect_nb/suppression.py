@@ -113,21 +113,22 @@ def mark(name: str, df: pd.DataFrame, columns: Sequence[str], status: pd.Series,
          decimals: int | Mapping[str, int] = 0) -> pd.DataFrame:
     """``df`` with suppressed cells of ``columns`` replaced by ``"<10"`` or ``"*"``.
 
-    Published values are rounded to ``decimals`` (per column if a mapping); marked columns
-    become object dtype.
+    Published values are rounded to ``decimals`` (per column if a mapping; 0 gives whole
+    numbers); marked columns become object dtype.
 
     Example:
         >>> df = pd.DataFrame({"n": [3, 12]}, index=["a", "b"])
         >>> st = suppression_status(table_cells("t", df, ["n"]), [])
         >>> mark("t", df, ["n"], st)["n"].tolist()
-        ['<10', 12.0]
+        ['<10', 12]
     """
     out = df.copy()
     for c in columns:
         keys = [(name, r, c) for r in df.index]
         st = status.reindex(keys).fillna(PUBLISHED).to_numpy()
         d = decimals.get(c, 0) if isinstance(decimals, Mapping) else decimals
-        shown = df[c].astype("float64").round(d).astype(object)
+        rounded = df[c].astype("float64").round(d)
+        shown = (rounded.astype("Int64") if d == 0 else rounded).astype(object)
         out[c] = np.where(st == PUBLISHED, shown, pd.Series(st).map(_MARK).to_numpy())
     return out
 

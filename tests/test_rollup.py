@@ -1,3 +1,7 @@
+import re
+from pathlib import Path
+
+import nbformat
 import numpy as np
 import pandas as pd
 import pytest
@@ -187,3 +191,19 @@ def test_load_state_reads_only_rule_columns(tmp_path):
     assert f["district"].tolist() == ["0002", "0003"]
     assert f.loc[0, "message"].startswith("rollup:")
     assert s.summary["district"].tolist()[0] == "0001"  # text, leading zeros kept
+
+
+NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "statewide_rollup.ipynb"
+
+
+def test_rollup_notebook_is_thin_parameterized_and_committed_without_outputs():
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    tagged = [c for c in code if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1 and "batch_dir" in tagged[0].source
+    for c in code:
+        assert not c.outputs and c.execution_count is None
+        assert not re.search(r"^\s*(def|class)\s", c.source, re.M)
+        if ".show()" in c.source:
+            assert c.source.startswith("# NBVAL_IGNORE_OUTPUT")
+    assert any(c.source.startswith("# NBVAL_CHECK_OUTPUT") for c in code)
