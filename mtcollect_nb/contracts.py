@@ -37,8 +37,15 @@ def _column(col: Column) -> pa.Column:
     # text is never null (blank is ""); int64/bool cannot hold nulls; others nullable unless
     # the column is required (a blank required value is a rejected row, never a null).
     nullable = dtype not in ("object", "int64", "bool") and not col.required
-    checks = [_CODE_CHECKS[col.type]] if col.type in _CODE_CHECKS else []
+    checks = [_exact_dtype(dtype)]
+    if col.type in _CODE_CHECKS:
+        checks.append(_CODE_CHECKS[col.type])
     return pa.Column(dtype, checks=checks, nullable=nullable, required=True)
+
+
+def _exact_dtype(dtype: str) -> pa.Check:
+    """Pandera accepts ``Int64`` for ``int64``; the contract does not (keys are never null)."""
+    return pa.Check(lambda s: str(s.dtype) == dtype, name=f"dtype is exactly {dtype}")
 
 
 @cache

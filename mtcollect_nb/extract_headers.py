@@ -1,10 +1,10 @@
-"""Find an extract's file and map its header to the contract's column names.
+r"""Find an extract's file and map its header to the contract's column names.
 
 Header matching ignores case, surrounding spaces, a UTF-8 BOM, inner spaces and underscores,
 and an Ad Hoc object prefix (``student.personID``); extra columns keep their header text.
 
 Example:
-    >>> [normalize_header(h) for h in ("\\ufeff Person ID ", "start_date", "student.personID")]
+    >>> [normalize_header(h) for h in ("\ufeff Person ID ", "start_date", "student.personID")]
     ['personid', 'startdate', 'student.personid']
 """
 
@@ -75,7 +75,7 @@ def map_header(path: Path, header: list[str], columns: list[pa.Array],
     contract = {normalize_header(c.name): c.name for c in table.columns}
     out: dict[str, pa.Array] = {}
     seen: dict[str, str] = {}
-    for field, arr in zip(header, columns):
+    for field, arr in zip(header, columns, strict=True):
         key = normalize_header(field)
         if not key:
             continue

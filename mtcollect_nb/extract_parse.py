@@ -10,8 +10,10 @@ Example:
     >>> from mtcollect_nb.schemas import Column
     >>> p = parse_column(pa.array(["2025-02-03", "02/04/2025", "2025-02-30", ""]),
     ...                  Column("d", "date", required=True))
-    >>> [str(v)[:10] for v in p.values()], p.reasons_of(p.bad())
-    (['2025-02-03', '2025-02-04', 'NaT', 'NaT'], ['not a valid date (use YYYY-MM-DD or MM/DD/YYYY)', 'missing value (required)'])
+    >>> [str(v)[:10] for v in p.values()]
+    ['2025-02-03', '2025-02-04', 'NaT', 'NaT']
+    >>> p.reasons_of(p.bad())
+    ['not a valid date (use YYYY-MM-DD or MM/DD/YYYY)', 'missing value (required)']
 """
 
 from __future__ import annotations
@@ -29,8 +31,6 @@ from mtcollect_nb.schemas import Column, dtype_of, normalize_code
 #: Values of a boolean column (compared upper-case after stripping); blank is false.
 TRUE_WORDS: frozenset[str] = frozenset({"1", "1.0", "Y", "YES", "T", "TRUE", "X"})
 FALSE_WORDS: frozenset[str] = frozenset({"", "0", "0.0", "N", "NO", "F", "FALSE"})
-#: Boolean columns where blank means true (spec: schools.accredited "blank = true").
-BLANK_TRUE: frozenset[tuple[str, str]] = frozenset({("schools", "accredited")})
 #: Excel serial dates accepted: 1 (1900-01-01) .. 73050 (2099-12-31), origin 1899-12-30.
 EXCEL_SERIAL_MAX = 73050
 MAX_DAY_MINUTES = 1440
@@ -84,8 +84,10 @@ class ColumnParse:
         return vals
 
 
-def parse_column(text: pa.Array, col: Column, blank_true: bool = False) -> ColumnParse:
+def parse_column(text: pa.Array, col: Column) -> ColumnParse:
     """Parse a string column as ``col.type`` (see :data:`REASONS` for what fails).
+
+    A blank bool is false, or true where ``col.blank_true`` (``schools.accredited``).
 
     Example:
         >>> p = parse_column(pa.array(["7", "k", "13"]), Column("grade", "grade"))
@@ -97,7 +99,7 @@ def parse_column(text: pa.Array, col: Column, blank_true: bool = False) -> Colum
     uniq = pd.Series(enc.dictionary.to_pylist(), dtype=object).str.strip()
     values, null, bad = _PARSERS[col.type](uniq)
     blank = (uniq == "").to_numpy()
-    if col.type == "bool" and blank_true:
+    if col.type == "bool" and col.blank_true:
         values = values | blank
     reason = np.where(bad, REASONS.get(col.type, ""), "").astype(object)
     if col.required:
@@ -174,7 +176,7 @@ _PARSERS: dict[str, Callable[[pd.Series], Parsed]] = {
 }
 
 
-# ---- row checks: values that parse but cannot be true (DQ-03) ------------------------------------
+# ---- row checks: values that parse but cannot be true (DQ-03) -------------------------------
 @dataclass(frozen=True)
 class RowCheck:
     """``column`` of a row is impossible when ``bad(frame)`` is true; ``reason`` says why."""

@@ -30,7 +30,7 @@ from mtcollect_nb.columns import ACCOUNTING_COLUMNS, LINE, REJECTED_COLUMNS, RUL
 from mtcollect_nb.contracts import check_frame
 from mtcollect_nb.errors import ExtractError
 from mtcollect_nb.extract_headers import find_file, map_header
-from mtcollect_nb.extract_parse import BLANK_TRUE, ROW_CHECKS, ColumnParse, parse_column
+from mtcollect_nb.extract_parse import ROW_CHECKS, ColumnParse, parse_column
 from mtcollect_nb.readers import RawTable, read_raw
 
 _REJ_COLS = (*REJECTED_COLUMNS, RULE_ID)
@@ -101,7 +101,7 @@ def load_table(path: Path, name: str, parents: dict[str, pd.DataFrame],
     raw = read_raw(path)
     text = map_header(path, raw.header, raw.columns, table)
     n = len(raw.lines)
-    parsed = [parse_column(text.get(c.name, pa.repeat("", n)), c, (name, c.name) in BLANK_TRUE)
+    parsed = [parse_column(text.get(c.name, pa.repeat("1" if c.absent_true else "", n)), c)
               for c in table.columns]
     data: dict[str, object] = {p.column.name: p.values() for p in parsed}
     data[LINE] = raw.lines
@@ -171,7 +171,7 @@ def _reject_duplicates(frame: pd.DataFrame, keep: np.ndarray, table: schemas.Tab
     rows = dups.index.to_numpy()
     ok[rows] = False
     raw_vals = [_raw(text, k, rows) for k in key]
-    value = [", ".join(vs) for vs in zip(*raw_vals)]
+    value = [", ".join(vs) for vs in zip(*raw_vals, strict=True)]
     reason = [f"duplicate key: the same {' + '.join(key)} as line {int(line)} (first copy used)"
               for line in first_line[LINE + "_first"]]
     rej.add("DQ-01", dups[LINE].to_numpy(), " + ".join(key), value, reason)

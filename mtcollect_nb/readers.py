@@ -1,4 +1,4 @@
-"""Raw reading of one extract file (CSV or first sheet of an xlsx) into text columns.
+r"""Raw reading of one extract file (CSV or first sheet of an xlsx) into text columns.
 
 The reader knows nothing of types: it finds the file, decodes it (UTF-8 with or without BOM,
 UTF-16 with BOM, else Windows-1252), sniffs the delimiter from the header line (comma, tab,
@@ -9,7 +9,7 @@ semicolon), and returns every field as text with the physical line on which its 
 Example:
     >>> import tempfile, pathlib
     >>> d = pathlib.Path(tempfile.mkdtemp())
-    >>> _ = (d / "x.csv").write_bytes("id;name\\n1;Peña\\n".encode("cp1252"))
+    >>> _ = (d / "x.csv").write_bytes("id;name\n1;Peña\n".encode("cp1252"))
     >>> raw = read_raw(d / "x.csv")
     >>> raw.header, raw.columns[1].to_pylist(), raw.lines.tolist()
     (['id', 'name'], ['Peña'], [2])
@@ -44,7 +44,7 @@ class RawTable:
         header: header fields as written (BOM removed, surrounding spaces stripped).
         columns: one ``pa.Array`` of strings per header field (blank = ``""``, never null).
         lines: int64 line (xlsx: sheet row) on which each row starts.
-        bad_rows: ``(line, reason, text)`` of rows that could not be split into the header's fields.
+        bad_rows: ``(line, reason, text)`` of rows that do not split into the header's fields.
     """
 
     path: Path
@@ -60,14 +60,14 @@ class RawTable:
 
 
 def read_raw(path: Path) -> RawTable:
-    """Read ``path`` (``.csv`` or ``.xlsx``) as text columns; ExtractError if it cannot be read.
+    r"""Read ``path`` (``.csv`` or ``.xlsx``) as text columns; ExtractError if it cannot be read.
 
     Example:
         >>> import tempfile, pathlib
         >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
-        >>> _ = p.write_text('a,b\\n1,"x,\\ny"\\n\\n2,z\\n')
+        >>> _ = p.write_text('a,b\n1,"x,\ny"\n\n2,z\n')
         >>> r = read_raw(p); r.columns[1].to_pylist(), r.lines.tolist()
-        (['x,\\ny', 'z'], [2, 5])
+        (['x,\ny', 'z'], [2, 5])
     """
     if path.suffix.lower() == ".xlsx":
         header, rows, lines = read_xlsx_rows(path)
@@ -226,7 +226,7 @@ def _merge_ragged(raw: RawTable, rows: list[list[str]], lines: list[int],
     n = len(raw.header)
     fitted: list[list[str]] = []
     fit_lines: list[int] = []
-    for rec, line, text in zip(rows, lines, texts):
+    for rec, line, text in zip(rows, lines, texts, strict=True):
         if not "".join(rec).strip():
             continue  # blank or whitespace-only line
         if len(rec) > n and not "".join(rec[n:]).strip():
@@ -245,7 +245,7 @@ def _merge_ragged(raw: RawTable, rows: list[list[str]], lines: list[int],
     all_lines = np.concatenate((raw.lines, extra.lines))
     order = np.argsort(all_lines, kind="stable")
     cols = [pa.concat_arrays([a, b]).take(pa.array(order)) for a, b in
-            zip(raw.columns, extra.columns)]
+            zip(raw.columns, extra.columns, strict=True)]
     return RawTable(raw.path, raw.header, cols, all_lines[order], raw.bad_rows)
 
 

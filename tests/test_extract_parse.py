@@ -8,7 +8,8 @@ from mtcollect_nb.schemas import Column
 
 
 def parse(values, type_, required=False, blank_true=False):
-    p = parse_column(pa.array(values, pa.string()), Column("c", type_, required), blank_true)
+    col = Column("c", type_, required, blank_true=blank_true)
+    p = parse_column(pa.array(values, pa.string()), col)
     return p.values(), p.bad(), p
 
 

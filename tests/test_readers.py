@@ -120,7 +120,8 @@ def test_header_only_has_zero_rows(tmp_path):
 
 
 @pytest.mark.parametrize("value,text", [
-    (dt.datetime(2025, 2, 3), "2025-02-03"), (dt.datetime(2025, 2, 3, 8, 30), "2025-02-03 08:30:00"),
+    (dt.datetime(2025, 2, 3), "2025-02-03"),
+    (dt.datetime(2025, 2, 3, 8, 30), "2025-02-03 08:30:00"),
     (dt.date(2025, 2, 3), "2025-02-03"), (12.0, "12"), (123, "123"), (0.25, "0.25"),
     (True, "TRUE"), (False, "FALSE"), (None, ""), ("Peña", "Peña"),
 ])
@@ -152,7 +153,8 @@ def test_xlsx_extra_cells_right_of_header_make_a_bad_row(tmp_path):
     p = tmp_path / "s.xlsx"
     wb.save(p)
     raw = read_raw(p)
-    assert raw.n_read == 1 and raw.bad_rows[0][:2] == (2, "too many fields: 3 fields, the header has 2")
+    assert raw.n_read == 1
+    assert raw.bad_rows[0][:2] == (2, "too many fields: 3 fields, the header has 2")
 
 
 def test_corrupt_xlsx_is_an_error(tmp_path):
