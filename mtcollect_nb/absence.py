@@ -224,6 +224,7 @@ def streaks_reference(instructional_days: pd.DataFrame, attendance: pd.DataFrame
             streak, start = streak + 1, day
         rows.append({"enrollmentID": r["enrollmentID"], STREAK: streak, STREAK_START: start})
     out = pd.DataFrame(rows, columns=_OUT)
+    out["enrollmentID"] = out["enrollmentID"].astype(tgt["enrollmentID"].dtype)
     out[STREAK] = out[STREAK].astype("int64")
     out[STREAK_START] = pd.to_datetime(out[STREAK_START]).astype("datetime64[ns]")
     return out
