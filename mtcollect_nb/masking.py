@@ -18,8 +18,10 @@ names              blank (``lastName``, ``firstName``, ``studentName``, ``staffN
 =================  ====================================================================
 
 Findings and rejected rows also carry IDs in ``value``: it is masked by the kind of its
-``field``/``column``, and free text (``message``, ``value``, ``expected``, ``reason``) is
-scrubbed of any word that is a real name or ID of the district (digit-only IDs from 5 digits).
+``field``/``column`` (a personID there becomes the pseudonymous number as text), and free
+text (``message``, ``value``, ``expected``, ``reason``) is scrubbed of any word that is a real
+name or ID of the district (digit-only IDs from 5 digits; a name word from 2 letters, so a
+student called "Day" also masks the word "Day" in a message).
 Set ``MTCOLLECT_MASK_SALT`` to use a private salt instead of the project's.
 
 Example:
@@ -151,7 +153,7 @@ def mask_frame(df: pd.DataFrame, scrub: Scrubber | None = None) -> pd.DataFrame:
     """A copy of ``df`` with every name/ID column masked (see the module table).
 
     Frames with ``field``/``column`` and ``value`` (findings, rejected rows) get ``value``
-    and ``expected`` masked by kind; ``scrub`` also cleans their free-text columns.
+    masked by the kind of that field; ``scrub`` also cleans their free-text columns.
     """
     out = df.copy()
     for col in out.columns.intersection(list(TEXT_ID_COLUMNS)):
@@ -163,8 +165,8 @@ def mask_frame(df: pd.DataFrame, scrub: Scrubber | None = None) -> pd.DataFrame:
     kind_col = "field" if "field" in out.columns else "column" if "column" in out.columns else None
     if kind_col is not None:
         kinds = out[kind_col].fillna("").astype(str)
-        for col in out.columns.intersection(["value", "expected"]):
-            out[col] = _mask_by_kind(out[col].fillna("").astype(str), kinds)
+        if "value" in out.columns:
+            out["value"] = _mask_by_kind(out["value"].fillna("").astype(str), kinds)
     if scrub is not None:
         for col in out.columns.intersection(list(FREE_TEXT_COLUMNS)):
             out[col] = scrub(out[col])

@@ -143,7 +143,11 @@ def _atomic(path: Path) -> Iterator[Path]:
         yield tmp
         with open(tmp, "r+b") as fh:
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        try:
+            os.replace(tmp, path)
+        except PermissionError as exc:  # Windows: the old file is open in Excel
+            raise MtcollectError(f"{path}: cannot replace it ({exc.strerror}); "
+                                 "close it in Excel and run again") from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

@@ -195,6 +195,16 @@ def test_atomic_crash_keeps_previous(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert sorted(p.name for p in tmp_path.iterdir()) == ["findings.xlsx"]
 
 
+def test_locked_target_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def locked(*a: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(workbook.os, "replace", locked)
+    with pytest.raises(MtcollectError, match="findings.xlsx: cannot replace it.*close it"):
+        workbook.write_workbook(make_run(), tmp_path / "findings.xlsx")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_crash_on_first_write_leaves_nothing(tmp_path: Path,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(workbook, "_write_summary", lambda *a: 1 / 0)
