@@ -2,6 +2,7 @@
 
 from mtcollect_nb.checks import (  # noqa: F401
     anb_counts,
+    anb_exclusions,
     anb_programs,
     data_quality,
     reminders,

@@ -1,1 +1,251 @@
-"""Spring ANB rules about exclusions, hours and FTE (ANB-01..08, ANB-15..21)."""
+"""Spring ANB rules about hours, FTE, eligibility and early graduates (ANB-06..08, 15..21).
+
+Hours, FTE and eligibility rules look only at counted enrollments (extracts.md). ANB-15 needs
+rosters (with sections and courses) to know that a student has no schedule, so without them it
+does not run; ANB-16 checks reported hours always, and active rosters where rosters.csv was
+provided. ANB-17..19 need fall_count.csv (who was counted in grade 12 in the fall); ANB-21 needs
+programs.csv.
+
+Example:
+    >>> from mtcollect_nb.testing import tiny_analysis
+    >>> len(anb_06(tiny_analysis())), len(anb_08(tiny_analysis()))
+    (0, 0)
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from mtcollect_nb.anb import (
+    EARLY_GRADUATE_STATUS,
+    FTE_REPORTED_UNCAPPED,
+    STUDENT_REPORTED_SUM,
+    age_on,
+    fall_grade12,
+)
+from mtcollect_nb.checks.anb_exclusions import COUNT_DATE_TOOL, ENROLLMENT_FIELDS, finding_frame
+from mtcollect_nb.columns import COMPUTED_HOURS, ERROR, FTE_REPORTED, SPRING_ANB, WARNING
+from mtcollect_nb.hours import ROSTERED_SECTIONS, band, scheduled_minutes
+from mtcollect_nb.rules import rule
+
+if TYPE_CHECKING:
+    from mtcollect_nb.analysis import Analysis
+
+MIN_HOURS = 180.0  # below this a program generates no ANB (MCA 20-9-311(4))
+ADULT_AGE = 19  # on the kindergarten age date (MCA 20-5-101)
+HOURS_TOLERANCE = 0.005
+GRADUATION = "Student Information > General > Enrollments > Graduation fields"
+
+
+def _fmt(s: pd.Series) -> pd.Series:
+    """Numbers as short text (``1080``, ``12.5``), blank for NaN."""
+    f = pd.to_numeric(s, errors="coerce").astype("float64")
+    return f.map(lambda v: "" if v != v else f"{v:.2f}".rstrip("0").rstrip(".")).astype(object)
+
+
+def counted(a: Analysis) -> pd.DataFrame:
+    """Counted enrollments with FTE, computed hours and rostered sections that day."""
+    def build() -> pd.DataFrame:
+        e = a.on_count_date.loc[a.on_count_date["counted"]]
+        keep = ["enrollmentID", COMPUTED_HOURS, FTE_REPORTED, FTE_REPORTED_UNCAPPED,
+                STUDENT_REPORTED_SUM]
+        e = e.merge(a.fte[keep], on="enrollmentID", how="left")
+        return e.merge(scheduled_minutes(a), on="enrollmentID", how="left")
+
+    return a.memo("anb_counts.counted", build)
+
+
+@rule("ANB-06", ERROR, SPRING_ANB, title="Counted enrollment with blank Spring Aggregate Hours",
+      remedy=f"Run the {COUNT_DATE_TOOL} for the spring count, or enter {ENROLLMENT_FIELDS}: "
+             "Spring Aggregate Hours")
+def anb_06(a: Analysis) -> pd.DataFrame:
+    """Counted enrollment with blank mtSpringAggregateHours."""
+    e = counted(a)
+    hit = e.loc[e["mtSpringAggregateHours"].isna()]
+    return finding_frame(hit, "mtSpringAggregateHours", "", _fmt(hit[COMPUTED_HOURS]),
+                         "no aggregate hours reported: the enrollment generates no ANB; "
+                         "computed " + _fmt(hit[COMPUTED_HOURS]) + " hours")
+
+
+@rule("ANB-07", WARNING, SPRING_ANB,
+      title="Reported Spring Aggregate Hours fall in a different FTE band than computed",
+      remedy=f"Rerun the {COUNT_DATE_TOOL} to recompute Spring Aggregate Hours; check the "
+             "student's schedule and the calendar's day minutes")
+def anb_07(a: Analysis) -> pd.DataFrame:
+    """Reported hours present and band(reported) != band(computed)."""
+    e = counted(a)
+    rep, comp = band(e["mtSpringAggregateHours"]), band(e[COMPUTED_HOURS])
+    hit_mask = rep.notna() & comp.notna() & (rep != comp)
+    hit = e.loc[hit_mask]
+    msg = ("reported hours give FTE " + _fmt(rep[hit_mask]) + ", computed hours give FTE "
+           + _fmt(comp[hit_mask]))
+    return finding_frame(hit, "mtSpringAggregateHours", _fmt(hit["mtSpringAggregateHours"]),
+                         _fmt(hit[COMPUTED_HOURS]), msg)
+
+
+@rule("ANB-08", ERROR, SPRING_ANB, title="Student's reported FTE over all enrollments exceeds 1.0",
+      remedy="Student Information > General > Enrollments: Service Type and State Reporting "
+             "Fields: Spring Aggregate Hours of the partial (S) or special-ed (N) enrollments; "
+             "a student counts at most 1.0 (MCA 20-9-311(4)(e))")
+def anb_08(a: Analysis) -> pd.DataFrame:
+    """Per student: Σ band(reported hours) over counted enrollments > 1.0 (one finding)."""
+    e = counted(a)
+    over = e.loc[e[STUDENT_REPORTED_SUM] > 1.0 + 1e-9].sort_values(
+        ["personID", "enrollmentID"], kind="mergesort")
+    if over.empty:
+        return finding_frame(over, "mtSpringAggregateHours", "", "", "")
+    parts = ("enrollment " + over["enrollmentID"].astype(str) + " (" + over["serviceType"]
+             + ", school " + over["schoolNumber"] + ") " + _fmt(over[FTE_REPORTED_UNCAPPED]))
+    listing = parts.groupby(over["personID"]).agg("; ".join)
+    # the finding points at the enrollment the cap cuts (the last one in cap order)
+    over = over.assign(cut=over[FTE_REPORTED_UNCAPPED] - over[FTE_REPORTED])
+    first = over.sort_values(["personID", "cut", "enrollmentID"], ascending=[True, False, False],
+                             kind="mergesort").drop_duplicates("personID")
+    return finding_frame(first, "mtSpringAggregateHours", _fmt(first[STUDENT_REPORTED_SUM]),
+                         "1.0 or less", "reported FTE sums to "
+                         + _fmt(first[STUDENT_REPORTED_SUM]) + ": "
+                         + first["personID"].map(listing))
+
+
+@rule("ANB-15", WARNING, SPRING_ANB,
+      title="Counted enrollment with no schedule on the count date and under 180 reported hours",
+      remedy="Student Information > General > Schedule: add the student's courses; for a "
+             f"student who only takes part in activities check {ENROLLMENT_FIELDS}: "
+             "Extracurricular Activities Only",
+      tables=("rosters", "sections", "courses"))
+def anb_15(a: Analysis) -> pd.DataFrame:
+    """No active roster on the count date and blank or < 180 reported hours."""
+    e = counted(a)
+    hours = e["mtSpringAggregateHours"]
+    hit = e.loc[(e[ROSTERED_SECTIONS] == 0) & (hours.isna() | (hours < MIN_HOURS))]
+    return finding_frame(hit, "extracurricularOnly", "No", "Yes",
+                         "no class on the student's schedule on the count date and "
+                         + _fmt(hit["mtSpringAggregateHours"]).replace("", "no")
+                         + " reported hours")
+
+
+@rule("ANB-16", WARNING, SPRING_ANB,
+      title="Extracurricular-only enrollment with 180+ reported hours or a class schedule",
+      remedy=f"{ENROLLMENT_FIELDS}: clear Extracurricular Activities Only if the student takes "
+             "classes (and rerun the count date tool), else end the student's schedule")
+def anb_16(a: Analysis) -> pd.DataFrame:
+    """Flag extracurricularOnly with reported hours >= 180, or an active roster (rosters given)."""
+    e = a.on_count_date.loc[a.on_count_date["extracurricularOnly"]]
+    e = e.merge(scheduled_minutes(a), on="enrollmentID", how="left")
+    hours = e["mtSpringAggregateHours"] >= MIN_HOURS
+    rostered = e[ROSTERED_SECTIONS].fillna(0) > 0
+    hit = e.loc[hours | rostered]
+    why = (_fmt(hit["mtSpringAggregateHours"]) + " reported hours").where(
+        hours[hit.index], "") + (", " + hit[ROSTERED_SECTIONS].astype(str)
+                                 + " classes on the schedule").where(rostered[hit.index], "")
+    return finding_frame(hit, "extracurricularOnly", "Yes", "No",
+                         "extracurricular only, but " + why.str.lstrip(", "))
+
+
+def graduate_candidates(a: Analysis) -> pd.DataFrame:
+    """Enrollments ended before the spring count date with endStatus 400 or a diplomaDate.
+
+    Students with an enrollment on the count date are left out. Adds stateID,
+    fallAggregateHours and ``onFallCount`` (counted in grade 12 on fall_count).
+    """
+    e = a.enrollments
+    graduated = ((e["endStatus"].astype(str).str.strip() == EARLY_GRADUATE_STATUS)
+                 | e["diplomaDate"].notna())
+    c = e.loc[e["endDate"].notna() & (e["endDate"] < a.spring) & graduated & ~e["noShow"]
+              & ~e["stateExclude"] & ~e["personID"].isin(a.on_count_date["personID"])]
+    c = c.merge(a.students[["personID", "stateID"]], on="personID", how="left")
+    fall = fall_grade12(a)
+    c = c.merge(fall, on="stateID", how="left")
+    c["onFallCount"] = c["stateID"].isin(fall["stateID"]) & (c["stateID"] != "")
+    return c
+
+
+@rule("ANB-17", ERROR, SPRING_ANB,
+      title="Early graduate with missing or out-of-window diploma fields",
+      remedy=f"{GRADUATION}: Diploma Date, Diploma Type, Diploma Period (with End Status 400)",
+      tables=("fall_count",))
+def anb_17(a: Analysis) -> pd.DataFrame:
+    """Early graduate missing diplomaDate/Type/Period, or diplomaDate outside [fall, spring)."""
+    c = graduate_candidates(a)
+    c = c.loc[c["onFallCount"]]
+    window = f"a date from {a.fall.date()} to before {a.spring.date()}"
+    dd = c["diplomaDate"]
+    out = [
+        finding_frame(c.loc[dd.isna()], "diplomaDate", "", window, "early graduate without "
+                      "a Diploma Date"),
+        finding_frame(bad := c.loc[dd.notna() & ((dd < a.fall) | (dd >= a.spring))],
+                      "diplomaDate", bad["diplomaDate"].dt.strftime("%Y-%m-%d"), window,
+                      "Diploma Date outside the early-graduate window"),
+    ]
+    for col, label in (("diplomaType", "Diploma Type"), ("diplomaPeriod", "Diploma Period")):
+        out.append(finding_frame(c.loc[c[col].astype(str).str.strip() == ""], col, "",
+                                 label, f"early graduate without a {label}"))
+    return pd.concat(out, ignore_index=True)
+
+
+@rule("ANB-18", WARNING, SPRING_ANB,
+      title="Early graduate's Spring Aggregate Hours differ from the fall count's hours",
+      remedy=f"{ENROLLMENT_FIELDS}: Spring Aggregate Hours of an early graduate equal the "
+             "aggregate hours certified in the fall count",
+      tables=("fall_count",))
+def anb_18(a: Analysis) -> pd.DataFrame:
+    """Early graduate whose mtSpringAggregateHours != fallAggregateHours (fall hours known)."""
+    c = graduate_candidates(a)
+    spring, fall = c["mtSpringAggregateHours"], c["fallAggregateHours"]
+    differ = spring.isna() | ((spring - fall).abs() > HOURS_TOLERANCE)
+    hit = c.loc[c["onFallCount"] & fall.notna() & differ]
+    return finding_frame(hit, "mtSpringAggregateHours", _fmt(hit["mtSpringAggregateHours"]),
+                         _fmt(hit["fallAggregateHours"]),
+                         "early graduate: spring hours should equal the fall count's hours")
+
+
+@rule("ANB-19", WARNING, SPRING_ANB,
+      title="Graduated before the spring count date but not counted in grade 12 in the fall",
+      remedy=f"Student Information > General > Enrollments: End Status and {GRADUATION}; only "
+             "students counted in grade 12 on the fall count date are early graduates for ANB",
+      tables=("fall_count",))
+def anb_19(a: Analysis) -> pd.DataFrame:
+    """Flag endStatus 400 before the spring count date, not counted in grade 12 on fall_count."""
+    c = graduate_candidates(a)
+    hit = c.loc[(c["endStatus"].astype(str).str.strip() == EARLY_GRADUATE_STATUS)
+                & ~c["onFallCount"]]
+    return finding_frame(hit, "endStatus", EARLY_GRADUATE_STATUS,
+                         "grade 12 on the fall count", "ended "
+                         + hit["endDate"].dt.strftime("%Y-%m-%d") + " as a graduate in grade "
+                         + hit["grade"] + ", but not counted in grade 12 on the fall count: "
+                         "not an early graduate for ANB")
+
+
+@rule("ANB-20", WARNING, SPRING_ANB,
+      title="Counted student aged 19 or more on the kindergarten age date, not marked eligible",
+      remedy=f"{ENROLLMENT_FIELDS}: Age 19 or 20 Eligible for ANB (check it if the student "
+             "meets the requirements, else check Exclude ANB)")
+def anb_20(a: Analysis) -> pd.DataFrame:
+    """Counted, age >= 19 on kindergarten_age_date, age19Or20Eligible not set."""
+    e = counted(a).merge(a.students[["personID", "birthdate"]], on="personID", how="left")
+    age = age_on(e["birthdate"], a.k_age_date)
+    hit = e.loc[(age >= ADULT_AGE) & ~e["age19Or20Eligible"]]
+    return finding_frame(hit, "age19Or20Eligible", "No", "Yes",
+                         "age " + _fmt(age[hit.index]) + " on " + str(a.k_age_date.date()))
+
+
+@rule("ANB-21", WARNING, SPRING_ANB,
+      title="Preschool (PK) student counted without a classroom early literacy program",
+      remedy="Student Information > Program Participation > Early Literacy: add the "
+             "classroom-based record covering the count date (or check Exclude ANB)",
+      tables=("programs",))
+def anb_21(a: Analysis) -> pd.DataFrame:
+    """Counted PK enrollment with no EL_CLASSROOM program covering the count date."""
+    e = counted(a)
+    e = e.loc[e["grade"] == "PK"]
+    p = a.table("programs")
+    p = p.loc[p["program"].astype(str).str.strip().str.upper() == "EL_CLASSROOM"]
+    m = e[["enrollmentID", "personID", "effectiveCountDate"]].merge(p, on="personID")
+    day = m["effectiveCountDate"]
+    cover = (m["startDate"] <= day) & (m["endDate"].isna() | (day <= m["endDate"]))
+    hit = e.loc[~e["enrollmentID"].isin(m.loc[cover, "enrollmentID"])]
+    return finding_frame(hit, "program", "", "EL_CLASSROOM",
+                         "PK students are counted for ANB only in the classroom-based early "
+                         "literacy program (MCA 20-7-1801..1804)")

@@ -1,0 +1,134 @@
+"""Spring ANB rules about exclusions (ANB-01..05).
+
+They look at every enrollment on the count date that is not extracurricularOnly (rules.md),
+and compare the reported IC flags with the computed streak, age and day-treatment status.
+
+Example:
+    >>> from mtcollect_nb.testing import tiny_analysis
+    >>> len(anb_01(tiny_analysis()))
+    0
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from mtcollect_nb.absence import EXCLUDE_STREAK
+from mtcollect_nb.anb import KINDERGARTEN_MIN_AGE, age_on
+from mtcollect_nb.columns import ERROR, SPRING_ANB, STREAK, STREAK_START, WARNING
+from mtcollect_nb.rules import rule
+
+if TYPE_CHECKING:
+    from mtcollect_nb.analysis import Analysis
+
+ENROLLMENT_FIELDS = "Student Information > General > Enrollments > State Reporting Fields"
+COUNT_DATE_TOOL = "MT Count Date Attendance tool (Reports > Montana State Reporting)"
+FINDING_COLUMNS = ["enrollmentID", "personID", "field", "value", "expected", "message"]
+
+
+def finding_frame(df: pd.DataFrame, field: str, value: object, expected: object,
+                  message: object) -> pd.DataFrame:
+    """Findings of ``df``'s rows (enrollmentID, personID) with the given columns.
+
+    ``value``, ``expected`` and ``message`` are scalars or Series aligned with ``df``.
+
+    Example:
+        >>> df = pd.DataFrame({"enrollmentID": [3], "personID": [1]})
+        >>> finding_frame(df, "grade", "KG", "01", "m")["field"].tolist()
+        ['grade']
+    """
+    out = df[["enrollmentID", "personID"]].copy()
+    out["field"], out["value"], out["expected"], out["message"] = field, value, expected, message
+    return out[FINDING_COLUMNS].reset_index(drop=True)
+
+
+def exclusion_scope(a: Analysis) -> pd.DataFrame:
+    """Enrollments on the count date, not extracurricularOnly, with streak and birthdate.
+
+    Example:
+        >>> from mtcollect_nb.testing import tiny_analysis
+        >>> exclusion_scope(tiny_analysis())["streak"].tolist()
+        [0, 0]
+    """
+    def build() -> pd.DataFrame:
+        e = a.on_count_date.loc[~a.on_count_date["extracurricularOnly"]]
+        e = e.merge(a.streaks, on="enrollmentID", how="left")
+        e[STREAK] = e[STREAK].fillna(0).astype("int64")
+        return e.merge(a.students[["personID", "birthdate"]], on="personID", how="left")
+
+    return a.memo("anb_exclusions.scope", build)
+
+
+def _streak_text(e: pd.DataFrame) -> pd.Series:
+    start = e[STREAK_START].dt.strftime("%Y-%m-%d").fillna("")
+    ecd = e["effectiveCountDate"].dt.strftime("%Y-%m-%d")
+    return ("absent " + e[STREAK].astype(str) + " consecutive instructional days ending "
+            + ecd + (" (from " + start + ")").where(start != "", ""))
+
+
+@rule("ANB-01", ERROR, SPRING_ANB,
+      title="Absent 11+ consecutive days at the count date, not marked Exclude Spring ANB",
+      remedy=f"{ENROLLMENT_FIELDS}: check Exclude Spring ANB – 10 Day Rule (the "
+             f"{COUNT_DATE_TOOL} sets it and Spring Absent when rerun)")
+def anb_01(a: Analysis) -> pd.DataFrame:
+    """Streak >= 11 at the count date, mtExcludeSpringANB not set."""
+    e = exclusion_scope(a)
+    hit = e.loc[(e[STREAK] >= EXCLUDE_STREAK) & ~e["mtExcludeSpringANB"]]
+    return finding_frame(hit, "mtExcludeSpringANB", "No", "Yes",
+                         _streak_text(hit) + ": not countable (ARM 10.20.102(4)(a))")
+
+
+@rule("ANB-02", WARNING, SPRING_ANB,
+      title="Marked Exclude Spring ANB but fewer than 11 consecutive absences computed",
+      remedy=f"{ENROLLMENT_FIELDS}: clear Exclude Spring ANB – 10 Day Rule, or correct the "
+             f"attendance and rerun the {COUNT_DATE_TOOL}")
+def anb_02(a: Analysis) -> pd.DataFrame:
+    """Flag mtExcludeSpringANB set, computed streak < 11."""
+    e = exclusion_scope(a)
+    hit = e.loc[e["mtExcludeSpringANB"] & (e[STREAK] < EXCLUDE_STREAK)]
+    return finding_frame(hit, "mtExcludeSpringANB", "Yes", "No",
+                         "marked excluded (10-day rule) but " + _streak_text(hit))
+
+
+@rule("ANB-03", WARNING, SPRING_ANB,
+      title="Reported Spring Absent and computed streak fall on different sides of 11",
+      remedy=f"Rerun the {COUNT_DATE_TOOL} to recompute Spring Absent, or correct "
+             f"{ENROLLMENT_FIELDS}: Spring Absent")
+def anb_03(a: Analysis) -> pd.DataFrame:
+    """Flag mtSpringAbsent (when given) >= 11 differs from computed streak >= 11."""
+    e = exclusion_scope(a)
+    rep = pd.to_numeric(e["mtSpringAbsent"], errors="coerce").astype("float64")
+    hit = e.loc[rep.notna() & ((rep >= EXCLUDE_STREAK) != (e[STREAK] >= EXCLUDE_STREAK))]
+    return finding_frame(hit, "mtSpringAbsent", hit["mtSpringAbsent"], hit[STREAK],
+                         "Spring Absent " + hit["mtSpringAbsent"].astype(str) + " but "
+                         + _streak_text(hit))
+
+
+@rule("ANB-04", ERROR, SPRING_ANB,
+      title="Kindergarten student under 5 on the kindergarten age date, not marked Exclude ANB",
+      remedy=f"{ENROLLMENT_FIELDS}: check Exclude ANB and enter the Exclude Reason; an early "
+             "entry approved by the board is documented in the enrollment comments")
+def anb_04(a: Analysis) -> pd.DataFrame:
+    """Grade KG, fifth birthday after kindergarten_age_date, mtExcludeANB not set."""
+    e = exclusion_scope(a)
+    age = age_on(e["birthdate"], a.k_age_date)
+    hit = e.loc[(e["grade"] == "KG") & (age < KINDERGARTEN_MIN_AGE) & ~e["mtExcludeANB"]]
+    born = hit["birthdate"].dt.strftime("%Y-%m-%d")
+    return finding_frame(hit, "mtExcludeANB", "No", "Yes",
+                         "kindergarten student born " + born + " is not 5 on "
+                         + str(a.k_age_date.date()) + " (MCA 20-5-101)")
+
+
+@rule("ANB-05", ERROR, SPRING_ANB,
+      title="Day-treatment student not marked Exclude ANB",
+      remedy=f"{ENROLLMENT_FIELDS}: check Exclude ANB and enter the Exclude Reason (private "
+             "non-sectarian day treatment); clear Day Treatment if the student has returned")
+def anb_05(a: Analysis) -> pd.DataFrame:
+    """Flag dayTreatment set, mtExcludeANB not set."""
+    e = exclusion_scope(a)
+    hit = e.loc[e["dayTreatment"] & ~e["mtExcludeANB"]]
+    return finding_frame(hit, "mtExcludeANB", "No", "Yes",
+                         "in day treatment on the count date: the resident district is "
+                         "reimbursed through the tuition report, not ANB")
