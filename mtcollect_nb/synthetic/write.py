@@ -1,0 +1,138 @@
+"""Build a synthetic district and write its extract bundle (and the demo's parameters file).
+
+Example:
+    >>> import tempfile
+    >>> out = write_district(Path(tempfile.mkdtemp()), students=60, seed=1)
+    >>> sorted(p.name for p in out.iterdir())[:3]
+    ['attendance.csv', 'calendars.csv', 'courses.csv']
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from mtcollect_nb.schemas import TABLES, Column
+from mtcollect_nb.synthetic.attendance import attendance_rows, build_attendance_codes
+from mtcollect_nb.synthetic.derive import apply_overrides, derive
+from mtcollect_nb.synthetic.enroll import build_enrollments
+from mtcollect_nb.synthetic.model import District
+from mtcollect_nb.synthetic.people import build_people
+from mtcollect_nb.synthetic.plant import plant_enrollments, plant_schedule, plant_text
+from mtcollect_nb.synthetic.schedule import build_schedule
+
+#: Files written in Windows-1252 (IC's default export on Windows); the rest are UTF-8.
+CP1252_TABLES: frozenset[str] = frozenset({"students", "staff"})
+#: students.csv dates use IC's export default MM/DD/YYYY; the other files use ISO dates.
+US_DATE_TABLES: frozenset[str] = frozenset({"students"})
+
+
+def build_district(*, students: int = 600, seed: int = 1, district_number: str = "0999",
+                   district_name: str = "Synthetic Public Schools",
+                   plant: bool = True) -> District:
+    """Generate one district in memory (typed frames; see :class:`District`).
+
+    Example:
+        >>> d = build_district(students=80, seed=2, plant=False)
+        >>> len(d.tables["students"])
+        80
+    """
+    d = District.new(students=students, seed=seed, number=district_number, name=district_name)
+    build_people(d)
+    build_enrollments(d)
+    if plant:
+        plant_enrollments(d)
+    build_schedule(d)
+    build_attendance_codes(d)
+    if plant:
+        plant_schedule(d)
+    derive(d)
+    apply_overrides(d)
+    d.tables["attendance"] = attendance_rows(d)
+    return d
+
+
+def _text(s: pd.Series, col: Column, us_dates: bool) -> pd.Series:
+    """Render one typed column as CSV text (blank for missing)."""
+    if col.type == "date":
+        fmt = "%m/%d/%Y" if us_dates else "%Y-%m-%d"
+        return pd.to_datetime(s).dt.strftime(fmt).fillna("")
+    if col.type == "bool":
+        return pd.Series(np.where(s.fillna(False).astype(bool), "1", "0"), index=s.index)
+    if col.type == "num":
+        f = pd.to_numeric(s, errors="coerce").round(2)
+        txt = f.astype(str).str.replace(r"\.0$", "", regex=True)
+        return txt.where(f.notna(), "")
+    if col.type == "int":
+        v = pd.Series(pd.array(s, dtype="Int64"), index=s.index)
+        return v.astype(str).where(v.notna(), "")
+    return s.fillna("").astype(str)
+
+
+def to_text(d: District) -> dict[str, pd.DataFrame]:
+    """Every contract table as text columns in contract order."""
+    out = {}
+    for name, table in TABLES.items():
+        df = d.tables[name].reset_index(drop=True)
+        cols = {}
+        for col in table.columns:
+            s = df[col.name] if col.name in df.columns else pd.Series([None] * len(df))
+            cols[col.name] = _text(s, col, name in US_DATE_TABLES)
+        out[name] = pd.DataFrame(cols)
+    return out
+
+
+def write_tables(frames: dict[str, pd.DataFrame], out_dir: Path) -> Path:
+    """Write ``frames`` as ``NAME.csv`` into ``out_dir`` (created)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name, df in frames.items():
+        enc = "cp1252" if name in CP1252_TABLES else "utf-8"
+        df.to_csv(out_dir / f"{name}.csv", index=False, encoding=enc, lineterminator="\n")
+    return out_dir
+
+
+def write_district(out_dir: Path, *, students: int = 600, seed: int = 1,
+                   district_number: str = "0999",
+                   district_name: str = "Synthetic Public Schools", plant: bool = True) -> Path:
+    """Write one district's extract bundle (every table of spec/extracts.md) into ``out_dir``.
+
+    Deterministic: the same arguments give byte-identical files.
+    """
+    d = build_district(students=students, seed=seed, district_number=district_number,
+                       district_name=district_name, plant=plant)
+    frames = to_text(d)
+    if plant:
+        plant_text(d, frames)
+    return write_tables(frames, Path(out_dir))
+
+
+def parameters(district_number: str, district_name: str, extracts_dir: str,
+               output_dir: str, mask_pii: bool) -> dict[str, object]:
+    """The parameters-file mapping of a synthetic district (dates left to their defaults)."""
+    return {"district_number": district_number, "district_name": district_name,
+            "school_year": 2025, "extracts_dir": extracts_dir, "output_dir": output_dir,
+            "pir_days": 1, "mask_pii": mask_pii}
+
+
+def write_params(path: Path, values: dict[str, object]) -> Path:
+    """Write a parameters YAML file (district_number stays quoted text)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(values, sort_keys=False, allow_unicode=True),
+                    encoding="utf-8")
+    return path
+
+
+def write_demo(out_dir: Path, *, seed: int = 1) -> Path:
+    """Write the demo district (every rule planted) and its parameters file; return the latter.
+
+    ``out_dir/extracts/`` holds the bundle, ``out_dir/parameters.yaml`` the parameters
+    (``mask_pii: true``; paths relative to the file: ``extracts`` and ``output``).
+    """
+    out = Path(out_dir)
+    write_district(out / "extracts", students=600, seed=seed, district_number="0999",
+                   district_name="Synthetic Public Schools", plant=True)
+    return write_params(out / "parameters.yaml", parameters(
+        "0999", "Synthetic Public Schools", "extracts", "output", mask_pii=True))
