@@ -112,14 +112,26 @@ def _cte01(p: Planter) -> bool:
     return True
 
 
-@case("CTE-02", "schedule", "Work-based-learning course (Internship) without a partner.")
+@case("CTE-02", "schedule", "Work-based-learning course with a spring section and no partner.")
 def _cte02(p: Planter) -> bool:
-    c = p.d.tables["courses"]
-    hit = c.loc[(c["key"] == "INT") & (c["calendarID"] == p.calendar("hs"))]
-    if hit.empty:
-        return False
-    p.note(courseID=int(hit["courseID"].iloc[0]))
-    _course(p, int(hit["courseID"].iloc[0]), wblPartner="")
+    sec = p.spring_sections(cte=True)
+    wbl = sec.loc[sec["key"].isin(["INT", "APP"])]
+    row = _one(p, wbl, note=False)
+    if row is None:  # small high school: nobody chose one; place a senior in an internship
+        c = p.d.tables["courses"]
+        course = c.loc[(c["key"] == "INT") & (c["calendarID"] == p.calendar("hs")), "courseID"]
+        template = _one(p, sec if len(sec) else p.spring_sections(), note=False)
+        pid = p.pick(("11", "12"), ("hs",))
+        if template is None or pid is None or course.empty:
+            return False
+        row = template.copy()
+        row["courseID"], row["key"] = int(course.iloc[0]), "INT"
+        sid = p.new_section(row)
+        p.append("rosters", sectionID=sid, personID=pid, startDate=pd.Timestamp("2025-01-21"),
+                 endDate=NAT)
+        row["sectionID"] = sid
+    p.note(sectionID=int(row["sectionID"]), courseID=int(row["courseID"]))
+    _course(p, int(row["courseID"]), wblPartner="")
     return True
 
 

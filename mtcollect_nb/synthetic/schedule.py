@@ -142,7 +142,16 @@ def build_schedule(d: District) -> None:
     """Fill courses, sections, staff, section_staff and rosters."""
     build_courses(d)
     y = d.year
-    req = _requests(d)
+    terms = np.array([t for t, _ in y.terms], dtype="datetime64[ns]")
+    ends = np.array([t for _, t in y.terms], dtype="datetime64[ns]")
+    # A request becomes a roster row where the term overlaps the student's enrollment span.
+    req = _requests(d).merge(_spans(d), on=["personID", "calendarID"])
+    t_start, t_end = terms[req["term"]], ends[req["term"]]
+    req["startDate"] = np.maximum(t_start, req["spanStart"].to_numpy())
+    end = pd.Series(t_end, index=req.index)
+    req["endDate"] = end.where(req["spanEnd"].isna() | (req["spanEnd"] > end), req["spanEnd"])
+    req = req.loc[(req["startDate"] <= req["endDate"]) & (req["startDate"] <= y.as_of)]
+    req = req.reset_index(drop=True)
     req["rank"] = req.groupby(["calendarID", "term", "key", "period"]).cumcount()
     req["part"] = req["rank"] // CLASS_SIZE
     courses = d.tables["courses"]
@@ -152,24 +161,15 @@ def build_schedule(d: District) -> None:
     sec["sectionID"] = np.arange(40001, 40001 + len(sec))
     sec["number"] = sec["period"].astype(str) + "-" + (sec["part"] + 1).astype(str) + np.where(
         sec["term"] == 0, "S1", "S2")
-    terms = np.array([t for t, _ in y.terms], dtype="datetime64[ns]")
-    ends = np.array([t for _, t in y.terms], dtype="datetime64[ns]")
     sec["termStartDate"], sec["termEndDate"] = terms[sec["term"]], ends[sec["term"]]
     sec["minutesPerDay"] = pd.array([PERIOD_MINUTES] * len(sec), dtype="Int64")
     d.tables["sections"] = sec
-    r = req.merge(sec[["calendarID", "term", "key", "period", "part", "sectionID",
-                       "termStartDate", "termEndDate"]],
+    r = req.merge(sec[["calendarID", "term", "key", "period", "part", "sectionID"]],
                   on=["calendarID", "term", "key", "period", "part"])
-    r = r.merge(_spans(d), on=["personID", "calendarID"])
-    start = np.maximum(r["termStartDate"], r["spanStart"])
-    end = r["termEndDate"].where(r["spanEnd"].isna() | (r["spanEnd"] > r["termEndDate"]),
-                                 r["spanEnd"])
-    ok = (start <= end) & (start <= y.as_of)
-    end = end.where(end < y.as_of)  # current classes have no end date yet
     d.tables["rosters"] = pd.DataFrame({
-        "sectionID": r["sectionID"], "personID": r["personID"], "startDate": start,
-        "endDate": end})[ok.to_numpy()].sort_values(["sectionID", "personID"]).reset_index(
-            drop=True)
+        "sectionID": r["sectionID"], "personID": r["personID"], "startDate": r["startDate"],
+        "endDate": r["endDate"].where(r["endDate"] < y.as_of),  # current classes: no end yet
+    }).sort_values(["sectionID", "personID"]).reset_index(drop=True)
     _staff(d, sec)
 
 
