@@ -17,7 +17,8 @@ Decisions (spec open), kept here:
       ``stateExclude`` are not looked at (a blank checkbox reads as false, so filtering on
       them would drop whole schedules). Sections with a blank ``minutesPerDay`` add nothing;
       when no rostered section that day has minutes (or rosters.csv was not provided), ``m``
-      is the day's own minutes.
+      is the effective count date's own ``minutes`` ("the day's own minutes"), so a student
+      without a schedule gets Σ min(day minutes, count-date minutes).
     * Hours are rounded to 2 decimals (this never moves a value across a band edge).
 
 Example:
@@ -137,7 +138,7 @@ def computed_hours(a: Analysis) -> pd.DataFrame:
     """Computed aggregate hours of every enrollment on the count date.
 
     See the module docstring for the decisions (all the calendar's instructional days; the
-    count-date schedule, else the day's minutes).
+    count-date schedule, else the count date's minutes).
 
     Returns:
         enrollmentID, ``computedHours`` (float, 2 decimals).
@@ -147,8 +148,14 @@ def computed_hours(a: Analysis) -> pd.DataFrame:
         >>> computed_hours(tiny_analysis())["computedHours"].tolist()  # 205 days x 6 h
         [1230.0, 1230.0]
     """
-    e = a.on_count_date[["enrollmentID", "calendarID"]].reset_index(drop=True)
-    sched = e.merge(scheduled_minutes(a)[["enrollmentID", SCHEDULED_MINUTES]],
-                    on="enrollmentID", how="left")
+    e = a.on_count_date[["enrollmentID", "calendarID", EFFECTIVE_COUNT_DATE]]
+    sched = e.reset_index(drop=True).merge(
+        scheduled_minutes(a)[["enrollmentID", SCHEDULED_MINUTES]], on="enrollmentID",
+        how="left")
+    days = a.instructional_days.rename(columns={"date": EFFECTIVE_COUNT_DATE})
+    day_minutes = sched[["calendarID", EFFECTIVE_COUNT_DATE]].merge(
+        days, on=["calendarID", EFFECTIVE_COUNT_DATE], how="left")["minutes"]
+    sched[SCHEDULED_MINUTES] = sched[SCHEDULED_MINUTES].fillna(
+        pd.to_numeric(day_minutes, errors="coerce").astype("float64"))
     sched[COMPUTED_HOURS] = hours_for_schedule(a.instructional_days, sched)
     return sched[["enrollmentID", COMPUTED_HOURS]]

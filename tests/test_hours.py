@@ -56,6 +56,16 @@ def test_without_rosters_file_uses_the_days_minutes():
     assert _hours(_analysis()) == 60.0
 
 
+def test_without_schedule_the_count_dates_minutes_cap_every_day():
+    days = [dict(d) for d in DAYS]
+    for d in days:
+        if d["date"] == pd.Timestamp("2025-02-03"):
+            d["minutes"] = 240  # a short count date: m = 240 for every day
+        if d["date"] == pd.Timestamp("2025-01-27"):
+            d["minutes"] = 120
+    assert _hours(_analysis(days=days)) == (9 * 240 + 120) / 60
+
+
 def test_every_instructional_day_of_the_calendar_counts_not_only_enrolled_days():
     a = _analysis(enr=[enrollment(10, 1, startDate="2025-02-03")])
     assert _hours(a) == 60.0
