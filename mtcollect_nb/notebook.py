@@ -226,7 +226,8 @@ def store_checked_outputs(path: Path | None = None) -> Path:
             continue
         checked = cell.source.startswith(CHECK_OUTPUT)
         cell.outputs = [o for o in result.outputs if checked and o.output_type == "stream"]
-        cell.execution_count = None
+        # nbval skips a cell with outputs but no execution count ("unrun reference cell")
+        cell.execution_count = result.execution_count if cell.outputs else None
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
     nbformat.write(nb, path)

@@ -71,7 +71,7 @@ def test_only_checked_cells_keep_small_text_outputs(path: Path) -> None:
         if CHECK not in cell.source:
             assert cell.outputs == [], f"stored output in an unchecked cell:\n{cell.source}"
         assert all(o.output_type == "stream" for o in cell.outputs), cell.source
-        assert cell.execution_count is None
+        assert (cell.execution_count is None) == (cell.outputs == []), cell.source
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
