@@ -134,6 +134,7 @@ def test_realistic_hours_absences_rosters_and_fall_count() -> None:
     assert (courses.loc[courses["active"], "scedCourseID"].str.len() == 3).all()
 
 
+@pytest.mark.slow
 def test_twenty_thousand_students_fast(tmp_path: Path) -> None:
     start = time.perf_counter()
     build_district(students=20000, seed=2)
