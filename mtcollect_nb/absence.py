@@ -79,7 +79,8 @@ def whole_day_absence(minutes: pd.Series, present: pd.Series, excuse: pd.Series,
     pres = pd.to_numeric(present, errors="coerce").astype("float64").fillna(0.0)
     need = pd.to_numeric(threshold, errors="coerce").astype("float64").fillna(mins)
     need = np.minimum(need, mins)
-    exempt = excuse.astype(str).str.strip().str.upper() == EXEMPT
+    codes = pd.Series(excuse.unique())  # normalise the few distinct codes, not every row
+    exempt = excuse.isin(codes[codes.astype(str).str.strip().str.upper() == EXEMPT])
     return pd.Series(((mins - pres) >= need) & ~exempt, index=minutes.index).astype(bool)
 
 
