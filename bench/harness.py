@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 BENCH_DIR = Path(__file__).resolve().parent
 DATA_DIR = BENCH_DIR / ".data"
 SEED = 2025
+DISTRICT_NUMBER = "0999"
+DISTRICT_NAME = "Synthetic Public Schools"
 
 
 # ---- timing ----
@@ -72,7 +72,7 @@ def ensure_district(students: int, seed: int = SEED, data_dir: Path = DATA_DIR,
 
     The folder is reused while its ``.done`` marker exists, so reruns time only the analysis.
     """
-    from mtcollect_nb.synthetic import write_district
+    from mtcollect_nb.synthetic.write import parameters, write_district, write_params
 
     root = district_dir(students, seed, data_dir)
     params_path = root / "params.yaml"
@@ -81,38 +81,13 @@ def ensure_district(students: int, seed: int = SEED, data_dir: Path = DATA_DIR,
     root.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     log(f"generating synthetic district: {students:,} students (seed {seed}) -> {root}")
-    written = write_district(root / "extracts", students=students, seed=seed)
+    write_district(root / "extracts", students=students, seed=seed,
+                   district_number=DISTRICT_NUMBER, district_name=DISTRICT_NAME)
     log(f"  generated in {time.perf_counter() - start:.1f} s")
-    params = _district_params(written, root)
-    params_path.write_text(yaml.safe_dump(params, sort_keys=False))
+    write_params(params_path, parameters(DISTRICT_NUMBER, DISTRICT_NAME, "extracts", "output",
+                                         mask_pii=False))
     (root / ".done").write_text("ok\n")
     return params_path
-
-
-def _district_params(written: Any, root: Path) -> dict[str, Any]:
-    """Parameters for the written district (from what write_district returned, if anything)."""
-    base: dict[str, Any] = {"district_number": "0001", "district_name": "Synthetic District",
-                            "school_year": 2025}
-    src = root / "extracts" / "params.yaml"
-    if isinstance(written, dict):
-        base.update({k: v for k, v in written.items() if k in base})
-    elif hasattr(written, "model_dump"):
-        dumped = written.model_dump()
-        base.update({k: dumped[k] for k in base if k in dumped})
-    elif src.exists():
-        loaded = yaml.safe_load(src.read_text()) or {}
-        base.update({k: loaded[k] for k in base if k in loaded})
-    schools = root / "extracts" / "schools.csv"
-    if base["district_number"] == "0001" and schools.exists():
-        import pyarrow.csv as pacsv
-
-        first = pacsv.read_csv(schools, convert_options=pacsv.ConvertOptions(
-            column_types={"districtNumber": "string"})).column("districtNumber")
-        if len(first):
-            base["district_number"] = str(first[0]).zfill(4)
-    base["extracts_dir"] = "extracts"
-    base["output_dir"] = "output"
-    return base
 
 
 def csv_files(extracts: Path) -> list[Path]:
@@ -181,11 +156,23 @@ def empty_notebook(path: Path, kernel_name: str = "python3") -> Path:
 
 
 def run_empty_notebook(nb_path: Path, out_path: Path, kernel_name: str = "python3") -> None:
-    """Execute the empty notebook through papermill (what every notebook run pays at least)."""
+    """Execute the empty notebook through papermill (what every notebook run pays at least).
+
+    Uses the same kernel manager as :func:`mtcollect_nb.notebook.run_district_notebook` where
+    it has one (a kernel of this interpreter), so both pay the same kernel start.
+    """
     import papermill as pm
 
+    extra: dict[str, Any] = {}
+    try:
+        from mtcollect_nb import notebook
+
+        extra["km"] = notebook._kernel_manager()
+        extra["extra_arguments"] = ["--IPKernelApp.log_level=ERROR"]
+    except (ImportError, AttributeError):
+        pass
     pm.execute_notebook(str(nb_path), str(out_path), parameters={"params_path": "x"},
-                        kernel_name=kernel_name, progress_bar=False, log_output=False)
+                        kernel_name=kernel_name, progress_bar=False, log_output=False, **extra)
 
 
 def fmt_bytes(n: float) -> str:

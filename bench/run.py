@@ -51,9 +51,8 @@ class Row:
 # ---- streaks ----
 def streak_inputs(params_path: Path) -> dict[str, pd.DataFrame]:
     """The four inputs of every streak implementation, from the loaded district."""
-    from mtcollect_nb.extracts import load_bundle
-
     from mtcollect_nb.analysis import Analysis
+    from mtcollect_nb.extracts import load_bundle
     from mtcollect_nb.params import load_params
 
     params = load_params(params_path)
@@ -71,9 +70,8 @@ def normalize_streaks(df: pd.DataFrame) -> pd.DataFrame:
 
 def streak_implementations() -> dict[str, Any]:
     """name -> callable(instructional_days, attendance, enrollments, calendars)."""
-    from mtcollect_nb.absence import compute_streaks, streaks_reference
-
     from bench.streaks_duckdb import duckdb_streaks
+    from mtcollect_nb.absence import compute_streaks, streaks_reference
 
     return {"engine": compute_streaks, "loop": streaks_reference, "duckdb": duckdb_streaks}
 
@@ -121,7 +119,7 @@ def bench_notebooks(params_path: Path, repeat: int) -> tuple[Timing, Timing]:
     """District notebook through papermill vs an empty notebook through papermill."""
     from mtcollect_nb.notebook import run_district_notebook
 
-    kernel = getattr(sys.modules.get("mtcollect_nb.notebook"), "KERNEL_NAME", "python3")
+    kernel = "python3"
     with tempfile.TemporaryDirectory() as tmp:
         empty = harness.empty_notebook(Path(tmp) / "empty.ipynb", kernel)
         floor, _ = time_it("empty", lambda: harness.run_empty_notebook(

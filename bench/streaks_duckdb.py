@@ -5,10 +5,11 @@ attendance, enrollments with ``effectiveCountDate``/``onCountDate``, calendars w
 ``wholeDayAbsence``), computed as a classic *gaps-and-islands* query:
 
 1. number each calendar's instructional days 1, 2, 3, ... (``row_number``);
-2. keep the whole-day absences (absent minutes = day minutes - presentMinutes reach the
-   calendar's ``wholeDayAbsence``, blank = all of the day's minutes; excuse ``X`` does not count)
-   on instructional days the student was enrolled in that calendar (any enrollment covering
-   the day, so a grade change does not break a run);
+2. keep the whole-day absences (absent minutes = day minutes - presentMinutes, blank present =
+   0, reach min(calendar's ``wholeDayAbsence``, day minutes), blank = all of the day's minutes;
+   excuse ``X`` does not count) on instructional days the student was enrolled in that
+   calendar (any enrollment not noShow covering the day, so a grade change does not break a
+   run) -- the decisions documented in :mod:`mtcollect_nb.absence`;
 3. consecutive day numbers form an island: ``idx - row_number() over (person, calendar)`` is
    constant along a run of consecutive instructional days;
 4. an enrollment's streak is the part of the island holding its effective count date that ends
@@ -39,8 +40,9 @@ absent AS (
     FROM att a
     JOIN days d ON d.calendarID = a.calendarID AND d.date = a.date
     JOIN cal c ON c.calendarID = a.calendarID
-    WHERE coalesce(a.excuse, '') <> 'X'
-      AND d.minutes - coalesce(a.presentMinutes, 0) >= coalesce(c.wholeDayAbsence, d.minutes)
+    WHERE upper(trim(coalesce(a.excuse, ''))) <> 'X'
+      AND coalesce(d.minutes, 0) - coalesce(a.presentMinutes, 0)
+          >= least(coalesce(c.wholeDayAbsence, d.minutes, 0), coalesce(d.minutes, 0))
       AND d.date <= c.effectiveCountDate
       AND EXISTS (
           SELECT 1 FROM enr e
@@ -70,7 +72,7 @@ ORDER BY t.enrollmentID
 """
 
 #: Extra condition on the enrollments that cover an absence day (kept in step with the engine).
-COVERING_CONDITION = ""
+COVERING_CONDITION = "AND NOT e.noShow"
 
 
 def duckdb_streaks(instructional_days: pd.DataFrame, attendance: pd.DataFrame,
@@ -94,7 +96,8 @@ def duckdb_streaks(instructional_days: pd.DataFrame, attendance: pd.DataFrame,
         con.register("att", attendance[["personID", "calendarID", "date", "presentMinutes",
                                         "excuse"]])
         con.register("enr", enrollments[["enrollmentID", "personID", "calendarID", "startDate",
-                                         "endDate", "effectiveCountDate", "onCountDate"]])
+                                         "endDate", "noShow", "effectiveCountDate",
+                                         "onCountDate"]])
         con.register("cal", calendars[["calendarID", "wholeDayAbsence", "effectiveCountDate"]])
         out = con.execute(STREAKS_SQL.format(covering=COVERING_CONDITION)).df()
     finally:

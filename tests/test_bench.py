@@ -42,6 +42,9 @@ def edge_case_district():
     """
     days = (school_days(1) + school_days(2)
             + school_days(3, holidays=["2025-01-27", "2025-02-03"]))
+    for d in days:  # an early-release day in calendar 2: 180 minutes, under its threshold
+        if d["calendarID"] == 2 and d["date"] == pd.Timestamp("2025-01-29"):
+            d["minutes"] = 180
     att = []
     expected = {}
     # 1: eleven whole-day absences ending on the count date
@@ -76,13 +79,22 @@ def edge_case_district():
     # 11: absent in another calendar only: the walk is per calendar
     att += absences(11, ["2025-02-03"], calendar_id=2)
     expected[110] = (0, None)
+    # 12: a noShow enrollment's days are not enrolled days
+    att += absences(12, _weekdays("2025-01-28", "2025-02-03"))
+    expected[120] = (2, "2025-01-31")
+    # 13: early-release day: missing all of its 180 minutes is whole-day (threshold 240)
+    att += absences(13, _weekdays("2025-01-29", "2025-02-03"), calendar_id=2)
+    expected[130] = (4, "2025-01-29")
     enr = [enrollment(10, 1), enrollment(20, 2, calendarID=3), enrollment(30, 3),
            enrollment(40, 4), enrollment(50, 5), enrollment(60, 6),
            enrollment(70, 7, calendarID=2),
            enrollment(80, 8, grade="05", endDate="2025-01-24"),
            enrollment(81, 8, startDate="2025-01-27"),
-           enrollment(90, 9, startDate="2025-01-29"), enrollment(110, 11)]
-    a = make_analysis(students=[student(i) for i in (1, 2, 3, 4, 5, 6, 7, 8, 9, 11)],
+           enrollment(90, 9, startDate="2025-01-29"), enrollment(110, 11),
+           enrollment(120, 12, startDate="2025-01-31"),
+           enrollment(121, 12, endDate="2025-01-30", noShow=True),
+           enrollment(130, 13, calendarID=2)]
+    a = make_analysis(students=[student(i) for i in (1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13)],
                       calendars=[_cal(1), _cal(2, wholeDayAbsence=240), _cal(3)],
                       days=days, enrollments=enr, attendance=att)
     return a, expected
