@@ -62,7 +62,17 @@ def schema_of(table: str) -> pa.DataFrameSchema:
 
 
 def check_frame(table: str, frame: pd.DataFrame) -> pd.DataFrame:
-    """Validate ``frame`` against :func:`schema_of` ``(table)``; ContractError if it breaks it."""
+    """Validate ``frame`` against :func:`schema_of` ``(table)``; ContractError if it breaks it.
+
+    Example:
+        >>> from mtcollect_nb import schemas
+        >>> bad = schemas.empty_frame("days").astype({"minutes": "float64"})
+        >>> try:
+        ...     check_frame("days", bad)
+        ... except ContractError as err:
+        ...     print(str(err)[:40])
+        loaded days frame breaks its contract (l
+    """
     try:
         schema_of(table).validate(frame, lazy=True, inplace=True)
     except (pa.errors.SchemaError, pa.errors.SchemaErrors) as err:

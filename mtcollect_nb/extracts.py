@@ -67,6 +67,13 @@ def load_bundle(folder: Path) -> Bundle:
     Raises:
         ExtractError: the folder, a required file or a required column is missing, a header
             names a column twice, or a file cannot be read as text or as a workbook.
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> from mtcollect_nb.testing import make_bundle
+        >>> d = pathlib.Path(tempfile.mkdtemp()); write_bundle(make_bundle(), d)
+        >>> load_bundle(d).accounting["read"].tolist()
+        [1, 1, 205, 0, 0, 0]
     """
     folder = Path(folder)
     if not folder.is_dir():
@@ -96,7 +103,16 @@ def load_bundle(folder: Path) -> Bundle:
 
 def load_table(path: Path, name: str, parents: dict[str, pd.DataFrame],
                parent_files: dict[str, str]) -> tuple[pd.DataFrame, _Rejects, int]:
-    """Typed used rows, rejected rows and rows read of one file (parents: tables loaded so far)."""
+    r"""Typed used rows, rejected rows and rows read of one file (parents: tables loaded so far).
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> p = pathlib.Path(tempfile.mkdtemp()) / "staff.csv"
+        >>> _ = p.write_text("personID,staffStateID,lastName,firstName\n7,S7,Peña,Ana\nx,,,\n")
+        >>> used, rej, n_read = load_table(p, "staff", {}, {})
+        >>> used["lastName"].tolist(), rej.frame()["reason"].tolist(), n_read
+        (['Peña'], ['not a whole number'], 2)
+    """
     table = schemas.TABLES[name]
     raw = read_raw(path)
     text = map_header(path, raw.header, raw.columns, table)
@@ -204,6 +220,13 @@ def write_bundle(bundle: Bundle, folder: Path) -> None:
     """Write ``bundle``'s tables as ``NAME.csv`` files the loader reads back (tests, examples).
 
     Dates are written ``YYYY-MM-DD``, booleans ``1``/``0``, nulls blank.
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> from mtcollect_nb.testing import make_bundle
+        >>> d = pathlib.Path(tempfile.mkdtemp()); write_bundle(make_bundle(), d)
+        >>> (d / "schools.csv").read_text().splitlines()[1]
+        '1,0001,0001,Test School,1'
     """
     folder.mkdir(parents=True, exist_ok=True)
     for name, df in bundle.tables.items():

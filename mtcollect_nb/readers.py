@@ -127,9 +127,11 @@ def _record_starts(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     A line break ends a record when an even number of quote characters precedes it. This is
     exact for well-formed CSV; :func:`_read_csv` cross-checks the record count with pyarrow.
     """
-    is_nl = arr == _NL
-    lone_cr = (arr == _CR) & np.append(arr[1:] != _NL, True)
-    breaks = np.flatnonzero(is_nl | lone_cr)
+    breaks = np.flatnonzero(arr == _NL)
+    crs = np.flatnonzero(arr == _CR)
+    if len(crs):  # a CR not followed by LF ends a line too (old Mac files)
+        after = arr[np.minimum(crs + 1, len(arr) - 1)]
+        breaks = np.union1d(breaks, crs[(crs + 1 >= len(arr)) | (after != _NL)])
     quotes = np.flatnonzero(arr == _QUOTE)
     terms = breaks[np.searchsorted(quotes, breaks) % 2 == 0]
     starts = np.concatenate(([0], terms + 1))
