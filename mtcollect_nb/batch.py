@@ -112,10 +112,14 @@ class _Running:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._procs: dict[int, subprocess.Popen[bytes]] = {}
+        self._stopping = False
 
     def add(self, proc: subprocess.Popen[bytes]) -> None:
         with self._lock:
             self._procs[proc.pid] = proc
+            stopping = self._stopping
+        if stopping:  # started after kill_all: stop it at once
+            kill_tree(proc.pid)
 
     def remove(self, proc: subprocess.Popen[bytes]) -> None:
         with self._lock:
@@ -123,6 +127,7 @@ class _Running:
 
     def kill_all(self) -> None:
         with self._lock:
+            self._stopping = True
             procs = list(self._procs.values())
         for p in procs:
             kill_tree(p.pid)
@@ -159,6 +164,7 @@ def run_district(d: District, timeout: float | None, log: Path,
     seconds = time.monotonic() - start
     try:
         message = str(json.loads(result.read_text(encoding="utf-8"))["error"])
+        result.unlink()
     except (OSError, ValueError, KeyError):
         message = f"worker exited with code {code} without a result (see {log})"
     return (OK if code == 0 and not message else FAILED), seconds, message
@@ -203,25 +209,29 @@ def run_batch(params_dir: Path, *, workers: int | None = None, force: bool = Fal
     bar = tqdm(total=len(districts), initial=len(rows), unit="district", desc="batch",
                disable=not progress)
     bar.set_postfix(done=tally[OK], failed=tally[FAILED], skipped=tally[SKIPPED])
+    pool = ThreadPoolExecutor(max_workers=n)
     try:
-        with ThreadPoolExecutor(max_workers=n) as pool:
-            futures = {
-                pool.submit(run_district, districts[i],
-                            (timeouts or {}).get(districts[i].district, limit),
-                            root / LOGS / f"{districts[i].params_file.stem}.log", running): i
-                for i in todo
-            }
-            for fut in as_completed(futures):
-                i = futures[fut]
-                status, seconds, message = fut.result()
-                rows[i] = _row(districts[i], status, seconds, one_line(message), root)
-                tally[status] += 1
-                bar.set_postfix(done=tally[OK], failed=tally[FAILED], skipped=tally[SKIPPED])
-                bar.update()
-    finally:
-        running.kill_all()  # only non-empty when interrupted
+        futures = {
+            pool.submit(run_district, districts[i],
+                        (timeouts or {}).get(districts[i].district, limit),
+                        root / LOGS / f"{districts[i].params_file.stem}.log", running): i
+            for i in todo
+        }
+        for fut in as_completed(futures):
+            i = futures[fut]
+            status, seconds, message = fut.result()
+            rows[i] = _row(districts[i], status, seconds, one_line(message), root)
+            tally[status] += 1
+            bar.set_postfix(done=tally[OK], failed=tally[FAILED], skipped=tally[SKIPPED])
+            bar.update()
+    finally:  # on Ctrl-C: cancel what has not started, kill what runs (kernels included)
+        pool.shutdown(wait=False, cancel_futures=True)
+        running.kill_all()
+        pool.shutdown(wait=True)
         bar.close()
-    table = pd.DataFrame([rows[i] for i in sorted(rows)], columns=list(SUMMARY_COLUMNS))
+    table = (pd.DataFrame([rows[i] for i in sorted(rows)], columns=list(SUMMARY_COLUMNS))
+             .astype({"seconds": "Float64", "errors": "Int64", "warnings": "Int64",
+                      "springCountReported": "Float64", "springCountValidated": "Float64"}))
     xlsx, csv = write_summary(table, root)
     summary = BatchSummary(table, xlsx, csv)
     if rollup:

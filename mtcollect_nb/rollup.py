@@ -56,8 +56,9 @@ def load_state(batch_dir: str | Path) -> State:
     A district marked ok whose tables are missing is reported as failed, not dropped silently.
     """
     root = Path(batch_dir)
-    summary = pd.read_csv(root / SUMMARY_CSV, dtype={"district": str, "message": str},
-                          keep_default_na=False, na_values={"seconds": [""]})
+    text = {c: str for c in ("district", "name", "status", "message", "paramsFile", "outputDir")}
+    summary = pd.read_csv(root / SUMMARY_CSV, dtype=text, keep_default_na=False,
+                          na_values={"seconds": [""]})
     ran = summary["status"].isin(["ok", "skipped"])
     units, counts, names = [], [], {}
     for idx in summary.index[ran]:  # one iteration per district, not per student

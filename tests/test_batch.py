@@ -160,7 +160,7 @@ KERNEL_HOLDER = textwrap.dedent("""
     import sys, time
     from jupyter_client import KernelManager
     km = KernelManager(kernel_name="python3")
-    km.start_kernel()
+    km.start_kernel(independent=True)  # no parent poller: only kill_tree can stop it
     print(km.provisioner.process.pid, flush=True)
     time.sleep(600)
 """)
@@ -170,20 +170,137 @@ def test_kill_tree_kills_a_kernel_in_its_own_session():
     """A worker holding a real Jupyter kernel (new session): both must die."""
     proc = subprocess.Popen([sys.executable, "-c", KERNEL_HOLDER], stdout=subprocess.PIPE,
                             start_new_session=True, text=True)
+    kernel = None
     try:
-        kernel_pid = int(proc.stdout.readline())
-        kernel = psutil.Process(kernel_pid)
-        assert os.getsid(kernel_pid) != os.getsid(proc.pid)  # killpg alone would miss it
+        kernel = psutil.Process(int(proc.stdout.readline()))
+        assert os.getsid(kernel.pid) != os.getsid(proc.pid)  # killpg alone would miss it
         batch.kill_tree(proc.pid)
         assert proc.wait(timeout=10) == -9
-        kernel.wait(timeout=10)  # reaped by init; raises TimeoutExpired if still alive
-        assert not psutil.pid_exists(kernel_pid) or kernel.status() == psutil.STATUS_ZOMBIE
+        kernel.wait(timeout=10)  # raises TimeoutExpired if the kernel is still alive
     finally:
         if proc.poll() is None:
             proc.kill()
+        if kernel is not None and kernel.is_running():
+            kernel.kill()
 
 
 def test_kill_tree_of_a_finished_process_is_harmless():
     p = subprocess.Popen([sys.executable, "-c", "pass"])
     p.wait()
     batch.kill_tree(p.pid)
+
+
+# ---- a real batch over a small synthetic state ---------------------------------------------
+HANG_S = 8.0  # the time-limited district: long enough for its kernel to start, far too short
+
+
+def orphan_kernels(since: float, grace: float = 10.0) -> list[int]:
+    """Kernels started after ``since`` whose parent (a worker) is gone, still there after grace.
+
+    A kernel whose worker just ended normally is still shutting down for a moment; only one
+    that outlives ``grace`` seconds counts.
+    """
+    deadline = time.monotonic() + grace
+    while (found := _orphans(since)) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    return found
+
+
+def _orphans(since: float) -> list[int]:
+    found = []
+    for p in psutil.process_iter(["cmdline", "create_time"]):
+        try:
+            if p.info["create_time"] < since or "ipykernel_launcher" not in " ".join(
+                    p.info["cmdline"] or []):
+                continue
+            parent = p.environ().get("JPY_PARENT_PID")
+        except psutil.Error:
+            continue
+        if parent and not psutil.pid_exists(int(parent)) and p.status() != psutil.STATUS_ZOMBIE:
+            found.append(p.pid)
+    return found
+
+
+@pytest.fixture(scope="module")
+def state(tmp_path_factory):
+    from mtcollect_nb.synthetic import write_state
+
+    params_dir = write_state(tmp_path_factory.mktemp("state"), districts=4, seed=3,
+                             scale=0.2)
+    ds = plan(Path(params_dir))
+    assert len(ds) == 4 and not any(d.error for d in ds)
+    return Path(params_dir), ds
+
+
+@pytest.mark.notebooks
+@pytest.mark.slow
+def test_batch_failures_rerun_force_and_rollup(state):
+    params_dir, ds = state
+    corrupt, hung = ds[1], ds[2]
+    good = [ds[0].district, ds[3].district]
+    (corrupt.extracts_dir / "students.csv").unlink()
+    t0 = time.time()
+    s = batch.run_batch(params_dir, workers=2, timeouts={hung.district: HANG_S}, progress=False)
+    rows = s.rows.set_index("district")
+    assert list(s.rows.columns) == list(SUMMARY_COLUMNS)
+    assert rows.loc[corrupt.district, "status"] == "failed"
+    assert "students.csv" in rows.loc[corrupt.district, "message"]
+    assert rows.loc[hung.district, "status"] == "failed"
+    assert "time limit of 8 s exceeded" in rows.loc[hung.district, "message"]
+    assert HANG_S <= rows.loc[hung.district, "seconds"] < HANG_S + 15
+    assert orphan_kernels(t0) == []
+    for d in good:
+        assert rows.loc[d, "status"] == "ok" and rows.loc[d, "message"] == ""
+        assert rows.loc[d, "springCountReported"] > 0 and rows.loc[d, "errors"] >= 0
+    assert s.exit_code == 1
+    # the summary files say the same
+    csv = pd.read_csv(s.path_csv, dtype={"district": str}).set_index("district")
+    assert csv.loc[hung.district, "status"] == "failed" and csv.loc[good[0], "status"] == "ok"
+    assert s.path_xlsx.is_file() and s.path_xlsx.parent == s.path_csv.parent
+    assert s.path_csv.parent == ds[0].output_dir.parent
+    # the rollup notebook ran under papermill on this output
+    assert s.rollup_error == "" and s.rollup is not None and s.rollup.is_file()
+    text = rollup_text(s.rollup)
+    assert "districts: 4 in batch; in rollup 2 (ok 2, skipped 0); failed 2" in text
+    assert corrupt.district in text and "time limit" in text
+    assert (s.rollup.parent / "statewide_rollup.html").is_file()
+
+    # rerun: done districts are skipped; the failed ones run again
+    s2 = batch.run_batch(params_dir, workers=2, progress=False, rollup=False)
+    r2 = s2.rows.set_index("district")
+    assert r2.loc[good, "status"].tolist() == ["skipped", "skipped"]
+    assert r2.loc[good[0], "errors"] == rows.loc[good[0], "errors"]  # counts kept
+    assert r2.loc[hung.district, "status"] == "ok"  # default limit now
+    assert r2.loc[corrupt.district, "status"] == "failed"
+
+    # --force runs everything again (the hung one with its short limit again, to keep it quick)
+    before = (ds[0].output_dir / "summary.json").stat().st_mtime
+    s3 = batch.run_batch(params_dir, workers=2, force=True, progress=False, rollup=False,
+                         timeouts={hung.district: HANG_S})
+    r3 = s3.rows.set_index("district")
+    assert (r3.loc[good, "status"] == "ok").all() and (r3.loc[good, "seconds"] > 0).all()
+    assert (ds[0].output_dir / "summary.json").stat().st_mtime > before
+    assert r3.loc[[corrupt.district, hung.district], "status"].tolist() == ["failed", "failed"]
+    assert orphan_kernels(t0) == []
+
+
+def rollup_text(path: Path) -> str:
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    out = []
+    for c in nb.cells:
+        for o in c.get("outputs", []):
+            out.append(o.get("text", "") or o.get("data", {}).get("text/plain", ""))
+    return "\n".join(out)
+
+
+def test_bad_parameters_file_is_a_failed_row_not_a_crash(tmp_path):
+    params = tmp_path / "parameters"
+    params.mkdir()
+    (params / "0007.yaml").write_text("district_number: '0007'\n")
+    s = batch.run_batch(params, workers=1, progress=False, rollup=False)
+    assert s.rows[["district", "status"]].values.tolist() == [["0007", "failed"]]
+    assert "missing required key 'district_name'" in s.rows.loc[0, "message"]
+    assert s.path_csv == (tmp_path / "output" / "batch_summary.csv").resolve()
+    assert s.exit_code == 1

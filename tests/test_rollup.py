@@ -179,7 +179,7 @@ def test_load_state_reads_only_rule_columns(tmp_path):
         root / "0001" / "findings.parquet")
     pd.DataFrame({"district": ["0001", "0002", "0003"], "name": ["A", "B", "C"],
                   "status": ["ok", "ok", "failed"], "seconds": [1.0, 2.0, ""],
-                  "message": ["", "", "boom"], "outputDir": ["0001", "0002", ""]}).to_csv(
+                  "message": ["", "", "boom"], "outputDir": ["0001", "0002", "0003"]}).to_csv(
         root / "batch_summary.csv", index=False)
     s = rollup.load_state(root)
     assert s.rule_counts.to_dict("records") == [
