@@ -27,10 +27,12 @@ from mtcollect_nb.columns import (
     ELEMENTARY,
     HIGH_SCHOOL,
     HIGH_SCHOOL_GRADES,
+    LINE,
     ON_COUNT_DATE,
     STUDENT_NAME,
 )
 from mtcollect_nb.params import Params
+from mtcollect_nb.schemas import TABLES
 
 
 def effective_count_dates(days: pd.DataFrame, count_date: pd.Timestamp) -> pd.Series:
@@ -77,6 +79,10 @@ class Analysis:
         """The typed frame of ``table`` (empty and typed when the file was not provided)."""
         return self.bundle.table(table)
 
+    def _contract(self, table: str) -> pd.DataFrame:
+        """``table`` with only the contract's columns (extra export columns dropped) + ``_line``."""
+        return self.table(table)[[*TABLES[table].column_names, LINE]]
+
     def memo(self, key: str, fn: Callable[[], Any]) -> Any:
         """Compute ``fn()`` once per analysis under ``key`` (for frames shared by rule modules)."""
         if key not in self._memo:
@@ -102,8 +108,8 @@ class Analysis:
     @cached_property
     def calendars(self) -> pd.DataFrame:
         """Calendars + ``schoolNumber`` and ``effectiveCountDate`` (spring; NaT if none)."""
-        cal = self.table("calendars").merge(
-            self.table("schools")[["schoolID", "schoolNumber"]], on="schoolID", how="left")
+        cal = self._contract("calendars").merge(
+            self._contract("schools")[["schoolID", "schoolNumber"]], on="schoolID", how="left")
         cal["schoolNumber"] = cal["schoolNumber"].fillna("")
         ecd = effective_count_dates(self.table("days"), self.spring)
         cal[EFFECTIVE_COUNT_DATE] = cal["calendarID"].map(ecd).astype("datetime64[ns]")
@@ -127,7 +133,7 @@ class Analysis:
         cal = self.calendars[["calendarID", "schoolID", "schoolNumber", "stateExclude",
                               EFFECTIVE_COUNT_DATE]].rename(
             columns={"stateExclude": "calendarExcluded"})
-        e = self.table("enrollments").merge(cal, on="calendarID", how="left")
+        e = self._contract("enrollments").merge(cal, on="calendarID", how="left")
         ecd = e[EFFECTIVE_COUNT_DATE]
         e["calendarExcluded"] = e["calendarExcluded"].fillna(False).astype(bool)
         e[BUDGET_UNIT] = budget_unit(e["grade"])
@@ -147,10 +153,11 @@ class Analysis:
     @cached_property
     def section_info(self) -> pd.DataFrame:
         """Sections + course number/name/calendar and school: sectionID, courseNumber, ..."""
-        sec = self.table("sections")
-        crs = self.table("courses").rename(columns={"number": "courseNumber", "name": "courseName",
-                                                     "stateExclude": "courseExcluded"})
-        out = sec.merge(crs.drop(columns=["_line"]), on="courseID", how="left")
+        sec = self._contract("sections")
+        crs = self._contract("courses").drop(columns=[LINE]).rename(
+            columns={"number": "courseNumber", "name": "courseName",
+                     "stateExclude": "courseExcluded"})
+        out = sec.merge(crs, on="courseID", how="left")
         return out.merge(self.calendars[["calendarID", "schoolNumber"]], on="calendarID",
                          how="left")
 

@@ -61,3 +61,18 @@ def test_student_name_and_memo():
     calls = []
     assert a.memo("k", lambda: calls.append(1) or 5) == 5
     assert a.memo("k", lambda: calls.append(1) or 6) == 5 and calls == [1]
+
+
+def test_extra_export_columns_do_not_break_joins():
+    from mtcollect_nb.analysis import Analysis
+    from mtcollect_nb.testing import make_bundle, params
+    b = make_bundle(students=[student(1)], enrollments=[enrollment(10, 1)],
+                    courses=[{"courseID": 5, "calendarID": 1, "number": "M1"}],
+                    sections=[{"sectionID": 7, "courseID": 5, "termStartDate": "2025-01-21",
+                               "termEndDate": "2025-06-06"}])
+    b.tables["sections"]["calendarID"] = 99  # an extra column the export happened to carry
+    b.tables["enrollments"]["schoolNumber"] = "junk"
+    a = Analysis(b, params())
+    assert a.section_info.loc[0, "calendarID"] == 1
+    assert a.section_info.loc[0, "schoolNumber"] == "0001"
+    assert a.enrollments.loc[0, "schoolNumber"] == "0001"
