@@ -80,7 +80,7 @@ class Analysis:
         return self.bundle.table(table)
 
     def _contract(self, table: str) -> pd.DataFrame:
-        """``table`` with only the contract's columns (extra export columns dropped) + ``_line``."""
+        """``table`` with only its contract columns and ``_line`` (extra columns dropped)."""
         return self.table(table)[[*TABLES[table].column_names, LINE]]
 
     def memo(self, key: str, fn: Callable[[], Any]) -> Any:
