@@ -188,7 +188,9 @@ class Scrubber:
             t = bundle.table(name)
             for col in t.columns.intersection(["lastName", "firstName"]):
                 name_words.extend(_words(t[col]))
-        repl.update(dict.fromkeys((w for w in name_words if len(w) >= 2), MASKED_WORD))
+        vocab = catalog_words()
+        repl.update(dict.fromkeys(
+            (w for w in name_words if len(w) >= 2 and w.lower() not in vocab), MASKED_WORD))
         for name in ("staff", "esa_participants", "fall_count", "students"):
             t = bundle.table(name)
             for col in t.columns.intersection(["personID"]):
@@ -206,6 +208,22 @@ class Scrubber:
         get = self.replacements.get
         s = text.fillna("").astype(str)
         return s.str.replace(_TOKEN, lambda m: get(m.group(0), m.group(0)), regex=True)
+
+
+def catalog_words() -> frozenset[str]:
+    """Lower-case words of every rule's title and remedy: our template words, never PII.
+
+    A student called "In" or "Day" must not turn "Opt In" into "Opt [masked]": messages are
+    built from these words, and no rule writes a student's name into a message.
+
+    Example:
+        >>> "opt" in catalog_words() and "in" in catalog_words()
+        True
+    """
+    from mtcollect_nb.rules import all_rules
+
+    text = " ".join(f"{r.title} {r.remedy}" for r in all_rules().values())
+    return frozenset(w.lower() for w in _TOKEN.findall(text))
 
 
 def _words(s: pd.Series) -> Iterable[str]:

@@ -97,7 +97,8 @@ def test_same_pseudonym_across_sheets_and_runs(tmp_path: Path) -> None:
     state = FINDINGS_COLUMNS.index("stateID")
     name = FINDINGS_COLUMNS.index("studentName")
     rows = [[c.value for c in r] for r in b1["Findings"].iter_rows(min_row=2)]
-    anb01 = next(r for r in rows if r[0] == "ANB-01")
+    field = FINDINGS_COLUMNS.index("field")
+    anb01 = next(r for r in rows if r[0] == "ANB-01" and r[field] == "stateID")
     absent = [c.value for c in b1["Absences"][2]]
     pseudo = absent[ABSENCES_COLUMNS.index("stateID")]
     assert re.fullmatch(r"S-[0-9A-F]{12}", pseudo)
@@ -160,3 +161,15 @@ def test_mask_frame_keeps_missing_and_dtypes() -> None:
     assert out["stateID"][0] == "" and out["stateID"][1].startswith("S-")
     assert out["staffName"].tolist() == ["", ""] and out["grade"].tolist() == ["06", "07"]
     assert df["staffName"].tolist() == ["A", "B"]
+
+
+def test_template_words_survive_a_student_named_like_them():
+    from mtcollect_nb.masking import Scrubber
+    from mtcollect_nb.testing import make_bundle, student
+
+    bundle = make_bundle(students=[student(1, lastName="In", firstName="Day"),
+                                   student(2, lastName="Zyxwvut", firstName="Qrstuv")])
+    scrub = Scrubber.from_bundle(bundle)
+    out = scrub(pd.Series(["Opt In or Opt Out", "seen Zyxwvut and Qrstuv"])).tolist()
+    assert out[0] == "Opt In or Opt Out"
+    assert "Zyxwvut" not in out[1] and "Qrstuv" not in out[1]
