@@ -99,6 +99,28 @@ def scheduled_minutes_fast(a: Any) -> pd.DataFrame:
     return out
 
 
+# ---- extract_parse._parse_int: all-ASCII-digit columns cast by pyarrow, else as before ----
+def make_parse_int_fast(original: Any) -> Any:
+    """A ``_parse_int`` that casts with pyarrow when every distinct value is 1-18 ASCII digits.
+
+    Such values parse identically under the original regex path (``to_numeric``); any other
+    column (signs, ``.0``, blanks, junk) falls back to ``original``.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    def parse_int(u: pd.Series) -> Any:
+        arr = pa.array(u.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+        if len(arr) and arr.null_count == 0 and pc.all(
+                pc.match_substring_regex(arr, r"^[0-9]{1,18}$")).as_py():
+            vals = pc.cast(arr, pa.int64()).to_numpy()
+            none = np.zeros(len(u), dtype=bool)
+            return vals, none, none.copy()
+        return original(u)
+
+    return parse_int
+
+
 def apply() -> list[str]:
     """Monkeypatch the prototypes in (this process only); return what was patched."""
     from bench.streaks_fast import fast_streaks
@@ -112,6 +134,10 @@ def apply() -> list[str]:
     if hasattr(hours, "_scheduled_minutes"):
         hours._scheduled_minutes = scheduled_minutes_fast
         patched.append("hours._scheduled_minutes -> scheduled_minutes_fast")
+    from mtcollect_nb import extract_parse
+
+    extract_parse._PARSERS["int"] = make_parse_int_fast(extract_parse._parse_int)
+    patched.append("extract_parse._parse_int -> pyarrow cast for all-digit columns")
     absence.compute_streaks = fast_streaks
     patched.append("absence.compute_streaks -> streaks_fast.fast_streaks")
     return patched
