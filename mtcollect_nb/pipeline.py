@@ -62,15 +62,20 @@ def run_from_analysis(analysis: Analysis) -> DistrictRun:
 
 
 def analyze_district(params: Params) -> DistrictRun:
-    """Load the district's extracts and run every rule.
+    """Load the district's extracts and run every rule; masked when ``params.mask_pii``.
+
+    Every view (notebook, figures, workbook, parquet) reads the returned run, so with
+    ``mask_pii`` on no view can see a real name or ID.
 
     Raises:
         ExtractError: a required file or column is missing, or a file cannot be read.
     """
     from mtcollect_nb.extracts import load_bundle
+    from mtcollect_nb.masking import mask_run
 
     bundle = load_bundle(Path(params.extracts_dir))
-    return run_from_analysis(Analysis(bundle, params))
+    run = run_from_analysis(Analysis(bundle, params))
+    return mask_run(run) if params.mask_pii else run
 
 
 def write_outputs(run: DistrictRun) -> Path:
