@@ -16,7 +16,19 @@ from mtcollect_nb.params import PARAM_KEYS
 from mtcollect_nb.rules import all_rules
 
 
-def test_kernel_is_this_python_whatever_is_registered() -> None:
+def test_kernel_is_this_python_whatever_is_registered(tmp_path: Path, monkeypatch) -> None:
+    """A python3 kernelspec of another interpreter (first on the Jupyter path) is not used."""
+    import json
+
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    bogus = tmp_path / "kernels" / "python3"
+    bogus.mkdir(parents=True)
+    (bogus / "kernel.json").write_text(json.dumps({
+        "argv": ["/nowhere/python", "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "Other Python", "language": "python"}))
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path))
+    assert KernelSpecManager().get_kernel_spec("python3").argv[0] == "/nowhere/python"
     spec = notebook._kernel_manager().kernel_spec
     assert spec.argv[0] == sys.executable and spec.language == "python"
 
