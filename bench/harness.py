@@ -90,6 +90,83 @@ def ensure_district(students: int, seed: int = SEED, data_dir: Path = DATA_DIR,
     return params_path
 
 
+#: write_district draws stateIDs from 100,000 numbers per district: larger bundles are
+#: concatenations of districts of at most this many students.
+MAX_PART = 75_000
+
+
+def ensure_state(students: int, seed: int = SEED, data_dir: Path = DATA_DIR,
+                 log: Callable[[str], None] = print) -> Path:
+    """Write (once) the statewide bundle: one folder of ``students`` students; its params file.
+
+    ``write_district`` is used directly up to :data:`MAX_PART` students; a larger bundle is
+    the concatenation of ``ceil(students / MAX_PART)`` synthetic districts (numbers 0901,
+    0902, ...; seeds ``seed``, ``seed + 1``, ...), each file's rows appended in district order,
+    with every integer key (``...ID`` columns: schoolID, calendarID, personID, enrollmentID,
+    courseID, sectionID) shifted by ``part * 10,000,000`` so keys never collide and every
+    reference still points inside its own district. This is what OPI sees when it loads every
+    district's extracts as one bundle.
+    """
+    if students <= MAX_PART:
+        return ensure_district(students, seed, data_dir, log)
+    import math
+    import tempfile
+
+    from mtcollect_nb.synthetic.write import parameters, write_district, write_params
+
+    root = data_dir / f"state_{students}_s{seed}"
+    params_path = root / "params.yaml"
+    if (root / ".done").exists() and params_path.exists():
+        return params_path
+    parts = math.ceil(students / MAX_PART)
+    sizes = [students // parts + (1 if i < students % parts else 0) for i in range(parts)]
+    start = time.perf_counter()
+    log(f"generating statewide bundle: {students:,} students as {parts} districts -> {root}")
+    out = root / "extracts"
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=data_dir) as tmp:
+        folders = []
+        for i, n in enumerate(sizes):
+            folder = Path(tmp) / f"part{i}"
+            write_district(folder, students=n, seed=seed + i, district_number=f"{901 + i:04d}",
+                           district_name=f"Synthetic District {i + 1}")
+            folders.append(folder)
+        _concat_bundles(folders, out)
+    log(f"  generated in {time.perf_counter() - start:.1f} s")
+    write_params(params_path, parameters(DISTRICT_NUMBER, DISTRICT_NAME, "extracts", "output",
+                                         mask_pii=False))
+    (root / ".done").write_text("ok\n")
+    return params_path
+
+
+def _concat_bundles(folders: list[Path], out: Path) -> None:
+    """Append the same-named CSV files of ``folders`` into ``out``, shifting integer keys."""
+    import pandas as pd
+
+    from mtcollect_nb import schemas
+    from mtcollect_nb.synthetic.write import CP1252_TABLES
+
+    out.mkdir(parents=True, exist_ok=True)
+    for name, table in schemas.TABLES.items():
+        ids = [c.name for c in table.columns if c.type == "int" and c.name.endswith("ID")]
+        enc = "cp1252" if name in CP1252_TABLES else "utf-8"
+        frames = []
+        for part, folder in enumerate(folders):
+            path = folder / f"{name}.csv"
+            if not path.exists():
+                continue
+            df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding=enc)
+            for col in ids:
+                if col in df.columns:
+                    num = pd.to_numeric(df[col], errors="coerce")
+                    shifted = (num + part * 10_000_000).astype("Int64").astype(str)
+                    df[col] = df[col].where(num.isna() | (df[col].str.strip() == ""), shifted)
+            frames.append(df)
+        if frames:
+            pd.concat(frames, ignore_index=True).to_csv(
+                out / f"{name}.csv", index=False, encoding=enc, lineterminator="\n")
+
+
 def csv_files(extracts: Path) -> list[Path]:
     """The CSV files of an extract folder, sorted."""
     return sorted(extracts.glob("*.csv"))

@@ -177,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     n = f"{args.students // 1000}k" if args.students >= 1000 else str(args.students)
 
     district = harness.ensure_district(args.students, args.seed, args.data_dir, log)
-    state = None if args.skip_state else harness.ensure_district(
+    state = None if args.skip_state else harness.ensure_state(
         args.state_students, args.seed + 1, args.data_dir, log)
 
     # 1. streaks: agree first, then time

@@ -160,3 +160,37 @@ def test_empty_notebook_is_parameterised(tmp_path):
 
     nb = nbformat.read(harness.empty_notebook(tmp_path / "e.ipynb"), as_version=4)
     assert [c.metadata.get("tags") for c in nb.cells] == [["parameters"]]
+
+
+def test_concatenated_bundle_keeps_every_row_and_reference(tmp_path):
+    from mtcollect_nb.extracts import load_bundle
+    from mtcollect_nb.synthetic.write import write_district
+
+    parts = [write_district(tmp_path / f"p{i}", students=60, seed=7 + i,
+                            district_number=f"{901 + i:04d}") for i in range(2)]
+    harness._concat_bundles(parts, tmp_path / "all")
+    loaded = [load_bundle(p) for p in parts]
+    whole = load_bundle(tmp_path / "all")
+    acc = whole.accounting.set_index("file")
+    for col in ("read", "used", "rejected"):
+        expected = sum(b.accounting.set_index("file")[col] for b in loaded)
+        assert acc[col].to_dict() == expected.to_dict(), col
+    students = whole.table("students")
+    assert students["personID"].is_unique and len(students) == 120
+
+
+@pytest.mark.slow
+def test_quick_run_end_to_end(tmp_path, capsys):
+    assert run.main(["--quick", "--skip-notebook", "--data-dir", str(tmp_path),
+                     "--json", str(tmp_path / "figures.json")]) == 0
+    out = capsys.readouterr().out
+    assert "streaks agree: yes" in out
+    for measure in ("engine vs per-student loop", "engine vs DuckDB SQL",
+                    "district analysis 300", "peak RSS, analysis 300",
+                    "peak RSS, statewide analysis"):
+        assert measure in out, measure
+    import json
+
+    figures = json.loads((tmp_path / "figures.json").read_text())
+    assert set(figures["peak_rss"]) == {"300", "600"}
+    assert all(v > 50 * 2**20 for v in figures["peak_rss"].values())
