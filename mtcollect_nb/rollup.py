@@ -262,3 +262,16 @@ def headline(state: State, pub: Publication) -> str:
         f"funding effect {bu[EFFECT]}",
         f"findings statewide: errors {d['errors']}, warnings {d['warnings']}",
     ])
+
+
+def failed_text(state: State) -> str:
+    """The failed districts as a plain table, or a line saying none failed.
+
+    Example:
+        >>> s = pd.DataFrame({"district": ["0001"], "name": ["A"], "status": ["ok"],
+        ...                   "message": [""]})
+        >>> failed_text(State(s, pd.DataFrame(), pd.DataFrame(), pd.Series()))
+        'no district failed'
+    """
+    f = failed_districts(state)
+    return f.to_string(index=False) if len(f) else "no district failed"

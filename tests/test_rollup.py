@@ -146,6 +146,7 @@ def test_failed_districts_and_counts_line(state):
     f = rollup.failed_districts(state)
     assert f.to_dict("records") == [{"district": "0004", "name": "Broken",
                                      "message": "students.csv: file not found"}]
+    assert "students.csv: file not found" in rollup.failed_text(state)
     assert rollup.counts_line(state) == (
         "districts: 4 in batch; in rollup 3 (ok 2, skipped 1); failed 1")
 
