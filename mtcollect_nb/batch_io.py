@@ -171,3 +171,36 @@ def write_summary(rows: pd.DataFrame, root: Path) -> tuple[Path, Path]:
             ws.set_column(j, j, min(60, width + 2))
     os.replace(tmp_x, xlsx)
     return xlsx, csv
+
+
+def write_demo_batch(out_dir: Path | None = None, *, districts: int = 3, seed: int = 1,
+                     scale: float = 0.5) -> Path:
+    """A small synthetic batch output for the rollup notebook's defaults; returns OUTPUT_ROOT.
+
+    Writes a synthetic state, runs each district in this process (no notebook: load, rules,
+    machine-readable tables only) and writes the batch summary. ``out_dir`` defaults to a new
+    temporary folder.
+    """
+    import tempfile
+    import time
+
+    from mtcollect_nb.pipeline import analyze_district
+    from mtcollect_nb.synthetic import write_state
+    from mtcollect_nb.workbook import write_tables
+
+    base = Path(out_dir) if out_dir else Path(tempfile.mkdtemp(prefix="mtcollect-state-"))
+    ds = plan(write_state(base, districts=districts, seed=seed, scale=scale))
+    root = output_root(ds, base / "parameters")
+    rows = []
+    for d in ds:  # a handful of districts
+        assert d.output_dir is not None
+        start = time.monotonic()
+        d.output_dir.mkdir(parents=True, exist_ok=True)
+        write_tables(analyze_district(load_params(d.params_file)), d.output_dir)
+        rows.append({"district": d.district, "name": d.name, "status": "ok",
+                     "seconds": round(time.monotonic() - start, 1),
+                     **summary_counts(d.output_dir), "message": "",
+                     "paramsFile": d.params_file.name,
+                     "outputDir": os.path.relpath(d.output_dir, root)})
+    write_summary(pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS)), root)
+    return root

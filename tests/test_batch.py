@@ -304,3 +304,15 @@ def test_bad_parameters_file_is_a_failed_row_not_a_crash(tmp_path):
     assert "missing required key 'district_name'" in s.rows.loc[0, "message"]
     assert s.path_csv == (tmp_path / "output" / "batch_summary.csv").resolve()
     assert s.exit_code == 1
+
+
+def test_demo_batch_is_a_valid_batch_output(tmp_path):
+    from mtcollect_nb import rollup
+    from mtcollect_nb.batch_io import write_demo_batch
+
+    root = write_demo_batch(tmp_path, districts=2, scale=0.2)
+    assert root == tmp_path / "output"
+    s = rollup.load_state(root)
+    assert s.summary["status"].tolist() == ["ok", "ok"]
+    assert s.summary["springCountReported"].gt(0).all()
+    assert rollup.district_table(s).shape[0] == 3  # two districts and the Total
