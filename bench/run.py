@@ -247,6 +247,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2))
     if args.profile:
+        from bench.breakdown import stages
+
+        print()
+        print("where the district analysis spends its time (one run, slowest stages):")
+        got = stages(district)
+        total = sum(w for name, w, _ in got if not name.startswith("run_rules"))
+        for name, w, c in sorted(got, key=lambda x: -x[1])[:12]:
+            print(f"  {name:50s} {w:7.3f} s wall {c:7.3f} s cpu {w / total:6.1%}")
         print()
         print(profile_analysis(district))
     return 0
