@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from mtcollect_nb import __version__
+from mtcollect_nb.batch import DEFAULT_TIMEOUT
 from mtcollect_nb.errors import MtcollectError
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -61,6 +62,13 @@ def cmd_batch(args: argparse.Namespace) -> int:
         raise MtcollectError(f"{params_dir}: parameters folder not found")
     summary = run_batch(params_dir, workers=args.workers, force=args.force,
                         timeout=args.timeout)
+    counts = summary.rows["status"].value_counts()
+    print(", ".join(f"{k}: {int(counts.get(k, 0))}" for k in ("ok", "failed", "skipped")))
+    print(f"batch summary: {summary.path_xlsx}")
+    if summary.rollup is not None:
+        print(f"statewide rollup: {summary.rollup.with_suffix('.html')}")
+    if summary.rollup_error:
+        print(f"statewide rollup failed: {summary.rollup_error}", file=sys.stderr)
     return int(summary.exit_code)
 
 
@@ -143,7 +151,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true",
                    help="re-run districts whose outputs are newer than their inputs")
     p.add_argument("--timeout", type=_seconds, metavar="S",
-                   help="seconds one district may run (default: no limit)")
+                   help="seconds one district may run before it is stopped "
+                        f"(default: {DEFAULT_TIMEOUT:g})")
 
     p = add("synth", cmd_synth, "write a synthetic district extract bundle")
     p.add_argument("--out", required=True, metavar="DIR", help="folder for the extract files")
