@@ -18,6 +18,7 @@ Example:
 from __future__ import annotations
 
 import html
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
@@ -28,6 +29,7 @@ from IPython.display import display
 from mtcollect_nb import explore
 from mtcollect_nb import explore_figures as xf
 from mtcollect_nb.columns import FINDINGS_COLUMNS
+from mtcollect_nb.notebook import export_html
 
 if TYPE_CHECKING:
     from mtcollect_nb.pipeline import DistrictRun
@@ -206,3 +208,60 @@ def explorer(run: DistrictRun) -> widgets.Tab:
                                 moves_tab(run)])
     tab.titles = TABS
     return tab
+
+
+# ---- the exploration notebooks, run with papermill ---------------------------------------
+#: The exploration notebooks of notebooks/ (besides the district notebook).
+NOTEBOOKS: tuple[str, ...] = ("explore_findings", "training_tour")
+
+
+def export_offline_html(executed: Path, html_path: Path) -> Path:
+    """:func:`mtcollect_nb.notebook.export_html` after dropping the saved widget state.
+
+    nbconvert adds a script that loads the widget renderer from a CDN whenever a notebook
+    holds widget state; without it the page needs no network (widgets show as text, the
+    figures and tables as they are).
+    """
+    import nbformat
+
+    nb = nbformat.read(executed, as_version=4)
+    nb.metadata.pop("widgets", None)
+    tmp = html_path.with_name(f".{html_path.stem}.nowidgets.ipynb")
+    nbformat.write(nb, tmp)
+    try:
+        return export_html(tmp, html_path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def run_explore_notebook(name: str, params_path: str | Path, out_dir: str | Path | None = None,
+                         timeout: float | None = None) -> Path:
+    """Execute an exploration notebook for one parameters file and export its offline HTML.
+
+    Writes ``<out_dir>/<name>.ipynb`` and ``<name>.html`` (out_dir defaults to the
+    parameters' output_dir) and returns the executed notebook. The notebook receives the
+    parameters it declares among those of the district notebook (and ``params_path``).
+
+    Raises:
+        MtcollectError: unknown notebook, or a cell failed (one line).
+    """
+    from papermill import inspect_notebook
+
+    from mtcollect_nb.errors import MtcollectError
+    from mtcollect_nb.notebook import _execute, notebooks_dir, papermill_parameters
+    from mtcollect_nb.params import load_params
+
+    if name not in NOTEBOOKS:
+        raise MtcollectError(f"unknown exploration notebook {name!r}: one of {NOTEBOOKS}")
+    params = load_params(params_path)
+    out = Path(out_dir or params.output_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    executed, html_path = out / f"{name}.ipynb", out / f"{name}.html"
+    html_path.unlink(missing_ok=True)
+    source = notebooks_dir() / f"{name}.ipynb"
+    declared = inspect_notebook(str(source))
+    values = {k: v for k, v in papermill_parameters(params, params_path).items()
+              if k in declared}
+    _execute(source, executed, values, timeout, False)
+    export_offline_html(executed, html_path)
+    return executed
