@@ -143,8 +143,8 @@ def example(run: DistrictRun, cases: Cases, rule_id: str) -> pd.DataFrame:
 
 
 def example_card(run: DistrictRun, cases: Cases, rule_id: str) -> Styler:
-    """:func:`example` styled for a webinar: no index, full text, left-aligned."""
-    return (example(run, cases, rule_id).style.hide(axis="index")
+    """:func:`example` styled for a webinar: no index, full text (HTML-escaped), left-aligned."""
+    return (example(run, cases, rule_id).style.format(escape="html").hide(axis="index")
             .set_properties(**{"text-align": "left", "white-space": "pre-wrap"}))
 
 

@@ -202,9 +202,17 @@ def moves_tab(run: DistrictRun) -> widgets.VBox:
                          widgets.HTML(table_html(out["table"]))])
 
 
-def explorer(run: DistrictRun) -> widgets.Tab:
+class Explorer(widgets.Tab):
+    """The explorer's tabs; outside a live kernel (HTML export) it shows one line of text."""
+
+    def __repr__(self) -> str:
+        return ("Explorer (tabs: " + ", ".join(TABS) + "): interactive, open the notebook in "
+                "JupyterLab and run it")
+
+
+def explorer(run: DistrictRun) -> Explorer:
     """The whole explorer: tabs Findings, Student, School and Count moves."""
-    tab = widgets.Tab(children=[findings_tab(run), student_tab(run), school_tab(run),
+    tab = Explorer(children=[findings_tab(run), student_tab(run), school_tab(run),
                                 moves_tab(run)])
     tab.titles = TABS
     return tab

@@ -42,7 +42,7 @@ def streak_run() -> DistrictRun:
                   attendance=absences(1, STREAK_11) + absences(2, STREAK_11[1:]))
 
 
-# ---- filters ------------------------------------------------------------------------------
+# ---- filters --------------------------------------------------------------------------------
 FINDINGS = pd.DataFrame({
     "ruleId": ["ANB-01", "ANB-04", "TCH-02", "DQ-01"],
     "severity": ["error", "error", "error", "warning"],
@@ -84,7 +84,7 @@ def test_student_options_with_findings_only(streak_run: DistrictRun) -> None:
         "900000001 Last1, First1": 1}
 
 
-# ---- one student ------------------------------------------------------------------------------
+# ---- one student ----------------------------------------------------------------------------
 def test_streak_calendar_marks_the_eleven_days(streak_run: DistrictRun) -> None:
     c = explore.student_calendar(streak_run, 1)
     streak = c.loc[c["inStreak"]]
@@ -159,7 +159,7 @@ def test_student_findings_carry_the_remedy(streak_run: DistrictRun) -> None:
     assert explore.student_findings(streak_run, 2).empty
 
 
-# ---- why excluded ---------------------------------------------------------------------------------
+# ---- why excluded ---------------------------------------------------------------------------
 def test_why_excluded_streak(streak_run: DistrictRun) -> None:
     assert explore.why_excluded(streak_run, 1) == [
         "11 consecutive whole-day absences ending on the count date 2025-02-03 (from 2025-01-17)"]
@@ -219,7 +219,8 @@ def test_why_excluded_off_the_count_date() -> None:
         "the count date 2025-02-03",
         "enrollment 11 (school 0001, grade 06) starts on 2025-02-10, after the count date "
         "2025-02-03"]
-    assert explore.why_excluded(run, 2)[1:] == ["enrollment 12 (school 0001, grade 06) is a no-show"]
+    assert explore.why_excluded(run, 2)[1:] == [
+        "enrollment 12 (school 0001, grade 06) is a no-show"]
     assert explore.why_excluded(run, 3)[1:] == [
         "enrollment 13 (school 0001, grade 06) is state-excluded (stateExclude checked)"]
     assert explore.why_excluded(run, 4)[2:] == [
@@ -241,7 +242,7 @@ def test_early_graduate_on_the_fall_count_is_counted() -> None:
         [True, 1.0, 1.0]]
 
 
-# ---- schools -------------------------------------------------------------------------------------
+# ---- schools --------------------------------------------------------------------------------
 def two_schools() -> DistrictRun:
     schools = [{"schoolID": s, "districtNumber": "0001", "schoolNumber": f"000{s}",
                 "name": f"School {s}"} for s in (1, 2)]
@@ -288,7 +289,7 @@ def test_count_moves_sorted_by_size_of_the_move() -> None:
         "(-2.5, -83.3%).")
 
 
-# ---- masked runs -----------------------------------------------------------------------------------
+# ---- masked runs ----------------------------------------------------------------------------
 def test_masked_run_gives_the_same_answers_without_names(streak_run: DistrictRun) -> None:
     masked = mask_run(streak_run)
     opts = explore.student_options(masked)

@@ -171,13 +171,14 @@ def test_tour_example_card_finds_the_planted_finding(run: DistrictRun) -> None:
     assert card["item"].tolist()[-2:] == ["message", "remedy"]
     # no finding names the planted key: the rule's first finding stands in
     anb04 = explore_tour.example(run, cases, "ANB-04")
-    assert dict(zip(*anb04.T.values))["stateID"] == "900000002"
+    assert dict(zip(anb04["item"], anb04["value"], strict=True))["stateID"] == "900000002"
     assert explore_tour.example(run, {}, "TCH-02")["value"].tolist() == [
         "", "no TCH-02 finding in this run"]
     masked = mask_run(run)
     pid = explore_tour.planted_person(masked, cases, "ANB-01")
     assert pid is not None and pid != 1
-    masked_items = dict(zip(*explore_tour.example(masked, cases, "ANB-01").T.values))
+    masked_card = explore_tour.example(masked, cases, "ANB-01")
+    masked_items = dict(zip(masked_card["item"], masked_card["value"], strict=True))
     assert masked_items["stateID"].startswith("S-") and "studentName" not in masked_items
     for key in ("planted", "ruleId", "message", "remedy", "enrollmentID"):
         assert masked_items[key] == items[key]
