@@ -11,8 +11,8 @@ Example:
     >>> run = run_from_analysis(tiny_analysis())
     >>> on_filter_change(run)["summary"]
     '0 of 0 findings'
-    >>> type(explorer(run)).__name__
-    'Tab'
+    >>> explorer(run).titles
+    ('Findings', 'Student', 'School', 'Count moves')
 """
 
 from __future__ import annotations
