@@ -77,6 +77,19 @@ def age_on(birthdate: pd.Series, on: pd.Timestamp) -> pd.Series:
     return age.astype("float64").where(b.notna())
 
 
+def kindergarten_under_age(grade: pd.Series, birthdate: pd.Series,
+                           on: pd.Timestamp) -> pd.Series:
+    """Grade KG and not yet 5 on ``on`` (the kindergarten age date): the one place of that rule.
+
+    Example:
+        >>> kindergarten_under_age(pd.Series(["KG", "KG", "01"]),
+        ...     pd.to_datetime(pd.Series(["2019-09-10", "2019-09-11", "2019-09-11"])),
+        ...     pd.Timestamp("2024-09-10")).tolist()
+        [False, True, False]
+    """
+    return (grade == "KG") & (age_on(birthdate, on) < KINDERGARTEN_MIN_AGE)
+
+
 def cap_per_student(df: pd.DataFrame, fte: str) -> pd.Series:
     """``df[fte]`` with each student's sum capped at 1.0, cutting S/N enrollments first.
 
@@ -128,7 +141,7 @@ def enrollment_fte(a: Analysis) -> pd.DataFrame:
     e = e.merge(a.streaks[["enrollmentID", STREAK]], on="enrollmentID", how="left")
     e = e.merge(a.computed_hours, on="enrollmentID", how="left")
     birth = e["personID"].map(a.students.set_index("personID")["birthdate"])
-    under5 = (e["grade"] == "KG") & (age_on(birth, a.k_age_date) < KINDERGARTEN_MIN_AGE)
+    under5 = kindergarten_under_age(e["grade"], birth, a.k_age_date)
     absent = e[STREAK].fillna(0) >= EXCLUDE_STREAK
     day_t, extra = e["dayTreatment"].astype(bool), e["extracurricularOnly"].astype(bool)
     e[EXCLUDED_REPORTED] = e["mtExcludeSpringANB"] | e["mtExcludeANB"] | extra

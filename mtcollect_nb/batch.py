@@ -11,8 +11,9 @@ Decisions (one place):
 * OUTPUT_ROOT = the common folder of the districts' output folders' parents (``output/`` for
   the usual ``output/<district>`` layout); ``PARAMS_DIR/../output`` when no parameters file is
   valid. The summary, the worker logs (``batch_logs/``) and the statewide rollup go there.
-* A district is skipped (unless ``force``) when ``findings.xlsx`` and ``summary.json`` both
-  exist and are newer than its parameters file and every file under its extracts folder.
+* A district is skipped (unless ``force``) when ``findings.xlsx``, ``summary.json`` and
+  ``district_validation.html`` (the last output a run writes) exist and are newer than its
+  parameters file and every file under its extracts folder.
 * Default time limit per district: :data:`DEFAULT_TIMEOUT` seconds.
 * Exit code: 0 when every district is ok or skipped, 1 when any failed (the summary still lists
   every district; findings are never failures).
@@ -250,11 +251,11 @@ def _row(d: District, status: str, seconds: float | None, message: str,
 
 def _run_rollup(root: Path) -> tuple[Path | None, str]:
     """Execute the statewide rollup notebook into ``root``; (notebook, error line)."""
-    from mtcollect_nb.notebook import _execute, export_html, notebooks_dir
+    from mtcollect_nb.notebook import execute_notebook, export_html, notebooks_dir
 
     executed = root / f"{ROLLUP}.ipynb"
     try:
-        _execute(notebooks_dir() / f"{ROLLUP}.ipynb", executed,
+        execute_notebook(notebooks_dir() / f"{ROLLUP}.ipynb", executed,
                  {"batch_dir": str(root.resolve())}, None, False)
         export_html(executed, root / f"{ROLLUP}.html")
     except (MtcollectError, OSError) as exc:

@@ -27,7 +27,9 @@ SUMMARY_COLUMNS: tuple[str, ...] = (
     "springCountReported", "springCountValidated", "message", "paramsFile", "outputDir",
 )
 COUNT_COLUMNS: tuple[str, ...] = SUMMARY_COLUMNS[4:8]
-OUTPUTS: tuple[str, ...] = ("findings.xlsx", "summary.json")
+#: A district run is complete only when all of these exist; the HTML is written last (and
+#: deleted when a run starts), so a run killed after the workbook but before the end is redone.
+OUTPUTS: tuple[str, ...] = ("findings.xlsx", "summary.json", "district_validation.html")
 SUMMARY_NAME = "batch_summary"
 
 

@@ -35,6 +35,7 @@ from mtcollect_nb.anb import (
     EXCLUDED_VALIDATED,
     KINDERGARTEN_MIN_AGE,
     age_on,
+    kindergarten_under_age,
 )
 from mtcollect_nb.columns import (
     COMPUTED_HOURS,
@@ -245,7 +246,7 @@ def why_excluded(run: DistrictRun, person_id: int) -> list[str]:
                                dtype="datetime64[ns]")
     f["kDate"] = a.k_age_date
     f["age"] = age_on(f["birthdate"], a.k_age_date)
-    f["under5"] = (f["grade"] == "KG") & (f["age"] < KINDERGARTEN_MIN_AGE)
+    f["under5"] = kindergarten_under_age(f["grade"], f["birthdate"], a.k_age_date)
     many = len(f) > 1
     reasons: list[str] = []
     for r in f.to_dict("records"):  # one student's enrollments on the count date

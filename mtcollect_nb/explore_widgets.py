@@ -223,25 +223,6 @@ def explorer(run: DistrictRun) -> Explorer:
 NOTEBOOKS: tuple[str, ...] = ("explore_findings", "training_tour")
 
 
-def export_offline_html(executed: Path, html_path: Path) -> Path:
-    """:func:`mtcollect_nb.notebook.export_html` after dropping the saved widget state.
-
-    nbconvert adds a script that loads the widget renderer from a CDN whenever a notebook
-    holds widget state; without it the page needs no network (widgets show as text, the
-    figures and tables as they are).
-    """
-    import nbformat
-
-    nb = nbformat.read(executed, as_version=4)
-    nb.metadata.pop("widgets", None)
-    tmp = html_path.with_name(f".{html_path.stem}.nowidgets.ipynb")
-    nbformat.write(nb, tmp)
-    try:
-        return export_html(tmp, html_path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
 def run_explore_notebook(name: str, params_path: str | Path, out_dir: str | Path | None = None,
                          timeout: float | None = None) -> Path:
     """Execute an exploration notebook for one parameters file and export its offline HTML.
@@ -256,7 +237,7 @@ def run_explore_notebook(name: str, params_path: str | Path, out_dir: str | Path
     from papermill import inspect_notebook
 
     from mtcollect_nb.errors import MtcollectError
-    from mtcollect_nb.notebook import _execute, notebooks_dir, papermill_parameters
+    from mtcollect_nb.notebook import execute_notebook, notebooks_dir, papermill_parameters
     from mtcollect_nb.params import load_params
 
     if name not in NOTEBOOKS:
@@ -270,6 +251,6 @@ def run_explore_notebook(name: str, params_path: str | Path, out_dir: str | Path
     declared = inspect_notebook(str(source))
     values = {k: v for k, v in papermill_parameters(params, params_path).items()
               if k in declared}
-    _execute(source, executed, values, timeout, False)
-    export_offline_html(executed, html_path)
+    execute_notebook(source, executed, values, timeout, False)
+    export_html(executed, html_path)
     return executed

@@ -117,6 +117,9 @@ def offline_plotly() -> None:
 def export_html(notebook_path: Path, html_path: Path) -> Path:
     """Write the executed notebook as one HTML page that needs no network; atomic.
 
+    Saved widget state is dropped first: nbconvert would add a script loading the widget
+    renderer from a CDN (widgets show as their text; figures and tables as they are).
+
     Example:
         >>> import nbformat, tempfile
         >>> d = Path(tempfile.mkdtemp())
@@ -133,7 +136,9 @@ def export_html(notebook_path: Path, html_path: Path) -> Path:
         extra_loaders=[jinja2.DictLoader({"mtcollect_offline.html.j2": _OFFLINE_TEMPLATE})],
         template_file="mtcollect_offline.html.j2",
     )
-    body, _ = exporter.from_notebook_node(nbformat.read(notebook_path, as_version=4))
+    nb = nbformat.read(notebook_path, as_version=4)
+    nb.metadata.pop("widgets", None)
+    body, _ = exporter.from_notebook_node(nb)
     tmp = html_path.with_name(f".{html_path.name}.tmp")
     tmp.write_text(body, encoding="utf-8")
     os.replace(tmp, html_path)
@@ -199,7 +204,8 @@ def run_district_notebook(params_path: str | Path, *, timeout: float | None = No
     out.mkdir(parents=True, exist_ok=True)
     executed, html = out / f"{NOTEBOOK}.ipynb", out / f"{NOTEBOOK}.html"
     html.unlink(missing_ok=True)  # never leave a previous run's page next to a failed run
-    _execute(source, executed, papermill_parameters(params, params_path), timeout, progress)
+    parameters = papermill_parameters(params, params_path)
+    execute_notebook(source, executed, parameters, timeout, progress)
     export_html(executed, html)
     return executed
 
@@ -217,7 +223,7 @@ def store_checked_outputs(path: Path | None = None) -> Path:
     path = path or notebooks_dir() / f"{NOTEBOOK}.ipynb"
     with tempfile.TemporaryDirectory() as tmp:
         executed = Path(tmp) / path.name
-        _execute(path, executed, {}, None, True)
+        execute_notebook(path, executed, {}, None, True)
         ran = nbformat.read(executed, as_version=4)
     nb = nbformat.read(path, as_version=4)
     done = [c for c in ran.cells if "injected-parameters" not in c.metadata.get("tags", [])]
@@ -234,8 +240,8 @@ def store_checked_outputs(path: Path | None = None) -> Path:
     return path
 
 
-def _execute(source: Path, executed: Path, parameters: dict[str, Any],
-             timeout: float | None, progress: bool) -> None:
+def execute_notebook(source: Path, executed: Path, parameters: dict[str, Any],
+                     timeout: float | None, progress: bool) -> None:
     """Run papermill; any failure becomes one :class:`MtcollectError` line."""
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError

@@ -13,6 +13,7 @@ import pytest
 
 from mtcollect_nb import batch
 from mtcollect_nb.batch_io import (
+    OUTPUTS,
     SUMMARY_COLUMNS,
     District,
     is_fresh,
@@ -81,7 +82,7 @@ def district(tmp_path):
     (ex / "students.csv").write_text("x")
     (ex / "sub").mkdir()
     (ex / "sub" / "days.csv").write_text("x")
-    for name in ("findings.xlsx", "summary.json"):
+    for name in OUTPUTS:
         (out / name).write_text("{}")
     d = District(p, "0001", "D", out, ex)
     t = time.time()
@@ -103,8 +104,10 @@ def test_stale_when_any_input_is_newer(district, touched):
     assert not is_fresh(district)
 
 
-@pytest.mark.parametrize("missing", ["findings.xlsx", "summary.json"])
+@pytest.mark.parametrize("missing", ["findings.xlsx", "summary.json",
+                                     "district_validation.html"])
 def test_stale_when_an_output_is_missing(district, missing):
+    """A run killed after writing the workbook but before its HTML is not complete."""
     (district.output_dir / missing).unlink()
     assert not is_fresh(district)
 

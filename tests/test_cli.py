@@ -58,7 +58,7 @@ def test_missing_extracts_dir_stops_before_a_kernel_starts(tmp_path: Path, capsy
     def no_kernel(*args, **kwargs):
         raise AssertionError("the notebook must not start")
 
-    monkeypatch.setattr(notebook, "_execute", no_kernel)
+    monkeypatch.setattr(notebook, "execute_notebook", no_kernel)
     path = write_params(tmp_path)
     assert cli.main(["run", str(path)]) == 2
     line = one_error_line(capsys)

@@ -58,7 +58,7 @@ def test_sort_order_severity_then_rule_school_state():
         dict.fromkeys(FINDINGS_COLUMNS, "") | {"ruleId": "ANB-01", "severity": "error"},
     ]
     out = sort_findings(pd.DataFrame(rows))
-    assert list(zip(out["ruleId"], out["stateID"])) == [
+    assert list(zip(out["ruleId"], out["stateID"], strict=True)) == [
         ("ANB-01", ""), ("ANB-09", "1"), ("ANB-09", "2"), ("ANB-02", ""), ("ANB-14", "")]
 
 

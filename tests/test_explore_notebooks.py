@@ -13,8 +13,9 @@ import pytest
 
 from mtcollect_nb import explore, explore_tour
 from mtcollect_nb.errors import MtcollectError
-from mtcollect_nb.explore_widgets import NOTEBOOKS, export_offline_html, run_explore_notebook
+from mtcollect_nb.explore_widgets import NOTEBOOKS, run_explore_notebook
 from mtcollect_nb.masking import mask_run
+from mtcollect_nb.notebook import export_html
 from mtcollect_nb.params import load_params
 from mtcollect_nb.pipeline import analyze_district
 
@@ -116,12 +117,12 @@ def test_html_export_renders_offline(executed, name: str) -> None:
     assert figure_cells and page.count("Plotly.newPlot(") >= len(figure_cells)
 
 
-def test_export_offline_html_drops_widget_state(tmp_path: Path) -> None:
+def test_export_html_drops_widget_state(tmp_path: Path) -> None:
     nb = nbformat.v4.new_notebook()
     nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {
         "state": {}, "version_major": 2, "version_minor": 0}}
     nbformat.write(nb, tmp_path / "w.ipynb")
-    page = export_offline_html(tmp_path / "w.ipynb", tmp_path / "w.html").read_text()
+    page = export_html(tmp_path / "w.ipynb", tmp_path / "w.html").read_text()
     assert "html-manager" not in page
     assert sorted(p.name for p in tmp_path.iterdir()) == ["w.html", "w.ipynb"]
 

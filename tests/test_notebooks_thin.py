@@ -35,7 +35,7 @@ def test_notebook_is_valid_and_has_one_parameters_cell(path: Path) -> None:
     assert nb.metadata.kernelspec.name == "python3"
     # papermill injects only plain assignments: the parameters cell holds nothing else
     tree = ast.parse(tagged[0].source)
-    assert all(isinstance(n, ast.Assign) for n in tree.body)
+    assert all(isinstance(n, (ast.Assign, ast.AnnAssign)) for n in tree.body)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

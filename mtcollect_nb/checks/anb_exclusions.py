@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from mtcollect_nb.absence import EXCLUDE_STREAK
-from mtcollect_nb.anb import KINDERGARTEN_MIN_AGE, age_on
+from mtcollect_nb.anb import kindergarten_under_age
 from mtcollect_nb.columns import ERROR, SPRING_ANB, STREAK, STREAK_START, WARNING
 from mtcollect_nb.rules import rule
 
@@ -113,8 +113,8 @@ def anb_03(a: Analysis) -> pd.DataFrame:
 def anb_04(a: Analysis) -> pd.DataFrame:
     """Grade KG, fifth birthday after kindergarten_age_date, mtExcludeANB not set."""
     e = exclusion_scope(a)
-    age = age_on(e["birthdate"], a.k_age_date)
-    hit = e.loc[(e["grade"] == "KG") & (age < KINDERGARTEN_MIN_AGE) & ~e["mtExcludeANB"]]
+    hit = e.loc[kindergarten_under_age(e["grade"], e["birthdate"], a.k_age_date)
+                & ~e["mtExcludeANB"]]
     born = hit["birthdate"].dt.strftime("%Y-%m-%d")
     return finding_frame(hit, "mtExcludeANB", "No", "Yes",
                          "kindergarten student born " + born + " is not 5 on "
