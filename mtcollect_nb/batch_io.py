@@ -20,6 +20,7 @@ import pandas as pd
 import yaml
 
 from mtcollect_nb.errors import MtcollectError
+from mtcollect_nb.files import atomic_path
 from mtcollect_nb.params import load_params
 
 SUMMARY_COLUMNS: tuple[str, ...] = (
@@ -157,10 +158,14 @@ def write_summary(rows: pd.DataFrame, root: Path) -> tuple[Path, Path]:
     """Write ``batch_summary.xlsx`` and ``.csv`` into ``root`` atomically; text stays text."""
     root.mkdir(parents=True, exist_ok=True)
     xlsx, csv = root / f"{SUMMARY_NAME}.xlsx", root / f"{SUMMARY_NAME}.csv"
-    tmp_csv = csv.with_name(f".{csv.name}.tmp")
-    rows.to_csv(tmp_csv, index=False, encoding="utf-8")
-    os.replace(tmp_csv, csv)
-    tmp_x = xlsx.with_name(f".{xlsx.name}.tmp")
+    with atomic_path(csv) as tmp_csv:
+        rows.to_csv(tmp_csv, index=False, encoding="utf-8")
+    with atomic_path(xlsx) as tmp_x:
+        _write_summary_xlsx(rows, tmp_x)
+    return xlsx, csv
+
+
+def _write_summary_xlsx(rows: pd.DataFrame, tmp_x: Path) -> None:
     options = {"strings_to_formulas": False, "strings_to_numbers": False,
                "strings_to_urls": False}
     with pd.ExcelWriter(tmp_x, engine="xlsxwriter", engine_kwargs={"options": options}) as xw:
@@ -171,8 +176,6 @@ def write_summary(rows: pd.DataFrame, root: Path) -> tuple[Path, Path]:
         for j, c in enumerate(rows.columns):
             width = max([len(c), *rows[c].astype(str).str.len().head(1000).tolist()])
             ws.set_column(j, j, min(60, width + 2))
-    os.replace(tmp_x, xlsx)
-    return xlsx, csv
 
 
 def write_demo_batch(out_dir: Path | None = None, *, districts: int = 3, seed: int = 1,

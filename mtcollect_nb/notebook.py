@@ -15,7 +15,6 @@ Example:
 
 from __future__ import annotations
 
-import os
 import re
 import tempfile
 from pathlib import Path
@@ -23,6 +22,7 @@ from typing import Any
 
 import mtcollect_nb
 from mtcollect_nb.errors import ExtractError, MtcollectError
+from mtcollect_nb.files import atomic_path
 from mtcollect_nb.params import Params, load_params, params_from_mapping
 
 NOTEBOOK = "district_validation"
@@ -139,9 +139,8 @@ def export_html(notebook_path: Path, html_path: Path) -> Path:
     nb = nbformat.read(notebook_path, as_version=4)
     nb.metadata.pop("widgets", None)
     body, _ = exporter.from_notebook_node(nb)
-    tmp = html_path.with_name(f".{html_path.name}.tmp")
-    tmp.write_text(body, encoding="utf-8")
-    os.replace(tmp, html_path)
+    with atomic_path(html_path) as tmp:
+        tmp.write_text(body, encoding="utf-8")
     return html_path
 
 

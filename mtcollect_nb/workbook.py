@@ -21,10 +21,7 @@ Example:
 from __future__ import annotations
 
 import json
-import os
-import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -46,6 +43,7 @@ from mtcollect_nb.columns import (
 )
 from mtcollect_nb.engine import to_text
 from mtcollect_nb.errors import MtcollectError
+from mtcollect_nb.files import atomic_path
 from mtcollect_nb.masking import mask_run
 
 if TYPE_CHECKING:
@@ -112,7 +110,7 @@ def write_workbook(run: DistrictRun, path: Path) -> Path:
          for i, chunk in enumerate(chunks) if i],
         columns=list(ws_sum.CONTINUED_COLUMNS))
     blocks = ws_sum.summary_blocks(run, continued)
-    with _atomic(path) as tmp:
+    with atomic_path(path) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
         try:
             fmt = _formats(wb)
@@ -130,38 +128,6 @@ def _chunks(df: pd.DataFrame) -> list[pd.DataFrame]:
     """``df`` in pieces of at most :data:`MAX_DATA_ROWS` rows (one piece if it fits)."""
     n = max(1, -(-len(df) // MAX_DATA_ROWS))
     return [df.iloc[i * MAX_DATA_ROWS:(i + 1) * MAX_DATA_ROWS] for i in range(n)]
-
-
-@contextmanager
-def _atomic(path: Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``path``; on success fsync it and rename it onto ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        yield tmp
-        with open(tmp, "r+b") as fh:
-            os.fsync(fh.fileno())
-        try:
-            os.replace(tmp, path)
-        except PermissionError as exc:  # Windows: the old file is open in Excel
-            raise MtcollectError(f"{path}: cannot replace it ({exc.strerror}); "
-                                 "close it in Excel and run again") from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(folder: Path) -> None:
-    if not hasattr(os, "O_DIRECTORY"):
-        return  # Windows: rename is durable enough, directories cannot be opened
-    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _formats(wb: Workbook) -> dict[str, Any]:
@@ -310,6 +276,6 @@ def _parquet(df: pd.DataFrame, path: Path) -> None:
 
 
 def _write_atomic(path: Path, write: Callable[[Path], object]) -> Path:
-    with _atomic(path) as tmp:
+    with atomic_path(path) as tmp:
         write(tmp)
     return path

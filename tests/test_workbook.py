@@ -199,7 +199,9 @@ def test_locked_target_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.Monk
     def locked(*a: object) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(workbook.os, "replace", locked)
+    from mtcollect_nb import files
+
+    monkeypatch.setattr(files.os, "replace", locked)
     with pytest.raises(MtcollectError, match="findings.xlsx: cannot replace it.*close it"):
         workbook.write_workbook(make_run(), tmp_path / "findings.xlsx")
     assert list(tmp_path.iterdir()) == []
