@@ -13,6 +13,7 @@ Example:
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -109,6 +110,20 @@ def _seconds(text: str) -> float:
     return value
 
 
+def cmd_rules(args: argparse.Namespace) -> int:
+    """Print the rule catalog: id, severity, collection, what it finds (and the remedy)."""
+    from mtcollect_nb.rules import rules_table
+
+    table = rules_table()
+    if args.collection:
+        table = table.loc[table["collection"].str.contains(args.collection, case=False)]
+    for r in table.to_dict("records"):
+        print(f"{r['ruleId']:7} {r['severity']:8} {r['collection']:21} {r['title']}")
+        if args.remedies:
+            print(f"{'':38}fix: {r['remedy']}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (one sub-command per job).
 
@@ -168,6 +183,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, metavar="S", help="random seed (default: the generator's)")
     p.add_argument("--scale", type=float, metavar="X",
                    help="multiply every district's size (default: 1)")
+
+    p = add("rules", cmd_rules, "list every check: id, severity, collection and what it finds")
+    p.add_argument("--remedies", action="store_true",
+                   help="also print where in Infinite Campus each finding is fixed")
+    p.add_argument("--collection", metavar="TEXT",
+                   help="only the rules of a collection (e.g. 'Teacher-Class')")
     return parser
 
 
@@ -192,6 +213,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _error("interrupted")
         return EXIT_INTERRUPTED
+    except BrokenPipeError:  # output piped into `head` and closed: not an error
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # keep Python's exit flush quiet
+        return 0
     except Exception as exc:  # the CLI never shows a traceback unasked
         if debug:
             traceback.print_exc()

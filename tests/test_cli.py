@@ -157,3 +157,15 @@ def test_example_parameters_file_is_valid() -> None:
     params = load_params(path)
     assert params.district_number == "0999" and params.mask_pii
     assert Path(params.extracts_dir) == path.parents[1] / "demo" / "extracts"
+
+
+def test_rules_lists_the_whole_catalog(capsys):
+    from mtcollect_nb.cli import main
+    from mtcollect_nb.rules import all_rules
+
+    assert main(["rules"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [ln.split()[0] for ln in lines] == sorted(all_rules())
+    assert main(["rules", "--collection", "teacher-class", "--remedies"]) == 0
+    out = capsys.readouterr().out
+    assert "TCH-02" in out and "ANB-01" not in out and "Section Staff History" in out
