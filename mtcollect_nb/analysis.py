@@ -31,6 +31,7 @@ from mtcollect_nb.columns import (
     ON_COUNT_DATE,
     STUDENT_NAME,
 )
+from mtcollect_nb.intervals import covers
 from mtcollect_nb.params import Params
 from mtcollect_nb.schemas import TABLES
 
@@ -138,7 +139,7 @@ class Analysis:
         e["calendarExcluded"] = e["calendarExcluded"].fillna(False).astype(bool)
         e[BUDGET_UNIT] = budget_unit(e["grade"])
         e[ON_COUNT_DATE] = (
-            ecd.notna() & (e["startDate"] <= ecd) & (e["endDate"].isna() | (ecd <= e["endDate"]))
+            covers(e["startDate"], e["endDate"], ecd)
             & ~e["noShow"] & ~e["stateExclude"] & ~e["calendarExcluded"]
         )
         e[COUNTED] = (e[ON_COUNT_DATE] & ~e["mtExcludeSpringANB"] & ~e["mtExcludeANB"]

@@ -47,6 +47,7 @@ from mtcollect_nb.columns import (
     STREAK_START,
 )
 from mtcollect_nb.hours import band
+from mtcollect_nb.intervals import covers
 
 if TYPE_CHECKING:
     from mtcollect_nb.analysis import Analysis
@@ -119,8 +120,7 @@ def student_calendar(run: DistrictRun, person_id: int, weeks: int = 6) -> pd.Dat
                 on=["calendarID", "date"], how="left")
     spans = enr.loc[~enr["noShow"], ["calendarID", "startDate", "endDate"]]
     cov = d[["calendarID", "date"]].reset_index().merge(spans, on="calendarID")
-    inside = (cov["startDate"] <= cov["date"]) & (cov["endDate"].isna()
-                                                  | (cov["date"] <= cov["endDate"]))
+    inside = covers(cov["startDate"], cov["endDate"], cov["date"])
     enrolled = d.index.isin(cov.loc[inside, "index"])
     row = d["wholeDay"].notna()
     exempt = row & (d["excuse"].fillna("").astype(str).str.strip().str.upper() == EXEMPT)

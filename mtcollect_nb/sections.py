@@ -34,6 +34,7 @@ import pandas as pd
 
 from mtcollect_nb.analysis import Analysis
 from mtcollect_nb.columns import EFFECTIVE_COUNT_DATE, TEACHER_ROLES
+from mtcollect_nb.intervals import covers
 
 COUNT_DATE = "countDate"
 ROSTER_START, ROSTER_END = "rosterStart", "rosterEnd"
@@ -99,18 +100,6 @@ def _teachers(a: Analysis) -> pd.DataFrame:
     t["teacherLabel"] = name + np.where(state != "", " (" + state + ")", "")
     return t.sort_values(["sectionID", "role", "staffPersonID"], kind="mergesort").reset_index(
         drop=True)
-
-
-def covers(start: pd.Series, end: pd.Series, date: pd.Series | pd.Timestamp) -> pd.Series:
-    """Whether [start, end] (blank = open on that side) contains ``date``.
-
-    Example:
-        >>> s = pd.Series(pd.to_datetime(["2025-01-01", None]))
-        >>> e = pd.Series(pd.to_datetime([None, "2025-02-02"]))
-        >>> covers(s, e, pd.Timestamp("2025-02-03")).tolist()
-        [True, False]
-    """
-    return (start.isna() | (start <= date)) & (end.isna() | (date <= end))
 
 
 def enrollment_periods(a: Analysis) -> pd.DataFrame:

@@ -28,6 +28,7 @@ from mtcollect_nb.anb import (
 from mtcollect_nb.checks.anb_exclusions import COUNT_DATE_TOOL, ENROLLMENT_FIELDS, finding_frame
 from mtcollect_nb.columns import COMPUTED_HOURS, ERROR, FTE_REPORTED, SPRING_ANB, WARNING
 from mtcollect_nb.hours import ROSTERED_SECTIONS, band, scheduled_minutes
+from mtcollect_nb.intervals import covers
 from mtcollect_nb.rules import rule
 
 if TYPE_CHECKING:
@@ -244,7 +245,7 @@ def anb_21(a: Analysis) -> pd.DataFrame:
     p = p.loc[p["program"].astype(str).str.strip().str.upper() == "EL_CLASSROOM"]
     m = e[["enrollmentID", "personID", "effectiveCountDate"]].merge(p, on="personID")
     day = m["effectiveCountDate"]
-    cover = (m["startDate"] <= day) & (m["endDate"].isna() | (day <= m["endDate"]))
+    cover = covers(m["startDate"], m["endDate"], day)
     hit = e.loc[~e["enrollmentID"].isin(m.loc[cover, "enrollmentID"])]
     return finding_frame(hit, "program", "", "EL_CLASSROOM",
                          "PK students are counted for ANB only in the classroom-based early "

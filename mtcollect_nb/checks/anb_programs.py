@@ -34,8 +34,9 @@ from mtcollect_nb.columns import (
     WARNING,
 )
 from mtcollect_nb.engine import to_text
+from mtcollect_nb.intervals import covers
 from mtcollect_nb.rules import Rule, RuleFn, rule
-from mtcollect_nb.sections import OPEN_END, covers
+from mtcollect_nb.sections import OPEN_END
 
 #: Programs whose students belong in the district's spring count (ANB-22).
 COUNTED_ELSEWHERE_PROGRAMS: tuple[str, ...] = ("MYC", "JOB_CORPS", "MTDA")
