@@ -6,8 +6,8 @@ Each property documents its columns; the heavy computations live in their own mo
 Example:
     >>> from mtcollect_nb.testing import tiny_analysis
     >>> a = tiny_analysis()
-    >>> a.calendars[["calendarID", "effectiveCountDate"]].iloc[0].tolist()
-    [1, Timestamp('2025-02-03 00:00:00')]
+    >>> str(a.calendars["effectiveCountDate"].iloc[0].date())
+    '2025-02-03'
 """
 
 from __future__ import annotations
