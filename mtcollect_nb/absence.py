@@ -5,9 +5,9 @@ of its calendar, ending on the calendar's effective count date and walking backw
 whole-day absences of the student while enrolled in that calendar (spec/rules.md).
 
 The engine (:func:`compute_streaks`) is vectorized: each calendar's instructional days up to its
-effective count date are numbered backwards (``k`` = 0 on the effective count date), the
-student's whole-day absences on enrolled days are kept, and the streak is the length of the
-run ``k = 0, 1, 2, ...`` with no gap (gaps-and-islands: ``k == cumcount``).
+effective count date are numbered backwards (0 on the effective count date), whole-day absences
+on enrolled days fill a (student x calendar) x days-back grid, and the streak is the first day
+back that is not one (:mod:`mtcollect_nb.streak_grid`; no sort or merge of the attendance).
 :func:`streaks_reference` is the same semantics as a plain per-enrollment loop, for tests and
 the benchmark.
 
@@ -44,6 +44,7 @@ from mtcollect_nb.columns import (
     STREAK,
     STREAK_START,
 )
+from mtcollect_nb.streak_grid import grid_streaks
 
 if TYPE_CHECKING:
     from mtcollect_nb.analysis import Analysis
@@ -75,24 +76,16 @@ def whole_day_absence(minutes: pd.Series, present: pd.Series, excuse: pd.Series,
         ...                   s(240, 240, pd.NA)).tolist()
         [False, True, False]
     """
-    mins = pd.to_numeric(minutes, errors="coerce").astype("float64").fillna(0.0)
-    pres = pd.to_numeric(present, errors="coerce").astype("float64").fillna(0.0)
-    need = pd.to_numeric(threshold, errors="coerce").astype("float64").fillna(mins)
-    need = np.minimum(need, mins)
-    codes = pd.Series(excuse.unique())  # normalise the few distinct codes, not every row
-    exempt = excuse.isin(codes[codes.astype(str).str.strip().str.upper() == EXEMPT])
-    return pd.Series(((mins - pres) >= need) & ~exempt, index=minutes.index).astype(bool)
-
-
-def _numbered_days(instructional_days: pd.DataFrame, calendars: pd.DataFrame) -> pd.DataFrame:
-    """Instructional days up to each calendar's effective count date, ``k`` counted backwards."""
-    cal = calendars[["calendarID", EFFECTIVE_COUNT_DATE, "wholeDayAbsence"]]
-    cal = cal.loc[cal[EFFECTIVE_COUNT_DATE].notna()]
-    days = instructional_days[["calendarID", "date", "minutes"]].merge(cal, on="calendarID")
-    days = days.loc[days["date"] <= days[EFFECTIVE_COUNT_DATE]]
-    days = days.sort_values(["calendarID", "date"], ascending=[True, False], kind="mergesort")
-    days["k"] = days.groupby("calendarID").cumcount().astype("int64")
-    return days.reset_index(drop=True)
+    mins = pd.to_numeric(minutes, errors="coerce").to_numpy(dtype="float64", na_value=0.0)
+    pres = pd.to_numeric(present, errors="coerce").to_numpy(dtype="float64", na_value=0.0)
+    need = pd.to_numeric(threshold, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    need = np.minimum(np.where(np.isnan(need), mins, need), mins)
+    whole = (mins - pres) >= need
+    rows = np.flatnonzero(whole)  # normalise the few distinct excuse codes of those rows only
+    codes, uniques = pd.factorize(np.asarray(excuse, dtype=object)[rows], use_na_sentinel=True)
+    exempt = np.array([str(u).strip().upper() == EXEMPT for u in uniques] + [False], dtype=bool)
+    whole[rows[exempt[codes]]] = False
+    return pd.Series(whole, index=minutes.index)
 
 
 def default_targets(enrollments: pd.DataFrame, calendars: pd.DataFrame) -> pd.Series:
@@ -154,27 +147,8 @@ def compute_streaks(instructional_days: pd.DataFrame, attendance: pd.DataFrame,
         (2, '2025-01-31')
     """
     tgt = _target_frame(enrollments, targets, calendars)
-    days = _numbered_days(instructional_days, calendars)
-    att = attendance.loc[attendance["personID"].isin(tgt["personID"]),
-                         [*_PAIR, "date", "presentMinutes", "excuse"]]
-    att = att.merge(days, on=["calendarID", "date"])
-    att = att.loc[whole_day_absence(att["minutes"], att["presentMinutes"], att["excuse"],
-                                    att["wholeDayAbsence"]).to_numpy()]
-    att = att[[*_PAIR, "date", "k"]].drop_duplicates([*_PAIR, "k"]).reset_index(drop=True)
-    att["row"] = np.arange(len(att))
-    # enrolled that day in that calendar (any enrollment of the student there, not noShow)
-    enr = enrollments.loc[~enrollments["noShow"].astype(bool), [*_PAIR, "startDate", "endDate"]]
-    cov = att.merge(enr, on=_PAIR)
-    inside = (cov["startDate"] <= cov["date"]) & (cov["endDate"].isna()
-                                                  | (cov["date"] <= cov["endDate"]))
-    good = att.loc[att["row"].isin(cov.loc[inside, "row"])]
-    good = good.sort_values([*_PAIR, "k"], kind="mergesort")
-    run = good.loc[good["k"].to_numpy() == good.groupby(_PAIR).cumcount().to_numpy()]
-    per_pair = run.groupby(_PAIR).agg(streak=("k", "size"), streakStart=("date", "min"))
-    out = tgt.merge(per_pair.reset_index(), on=_PAIR, how="left")
-    out[STREAK] = out[STREAK].fillna(0).astype("int64")
-    out[STREAK_START] = out[STREAK_START].astype("datetime64[ns]")
-    return out[_OUT]
+    return grid_streaks(tgt, instructional_days, attendance, enrollments, calendars,
+                        whole_day_absence)
 
 
 def streaks_reference(instructional_days: pd.DataFrame, attendance: pd.DataFrame,
