@@ -97,9 +97,9 @@ def _scheduled_minutes(a: Analysis) -> pd.DataFrame:
               & (ros["termStartDate"] <= day) & (day <= ros["termEndDate"]))
     ros = ros.loc[active].assign(
         minutes=pd.to_numeric(ros["minutesPerDay"], errors="coerce").astype("float64"))
-    agg = ros.groupby("enrollmentID").agg(
-        **{ROSTERED_SECTIONS: ("sectionID", "size"),
-           SCHEDULED_MINUTES: ("minutes", lambda s: s.sum(min_count=1))})
+    g = ros.groupby("enrollmentID")  # built-in reductions: no Python call per enrollment
+    agg = pd.DataFrame({ROSTERED_SECTIONS: g.size(),
+                        SCHEDULED_MINUTES: g["minutes"].sum(min_count=1)})
     out = out.merge(agg.reset_index(), on="enrollmentID", how="left")
     out[ROSTERED_SECTIONS] = out[ROSTERED_SECTIONS].fillna(0).astype("int64")
     out[SCHEDULED_MINUTES] = out[SCHEDULED_MINUTES].astype("float64")
