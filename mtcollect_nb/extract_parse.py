@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from mtcollect_nb.schemas import Column, dtype_of, normalize_code
 
@@ -109,7 +110,27 @@ def parse_column(text: pa.Array, col: Column) -> ColumnParse:
     return ColumnParse(col, index, values, null, bad, reason)
 
 
+def _digits_only(u: pd.Series) -> np.ndarray | None:
+    """The values as int64 when every one is 1-18 ASCII digits (keys: the common case).
+
+    Such values parse the same by the regex path below; pyarrow casts them in C. None when any
+    value is not plain digits (signs, ``.0``, blanks, junk): the regex path decides those.
+
+    Example:
+        >>> _digits_only(pd.Series(["007", "12"])).tolist(), _digits_only(pd.Series(["1.0"]))
+        ([7, 12], None)
+    """
+    arr = pa.array(u.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+    if len(arr) == 0 or arr.null_count or not pc.all(
+            pc.match_substring_regex(arr, r"^[0-9]{1,18}$")).as_py():
+        return None
+    return pc.cast(arr, pa.int64()).to_numpy(zero_copy_only=False).astype("int64")
+
+
 def _parse_int(u: pd.Series) -> Parsed:
+    fast = _digits_only(u)
+    if fast is not None:
+        return fast, np.zeros(len(u), dtype=bool), np.zeros(len(u), dtype=bool)
     blank = (u == "").to_numpy()
     ok = u.str.fullmatch(_INT_RE).to_numpy(dtype=bool)
     vals = np.zeros(len(u), dtype="int64")
