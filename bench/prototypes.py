@@ -67,77 +67,15 @@ def normalize_fast(out: pd.DataFrame, r: Any, analysis: Any) -> pd.DataFrame:
     return pd.DataFrame(cols, index=df.index)
 
 
-# ---- hours._scheduled_minutes: built-in groupby sums instead of a Python lambda ----
-def scheduled_minutes_fast(a: Any) -> pd.DataFrame:
-    """hours._scheduled_minutes with ``GroupBy.sum(min_count=1)`` in place of the lambda."""
-    from mtcollect_nb.columns import EFFECTIVE_COUNT_DATE
-    from mtcollect_nb.hours import ROSTERED_SECTIONS, SCHEDULED_MINUTES
-
-    e = a.on_count_date[["enrollmentID", "personID", "calendarID", EFFECTIVE_COUNT_DATE]]
-    out = e[["enrollmentID"]].reset_index(drop=True)
-    if not a.has("rosters"):
-        out[ROSTERED_SECTIONS] = 0
-        out[SCHEDULED_MINUTES] = np.nan
-        return out
-    sec = a.table("sections")[["sectionID", "courseID", "termStartDate", "termEndDate",
-                               "minutesPerDay"]]
-    sec = sec.merge(a.table("courses")[["courseID", "calendarID"]], on="courseID")
-    ros = a.table("rosters")[["sectionID", "personID", "startDate", "endDate"]]
-    ros = ros.merge(sec, on="sectionID").merge(e, on=["personID", "calendarID"])
-    day = ros[EFFECTIVE_COUNT_DATE]
-    active = ((ros["startDate"].isna() | (ros["startDate"] <= day))
-              & (ros["endDate"].isna() | (day <= ros["endDate"]))
-              & (ros["termStartDate"] <= day) & (day <= ros["termEndDate"]))
-    ros = ros.loc[active].assign(
-        minutes=pd.to_numeric(ros["minutesPerDay"], errors="coerce").astype("float64"))
-    g = ros.groupby("enrollmentID")
-    agg = pd.DataFrame({ROSTERED_SECTIONS: g.size(),
-                        SCHEDULED_MINUTES: g["minutes"].sum(min_count=1)})
-    out = out.merge(agg.reset_index(), on="enrollmentID", how="left")
-    out[ROSTERED_SECTIONS] = out[ROSTERED_SECTIONS].fillna(0).astype("int64")
-    out[SCHEDULED_MINUTES] = out[SCHEDULED_MINUTES].astype("float64")
-    return out
-
-
-# ---- extract_parse._parse_int: all-ASCII-digit columns cast by pyarrow, else as before ----
-def make_parse_int_fast(original: Any) -> Any:
-    """A ``_parse_int`` that casts with pyarrow when every distinct value is 1-18 ASCII digits.
-
-    Such values parse identically under the original regex path (``to_numeric``); any other
-    column (signs, ``.0``, blanks, junk) falls back to ``original``.
-    """
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    def parse_int(u: pd.Series) -> Any:
-        arr = pa.array(u.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
-        if len(arr) and arr.null_count == 0 and pc.all(
-                pc.match_substring_regex(arr, r"^[0-9]{1,18}$")).as_py():
-            vals = pc.cast(arr, pa.int64()).to_numpy()
-            none = np.zeros(len(u), dtype=bool)
-            return vals, none, none.copy()
-        return original(u)
-
-    return parse_int
-
-
 def apply() -> list[str]:
-    """Monkeypatch the prototypes in (this process only); return what was patched."""
-    from bench.streaks_fast import fast_streaks
-    from mtcollect_nb import absence, engine, hours
+    """Monkeypatch the prototypes in (this process only); return what was patched.
 
-    patched = []
+    Adopted already (now in the package, so no longer here): the grid streak engine
+    (absence -> streak_grid), built-in groupby sums in hours._scheduled_minutes, and the
+    pyarrow cast of all-digit int columns in extract_parse.
+    """
+    from mtcollect_nb import engine
+
     engine._fill = fill_cached
-    patched.append("engine._fill -> fill_cached")
     engine._normalize = normalize_fast
-    patched.append("engine._normalize -> normalize_fast")
-    if hasattr(hours, "_scheduled_minutes"):
-        hours._scheduled_minutes = scheduled_minutes_fast
-        patched.append("hours._scheduled_minutes -> scheduled_minutes_fast")
-    from mtcollect_nb import extract_parse
-
-    extract_parse._PARSERS["int"] = make_parse_int_fast(extract_parse._parse_int)
-    patched.append("extract_parse._parse_int -> pyarrow cast for all-digit columns")
-    absence.compute_streaks = fast_streaks
-    patched.append("absence.compute_streaks -> streaks_fast.fast_streaks")
-    return patched
+    return ["engine._fill -> fill_cached", "engine._normalize -> normalize_fast"]
