@@ -108,3 +108,10 @@ def test_params_from_mapping_is_one_line():
     with pytest.raises(ParameterError) as err:
         params_from_mapping({}, "x.yaml")
     assert str(err.value).startswith("x.yaml: missing required key")
+
+
+@pytest.mark.parametrize("number", ["../../etc", "01/2", "..", "0123\n", " 0123"])
+def test_district_number_cannot_become_a_path(tmp_path, number):
+    """Output and log names come from the district number: only 4 digits get through."""
+    with pytest.raises(ParameterError, match="district_number"):
+        load_params(write(tmp_path, dict(GOOD, district_number=number)))
