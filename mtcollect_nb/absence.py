@@ -110,8 +110,10 @@ def default_targets(enrollments: pd.DataFrame, calendars: pd.DataFrame) -> pd.Se
 def _target_frame(enrollments: pd.DataFrame, targets: pd.Series | None,
                   calendars: pd.DataFrame) -> pd.DataFrame:
     ids = default_targets(enrollments, calendars) if targets is None else targets
-    tgt = enrollments.loc[enrollments["enrollmentID"].isin(ids), ["enrollmentID", *_PAIR]]
-    return tgt.drop_duplicates("enrollmentID").reset_index(drop=True)
+    eid = enrollments["enrollmentID"]
+    rows = np.flatnonzero(eid.isin(ids).to_numpy())
+    rows = rows[~pd.Index(eid.array[rows]).duplicated()]  # first row of each enrollmentID
+    return pd.DataFrame({c: enrollments[c].array[rows] for c in ("enrollmentID", *_PAIR)})
 
 
 def compute_streaks(instructional_days: pd.DataFrame, attendance: pd.DataFrame,

@@ -72,20 +72,19 @@ class Coder:
         self.table: np.ndarray | None = None
         if self.hi - self.lo >= DENSE_MAX:
             self.index = pd.Index(universe)
-        elif self.n:
-            self.table = np.full(self.hi - self.lo + 1, -1, dtype=np.int64)
-            self.table[universe - self.lo] = np.arange(self.n)
+        elif self.n:  # padded with -1 on both ends: out-of-range values clip onto a pad
+            self.table = np.full(self.hi - self.lo + 3, -1, dtype=np.int64)
+            self.table[universe - self.lo + 1] = np.arange(self.n)
 
     def __call__(self, values: np.ndarray) -> np.ndarray:
         """The position of each value in the universe, -1 where absent."""
         values = np.asarray(values, dtype=np.int64)
         if self.index is not None:
             return self.index.get_indexer(values).astype(np.int64)
-        out = np.full(len(values), -1, dtype=np.int64)
-        if self.table is not None:
-            inside = (values >= self.lo) & (values <= self.hi)
-            out[inside] = self.table[values[inside] - self.lo]
-        return out
+        if self.table is None:
+            return np.full(len(values), -1, dtype=np.int64)
+        pos = np.clip(values - (self.lo - 1), 0, len(self.table) - 1)
+        return self.table[pos]
 
 
 def codes(universe: np.ndarray, values: np.ndarray) -> np.ndarray:
