@@ -97,6 +97,10 @@ def parse_column(text: pa.Array, col: Column) -> ColumnParse:
     """
     enc = text.dictionary_encode()
     index = enc.indices.to_numpy(zero_copy_only=False).astype("int64", copy=False)
+    digits = _digits_only(enc.dictionary) if col.type == "int" else None
+    if digits is not None:  # keys: every distinct value is plain digits, nothing to reject
+        ok = np.zeros(len(digits), dtype=bool)
+        return ColumnParse(col, index, digits, ok, ok.copy(), np.full(len(digits), "", object))
     uniq = pd.Series(enc.dictionary.to_pylist(), dtype=object).str.strip()
     values, null, bad = _PARSERS[col.type](uniq)
     blank = (uniq == "").to_numpy()
@@ -110,27 +114,24 @@ def parse_column(text: pa.Array, col: Column) -> ColumnParse:
     return ColumnParse(col, index, values, null, bad, reason)
 
 
-def _digits_only(u: pd.Series) -> np.ndarray | None:
+def _digits_only(arr: pa.Array) -> np.ndarray | None:
     """The values as int64 when every one is 1-18 ASCII digits (keys: the common case).
 
-    Such values parse the same by the regex path below; pyarrow casts them in C. None when any
-    value is not plain digits (signs, ``.0``, blanks, junk): the regex path decides those.
+    Such values parse the same by :func:`_parse_int`'s regex path, with nothing to strip or
+    reject; pyarrow casts them in C. None when any value is not plain digits (spaces, signs,
+    ``.0``, blanks, junk): the regex path decides those.
 
     Example:
-        >>> _digits_only(pd.Series(["007", "12"])).tolist(), _digits_only(pd.Series(["1.0"]))
+        >>> _digits_only(pa.array(["007", "12"])).tolist(), _digits_only(pa.array([" 1"]))
         ([7, 12], None)
     """
-    arr = pa.array(u.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
     if len(arr) == 0 or arr.null_count or not pc.all(
             pc.match_substring_regex(arr, r"^[0-9]{1,18}$")).as_py():
         return None
-    return pc.cast(arr, pa.int64()).to_numpy(zero_copy_only=False).astype("int64")
+    return np.asarray(pc.cast(arr, pa.int64()).to_numpy(zero_copy_only=False), dtype="int64")
 
 
 def _parse_int(u: pd.Series) -> Parsed:
-    fast = _digits_only(u)
-    if fast is not None:
-        return fast, np.zeros(len(u), dtype=bool), np.zeros(len(u), dtype=bool)
     blank = (u == "").to_numpy()
     ok = u.str.fullmatch(_INT_RE).to_numpy(dtype=bool)
     vals = np.zeros(len(u), dtype="int64")
