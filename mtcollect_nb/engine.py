@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -117,29 +118,32 @@ def _scalar_text(v: object) -> str:
 
 
 def _normalize(out: pd.DataFrame, r: Rule, analysis: Analysis) -> pd.DataFrame:
-    df = out.reset_index(drop=True).copy()
-    df = _enrich(df, analysis)
-    frame = pd.DataFrame(index=df.index)
-    for col in FINDINGS_COLUMNS:
-        frame[col] = to_text(df[col]) if col in df.columns else ""
-    frame["ruleId"], frame["severity"], frame["collection"] = r.id, r.severity, r.collection
-    frame["remedy"] = r.remedy
-    frame.loc[frame["message"] == "", "message"] = r.title
+    df = _enrich(out.reset_index(drop=True).copy(), analysis)
+    n = len(df)
+    cols: dict[str, object] = {
+        col: (to_text(df[col]).to_numpy(dtype=object) if col in df.columns
+              else np.full(n, "", dtype=object))
+        for col in FINDINGS_COLUMNS
+    }
+    for col, value in (("ruleId", r.id), ("severity", r.severity),
+                       ("collection", r.collection), ("remedy", r.remedy)):
+        cols[col] = np.full(n, value, dtype=object)
+    msg = np.asarray(cols["message"], dtype=object)
+    cols["message"] = np.where(msg == "", r.title, msg).astype(object)
     person = df[PERSON_ID] if PERSON_ID in df.columns else pd.Series(pd.NA, index=df.index)
-    frame[PERSON_ID] = pd.array(person, dtype="Int64")
-    return frame
+    cols[PERSON_ID] = pd.array(person, dtype="Int64")
+    return pd.DataFrame(cols, index=df.index)
 
 
-def _fill(df: pd.DataFrame, lookup: pd.DataFrame, key: str, cols: list[str]) -> pd.DataFrame:
-    """Fill blank/missing ``cols`` of ``df`` from ``lookup`` joined on ``key``."""
-    if key not in df.columns or lookup.empty:
+def _fill(df: pd.DataFrame, right: pd.DataFrame, key: str, cols: list[str]) -> pd.DataFrame:
+    """Fill blank/missing ``cols`` of ``df`` from ``right`` (indexed by ``key``)."""
+    if key not in df.columns or right.empty:
         return df
     keys = pd.to_numeric(df[key], errors="coerce")
-    right = lookup.drop_duplicates(key).set_index(key)
     for col in cols:
-        found = keys.map(right[col]) if col in right.columns else None
-        if found is None:
+        if col not in right.columns:
             continue
+        found = keys.map(right[col])
         if col not in df.columns:
             df[col] = found
         else:
@@ -148,10 +152,26 @@ def _fill(df: pd.DataFrame, lookup: pd.DataFrame, key: str, cols: list[str]) -> 
     return df
 
 
+_LOOKUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("section_info", "sectionID", ("courseNumber", "schoolNumber")),
+    ("enrollments", "enrollmentID", ("schoolNumber", PERSON_ID)),
+    ("students", PERSON_ID, ("stateID", "studentNumber", "studentName")),
+    ("staff", "staffPersonID", ("staffStateID",)),
+)
+
+
+def _indexed(analysis: Analysis, frame: str, key: str) -> pd.DataFrame:
+    return getattr(analysis, frame).drop_duplicates(key).set_index(key)
+
+
 def _enrich(df: pd.DataFrame, analysis: Analysis) -> pd.DataFrame:
-    """Fill school, course and student identity columns from the keys a rule returned."""
-    df = _fill(df, analysis.section_info, "sectionID", ["courseNumber", "schoolNumber"])
-    df = _fill(df, analysis.enrollments, "enrollmentID", ["schoolNumber", PERSON_ID])
-    df = _fill(df, analysis.students, PERSON_ID, ["stateID", "studentNumber", "studentName"])
-    df = _fill(df, analysis.staff, "staffPersonID", ["staffStateID"])
+    """Fill school, course and student identity columns from the keys a rule returned.
+
+    Each lookup table is de-duplicated and indexed once per analysis, not once per rule.
+    """
+    for frame, key, cols in _LOOKUPS:
+        if key not in df.columns:
+            continue
+        right = analysis.memo(f"engine.lookup.{frame}", partial(_indexed, analysis, frame, key))
+        df = _fill(df, right, key, list(cols))
     return df
