@@ -95,9 +95,10 @@ def papermill_parameters(params: Params, params_path: str | Path) -> dict[str, A
 def offline_plotly() -> None:
     """Make Plotly figures render in the notebook *and* in its offline HTML export.
 
-    Registers a renderer that embeds plotly.js once (now, in the calling cell's output) and
-    draws every figure as HTML without CDN scripts, plus the Plotly MIME bundle that
-    JupyterLab renders. Call it in the notebook's first code cell.
+    Registers a renderer that draws every figure as HTML calling the page's ``Plotly`` (no
+    CDN script), plus the Plotly MIME bundle that JupyterLab renders. plotly.js itself is not
+    put into the notebook (4.7 MB that papermill would rewrite after every cell): the HTML
+    export adds it once (:func:`export_html`). Call it in the notebook's first code cell.
     """
     import plotly.io as pio
     from plotly.io._base_renderers import NotebookRenderer
@@ -109,6 +110,9 @@ def offline_plotly() -> None:
                                default_width="100%", default_height=525, validate=False)
             return {"text/html": html}
 
+        def activate(self) -> None:  # no plotly.js in the notebook: export_html adds it
+            return None
+
     pio.renderers[_RENDERER] = _OfflineRenderer()
     pio.renderers.default = f"plotly_mimetype+{_RENDERER}"
     pio.renderers._activate_pending_renderers()
@@ -117,8 +121,9 @@ def offline_plotly() -> None:
 def export_html(notebook_path: Path, html_path: Path) -> Path:
     """Write the executed notebook as one HTML page that needs no network; atomic.
 
-    Saved widget state is dropped first: nbconvert would add a script loading the widget
-    renderer from a CDN (widgets show as their text; figures and tables as they are).
+    plotly.js is embedded once in the page's head (the figures' scripts call it). Saved
+    widget state is dropped first: nbconvert would add a script loading the widget renderer
+    from a CDN (widgets show as their text; figures and tables as they are).
 
     Example:
         >>> import nbformat, tempfile
@@ -139,9 +144,18 @@ def export_html(notebook_path: Path, html_path: Path) -> Path:
     nb = nbformat.read(notebook_path, as_version=4)
     nb.metadata.pop("widgets", None)
     body, _ = exporter.from_notebook_node(nb)
+    body = body.replace("</head>", _plotly_script() + "</head>", 1)
     with atomic_path(html_path) as tmp:
         tmp.write_text(body, encoding="utf-8")
     return html_path
+
+
+def _plotly_script() -> str:
+    """plotly.js inline, as Plotly's own offline HTML embeds it."""
+    from plotly.offline import get_plotlyjs
+
+    return ('<script type="text/javascript">window.PlotlyConfig = {MathJaxConfig: "local"};'
+            f'</script>\n<script type="text/javascript">{get_plotlyjs()}</script>\n')
 
 
 def _kernel_manager() -> Any:
