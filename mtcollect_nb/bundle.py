@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from mtcollect_nb import schemas
-from mtcollect_nb.columns import ACCOUNTING_COLUMNS, REJECTED_COLUMNS, RULE_ID
+from mtcollect_nb.columns import ACCOUNTING_COLUMNS, NOTE_COLUMNS, REJECTED_COLUMNS, RULE_ID
 
 
 def empty_rejected() -> pd.DataFrame:
@@ -32,6 +32,8 @@ class Bundle:
         accounting: one row per file read: file, read, used, rejected (read = used + rejected).
         source_dir: the folder the files came from, if any.
         files: table name -> file name actually read (e.g. ``students.xlsx``).
+        notes: loader notes that are not row rejections (file, column, note), e.g. state IDs
+            that look shortened by Excel.
     """
 
     tables: dict[str, pd.DataFrame]
@@ -40,6 +42,8 @@ class Bundle:
         default_factory=lambda: pd.DataFrame(columns=list(ACCOUNTING_COLUMNS)))
     source_dir: Path | None = None
     files: dict[str, str] = field(default_factory=dict)
+    notes: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=list(NOTE_COLUMNS)))
 
     @classmethod
     def from_tables(cls, tables: dict[str, pd.DataFrame]) -> Bundle:

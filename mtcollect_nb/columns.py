@@ -30,6 +30,7 @@ CTE_COLUMNS: tuple[str, ...] = (
 )
 REJECTED_COLUMNS: tuple[str, ...] = ("file", "line", "column", "value", "reason")
 ACCOUNTING_COLUMNS: tuple[str, ...] = ("file", "read", "used", "rejected")
+NOTE_COLUMNS: tuple[str, ...] = ("file", "column", "note")
 BUDGET_UNIT_COLUMNS: tuple[str, ...] = (
     "budgetUnit", "fallCount", "springCountReported", "springCountValidated",
     "anbReported", "anbValidated",

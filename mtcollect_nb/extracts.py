@@ -31,6 +31,7 @@ from mtcollect_nb.contracts import check_frame
 from mtcollect_nb.errors import ExtractError
 from mtcollect_nb.extract_headers import find_file, map_header
 from mtcollect_nb.extract_parse import ROW_CHECKS, ColumnParse, parse_column
+from mtcollect_nb.id_notes import short_id_notes
 from mtcollect_nb.readers import RawTable, read_raw
 
 _REJ_COLS = (*REJECTED_COLUMNS, RULE_ID)
@@ -98,7 +99,7 @@ def load_bundle(folder: Path) -> Bundle:
                  else pd.DataFrame({c: pd.Series([], dtype="object") for c in _REJ_COLS}))
     acc = pd.DataFrame(accounting, columns=list(ACCOUNTING_COLUMNS))
     return Bundle(tables=tables, rejected=rej_frame, accounting=acc, source_dir=folder,
-                  files=files)
+                  files=files, notes=short_id_notes(tables, files))
 
 
 def load_table(path: Path, name: str, parents: dict[str, pd.DataFrame],

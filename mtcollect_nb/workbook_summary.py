@@ -42,6 +42,7 @@ BY_SEVERITY_BLOCK = "Findings per severity"
 BUDGET_UNIT_BLOCK = "ANB per budget unit"
 NOT_RUN_BLOCK = "Rules that did not run"
 CONTINUED_BLOCK = "Sheets continued (more rows than one Excel sheet holds)"
+NOTES_BLOCK = "Loader notes (values kept, but check the export)"
 
 
 @dataclass(frozen=True)
@@ -142,6 +143,8 @@ def summary_blocks(run: DistrictRun, continued: pd.DataFrame | None = None) -> l
     ]
     if continued is not None and len(continued):
         blocks.insert(1, Block(CONTINUED_BLOCK, continued))
+    if len(run.analysis.bundle.notes):
+        blocks.insert(2, Block(NOTES_BLOCK, run.analysis.bundle.notes))
     return blocks
 
 
