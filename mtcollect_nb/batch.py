@@ -39,6 +39,7 @@ from pathlib import Path
 import pandas as pd
 
 from mtcollect_nb.batch_io import (
+    COMPLETION_MARK,
     SUMMARY_COLUMNS,
     District,
     is_fresh,
@@ -138,8 +139,17 @@ def run_district(d: District, timeout: float | None, log: Path,
                  running: _Running | None = None) -> tuple[str, float, str]:
     """Run one district's notebook in a worker process; (status, seconds, message).
 
-    Never raises for a district problem: a bad run, a crash or the time limit is ``failed``.
+    Never raises for a district problem: a bad run, a crash or the time limit is ``failed``,
+    and a failed district loses its completion mark, so the next batch runs it again.
     """
+    status, seconds, message = _run_worker(d, timeout, log, running)
+    if status == FAILED and d.output_dir is not None:
+        (d.output_dir / COMPLETION_MARK).unlink(missing_ok=True)
+    return status, seconds, message
+
+
+def _run_worker(d: District, timeout: float | None, log: Path,
+                running: _Running | None) -> tuple[str, float, str]:
     log.parent.mkdir(parents=True, exist_ok=True)
     result = log.with_suffix(".result.json")
     result.unlink(missing_ok=True)

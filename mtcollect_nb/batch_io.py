@@ -30,7 +30,8 @@ SUMMARY_COLUMNS: tuple[str, ...] = (
 COUNT_COLUMNS: tuple[str, ...] = SUMMARY_COLUMNS[4:8]
 #: A district run is complete only when all of these exist; the HTML is written last (and
 #: deleted when a run starts), so a run killed after the workbook but before the end is redone.
-OUTPUTS: tuple[str, ...] = ("findings.xlsx", "summary.json", "district_validation.html")
+COMPLETION_MARK = "district_validation.html"
+OUTPUTS: tuple[str, ...] = ("findings.xlsx", "summary.json", COMPLETION_MARK)
 SUMMARY_NAME = "batch_summary"
 
 
