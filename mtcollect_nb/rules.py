@@ -17,7 +17,7 @@ Example:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -100,6 +100,24 @@ def rule(
         return r
 
     return decorate
+
+
+def finding_rows(df: pd.DataFrame, keys: Iterable[str], **cols: object) -> pd.DataFrame:
+    """What a rule returns: ``df``'s ``keys`` columns (those present) plus ``cols``.
+
+    ``cols`` values are scalars or Series aligned with ``df`` (field, value, expected,
+    message); the engine fills names, school and course from the keys.
+
+    Example:
+        >>> df = pd.DataFrame({"enrollmentID": [3], "personID": [1], "grade": ["KG"]})
+        >>> finding_rows(df, ("enrollmentID", "sectionID"), field="grade",
+        ...              value=df["grade"]).to_dict("records")
+        [{'enrollmentID': 3, 'field': 'grade', 'value': 'KG'}]
+    """
+    out = pd.DataFrame({k: df[k] for k in keys if k in df.columns}, index=df.index)
+    for name, value in cols.items():
+        out[name] = value
+    return out.reset_index(drop=True)
 
 
 def all_rules() -> dict[str, Rule]:

@@ -18,30 +18,24 @@ import pandas as pd
 from mtcollect_nb.absence import EXCLUDE_STREAK
 from mtcollect_nb.anb import kindergarten_under_age
 from mtcollect_nb.columns import ERROR, SPRING_ANB, STREAK, STREAK_START, WARNING
-from mtcollect_nb.rules import rule
+from mtcollect_nb.rules import finding_rows, rule
 
 if TYPE_CHECKING:
     from mtcollect_nb.analysis import Analysis
 
 ENROLLMENT_FIELDS = "Student Information > General > Enrollments > State Reporting Fields"
 COUNT_DATE_TOOL = "MT Count Date Attendance tool (Reports > Montana State Reporting)"
-FINDING_COLUMNS = ["enrollmentID", "personID", "field", "value", "expected", "message"]
-
-
 def finding_frame(df: pd.DataFrame, field: str, value: object, expected: object,
                   message: object) -> pd.DataFrame:
-    """Findings of ``df``'s rows (enrollmentID, personID) with the given columns.
-
-    ``value``, ``expected`` and ``message`` are scalars or Series aligned with ``df``.
+    """Findings of ``df``'s enrollments (enrollmentID, personID) with the given columns.
 
     Example:
         >>> df = pd.DataFrame({"enrollmentID": [3], "personID": [1]})
         >>> finding_frame(df, "grade", "KG", "01", "m")["field"].tolist()
         ['grade']
     """
-    out = df[["enrollmentID", "personID"]].copy()
-    out["field"], out["value"], out["expected"], out["message"] = field, value, expected, message
-    return out[FINDING_COLUMNS].reset_index(drop=True)
+    return finding_rows(df, ("enrollmentID", "personID"), field=field, value=value,
+                        expected=expected, message=message)
 
 
 def exclusion_scope(a: Analysis) -> pd.DataFrame:

@@ -35,7 +35,7 @@ from mtcollect_nb.columns import (
 )
 from mtcollect_nb.engine import to_text
 from mtcollect_nb.intervals import covers
-from mtcollect_nb.rules import Rule, RuleFn, rule
+from mtcollect_nb.rules import Rule, RuleFn, finding_rows, rule
 from mtcollect_nb.sections import OPEN_END
 
 #: Programs whose students belong in the district's spring count (ANB-22).
@@ -43,6 +43,7 @@ COUNTED_ELSEWHERE_PROGRAMS: tuple[str, ...] = ("MYC", "JOB_CORPS", "MTDA")
 _PROGRAM_NAMES = {"ESA": "ESA", "MYC": "Youth Challenge", "JOB_CORPS": "Job Corps",
                   "MTDA": "MT Digital Academy", "EL_HOME": "Early Literacy (home-based)"}
 _DAY = "%Y-%m-%d"
+_KEYS = ("enrollmentID", PERSON_ID, "stateID")
 
 
 def program_count_date(a: Analysis) -> pd.Timestamp:
@@ -56,14 +57,6 @@ def _programs(a: Analysis, codes: tuple[str, ...]) -> pd.DataFrame:
     p["program"] = p["program"].str.strip().str.upper()
     on = covers(p["startDate"], p["endDate"], program_count_date(a))
     return p.loc[p["program"].isin(codes) & on]
-
-
-def _no_key(df: pd.DataFrame, cols: dict[str, object]) -> pd.DataFrame:
-    out = pd.DataFrame({k: df[k] for k in ("enrollmentID", PERSON_ID, "stateID")
-                        if k in df.columns})
-    for name, value in cols.items():
-        out[name] = value
-    return out.reset_index(drop=True)
 
 
 def _rule(id_: str, severity: str, title: str, remedy: str,
@@ -87,10 +80,10 @@ def anb09_residency_missing(a: Analysis) -> pd.DataFrame:
     ok = m.loc[covers(m["startDate"], m["endDate"], m[EFFECTIVE_COUNT_DATE]), "enrollmentID"]
     e = e.loc[~e["enrollmentID"].isin(ok)]
     cd = to_text(e[EFFECTIVE_COUNT_DATE])
-    return _no_key(e, {"field": "residentDistrict", "value": e["residentDistrict"],
-                       "expected": "District Residency record covering " + cd,
-                       "message": "Resident district " + e["residentDistrict"] + " differs "
-                       "from " + own + " but no District Residency record covers " + cd})
+    return finding_rows(e, _KEYS, field="residentDistrict", value=e["residentDistrict"],
+                        expected="District Residency record covering " + cd,
+                        message="Resident district " + e["residentDistrict"] + " differs "
+                        "from " + own + " but no District Residency record covers " + cd)
 
 
 @_rule("ANB-10", ERROR, "Overlapping District Residency records for one student",
@@ -110,9 +103,10 @@ def anb10_residency_overlap(a: Analysis) -> pd.DataFrame:
         return (to_text(m["startDate" + sfx]) + ".." + end.where(end != "", "open") + " ("
                 + m["residentDistrict" + sfx] + ", line " + m["_line" + sfx].astype(str) + ")")
 
-    return _no_key(m, {"field": "startDate, endDate", "value": span("") + " overlaps "
-                       + span("_b"), "expected": "no overlapping records",
-                       "message": "District Residency records overlap"})
+    return finding_rows(m, _KEYS, field="startDate, endDate",
+                        value=span("") + " overlaps " + span("_b"),
+                        expected="no overlapping records",
+                        message="District Residency records overlap")
 
 
 @_rule("ANB-11", ERROR, "On the state's ESA list but no ESA program record on the count date",
@@ -132,8 +126,8 @@ def anb11_esa_missing(a: Analysis) -> pd.DataFrame:
     message = pd.Series("On the state's ESA list with no ESA program record covering "
                         + cd.strftime(_DAY), index=m.index)
     message[~known] = "On the state's ESA list; no student with this state ID in students.csv"
-    out = _no_key(m, {"field": "program", "value": "", "expected": "ESA record covering "
-                      + cd.strftime(_DAY), "message": message})
+    out = finding_rows(m, _KEYS, field="program", value="",
+                       expected="ESA record covering " + cd.strftime(_DAY), message=message)
     out[PERSON_ID] = pd.array(m[PERSON_ID], dtype="Int64")
     return out
 
@@ -146,10 +140,10 @@ def anb12_esa_enrolled(a: Analysis) -> pd.DataFrame:
     esa = _programs(a, ("ESA",))
     e = a.enrollments
     e = e.loc[e[COUNTED] & e[PERSON_ID].isin(esa[PERSON_ID])]
-    return _no_key(e, {"field": "program", "value": "ESA",
-                       "expected": "no ESA record while counted in a public school",
-                       "message": "ESA record covers the count date and the student has a "
-                       "counted enrollment"})
+    return finding_rows(e, _KEYS, field="program", value="ESA",
+                        expected="no ESA record while counted in a public school",
+                        message="ESA record covers the count date and the student has a "
+                        "counted enrollment")
 
 
 @_rule("ANB-13", ERROR, "Early Literacy home-based program with no HOME enrollment on the count "
@@ -161,10 +155,10 @@ def anb13_el_home_enrollment(a: Analysis) -> pd.DataFrame:
     e = a.on_count_date
     home = e.loc[e["earlyLiteracy"].str.strip().str.upper() == "HOME", PERSON_ID]
     p = p.loc[~p[PERSON_ID].isin(home)]
-    return _no_key(p, {"field": "earlyLiteracy", "value": "",
-                       "expected": "HOME on an enrollment on the count date",
-                       "message": "Home-based early literacy program on the count date but no "
-                       "enrollment marked HOME"})
+    return finding_rows(p, _KEYS, field="earlyLiteracy", value="",
+                        expected="HOME on an enrollment on the count date",
+                        message="Home-based early literacy program on the count date but no "
+                        "enrollment marked HOME")
 
 
 @_rule("ANB-14", INFO, "Home-based early literacy enrollment in a calendar with regular "
@@ -176,10 +170,10 @@ def anb14_el_home_calendar(a: Analysis) -> pd.DataFrame:
     is_home = e["earlyLiteracy"].str.strip().str.upper() == "HOME"
     mixed = e.loc[~is_home, "calendarID"].unique()
     h = e.loc[is_home & e["calendarID"].isin(mixed)]
-    return _no_key(h, {"field": "earlyLiteracy", "value": "HOME",
-                       "expected": "a calendar of home-based enrollments only",
-                       "message": "Home-based enrollment in calendar " + h["calendarID"].astype(
-                           str) + ", which also holds regular enrollments"})
+    return finding_rows(h, _KEYS, field="earlyLiteracy", value="HOME",
+                        expected="a calendar of home-based enrollments only",
+                        message="Home-based enrollment in calendar "
+                        + h["calendarID"].astype(str) + ", which also holds regular enrollments")
 
 
 @_rule("ANB-22", WARNING, "Youth Challenge, Job Corps or MT Digital Academy student with no "
@@ -192,7 +186,7 @@ def anb22_program_not_enrolled(a: Analysis) -> pd.DataFrame:
     p = p.loc[~p[PERSON_ID].isin(a.on_count_date[PERSON_ID])]
     p = p.sort_values([PERSON_ID, "program"], kind="mergesort").drop_duplicates(
         [PERSON_ID, "program"])
-    return _no_key(p, {"field": "program", "value": p["program"],
-                       "expected": "an enrollment on the count date",
-                       "message": p["program"].map(_PROGRAM_NAMES) + " program covers the "
-                       "count date but the student has no enrollment on it"})
+    return finding_rows(p, _KEYS, field="program", value=p["program"],
+                        expected="an enrollment on the count date",
+                        message=p["program"].map(_PROGRAM_NAMES) + " program covers the "
+                        "count date but the student has no enrollment on it")

@@ -21,22 +21,17 @@ Example:
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 
 from mtcollect_nb.analysis import Analysis
 from mtcollect_nb.columns import ERROR, HIGH_SCHOOL_GRADES, PERSON_ID, REMINDERS, WARNING
 from mtcollect_nb.engine import to_text
-from mtcollect_nb.rules import rule
+from mtcollect_nb.rules import finding_rows, rule
 
 _DAY = "%Y-%m-%d"
-_KEYS = ("enrollmentID", PERSON_ID)
-
-
-def _finding(df: pd.DataFrame, **cols: object) -> pd.DataFrame:
-    out = pd.DataFrame({k: df[k] for k in _KEYS if k in df.columns})
-    for name, value in cols.items():
-        out[name] = value
-    return out.reset_index(drop=True)
+_finding = partial(finding_rows, keys=("enrollmentID", PERSON_ID))
 
 
 def one_enrollment_per_student(e: pd.DataFrame) -> pd.DataFrame:

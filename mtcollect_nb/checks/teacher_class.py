@@ -14,12 +14,14 @@ Example:
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 
 from mtcollect_nb.analysis import Analysis
 from mtcollect_nb.columns import ERROR, INFO, TEACHER_CLASS, WARNING
 from mtcollect_nb.engine import to_text
-from mtcollect_nb.rules import rule
+from mtcollect_nb.rules import finding_rows, rule
 from mtcollect_nb.sections import (
     COUNT_DATE,
     ROSTER_END,
@@ -31,8 +33,7 @@ from mtcollect_nb.sections import (
 )
 
 _TC = ("courses", "sections")
-_FINDING = ["schoolNumber", "courseNumber", "sectionID", "personID", "field", "value",
-            "expected", "message"]
+_finding = partial(finding_rows, keys=("schoolNumber", "courseNumber", "sectionID", "personID"))
 
 
 def _with_counts(a: Analysis) -> pd.DataFrame:
@@ -41,17 +42,6 @@ def _with_counts(a: Analysis) -> pd.DataFrame:
 
 def _blank(s: pd.Series) -> pd.Series:
     return s.fillna("").astype(str).str.strip() == ""
-
-
-def _finding(df: pd.DataFrame, **cols: object) -> pd.DataFrame:
-    """Findings frame from ``df`` with ``cols`` (Series or scalars) set; keys kept."""
-    out = pd.DataFrame(index=df.index)
-    for key in ("schoolNumber", "courseNumber", "sectionID", "personID"):
-        if key in df.columns:
-            out[key] = df[key]
-    for name, value in cols.items():
-        out[name] = value
-    return out[[c for c in _FINDING if c in out.columns]].reset_index(drop=True)
 
 
 def _course_level(sp: pd.DataFrame) -> pd.DataFrame:
