@@ -79,9 +79,15 @@ def analyze_district(params: Params) -> DistrictRun:
 
 
 def write_outputs(run: DistrictRun) -> Path:
-    """Write ``findings.xlsx`` (and machine-readable tables) into the output folder."""
-    from mtcollect_nb.workbook import write_workbook
+    """Write ``findings.xlsx`` and the machine-readable tables into the output folder.
+
+    The tables (findings/anb/budget_units parquet, summary.json) feed the statewide rollup.
+    Returns the workbook's path.
+    """
+    from mtcollect_nb.workbook import write_tables, write_workbook
 
     out = Path(run.params.output_dir)
     out.mkdir(parents=True, exist_ok=True)
-    return write_workbook(run, out / "findings.xlsx")
+    workbook = write_workbook(run, out / "findings.xlsx")
+    write_tables(run, out)
+    return workbook
