@@ -7,6 +7,7 @@ Example:
     0
 """
 
+import mtcollect_nb.startup  # noqa: F401  (first: defers a 1 s import of jsonschema's)
 from mtcollect_nb.analysis import Analysis
 from mtcollect_nb.bundle import Bundle
 from mtcollect_nb.engine import RuleResults, run_rules
