@@ -259,9 +259,12 @@ def execute_notebook(source: Path, executed: Path, parameters: dict[str, Any],
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
+    from mtcollect_nb.papermill_engine import register
+
     try:
         pm.execute_notebook(
             _braces(source), _braces(executed), parameters=parameters, kernel_name="python3",
+            engine_name=register(),
             km=_kernel_manager(), progress_bar=progress, execution_timeout=timeout,
             start_timeout=120, extra_arguments=["--IPKernelApp.log_level=ERROR"],
         )
