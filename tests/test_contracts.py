@@ -3,7 +3,20 @@ import pytest
 
 from mtcollect_nb import schemas
 from mtcollect_nb.columns import LINE
-from mtcollect_nb.contracts import ContractError, check_frame, schema_of
+from mtcollect_nb.contracts import (
+    DEPTH_ENV,
+    ContractError,
+    check_frame,
+    contract_depth,
+    schema_of,
+    schema_problems,
+)
+
+
+@pytest.fixture(autouse=True)
+def full_depth(monkeypatch):
+    """These tests are about the full (data-level) guard unless they say otherwise."""
+    monkeypatch.setenv(DEPTH_ENV, "full")
 
 
 @pytest.mark.parametrize("name", list(schemas.TABLES))
@@ -43,3 +56,39 @@ def test_good_frame_passes_with_extra_columns():
 def test_broken_frame_is_a_contract_error(change):
     with pytest.raises(ContractError, match="loaded enrollments frame breaks its contract"):
         check_frame("enrollments", change(enrollments()))
+
+
+@pytest.mark.parametrize("change", [
+    lambda df: df.assign(startDate=df["startDate"].astype(str)),
+    lambda df: df.assign(personID=df["personID"].astype("Int64")),
+    lambda df: df.assign(noShow=df["noShow"].astype(int)),
+    lambda df: df.assign(mtFallAggregateHours=df["mtFallAggregateHours"].astype("Float64")),
+    lambda df: df.drop(columns=["noShow"]),
+    lambda df: df.drop(columns=[LINE]),
+])
+def test_schema_depth_catches_dtype_and_missing_columns(change, monkeypatch):
+    monkeypatch.setenv(DEPTH_ENV, "schema")
+    with pytest.raises(ContractError, match="loaded enrollments frame breaks its contract"):
+        check_frame("enrollments", change(enrollments()))
+
+
+def test_schema_depth_does_not_look_at_values(monkeypatch):
+    monkeypatch.setenv(DEPTH_ENV, "schema")
+    df = enrollments().assign(grade="13", startDate=pd.NaT)
+    assert check_frame("enrollments", df) is df
+    monkeypatch.setenv(DEPTH_ENV, "full")
+    with pytest.raises(ContractError):
+        check_frame("enrollments", df)
+
+
+@pytest.mark.parametrize("name", list(schemas.TABLES))
+def test_schema_problems_empty_for_typed_frames(name):
+    assert schema_problems(name, schemas.empty_frame(name)) == []
+
+
+def test_depth_default_and_unknown(monkeypatch):
+    monkeypatch.delenv(DEPTH_ENV)
+    assert contract_depth() == "schema"
+    monkeypatch.setenv(DEPTH_ENV, "deep")
+    with pytest.raises(ValueError, match=DEPTH_ENV):
+        contract_depth()
