@@ -1,6 +1,9 @@
 """Date intervals: the one definition of "a record covers a day" (blank start or end = open).
 
-Enrollments, rosters, section staff, programs and residency records all use it.
+Enrollments, rosters, section staff, programs and residency records all use it. Joining records
+to the intervals they may overlap (rosters to enrollments, say) is an equi-join on a key followed
+by a date test; :func:`join_pairs` and :func:`pair_keys` do the join on numpy arrays, without
+building the merged frame.
 
 Example:
     >>> s = pd.Series(pd.to_datetime(["2025-01-01", None]))
@@ -11,6 +14,7 @@ Example:
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 
@@ -23,3 +27,43 @@ def covers(start: pd.Series, end: pd.Series, date: pd.Series | pd.Timestamp) -> 
         [False]
     """
     return (start.isna() | (start <= date)) & (end.isna() | (date <= end))
+
+
+def join_pairs(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Row positions (left, right) of the inner equi-join of two int64 key arrays.
+
+    The pairs come in left-row order, each left row's matches in right-row order: the order
+    of ``pd.merge(how="inner")`` where the right keys are distinct.
+
+    Example:
+        >>> li, ri = join_pairs(np.array([1, 2, 1, 3]), np.array([1, 2, 1]))
+        >>> li.tolist(), ri.tolist()
+        ([0, 0, 1, 2, 2], [0, 2, 1, 0, 2])
+    """
+    index = pd.Index(pd.unique(np.asarray(right, dtype=np.int64)))  # hash of distinct keys
+    rcode = index.get_indexer(np.asarray(right, dtype=np.int64))
+    lcode = index.get_indexer(np.asarray(left, dtype=np.int64))
+    count = np.append(np.bincount(rcode, minlength=len(index)), 0)  # code -1: no match
+    order = np.argsort(rcode, kind="stable")  # right rows grouped by key, in row order
+    lo = np.append(np.cumsum(count[:-1]) - count[:-1], 0)[lcode]
+    n = count[lcode]
+    li = np.repeat(np.arange(len(lcode), dtype=np.int64), n)
+    first = np.repeat(lo - (np.cumsum(n) - n), n)
+    return li, order[first + np.arange(len(li), dtype=np.int64)]
+
+
+def pair_keys(left: list[pd.Series], right: list[pd.Series]) -> tuple[np.ndarray, np.ndarray]:
+    """One int64 key per row for joining on several columns (equal rows <=> equal keys).
+
+    Example:
+        >>> k1, k2 = pair_keys([pd.Series([7, 7]), pd.Series([1, 2])],
+        ...                    [pd.Series([7]), pd.Series([2])])
+        >>> bool(k1[1] == k2[0]), bool(k1[0] == k2[0])
+        (True, False)
+    """
+    n = len(left[0])
+    key = np.zeros(n + len(right[0]), dtype=np.int64)
+    for lcol, rcol in zip(left, right, strict=True):
+        codes, uniques = pd.factorize(np.concatenate([lcol.to_numpy(), rcol.to_numpy()]))
+        key = key * (len(uniques) + 1) + codes
+    return key[:n], key[n:]

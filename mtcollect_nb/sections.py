@@ -34,7 +34,7 @@ import pandas as pd
 
 from mtcollect_nb.analysis import Analysis
 from mtcollect_nb.columns import EFFECTIVE_COUNT_DATE, TEACHER_ROLES
-from mtcollect_nb.intervals import covers
+from mtcollect_nb.intervals import covers, join_pairs, pair_keys
 
 COUNT_DATE = "countDate"
 ROSTER_START, ROSTER_END = "rosterStart", "rosterEnd"
@@ -134,31 +134,35 @@ def roster_periods(a: Analysis) -> pd.DataFrame:
 
 
 def _roster_periods(a: Analysis) -> pd.DataFrame:
-    sp = spring_sections(a)[["sectionID", "calendarID", COUNT_DATE, "termStartDate",
-                             "termEndDate"]]
-    r = a.table("rosters")[["sectionID", "personID", "startDate", "endDate"]].merge(
-        sp, on="sectionID", how="inner")
-    r.insert(0, ROSTER_ROW, np.arange(len(r), dtype="int64"))
-    r[ROSTER_START] = r["startDate"].fillna(r["termStartDate"])
-    r[ROSTER_END] = r["endDate"].fillna(r["termEndDate"])
-    r = r.drop(columns=["termStartDate", "termEndDate"])
-    cd = r[COUNT_DATE]
-    r["rosterOnCountDate"] = (r[ROSTER_START] <= cd) & (cd <= r[ROSTER_END])
-    m = r[[ROSTER_ROW, "personID", "calendarID", ROSTER_START, ROSTER_END, COUNT_DATE]].merge(
-        enrollment_periods(a), on=["personID", "calendarID"], how="inner")
-    overlap = (m["enrStart"] <= m[ROSTER_END]) & (m[ROSTER_START] <= m["enrEnd"])
+    sp = spring_sections(a)
+    ros = a.table("rosters")
+    row, sec = join_pairs(ros["sectionID"].to_numpy(), sp["sectionID"].to_numpy())
+    start, end = _ns(ros["startDate"])[row], _ns(ros["endDate"])[row]
+    term_start, term_end = _ns(sp["termStartDate"])[sec], _ns(sp["termEndDate"])[sec]
+    cd = _ns(sp[COUNT_DATE])[sec]
+    r_start = np.where(np.isnat(start), term_start, start)
+    r_end = np.where(np.isnat(end), term_end, end)
+    r = pd.DataFrame({
+        ROSTER_ROW: np.arange(len(row), dtype="int64"),
+        "sectionID": ros["sectionID"].to_numpy()[row], "personID": ros["personID"].to_numpy()[row],
+        "startDate": start, "endDate": end, "calendarID": sp["calendarID"].to_numpy()[sec],
+        COUNT_DATE: cd, ROSTER_START: r_start, ROSTER_END: r_end,
+        "rosterOnCountDate": (r_start <= cd) & (cd <= r_end)})
+    e = enrollment_periods(a)
+    lkey, rkey = pair_keys([r["personID"], r["calendarID"]], [e["personID"], e["calendarID"]])
+    i, j = join_pairs(lkey, rkey)
+    rs, rend, cdi = r_start[i], r_end[i], cd[i]
+    es, ee = _ns(e["enrStart"])[j], _ns(e["enrEnd"])[j]
+    overlap = (es <= rend) & (rs <= ee)
     fall = np.datetime64(pd.Timestamp(a.fall).to_datetime64(), "ns")
-    lo = np.maximum(np.maximum(_ns(m[ROSTER_START]), _ns(m["enrStart"])), fall)
-    hi = np.minimum(np.minimum(_ns(m[ROSTER_END]), _ns(m["enrEnd"])), _ns(m[COUNT_DATE]))
-    window = overlap & (lo <= hi)
-    cd = m[COUNT_DATE]
-    on_cd = ((m[ROSTER_START] <= cd) & (cd <= m[ROSTER_END])
-             & (m["enrStart"] <= cd) & (cd <= m["enrEnd"]))
-    flags = pd.DataFrame({ROSTER_ROW: m[ROSTER_ROW], "enrolledDuring": overlap,
-                          "inWindow": window, "onCountDate": on_cd})
-    per_row = flags.groupby(ROSTER_ROW).any()
-    for col in ("enrolledDuring", "inWindow", "onCountDate"):
-        r[col] = r[ROSTER_ROW].map(per_row[col]).eq(True)
+    lo = np.maximum(np.maximum(rs, es), fall)
+    hi = np.minimum(np.minimum(rend, ee), cdi)
+    flags = {"enrolledDuring": overlap, "inWindow": overlap & (lo <= hi),
+             "onCountDate": (rs <= cdi) & (cdi <= rend) & (es <= cdi) & (cdi <= ee)}
+    for col, flag in flags.items():  # any() over each roster row's enrollments
+        per_row = np.zeros(len(r), dtype=bool)
+        per_row[i[flag]] = True
+        r[col] = per_row
     return r
 
 
@@ -183,16 +187,26 @@ def roster_counts(a: Analysis) -> pd.DataFrame:
 def _roster_counts(a: Analysis) -> pd.DataFrame:
     r = roster_periods(a)
     out = spring_sections(a)[["sectionID"]].copy()
-    rows = r.groupby("sectionID").size()
+    ids = np.unique(out["sectionID"].to_numpy())
+    n = len(ids)
+    sec = np.searchsorted(ids, r["sectionID"].to_numpy())
+    person = pd.factorize(r["personID"])[0].astype(np.int64)
+    npeople = max(int(person.max(initial=0)) + 1, 1)
+    pair = sec * npeople + person  # (section, student) as one int
+    order = np.argsort(pair, kind="stable")
+    pair = pair[order]
 
-    def distinct(mask: pd.Series) -> pd.Series:
-        return r.loc[mask].groupby("sectionID")["personID"].nunique()
+    def distinct(mask: pd.Series) -> np.ndarray:  # distinct students per section
+        p = pair[mask.to_numpy()[order]]
+        first = np.append(True, p[1:] != p[:-1]) if len(p) else np.zeros(0, dtype=bool)
+        return np.bincount(p[first] // npeople, minlength=n)
 
-    for col, counts in (("rosterRows", rows),
+    at = np.searchsorted(ids, out["sectionID"].to_numpy())
+    for col, counts in (("rosterRows", np.bincount(sec, minlength=n)),
                         ("studentsOnCountDate", distinct(r["rosterOnCountDate"])),
                         ("rosterCountWindow", distinct(r["inWindow"])),
                         ("rosterCountOnCountDate", distinct(r["onCountDate"]))):
-        out[col] = out["sectionID"].map(counts).fillna(0).astype("int64")
+        out[col] = counts[at].astype("int64")
     return out
 
 
