@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -48,9 +48,11 @@ def run_rules(analysis: Analysis, rules: Iterable[Rule] | None = None) -> RuleRe
     """Run ``rules`` (default: the whole catalog) and return every finding.
 
     A rule whose optional table was not provided is listed in ``not_run`` with the reason.
+    Each rule's rows become text columns at once (:func:`_columns`); the findings frame is
+    built once from the concatenated columns.
     """
     selected = list(all_rules().values()) if rules is None else list(rules)
-    frames: list[pd.DataFrame] = []
+    parts: list[dict[str, Any]] = []
     not_run: list[tuple[str, str]] = []
     ran: list[str] = []
     for r in selected:
@@ -62,9 +64,15 @@ def run_rules(analysis: Analysis, rules: Iterable[Rule] | None = None) -> RuleRe
         out = r.fn(analysis)
         ran.append(r.id)
         if len(out):
-            frames.append(_normalize(out, r, analysis))
-    findings = (pd.concat(frames, ignore_index=True) if frames
-                else pd.DataFrame(columns=list(FINDINGS_FRAME_COLUMNS)))
+            parts.append(_columns(out, r, analysis))
+    if parts:
+        cols: dict[str, Any] = {c: np.concatenate([p[c] for p in parts])
+                                for c in FINDINGS_COLUMNS}
+        person = [p[PERSON_ID] for p in parts]
+        cols[PERSON_ID] = type(person[0])._concat_same_type(person)
+        findings = pd.DataFrame(cols)
+    else:
+        findings = pd.DataFrame(columns=list(FINDINGS_FRAME_COLUMNS))
     return RuleResults(sort_findings(findings),
                        pd.DataFrame(not_run, columns=list(NOT_RUN_COLUMNS)), tuple(ran))
 
@@ -92,17 +100,40 @@ def to_text(s: pd.Series) -> pd.Series:
         >>> to_text(pd.Series([180.0, 12.5, None])).tolist()
         ['180', '12.5', '']
     """
+    return pd.Series(_text_values(s), index=s.index, name=s.name, dtype=object, copy=False)
+
+
+def _text_values(s: pd.Series) -> np.ndarray:
+    """:func:`to_text` as a fresh object array (vectorised where the dtype allows)."""
+    dtype = s.dtype
+    if dtype == _NS:  # naive datetime64[ns]: years 1677..2262, always 4 digits
+        days = s.to_numpy().astype("datetime64[D]")
+        out = np.datetime_as_string(days).astype(object)
+        out[np.isnat(days)] = ""
+        return out
     if pd.api.types.is_datetime64_any_dtype(s):
-        return s.dt.strftime("%Y-%m-%d").fillna("").astype(object)
+        return s.dt.strftime("%Y-%m-%d").fillna("").to_numpy(dtype=object)
+    if dtype == np.bool_:
+        return np.where(s.to_numpy(), "Yes", "No").astype(object)
     if pd.api.types.is_bool_dtype(s):
-        return s.map({True: "Yes", False: "No"}).fillna("").astype(object)
+        return s.map({True: "Yes", False: "No"}).fillna("").to_numpy(dtype=object)
     if pd.api.types.is_numeric_dtype(s):
-        f = pd.to_numeric(s, errors="coerce").astype("float64")
+        f = pd.to_numeric(s, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+        out = np.full(len(f), "", dtype=object)
         whole = np.isfinite(f) & (np.floor(f) == f)
-        txt = f.map(lambda v: "" if v != v else f"{v:.4f}".rstrip("0").rstrip("."))
-        txt[whole] = f[whole].astype("int64").astype(str)
-        return txt.astype(object)
-    return s.map(_scalar_text).astype(object)
+        out[whole] = f[whole].astype("int64").astype(str)
+        other = ~whole & ~np.isnan(f)
+        out[other] = [f"{v:.4f}".rstrip("0").rstrip(".") for v in f[other].tolist()]
+        return out
+    values = s.to_numpy(dtype=object)
+    if dtype == _OBJECT and pd.api.types.infer_dtype(values, skipna=False) == "string":
+        return values.copy()  # every value is already a str
+    return np.array([_scalar_text(v) for v in values.tolist()] if len(values) else [],
+                    dtype=object)
+
+
+_NS = np.dtype("datetime64[ns]")
+_OBJECT = np.dtype(object)
 
 
 def _scalar_text(v: object) -> str:
@@ -118,38 +149,82 @@ def _scalar_text(v: object) -> str:
 
 
 def _normalize(out: pd.DataFrame, r: Rule, analysis: Analysis) -> pd.DataFrame:
-    df = _enrich(out.reset_index(drop=True).copy(), analysis)
-    n = len(df)
-    cols: dict[str, object] = {
-        col: (to_text(df[col]).to_numpy(dtype=object) if col in df.columns
-              else np.full(n, "", dtype=object))
-        for col in FINDINGS_COLUMNS
-    }
+    """One rule's findings as a frame of :data:`FINDINGS_FRAME_COLUMNS`."""
+    return pd.DataFrame(_columns(out, r, analysis))
+
+
+def _columns(out: pd.DataFrame, r: Rule, analysis: Analysis) -> dict[str, Any]:
+    """One rule's findings as columns: text (object arrays) and ``personID`` (Int64).
+
+    Blank school, course and identity columns are filled from the keys the rule returned
+    (:data:`_LOOKUPS`), in that order: ``personID`` found through ``enrollmentID`` then
+    finds the student's identity.
+    """
+    n = len(out)
+    text: dict[str, np.ndarray] = {c: _text_values(out[c]) for c in FINDINGS_COLUMNS
+                                   if c in out.columns}
+    person = out[PERSON_ID] if PERSON_ID in out.columns else None
+    for frame, key, fills in _LOOKUPS:
+        if key == PERSON_ID:
+            if person is None:
+                continue
+            keys = person
+        elif key in out.columns:
+            keys = out[key]
+        else:
+            continue
+        look: _Lookup = analysis.memo(f"engine.text.{frame}",
+                                      partial(_lookup, analysis, frame, key, fills))
+        if look.empty:
+            continue
+        pos = look.index.get_indexer(pd.to_numeric(keys, errors="coerce"))
+        hit = pos >= 0
+        for col, values in look.text.items():
+            found = np.where(hit, values[pos], "")
+            text[col] = found if col not in text else np.where(text[col] == "", found, text[col])
+        if look.person is not None:
+            person = _fill_person(person, look.person, pos, hit)
+    cols: dict[str, Any] = {c: text[c] if c in text else np.full(n, "", dtype=object)
+                            for c in FINDINGS_COLUMNS}
     for col, value in (("ruleId", r.id), ("severity", r.severity),
                        ("collection", r.collection), ("remedy", r.remedy)):
         cols[col] = np.full(n, value, dtype=object)
-    msg = np.asarray(cols["message"], dtype=object)
+    msg = cols["message"]
     cols["message"] = np.where(msg == "", r.title, msg).astype(object)
-    person = df[PERSON_ID] if PERSON_ID in df.columns else pd.Series(pd.NA, index=df.index)
-    cols[PERSON_ID] = pd.array(person, dtype="Int64")
-    return pd.DataFrame(cols, index=df.index)
+    cols[PERSON_ID] = (pd.array(person, dtype="Int64") if person is not None
+                       else pd.array([pd.NA] * n, dtype="Int64"))
+    return cols
 
 
-def _fill(df: pd.DataFrame, right: pd.DataFrame, key: str, cols: list[str]) -> pd.DataFrame:
-    """Fill blank/missing ``cols`` of ``df`` from ``right`` (indexed by ``key``)."""
-    if key not in df.columns or right.empty:
-        return df
-    keys = pd.to_numeric(df[key], errors="coerce")
-    for col in cols:
-        if col not in right.columns:
-            continue
-        found = keys.map(right[col])
-        if col not in df.columns:
-            df[col] = found
-        else:
-            blank = df[col].isna() | (df[col].astype(str) == "")
-            df.loc[blank, col] = found[blank]
-    return df
+def _fill_person(person: pd.Series | None, values: np.ndarray, pos: np.ndarray,
+                 hit: np.ndarray) -> pd.Series:
+    """``person`` with its blanks taken from ``values[pos]`` (NaN where no key matched)."""
+    found = values[pos] if hit.all() else np.where(hit, values[pos].astype("float64"), np.nan)
+    if person is None:
+        return pd.Series(found)
+    blank = (person.isna() | (person.astype(str) == "")).to_numpy()
+    if not blank.any():
+        return person
+    filled = person.to_numpy(dtype=object, copy=True)
+    filled[blank] = found[blank]
+    return pd.Series(filled)
+
+
+@dataclass(frozen=True)
+class _Lookup:
+    """One lookup table, de-duplicated on its key.
+
+    Holds the key index and, per filled column, its values as text (``personID``, a key
+    itself, as numbers).
+    """
+
+    index: pd.Index
+    text: dict[str, np.ndarray]
+    person: np.ndarray | None
+
+    @property
+    def empty(self) -> bool:
+        return len(self.index) == 0
 
 
 _LOOKUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
@@ -160,18 +235,9 @@ _LOOKUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 )
 
 
-def _indexed(analysis: Analysis, frame: str, key: str) -> pd.DataFrame:
-    return getattr(analysis, frame).drop_duplicates(key).set_index(key)
-
-
-def _enrich(df: pd.DataFrame, analysis: Analysis) -> pd.DataFrame:
-    """Fill school, course and student identity columns from the keys a rule returned.
-
-    Each lookup table is de-duplicated and indexed once per analysis, not once per rule.
-    """
-    for frame, key, cols in _LOOKUPS:
-        if key not in df.columns:
-            continue
-        right = analysis.memo(f"engine.lookup.{frame}", partial(_indexed, analysis, frame, key))
-        df = _fill(df, right, key, list(cols))
-    return df
+def _lookup(analysis: Analysis, frame: str, key: str, fills: tuple[str, ...]) -> _Lookup:
+    """Built once per analysis for every rule's findings."""
+    right = getattr(analysis, frame).drop_duplicates(key).set_index(key)
+    text = {c: _text_values(right[c]) for c in fills if c in right.columns and c != PERSON_ID}
+    person = right[PERSON_ID].to_numpy() if PERSON_ID in fills and PERSON_ID in right else None
+    return _Lookup(right.index, text, person)
