@@ -14,7 +14,10 @@ Example:
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from mtcollect_nb.columns import LINE, NOTE_COLUMNS
 
@@ -26,6 +29,33 @@ ID_COLUMNS: tuple[tuple[str, str], ...] = (
 MIN_WIDTH = 6  # shorter "usual" widths are local numbers, not state IDs
 USUAL_SHARE = 0.8  # the usual width must hold at least this share of the digit-only values
 MAX_LINES = 10
+#: What ``str.strip`` removes from ASCII text.
+_ASCII_SPACE = " \t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"
+
+
+def _digits_and_lengths(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    r"""Whether each value, stripped, is all digits, and its stripped length in characters.
+
+    ASCII text (the usual case) is measured by pyarrow; anything else by Python's ``str``
+    methods (``\d`` and ``strip`` know Unicode), which define the result.
+
+    Example:
+        >>> [a.tolist() for a in _digits_and_lengths(pd.Series([" 012 ", "T-1", ""]))]
+        [[True, False, False], [3, 3, 0]]
+    """
+    arr = None
+    if values.dtype == object:
+        try:
+            arr = pa.array(values.to_numpy(), type=pa.string(), from_pandas=True)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            arr = None
+    if arr is None or arr.null_count or not pc.all(pc.string_is_ascii(arr)).as_py():
+        text = values.astype(str).str.strip()
+        return (text.str.fullmatch(r"\d+").to_numpy(dtype=bool),
+                text.str.len().to_numpy(dtype="int64"))
+    text = pc.ascii_trim(arr, _ASCII_SPACE)
+    return (pc.ascii_is_decimal(text).to_numpy(zero_copy_only=False),
+            pc.binary_length(text).to_numpy(zero_copy_only=False).astype("int64"))
 
 
 def short_id_notes(tables: dict[str, pd.DataFrame], files: dict[str, str]) -> pd.DataFrame:
@@ -35,17 +65,16 @@ def short_id_notes(tables: dict[str, pd.DataFrame], files: dict[str, str]) -> pd
         df = tables.get(table)
         if df is None or col not in df.columns or df.empty:
             continue
-        text = df[col].astype(str).str.strip()
-        digits = text.str.fullmatch(r"\d+")
-        lengths = text[digits].str.len()
-        if lengths.empty:
+        digits, length = _digits_and_lengths(df[col])
+        if not digits.any():
             continue
-        usual = int(lengths.mode().max())
-        if usual < MIN_WIDTH or (lengths == usual).mean() < USUAL_SHARE:
+        counts = np.bincount(length[digits])
+        usual = int(np.flatnonzero(counts == counts.max()).max())  # widest of the modes
+        if usual < MIN_WIDTH or counts[usual] / digits.sum() < USUAL_SHARE:
             continue
-        short = digits & (text.str.len() < usual)
+        short = digits & (length < usual)
         if short.any():
-            lines = df.loc[short, LINE].astype(int).tolist()
+            lines = df[LINE].to_numpy()[short].astype(int).tolist()
             more = f" … +{len(lines) - MAX_LINES} more" if len(lines) > MAX_LINES else ""
             shown = ", ".join(map(str, lines[:MAX_LINES]))
             rows.append((files.get(table, f"{table}.csv"), col,

@@ -50,3 +50,18 @@ def test_notes_reach_the_summary_sheet(tmp_path):
     text = [str(c.value) for row in ws.iter_rows() for c in row if c.value is not None]
     assert any(t.startswith("Loader notes") for t in text)
     assert any("fewer digits than the usual 9" in t for t in text)
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from mtcollect_nb.id_notes import _digits_and_lengths  # noqa: E402
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet="0123456789 \t\x1cT-\u00a0\u0663é", max_size=10), max_size=12))
+def test_fast_digit_lengths_equal_python_str_methods(values):
+    text = pd.Series(values, dtype=object).astype(str).str.strip()
+    digits, length = _digits_and_lengths(pd.Series(values, dtype=object))
+    assert digits.tolist() == text.str.fullmatch(r"\d+").astype(bool).tolist()
+    assert length.tolist() == text.str.len().tolist()
