@@ -2,8 +2,12 @@
 
 Parsing runs on the column's distinct values (``dictionary_encode``) and is spread back to the
 rows with one ``take``: a 3-million-row attendance file has a few hundred distinct dates, so
-the cost is the read, not the parse. Everything is vectorized; only the (few) distinct codes
-go through :func:`mtcollect_nb.schemas.normalize_code`.
+the cost is the read, not the parse. Clean values (plain digits, ``YYYY-MM-DD`` /
+``MM/DD/YYYY`` dates, yes/no words, blanks) are decided by the pyarrow fast paths of
+:mod:`mtcollect_nb.extract_fast`; the rest go through the plain parsers here, which define
+what is accepted. A key column of plain digits is cast row by row, without the dictionary.
+Everything is vectorized; only the (few) distinct codes go through
+:func:`mtcollect_nb.schemas.normalize_code`.
 
 Example:
     >>> import pyarrow as pa
@@ -27,6 +31,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from mtcollect_nb.extract_fast import Fast, bool_fast, digits_int, fast_date, fast_int
 from mtcollect_nb.schemas import Column, dtype_of, normalize_code
 
 #: Values of a boolean column (compared upper-case after stripping); blank is false.
@@ -46,42 +51,50 @@ REASONS: dict[str, str] = {
     "code4": "not a code of up to 4 digits",
     "role": "unknown teacher role (use 00..12)",
 }
-_INT_RE = r"[+-]?\d{1,18}(?:\.0*)?"
-_NUM_RE = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,3})?"
-_THOUSANDS_RE = r"\d{1,3}(?:,\d{3})+(?:\.\d*)?"
+# Numbers are ASCII digits only ([0-9], not \d: pandas' to_numeric cannot read other digits)
+_INT_RE = r"[+-]?[0-9]{1,18}(?:\.0*)?"
+_NUM_RE = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?"
+_THOUSANDS_RE = r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?"
 _TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AaPp][Mm])?)?"
 _ISO_RE = r"\d{4}-\d{1,2}-\d{1,2}" + _TIME
 _US_RE = r"\d{1,2}/\d{1,2}/\d{4}" + _TIME
-_SERIAL_RE = r"\d{1,5}(?:\.\d+)?"
+_SERIAL_RE = r"[0-9]{1,5}(?:\.[0-9]+)?"
 
 Parsed = tuple[np.ndarray, np.ndarray, np.ndarray]  # values, null, bad (over distinct values)
 
 
 @dataclass
 class ColumnParse:
-    """One parsed column: typed values and problems of its distinct values, and row indices."""
+    """One parsed column: typed values and problems of its distinct values, and row indices.
+
+    ``index`` None means the ``uniq_*`` arrays are per row already (keys cast row by row).
+    """
 
     column: Column
-    index: np.ndarray
+    index: np.ndarray | None
     uniq_values: np.ndarray
     uniq_null: np.ndarray
     uniq_bad: np.ndarray
     uniq_reason: np.ndarray
 
+    def _rows(self, arr: np.ndarray) -> np.ndarray:
+        return arr if self.index is None else arr[self.index]
+
     def bad(self) -> np.ndarray:
         """Row mask: the value could not be parsed or a required value is blank."""
-        return self.uniq_bad[self.index]
+        return self._rows(self.uniq_bad)
 
     def reasons_of(self, rows: np.ndarray) -> list[str]:
         """The reason text of each row in ``rows`` (a row mask or positions)."""
-        return [str(r) for r in self.uniq_reason[self.index[rows]]]
+        at = rows if self.index is None else self.index[rows]
+        return [str(r) for r in self.uniq_reason[at]]
 
     def values(self) -> Any:
         """The typed row values, with the dtype :func:`schemas.dtype_of` gives the column."""
         dtype = dtype_of(self.column)
-        vals = self.uniq_values[self.index]
+        vals = self._rows(self.uniq_values)
         if dtype == "Int64":
-            return pd.arrays.IntegerArray(vals.astype("int64"), self.uniq_null[self.index])
+            return pd.arrays.IntegerArray(vals.astype("int64"), self._rows(self.uniq_null))
         return vals
 
 
@@ -95,18 +108,17 @@ def parse_column(text: pa.Array, col: Column) -> ColumnParse:
         >>> list(p.values()), p.bad().tolist()
         (['07', 'KG', ''], [False, False, True])
     """
+    digits = digits_int(text) if col.type == "int" else None
+    if digits is not None:  # keys: every value is plain digits, nothing to reject
+        ok = np.zeros(len(digits), dtype=bool)
+        return ColumnParse(col, None, digits, ok, ok.copy(), np.full(len(digits), "", object))
     enc = text.dictionary_encode()
     index = enc.indices.to_numpy(zero_copy_only=False).astype("int64", copy=False)
-    digits = _digits_only(enc.dictionary) if col.type == "int" else None
-    if digits is not None:  # keys: every distinct value is plain digits, nothing to reject
-        ok = np.zeros(len(digits), dtype=bool)
-        return ColumnParse(col, index, digits, ok, ok.copy(), np.full(len(digits), "", object))
-    uniq = pd.Series(enc.dictionary.to_pylist(), dtype=object).str.strip()
-    values, null, bad = _PARSERS[col.type](uniq)
-    blank = (uniq == "").to_numpy()
+    values, null, bad, blank = _parse_distinct(enc.dictionary, col.type)
     if col.type == "bool" and col.blank_true:
         values = values | blank
-    reason = np.where(bad, REASONS.get(col.type, ""), "").astype(object)
+    reason = np.full(len(bad), "", dtype=object)
+    reason[bad] = REASONS.get(col.type, "")
     if col.required:
         missing = blank & ~bad
         reason[missing] = MISSING
@@ -114,21 +126,36 @@ def parse_column(text: pa.Array, col: Column) -> ColumnParse:
     return ColumnParse(col, index, values, null, bad, reason)
 
 
-def _digits_only(arr: pa.Array) -> np.ndarray | None:
-    """The values as int64 when every one is 1-18 ASCII digits (keys: the common case).
+def _stripped(dic: pa.Array) -> pd.Series:
+    """The distinct values with surrounding whitespace removed (``str.strip``), as a Series."""
+    if dic.null_count:
+        return pd.Series(dic.to_pylist(), dtype=object).str.strip()
+    return pd.Series([v.strip() for v in dic.to_pylist()], dtype=object)
 
-    Such values parse the same by :func:`_parse_int`'s regex path, with nothing to strip or
-    reject; pyarrow casts them in C. None when any value is not plain digits (spaces, signs,
-    ``.0``, blanks, junk): the regex path decides those.
+
+def _parse_distinct(dic: pa.Array, type_: str) -> tuple[np.ndarray, ...]:
+    """Values, null, bad and blank of each distinct value: fast path first, then the plain parser.
 
     Example:
-        >>> _digits_only(pa.array(["007", "12"])).tolist(), _digits_only(pa.array([" 1"]))
-        ([7, 12], None)
+        >>> values, null, bad, blank = _parse_distinct(pa.array(["5", " 6", "x", ""]), "int")
+        >>> values.tolist(), null.tolist(), bad.tolist()
+        ([5, 6, 0, 0], [False, False, True, True], [False, False, True, False])
+        >>> blank.tolist()
+        [False, False, False, True]
     """
-    if len(arr) == 0 or arr.null_count or not pc.all(
-            pc.match_substring_regex(arr, r"^[0-9]{1,18}$")).as_py():
-        return None
-    return np.asarray(pc.cast(arr, pa.int64()).to_numpy(zero_copy_only=False), dtype="int64")
+    fast = _FAST.get(type_)
+    if fast is None or dic.null_count:
+        uniq = _stripped(dic)
+        return (*_PARSERS[type_](uniq), (uniq == "").to_numpy())
+    values, null, done = fast(dic)
+    bad = np.zeros(len(dic), dtype=bool)
+    blank = done & pc.equal(dic, "").to_numpy(zero_copy_only=False)
+    rest = np.flatnonzero(~done)
+    if len(rest):
+        uniq = _stripped(dic.take(pa.array(rest)))
+        values[rest], null[rest], bad[rest] = _PARSERS[type_](uniq)
+        blank[rest] = (uniq == "").to_numpy()
+    return values, null, bad, blank
 
 
 def _parse_int(u: pd.Series) -> Parsed:
@@ -191,6 +218,9 @@ def _code_parser(type_: str) -> Callable[[pd.Series], Parsed]:
     return parse
 
 
+_FAST: dict[str, Callable[[pa.Array], Fast]] = {
+    "int": fast_int, "date": fast_date, "bool": bool_fast(TRUE_WORDS, FALSE_WORDS),
+}
 _PARSERS: dict[str, Callable[[pd.Series], Parsed]] = {
     "int": _parse_int, "num": _parse_num, "date": _parse_date, "bool": _parse_bool,
     "str": _parse_text, "code4": _code_parser("code4"), "grade": _code_parser("grade"),

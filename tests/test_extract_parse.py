@@ -155,3 +155,9 @@ def test_row_checks_end_before_start_and_minutes():
     f = pd.DataFrame({"presentMinutes": pd.array([-1, 0, 1440, 1441, None], dtype="Int64")})
     assert neg.bad(f).tolist() == [True, False, False, False, False]
     assert big.bad(f).tolist() == [False, False, False, True, False]
+
+
+@pytest.mark.parametrize("type_", ["int", "num", "date"])
+def test_non_ascii_digits_are_rejected_not_a_crash(type_):
+    _, bad, p = parse(["\u0663", "\u0663\u0664"], type_)
+    assert bad.all() and p.reasons_of(np.array([0])) == [REASONS[type_]]
