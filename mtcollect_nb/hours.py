@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from mtcollect_nb.columns import COMPUTED_HOURS, EFFECTIVE_COUNT_DATE
+from mtcollect_nb.intervals import join_pairs, pair_keys
 
 if TYPE_CHECKING:
     from mtcollect_nb.analysis import Analysis
@@ -86,24 +87,34 @@ def _scheduled_minutes(a: Analysis) -> pd.DataFrame:
         out[ROSTERED_SECTIONS] = 0
         out[SCHEDULED_MINUTES] = np.nan
         return out
-    sec = a.table("sections")[["sectionID", "courseID", "termStartDate", "termEndDate",
-                               "minutesPerDay"]]
-    sec = sec.merge(a.table("courses")[["courseID", "calendarID"]], on="courseID")
-    ros = a.table("rosters")[["sectionID", "personID", "startDate", "endDate"]]
-    ros = ros.merge(sec, on="sectionID").merge(e, on=["personID", "calendarID"])
-    day = ros[EFFECTIVE_COUNT_DATE]
-    active = ((ros["startDate"].isna() | (ros["startDate"] <= day))
-              & (ros["endDate"].isna() | (day <= ros["endDate"]))
-              & (ros["termStartDate"] <= day) & (day <= ros["termEndDate"]))
-    ros = ros.loc[active].assign(
-        minutes=pd.to_numeric(ros["minutesPerDay"], errors="coerce").astype("float64"))
-    g = ros.groupby("enrollmentID")  # built-in reductions: no Python call per enrollment
-    agg = pd.DataFrame({ROSTERED_SECTIONS: g.size(),
-                        SCHEDULED_MINUTES: g["minutes"].sum(min_count=1)})
-    out = out.merge(agg.reset_index(), on="enrollmentID", how="left")
-    out[ROSTERED_SECTIONS] = out[ROSTERED_SECTIONS].fillna(0).astype("int64")
-    out[SCHEDULED_MINUTES] = out[SCHEDULED_MINUTES].astype("float64")
+    # the effective count date depends on the calendar only, so the term and the roster dates
+    # are tested per section and per roster row before joining to the enrollments
+    sec, crs, ros = a.table("sections"), a.table("courses"), a.table("rosters")
+    si, ci = join_pairs(sec["courseID"].to_numpy(), crs["courseID"].to_numpy())
+    cal = crs["calendarID"].to_numpy()[ci]
+    at = pd.Index(a.calendars["calendarID"]).get_indexer(cal)
+    day = np.where(at >= 0, _ns(a.calendars[EFFECTIVE_COUNT_DATE])[at], np.datetime64("NaT"))
+    term = (_ns(sec["termStartDate"])[si] <= day) & (day <= _ns(sec["termEndDate"])[si])
+    si, cal, day = si[term], cal[term], day[term]
+    ri, k = join_pairs(ros["sectionID"].to_numpy(), sec["sectionID"].to_numpy()[si])
+    start, end, day = _ns(ros["startDate"])[ri], _ns(ros["endDate"])[ri], day[k]
+    active = (np.isnat(start) | (start <= day)) & (np.isnat(end) | (day <= end))
+    ri, si, cal = ri[active], si[k[active]], cal[k[active]]
+    lkey, rkey = pair_keys([ros["personID"].to_numpy()[ri], cal],
+                           [e["personID"].to_numpy(), e["calendarID"].to_numpy()])
+    j, row = join_pairs(lkey, rkey)  # rows of e (enrollmentID is a key: one row each)
+    minutes = pd.to_numeric(sec["minutesPerDay"], errors="coerce").to_numpy(
+        dtype="float64", na_value=np.nan)[si[j]]
+    known = ~np.isnan(minutes)
+    total = np.bincount(row[known], weights=minutes[known], minlength=len(e))
+    out[ROSTERED_SECTIONS] = np.bincount(row, minlength=len(e)).astype("int64")
+    out[SCHEDULED_MINUTES] = np.where(np.bincount(row[known], minlength=len(e)) > 0, total,
+                                      np.nan)
     return out
+
+
+def _ns(s: pd.Series) -> np.ndarray:
+    return s.to_numpy(dtype="datetime64[ns]")
 
 
 def hours_for_schedule(instructional_days: pd.DataFrame, schedule: pd.DataFrame) -> pd.Series:
@@ -122,16 +133,20 @@ def hours_for_schedule(instructional_days: pd.DataFrame, schedule: pd.DataFrame)
         ...                    "scheduledMinutes": [180, None]})).tolist()
         [5.0, 8.0]
     """
-    m = pd.to_numeric(schedule[SCHEDULED_MINUTES], errors="coerce").astype("float64")
-    keys = pd.DataFrame({"calendarID": schedule["calendarID"].to_numpy(),
-                         "m": m.fillna(_NO_SCHEDULE).to_numpy()})
-    pairs = keys.drop_duplicates()
-    d = pairs.merge(instructional_days[["calendarID", "minutes"]], on="calendarID")
-    mins = pd.to_numeric(d["minutes"], errors="coerce").astype("float64").fillna(0.0)
-    d["h"] = np.where(d["m"] == _NO_SCHEDULE, mins, np.minimum(mins, d["m"])) / 60.0
-    per = d.groupby(["calendarID", "m"])["h"].sum()
-    got = keys.merge(per.reset_index(), on=["calendarID", "m"], how="left")["h"]
-    return pd.Series(got.fillna(0.0).round(2).to_numpy(), index=schedule.index)
+    m = pd.to_numeric(schedule[SCHEDULED_MINUTES], errors="coerce").to_numpy(
+        dtype="float64", na_value=np.nan)
+    m = np.where(np.isnan(m), _NO_SCHEDULE, m)
+    cal = schedule["calendarID"].to_numpy(dtype="int64")
+    key, _ = pair_keys([cal, m], [cal, m])
+    pair = pd.factorize(key)[0]  # the distinct (calendar, m), coded in order of first row
+    first = np.flatnonzero(pair > np.maximum.accumulate(np.append(-1, pair[:-1])))
+    pcal, pm = cal[first], m[first]
+    p, d = join_pairs(pcal, instructional_days["calendarID"].to_numpy(dtype="int64"))
+    mins = pd.to_numeric(instructional_days["minutes"], errors="coerce").to_numpy(
+        dtype="float64", na_value=0.0)[d]
+    per_day = np.where(pm[p] == _NO_SCHEDULE, mins, np.minimum(mins, pm[p]))
+    minutes = np.bincount(p, weights=per_day, minlength=len(pcal))  # whole minutes: exact
+    return pd.Series(np.round(minutes[pair] / 60.0, 2), index=schedule.index)
 
 
 def computed_hours(a: Analysis) -> pd.DataFrame:
@@ -148,14 +163,16 @@ def computed_hours(a: Analysis) -> pd.DataFrame:
         >>> computed_hours(tiny_analysis())["computedHours"].tolist()  # 205 days x 6 h
         [1230.0, 1230.0]
     """
-    e = a.on_count_date[["enrollmentID", "calendarID", EFFECTIVE_COUNT_DATE]]
-    sched = e.reset_index(drop=True).merge(
-        scheduled_minutes(a)[["enrollmentID", SCHEDULED_MINUTES]], on="enrollmentID",
-        how="left")
-    days = a.instructional_days.rename(columns={"date": EFFECTIVE_COUNT_DATE})
-    day_minutes = sched[["calendarID", EFFECTIVE_COUNT_DATE]].merge(
-        days, on=["calendarID", EFFECTIVE_COUNT_DATE], how="left")["minutes"]
-    sched[SCHEDULED_MINUTES] = sched[SCHEDULED_MINUTES].fillna(
-        pd.to_numeric(day_minutes, errors="coerce").astype("float64"))
-    sched[COMPUTED_HOURS] = hours_for_schedule(a.instructional_days, sched)
-    return sched[["enrollmentID", COMPUTED_HOURS]]
+    e = a.on_count_date
+    days = a.instructional_days
+    lkey, rkey = pair_keys([e["calendarID"].to_numpy(), _ns(e[EFFECTIVE_COUNT_DATE])],
+                           [days["calendarID"].to_numpy(), _ns(days["date"])])
+    at = pd.Index(rkey).get_indexer(lkey)  # the count date among the calendar's days
+    day_minutes = pd.to_numeric(days["minutes"], errors="coerce").to_numpy(
+        dtype="float64", na_value=np.nan)[at]
+    sched = scheduled_minutes(a)[SCHEDULED_MINUTES].to_numpy()  # rows of on_count_date
+    m = np.where(np.isnan(sched), np.where(at >= 0, day_minutes, np.nan), sched)
+    hours = hours_for_schedule(days, pd.DataFrame({"calendarID": e["calendarID"].to_numpy(),
+                                                   SCHEDULED_MINUTES: m}))
+    return pd.DataFrame({"enrollmentID": e["enrollmentID"].to_numpy(),
+                         COMPUTED_HOURS: hours.to_numpy()})

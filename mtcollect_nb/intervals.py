@@ -14,6 +14,8 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
@@ -52,18 +54,24 @@ def join_pairs(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndar
     return li, order[first + np.arange(len(li), dtype=np.int64)]
 
 
-def pair_keys(left: list[pd.Series], right: list[pd.Series]) -> tuple[np.ndarray, np.ndarray]:
-    """One int64 key per row for joining on several columns (equal rows <=> equal keys).
+def pair_keys(left: Sequence[pd.Series | np.ndarray],
+              right: Sequence[pd.Series | np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """One int64 key per row for joining on several columns: equal rows <=> equal keys.
+
+    Values are coded by the distinct values of ``right``; a left row with a value not in
+    ``right`` gets key -1, which no right row has.
 
     Example:
-        >>> k1, k2 = pair_keys([pd.Series([7, 7]), pd.Series([1, 2])],
+        >>> k1, k2 = pair_keys([pd.Series([7, 7, 8]), pd.Series([1, 2, 2])],
         ...                    [pd.Series([7]), pd.Series([2])])
-        >>> bool(k1[1] == k2[0]), bool(k1[0] == k2[0])
-        (True, False)
+        >>> k1.tolist(), k2.tolist()
+        ([-1, 0, -1], [0])
     """
-    n = len(left[0])
-    key = np.zeros(n + len(right[0]), dtype=np.int64)
+    lkey = np.zeros(len(left[0]), dtype=np.int64)
+    rkey = np.zeros(len(right[0]), dtype=np.int64)
     for lcol, rcol in zip(left, right, strict=True):
-        codes, uniques = pd.factorize(np.concatenate([lcol.to_numpy(), rcol.to_numpy()]))
-        key = key * (len(uniques) + 1) + codes
-    return key[:n], key[n:]
+        index = pd.Index(pd.unique(np.asarray(rcol)))
+        lcode, rcode = index.get_indexer(np.asarray(lcol)), index.get_indexer(np.asarray(rcol))
+        lkey = np.where((lkey < 0) | (lcode < 0), -1, lkey * len(index) + lcode)
+        rkey = rkey * len(index) + rcode
+    return lkey, rkey

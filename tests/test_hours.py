@@ -3,6 +3,8 @@
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from mtcollect_nb.hours import band, computed_hours, hours_for_schedule, scheduled_minutes
 from mtcollect_nb.testing import enrollment, make_analysis, school_days, student
@@ -118,3 +120,87 @@ def test_hours_for_schedule_per_calendar():
                          index=[5, 6, 7, 8])
     got = hours_for_schedule(days, sched)
     assert got.to_dict() == {5: 1.0, 6: 7.0, 7: 2.5, 8: 0.0}
+
+
+# ---- the array joins against the plain merges they replaced ---------------------------------
+def _scheduled_minutes_reference(a):
+    e = a.on_count_date[["enrollmentID", "personID", "calendarID", "effectiveCountDate"]]
+    out = e[["enrollmentID"]].reset_index(drop=True)
+    sec = a.table("sections")[["sectionID", "courseID", "termStartDate", "termEndDate",
+                               "minutesPerDay"]]
+    sec = sec.merge(a.table("courses")[["courseID", "calendarID"]], on="courseID")
+    ros = a.table("rosters")[["sectionID", "personID", "startDate", "endDate"]]
+    ros = ros.merge(sec, on="sectionID").merge(e, on=["personID", "calendarID"])
+    day = ros["effectiveCountDate"]
+    active = ((ros["startDate"].isna() | (ros["startDate"] <= day))
+              & (ros["endDate"].isna() | (day <= ros["endDate"]))
+              & (ros["termStartDate"] <= day) & (day <= ros["termEndDate"]))
+    ros = ros.loc[active].assign(minutes=ros["minutesPerDay"].astype("float64"))
+    g = ros.groupby("enrollmentID")
+    agg = pd.DataFrame({"rosteredSections": g.size(),
+                        "scheduledMinutes": g["minutes"].sum(min_count=1)})
+    out = out.merge(agg.reset_index(), on="enrollmentID", how="left")
+    out["rosteredSections"] = out["rosteredSections"].fillna(0).astype("int64")
+    out["scheduledMinutes"] = out["scheduledMinutes"].astype("float64")
+    return out
+
+
+def _hours_reference(days, schedule):
+    m = schedule["scheduledMinutes"].astype("float64")
+    keys = pd.DataFrame({"calendarID": schedule["calendarID"].to_numpy(),
+                         "m": m.fillna(-1.0).to_numpy()})
+    d = keys.drop_duplicates().merge(days[["calendarID", "minutes"]], on="calendarID")
+    mins = d["minutes"].astype("float64").fillna(0.0)
+    d["h"] = np.where(d["m"] == -1.0, mins, np.minimum(mins, d["m"])) / 60.0
+    per = d.groupby(["calendarID", "m"])["h"].sum()
+    got = keys.merge(per.reset_index(), on=["calendarID", "m"], how="left")["h"]
+    return pd.Series(got.fillna(0.0).round(2).to_numpy(), index=schedule.index)
+
+
+_DAY = st.integers(-150, 40).map(lambda k: pd.Timestamp("2025-01-20") + pd.Timedelta(days=k))
+
+
+@st.composite
+def _districts(draw):
+    people = range(1, draw(st.integers(1, 4)) + 1)
+    enr = [enrollment(10 * p + i, p, calendarID=1 + i, startDate=draw(_DAY).date().isoformat())
+           for p in people for i in range(draw(st.integers(1, 2)))]
+    days = (school_days(1, start="2025-01-06", end="2025-02-14", minutes=draw(
+        st.sampled_from([240, 360]))) + school_days(2, start="2025-01-08", end="2025-02-12",
+                                                    holidays=["2025-02-03"], minutes=300))
+    sections = [{"sectionID": s, "courseID": draw(st.sampled_from([1, 2, 3])),
+                 "termStartDate": draw(_DAY), "termEndDate": pd.Timestamp("2025-06-06"),
+                 "minutesPerDay": draw(st.sampled_from([None, 0, 45, 50, 90, 400]))}
+                for s in range(1, draw(st.integers(1, 6)) + 1)]
+    rosters = [{"sectionID": draw(st.sampled_from([s["sectionID"] for s in sections])),
+                "personID": draw(st.sampled_from(list(people))),
+                "startDate": draw(st.one_of(st.none(), _DAY)),
+                "endDate": draw(st.one_of(st.none(), _DAY))}
+               for _ in range(draw(st.integers(0, 12)))]
+    return make_analysis(
+        days=days, students=[student(p) for p in people], enrollments=enr,
+        calendars=[{"calendarID": c, "schoolID": 1, "name": f"c{c}", "endYear": 2025,
+                    "startDate": "2024-08-26", "endDate": "2025-06-06"} for c in (1, 2)],
+        courses=[_course(1, 1), _course(2, 2), _course(3, 1)], sections=sections,
+        rosters=rosters)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_districts())
+def test_scheduled_minutes_and_hours_match_plain_merges(a):
+    pd.testing.assert_frame_equal(scheduled_minutes(a), _scheduled_minutes_reference(a))
+    sched = a.on_count_date[["calendarID"]].reset_index(drop=True).assign(
+        scheduledMinutes=scheduled_minutes(a)["scheduledMinutes"])
+    pd.testing.assert_series_equal(hours_for_schedule(a.instructional_days, sched),
+                                   _hours_reference(a.instructional_days, sched))
+
+
+@given(st.lists(st.tuples(st.sampled_from([1, 2, 3]),
+                          st.one_of(st.none(), st.integers(0, 600))), max_size=20),
+       st.lists(st.tuples(st.sampled_from([1, 2]), st.integers(0, 480)), max_size=40))
+def test_hours_for_schedule_matches_plain_merge(schedule, days):
+    sched = pd.DataFrame(schedule, columns=["calendarID", "scheduledMinutes"]).astype(
+        {"calendarID": "int64", "scheduledMinutes": "float64"})
+    d = pd.DataFrame(days, columns=["calendarID", "minutes"]).astype(
+        {"calendarID": "int64", "minutes": "Int64"})
+    pd.testing.assert_series_equal(hours_for_schedule(d, sched), _hours_reference(d, sched))
