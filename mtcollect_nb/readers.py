@@ -82,15 +82,20 @@ def _drop_blank_rows(raw: RawTable) -> RawTable:
     """Drop rows whose every field is blank (Excel leaves ``,,,,`` lines below the data)."""
     if not raw.columns or len(raw.lines) == 0:
         return raw
-    blank = pc.equal(pc.utf8_trim_whitespace(raw.columns[0]), "")
+    blank = _blank(raw.columns[0])
     if not pc.any(blank).as_py():
         return raw
     for col in raw.columns[1:]:
-        blank = pc.and_(blank, pc.equal(pc.utf8_trim_whitespace(col), ""))
+        blank = pc.and_(blank, _blank(col))
     keep = pc.invert(blank)
     raw.columns = [c.filter(keep) for c in raw.columns]
     raw.lines = raw.lines[keep.to_numpy(zero_copy_only=False)]
     return raw
+
+
+def _blank(col: pa.Array) -> pa.Array:
+    """Whether each value is empty or whitespace only (as ``utf8_trim_whitespace(v) == ""``)."""
+    return pc.or_(pc.equal(pc.binary_length(col), 0), pc.utf8_is_space(col))
 
 
 def _to_utf8(path: Path, data: bytes) -> bytes:
@@ -109,6 +114,8 @@ def _to_utf8(path: Path, data: bytes) -> bytes:
         data = data[3:]
     if b"\x00" in data[:65536]:
         raise ExtractError(f"{path}: not a text file (binary data); export it again as CSV")
+    if data.isascii():
+        return data
     try:
         data.decode("utf-8")
         return data
@@ -121,26 +128,38 @@ def _to_utf8(path: Path, data: bytes) -> bytes:
                            "as CSV (UTF-8)") from None
 
 
-def _record_starts(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _record_starts(data: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Start offset, end offset and line of every non-empty record (quote-parity split).
 
     A line break ends a record when an even number of quote characters precedes it. This is
     exact for well-formed CSV; :func:`_read_csv` cross-checks the record count with pyarrow.
+    Files without CR or quote characters skip those scans (``bytes.find`` is cheap).
     """
+    arr = np.frombuffer(data, dtype=np.uint8)
     breaks = np.flatnonzero(arr == _NL)
-    crs = np.flatnonzero(arr == _CR)
-    if len(crs):  # a CR not followed by LF ends a line too (old Mac files)
+    has_cr = data.find(b"\r") >= 0
+    if has_cr:
+        crs = np.flatnonzero(arr == _CR)
         after = arr[np.minimum(crs + 1, len(arr) - 1)]
-        breaks = np.union1d(breaks, crs[(crs + 1 >= len(arr)) | (after != _NL)])
-    quotes = np.flatnonzero(arr == _QUOTE)
-    terms = breaks[np.searchsorted(quotes, breaks) % 2 == 0]
+        lone = crs[(crs + 1 >= len(arr)) | (after != _NL)]
+        if len(lone):  # a CR not followed by LF ends a line too (old Mac files)
+            breaks = np.union1d(breaks, lone)
+    if data.find(b'"') >= 0:
+        quotes = np.flatnonzero(arr == _QUOTE)
+        terms = breaks[np.searchsorted(quotes, breaks) % 2 == 0]
+    else:
+        terms = breaks
     starts = np.concatenate(([0], terms + 1))
     ends = np.concatenate((terms, [len(arr)]))
-    crlf = (ends > starts) & (arr[np.maximum(ends - 1, 0)] == _CR)
-    length = ends - starts - crlf
+    length = ends - starts
+    if has_cr:
+        length -= (length > 0) & (arr[np.maximum(ends - 1, 0)] == _CR)
     keep = length > 0
     starts, ends = starts[keep], ends[keep]
-    lines = np.searchsorted(breaks, starts, side="left") + 1
+    if terms is breaks:  # every break ends a record: record i starts on line i + 1
+        lines = np.flatnonzero(keep) + 1
+    else:
+        lines = np.searchsorted(breaks, starts, side="left") + 1
     return starts, ends, lines.astype("int64")
 
 
@@ -150,9 +169,9 @@ def _sniff(header_line: str) -> str:
 
 
 def _read_csv(path: Path, data: bytes) -> RawTable:
-    if not data.strip():
+    if not data or data.isspace():  # (bytes.strip() would copy the file)
         raise ExtractError(f"{path}: file is empty (no header row)")
-    starts, ends, lines = _record_starts(np.frombuffer(data, dtype=np.uint8))
+    starts, ends, lines = _record_starts(data)
     first = 0
     while not data[starts[first]:ends[first]].strip():
         first += 1  # whitespace-only lines above the header
@@ -165,6 +184,8 @@ def _read_csv(path: Path, data: bytes) -> RawTable:
     names = [f"f{i}" for i in range(len(header))]
     invalid: list[tuple[int | None, str]] = []
 
+    quoted = data.find(b'"', body_start) >= 0  # else no value can hold a line break
+
     def on_invalid(row: pacsv.InvalidRow) -> str:
         invalid.append((row.number, row.text))
         return "skip"
@@ -174,7 +195,7 @@ def _read_csv(path: Path, data: bytes) -> RawTable:
         return pacsv.read_csv(
             pa.py_buffer(data)[body_start:],
             read_options=pacsv.ReadOptions(column_names=names, use_threads=threads),
-            parse_options=pacsv.ParseOptions(delimiter=delim, newlines_in_values=True,
+            parse_options=pacsv.ParseOptions(delimiter=delim, newlines_in_values=quoted,
                                              invalid_row_handler=on_invalid),
             convert_options=pacsv.ConvertOptions(
                 column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False,

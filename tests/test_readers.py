@@ -1,10 +1,14 @@
 import datetime as dt
 
+import numpy as np
 import openpyxl
+import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mtcollect_nb.errors import ExtractError
-from mtcollect_nb.readers import read_raw
+from mtcollect_nb.readers import _blank, _record_starts, read_raw
 from mtcollect_nb.readers_xlsx import cell_text
 
 
@@ -167,3 +171,38 @@ def test_empty_xlsx_is_an_error(tmp_path):
     openpyxl.Workbook().save(p)
     with pytest.raises(ExtractError, match="the first sheet is empty"):
         read_raw(p)
+
+
+# ---- the record split's shortcuts (no CR / no quote in the file) equal the general split ----
+
+
+def _record_starts_general(data: bytes):
+    """The split with every scan done (the definition the shortcuts must agree with)."""
+    arr = np.frombuffer(data, dtype=np.uint8)
+    breaks = np.flatnonzero(arr == 10)
+    crs = np.flatnonzero(arr == 13)
+    if len(crs):
+        after = arr[np.minimum(crs + 1, len(arr) - 1)]
+        breaks = np.union1d(breaks, crs[(crs + 1 >= len(arr)) | (after != 10)])
+    quotes = np.flatnonzero(arr == 34)
+    terms = breaks[np.searchsorted(quotes, breaks) % 2 == 0]
+    starts = np.concatenate(([0], terms + 1))
+    ends = np.concatenate((terms, [len(arr)]))
+    crlf = (ends > starts) & (arr[np.maximum(ends - 1, 0)] == 13)
+    keep = ends - starts - crlf > 0
+    starts, ends = starts[keep], ends[keep]
+    return starts, ends, np.searchsorted(breaks, starts, side="left") + 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([b"a", b",", b"1", b" ", b"\n", b"\r\n", b"\r", b'"']),
+                min_size=1, max_size=30).map(b"".join))
+def test_record_split_shortcuts_equal_general_split(data):
+    got, want = _record_starts(data), _record_starts_general(data)
+    for g, w in zip(got, want, strict=True):
+        assert g.tolist() == w.tolist()
+
+
+def test_blank_is_empty_or_whitespace_only():
+    col = pa.array(["", " ", "\t\u00a0", "x", " x "])
+    assert _blank(col).to_pylist() == [True, True, True, False, False]
