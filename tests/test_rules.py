@@ -1,8 +1,11 @@
+import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mtcollect_nb.errors import RuleDefinitionError
-from mtcollect_nb.rules import all_rules, rule, rules_table
+from mtcollect_nb.rules import all_rules, left_join, per_value, rule, rules_table
 
 SPEC_IDS = (
     [f"ANB-{i:02d}" for i in range(1, 23)] + [f"TCH-{i:02d}" for i in range(1, 5)]
@@ -54,3 +57,46 @@ def test_rules_table_lists_every_rule_with_a_remedy():
     t = rules_table()
     assert len(t) == len(SPEC_IDS)
     assert (t["remedy"].str.len() > 20).all()
+
+
+# ---- per_value and left_join equal the plain pandas operations ----------------------------
+
+_KEYS = st.lists(st.integers(0, 6), max_size=12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(lkeys=_KEYS, rkeys=_KEYS, seed=st.integers(0, 10**6))
+def test_left_join_equals_merge(lkeys, rkeys, seed):
+    rng = np.random.default_rng(seed)
+    n = len(rkeys)
+    right = pd.DataFrame({
+        "k": np.array(rkeys, dtype="int64"),
+        "i": rng.integers(0, 9, n), "f": rng.random(n), "b": rng.random(n) < 0.5,
+        "o": [f"s{v}" for v in rng.integers(0, 9, n)],
+        "d": pd.to_datetime(rng.integers(0, 10**9, n) * 10**9),
+        "n": pd.array(rng.integers(0, 9, n), dtype="Int64"),
+    })
+    left = pd.DataFrame({"k": np.array(lkeys, dtype="int64"), "x": range(len(lkeys))},
+                        index=rng.permutation(len(lkeys)) + 5)
+    for r in (right, right.drop_duplicates("k")):
+        pd.testing.assert_frame_equal(left_join(left, r, "k"), left.merge(r, on="k", how="left"))
+    matched = left.loc[left["k"].isin(right["k"])]
+    r = right.drop_duplicates("k")
+    pd.testing.assert_frame_equal(left_join(matched, r, "k"), matched.merge(r, on="k", how="left"))
+
+
+@settings(max_examples=60, deadline=None)
+@given(values=st.lists(st.sampled_from([" esa", "ESA", "", " ", "opt-In", None, "3"]),
+                      max_size=200),
+       copies=st.integers(1, 3))
+def test_per_value_equals_plain(values, copies):
+    s = pd.Series(values * copies, dtype=object, index=range(3, 3 + len(values) * copies))
+    for fn in (lambda v: v.str.strip().str.upper() == "ESA",
+               lambda v: v.fillna("").astype(str).str.strip() == "",
+               lambda v: v.str.lower()):
+        pd.testing.assert_series_equal(per_value(s, fn), fn(s))
+    mixed = s.where(s != "3", 3)  # ints among the text: the plain path
+    pd.testing.assert_series_equal(per_value(mixed, lambda v: v.astype(str) == "3"),
+                                   mixed.astype(str) == "3")
+    text = s.loc[s.map(lambda v: isinstance(v, str))]
+    pd.testing.assert_series_equal(per_value(text, lambda v: v.str.strip()), text.str.strip())

@@ -26,10 +26,17 @@ from mtcollect_nb.anb import (
     fall_grade12,
 )
 from mtcollect_nb.checks.anb_exclusions import COUNT_DATE_TOOL, ENROLLMENT_FIELDS, finding_frame
-from mtcollect_nb.columns import COMPUTED_HOURS, ERROR, FTE_REPORTED, SPRING_ANB, WARNING
+from mtcollect_nb.columns import (
+    COMPUTED_HOURS,
+    EFFECTIVE_COUNT_DATE,
+    ERROR,
+    FTE_REPORTED,
+    SPRING_ANB,
+    WARNING,
+)
 from mtcollect_nb.hours import ROSTERED_SECTIONS, band, scheduled_minutes
 from mtcollect_nb.intervals import covers
-from mtcollect_nb.rules import rule
+from mtcollect_nb.rules import left_join, rule
 
 if TYPE_CHECKING:
     from mtcollect_nb.analysis import Analysis
@@ -46,14 +53,25 @@ def _fmt(s: pd.Series) -> pd.Series:
     return f.map(lambda v: "" if v != v else f"{v:.2f}".rstrip("0").rstrip(".")).astype(object)
 
 
+#: Columns of :func:`counted` taken from the enrollments on the count date.
+COUNTED_COLUMNS: tuple[str, ...] = (
+    "enrollmentID", "personID", "grade", "serviceType", "schoolNumber",
+    "mtSpringAggregateHours", "age19Or20Eligible", EFFECTIVE_COUNT_DATE)
+
+
 def counted(a: Analysis) -> pd.DataFrame:
-    """Counted enrollments with FTE, computed hours and rostered sections that day."""
+    """Counted enrollments with FTE, computed hours and rostered sections that day.
+
+    Columns: :data:`COUNTED_COLUMNS` (what the rules read), the FTE columns and
+    :func:`~mtcollect_nb.hours.scheduled_minutes`. Shared by the rules: do not modify it.
+    """
     def build() -> pd.DataFrame:
-        e = a.on_count_date.loc[a.on_count_date["counted"]]
+        o = a.on_count_date
+        e = o.loc[o["counted"].to_numpy(), list(COUNTED_COLUMNS)]
         keep = ["enrollmentID", COMPUTED_HOURS, FTE_REPORTED, FTE_REPORTED_UNCAPPED,
                 STUDENT_REPORTED_SUM]
-        e = e.merge(a.fte[keep], on="enrollmentID", how="left")
-        return e.merge(scheduled_minutes(a), on="enrollmentID", how="left")
+        e = left_join(e, a.fte[keep], "enrollmentID")
+        return left_join(e, scheduled_minutes(a), "enrollmentID")
 
     return a.memo("anb_counts.counted", build)
 
@@ -133,8 +151,10 @@ def anb_15(a: Analysis) -> pd.DataFrame:
              "classes (and rerun the count date tool), else end the student's schedule")
 def anb_16(a: Analysis) -> pd.DataFrame:
     """Flag extracurricularOnly with reported hours >= 180, or an active roster (rosters given)."""
-    e = a.on_count_date.loc[a.on_count_date["extracurricularOnly"]]
-    e = e.merge(scheduled_minutes(a), on="enrollmentID", how="left")
+    o = a.on_count_date
+    e = o.loc[o["extracurricularOnly"].to_numpy(),
+              ["enrollmentID", "personID", "mtSpringAggregateHours"]]
+    e = left_join(e, scheduled_minutes(a), "enrollmentID")
     hours = e["mtSpringAggregateHours"] >= MIN_HOURS
     rostered = e[ROSTERED_SECTIONS].fillna(0) > 0
     hit = e.loc[hours | rostered]
@@ -149,14 +169,19 @@ def graduate_candidates(a: Analysis) -> pd.DataFrame:
     """Enrollments ended before the spring count date with endStatus 400 or a diplomaDate.
 
     Students with an enrollment on the count date are left out. Adds stateID,
-    fallAggregateHours and ``onFallCount`` (counted in grade 12 on fall_count).
+    fallAggregateHours and ``onFallCount`` (counted in grade 12 on fall_count). Built once
+    per analysis for ANB-17..19: do not modify it.
     """
+    return a.memo("anb_counts.graduates", lambda: _graduate_candidates(a))
+
+
+def _graduate_candidates(a: Analysis) -> pd.DataFrame:
     e = a.enrollments
-    graduated = ((e["endStatus"].astype(str).str.strip() == EARLY_GRADUATE_STATUS)
-                 | e["diplomaDate"].notna())
-    c = e.loc[e["endDate"].notna() & (e["endDate"] < a.spring) & graduated & ~e["noShow"]
+    c = e.loc[e["endDate"].notna() & (e["endDate"] < a.spring) & ~e["noShow"]
               & ~e["stateExclude"] & ~e["personID"].isin(a.on_count_date["personID"])]
-    c = c.merge(a.students[["personID", "stateID"]], on="personID", how="left")
+    graduated = ((c["endStatus"].astype(str).str.strip() == EARLY_GRADUATE_STATUS)
+                 | c["diplomaDate"].notna())
+    c = left_join(c.loc[graduated], a.students[["personID", "stateID"]], "personID")
     fall = fall_grade12(a)
     c = c.merge(fall, on="stateID", how="left")
     c["onFallCount"] = c["stateID"].isin(fall["stateID"]) & (c["stateID"] != "")
@@ -225,9 +250,14 @@ def anb_19(a: Analysis) -> pd.DataFrame:
              "meets the requirements, else check Exclude ANB)")
 def anb_20(a: Analysis) -> pd.DataFrame:
     """Counted, age >= 19 on kindergarten_age_date, age19Or20Eligible not set."""
-    e = counted(a).merge(a.students[["personID", "birthdate"]], on="personID", how="left")
+    s = a.students  # only a student born before this year's (k_age_date.year - 18) can be 19+
+    born = s.loc[s["birthdate"] < pd.Timestamp(a.k_age_date.year - ADULT_AGE + 1, 1, 1),
+                 ["personID", "birthdate"]]
+    e = counted(a)
+    e = e.loc[~e["age19Or20Eligible"] & e["personID"].isin(born["personID"])]
+    e = left_join(e, born, "personID")
     age = age_on(e["birthdate"], a.k_age_date)
-    hit = e.loc[(age >= ADULT_AGE) & ~e["age19Or20Eligible"]]
+    hit = e.loc[age >= ADULT_AGE]
     return finding_frame(hit, "age19Or20Eligible", "No", "Yes",
                          "age " + _fmt(age[hit.index]) + " on " + str(a.k_age_date.date()))
 

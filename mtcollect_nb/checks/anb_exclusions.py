@@ -17,8 +17,15 @@ import pandas as pd
 
 from mtcollect_nb.absence import EXCLUDE_STREAK
 from mtcollect_nb.anb import kindergarten_under_age
-from mtcollect_nb.columns import ERROR, SPRING_ANB, STREAK, STREAK_START, WARNING
-from mtcollect_nb.rules import finding_rows, rule
+from mtcollect_nb.columns import (
+    EFFECTIVE_COUNT_DATE,
+    ERROR,
+    SPRING_ANB,
+    STREAK,
+    STREAK_START,
+    WARNING,
+)
+from mtcollect_nb.rules import finding_rows, left_join, rule
 
 if TYPE_CHECKING:
     from mtcollect_nb.analysis import Analysis
@@ -38,8 +45,17 @@ def finding_frame(df: pd.DataFrame, field: str, value: object, expected: object,
                         expected=expected, message=message)
 
 
+#: Columns of :func:`exclusion_scope` taken from the enrollments on the count date.
+SCOPE_COLUMNS: tuple[str, ...] = (
+    "enrollmentID", "personID", "grade", EFFECTIVE_COUNT_DATE, "mtExcludeSpringANB",
+    "mtExcludeANB", "mtSpringAbsent", "dayTreatment")
+
+
 def exclusion_scope(a: Analysis) -> pd.DataFrame:
     """Enrollments on the count date, not extracurricularOnly, with streak and birthdate.
+
+    Columns: :data:`SCOPE_COLUMNS` (what ANB-01..05 read), ``streak``, ``streakStart`` and
+    ``birthdate``. Built once per analysis and shared by the rules: do not modify it.
 
     Example:
         >>> from mtcollect_nb.testing import tiny_analysis
@@ -47,10 +63,11 @@ def exclusion_scope(a: Analysis) -> pd.DataFrame:
         [0, 0]
     """
     def build() -> pd.DataFrame:
-        e = a.on_count_date.loc[~a.on_count_date["extracurricularOnly"]]
-        e = e.merge(a.streaks, on="enrollmentID", how="left")
+        o = a.on_count_date
+        e = o.loc[~o["extracurricularOnly"].to_numpy(), list(SCOPE_COLUMNS)]
+        e = left_join(e, a.streaks, "enrollmentID")
         e[STREAK] = e[STREAK].fillna(0).astype("int64")
-        return e.merge(a.students[["personID", "birthdate"]], on="personID", how="left")
+        return left_join(e, a.students[["personID", "birthdate"]], "personID")
 
     return a.memo("anb_exclusions.scope", build)
 
@@ -107,8 +124,8 @@ def anb_03(a: Analysis) -> pd.DataFrame:
 def anb_04(a: Analysis) -> pd.DataFrame:
     """Grade KG, fifth birthday after kindergarten_age_date, mtExcludeANB not set."""
     e = exclusion_scope(a)
-    hit = e.loc[kindergarten_under_age(e["grade"], e["birthdate"], a.k_age_date)
-                & ~e["mtExcludeANB"]]
+    e = e.loc[(e["grade"] == "KG") & ~e["mtExcludeANB"]]  # the age only where it can matter
+    hit = e.loc[kindergarten_under_age(e["grade"], e["birthdate"], a.k_age_date)]
     born = hit["birthdate"].dt.strftime("%Y-%m-%d")
     return finding_frame(hit, "mtExcludeANB", "No", "Yes",
                          "kindergarten student born " + born + " is not 5 on "

@@ -28,7 +28,7 @@ import pandas as pd
 from mtcollect_nb.analysis import Analysis
 from mtcollect_nb.columns import ERROR, HIGH_SCHOOL_GRADES, PERSON_ID, REMINDERS, WARNING
 from mtcollect_nb.engine import to_text
-from mtcollect_nb.rules import finding_rows, rule
+from mtcollect_nb.rules import finding_rows, per_value, rule
 
 _DAY = "%Y-%m-%d"
 _finding = partial(finding_rows, keys=("enrollmentID", PERSON_ID))
@@ -49,8 +49,16 @@ def one_enrollment_per_student(e: pd.DataFrame) -> pd.DataFrame:
 
 
 def _opt_in(s: pd.Series) -> pd.Series:
+    return per_value(s, _is_opt_in)
+
+
+def _is_opt_in(s: pd.Series) -> pd.Series:
     norm = s.fillna("").str.lower().str.replace(r"[-_\s]+", " ", regex=True).str.strip()
     return norm == "opt in"
+
+
+def _is_blank(s: pd.Series) -> pd.Series:
+    return s.fillna("").str.strip() == ""
 
 
 @rule("GRD-01", ERROR, REMINDERS,
@@ -59,10 +67,11 @@ def _opt_in(s: pd.Series) -> pd.Series:
 def grd01_missing_grade9_date(a: Analysis) -> pd.DataFrame:
     """Students in grade 09..12 on the count date without a dateFirstEntered9."""
     e = a.on_count_date
-    e = one_enrollment_per_student(e.loc[e["grade"].isin(HIGH_SCHOOL_GRADES)])
     g = a.table("graduation")
     dated = g.loc[g["dateFirstEntered9"].notna(), PERSON_ID]
-    e = e.loc[~e[PERSON_ID].isin(dated)]
+    # a student's enrollments are kept or dropped together: drop first, then pick one
+    e = one_enrollment_per_student(e.loc[e["grade"].isin(HIGH_SCHOOL_GRADES)
+                                         & ~e[PERSON_ID].isin(dated)])
     return _finding(e, field="dateFirstEntered9", value="",
                     expected="the date the student first entered grade 9",
                     message="Grade " + e["grade"] + " student with no Date First Entered 9th "
@@ -97,9 +106,9 @@ def grd02_implausible_grade9_date(a: Analysis) -> pd.DataFrame:
 def pho01_blank_opt_in(a: Analysis) -> pd.DataFrame:
     """Students with an enrollment on the count date and a blank photoOptIn."""
     s = a.students
-    blank = s.loc[s["photoOptIn"].fillna("").str.strip() == "", PERSON_ID]
-    e = one_enrollment_per_student(a.on_count_date)
-    e = e.loc[e[PERSON_ID].isin(blank)]
+    blank = s.loc[per_value(s["photoOptIn"], _is_blank), PERSON_ID]
+    e = a.on_count_date
+    e = one_enrollment_per_student(e.loc[e[PERSON_ID].isin(blank)])
     return _finding(e, field="photoOptIn", value="", expected="Opt In or Opt Out",
                     message="Photo opt-in status is blank")
 
