@@ -48,6 +48,7 @@ from mtcollect_nb.columns import (
     STREAK,
 )
 from mtcollect_nb.hours import band
+from mtcollect_nb.intervals import take_by_key
 
 if TYPE_CHECKING:
     from mtcollect_nb.analysis import Analysis
@@ -71,10 +72,15 @@ def age_on(birthdate: pd.Series, on: pd.Timestamp) -> pd.Series:
         ...        pd.Timestamp("2024-09-10")).tolist()
         [5.0, 4.0, nan]
     """
-    b = pd.to_datetime(birthdate)
-    before = (b.dt.month > on.month) | ((b.dt.month == on.month) & (b.dt.day > on.day))
-    age = on.year - b.dt.year - before.astype("float64")
-    return age.astype("float64").where(b.notna())
+    b = birthdate if pd.api.types.is_datetime64_dtype(birthdate) else pd.to_datetime(birthdate)
+    v = b.to_numpy(dtype="datetime64[ns]")
+    first = v.astype("datetime64[M]")  # calendar fields by numpy units (NaT: masked below)
+    year = v.astype("datetime64[Y]").astype(np.int64) + 1970
+    month = first.astype(np.int64) % 12 + 1
+    day = (v.astype("datetime64[D]") - first.astype("datetime64[D]")).astype(np.int64) + 1
+    before = (month > on.month) | ((month == on.month) & (day > on.day))
+    age = (on.year - year - before).astype("float64")
+    return pd.Series(np.where(np.isnat(v), np.nan, age), index=b.index, name=b.name)
 
 
 def kindergarten_under_age(grade: pd.Series, birthdate: pd.Series,
@@ -101,20 +107,26 @@ def cap_per_student(df: pd.DataFrame, fte: str) -> pd.Series:
         >>> cap_per_student(df, "f").tolist()
         [0.25, 0.75]
     """
-    order = df["serviceType"].astype(str).str.strip().str.upper().map(_CAP_ORDER).fillna(1)
-    s = pd.DataFrame({"p": df["personID"], "o": order, "e": df["enrollmentID"],
-                      "f": df[fte].astype("float64").fillna(0.0)})
-    s = s.sort_values(["p", "o", "e"], kind="mergesort")
-    before = s.groupby("p")["f"].cumsum() - s["f"]
-    capped = np.minimum(s["f"], np.maximum(FULL_TIME - before, 0.0))
-    return capped.reindex(df.index)
+    codes, kinds = pd.factorize(df["serviceType"].astype(object), use_na_sentinel=False)
+    rank = np.array([_CAP_ORDER.get(str(k).strip().upper(), 1) for k in kinds] + [1])[codes]
+    f = df[fte].astype("float64").fillna(0.0).to_numpy()
+    person = df["personID"].to_numpy()
+    order = np.lexsort((df["enrollmentID"].to_numpy(), rank, person))  # stable, like mergesort
+    f_sorted = f[order]
+    before = pd.Series(f_sorted).groupby(person[order], sort=False).cumsum().to_numpy() - f_sorted
+    capped = np.empty_like(f)
+    capped[order] = np.minimum(f_sorted, np.maximum(FULL_TIME - before, 0.0))
+    return pd.Series(capped, index=df.index, name="f")
 
 
 def _reasons(parts: list[tuple[pd.Series, str]], index: pd.Index) -> pd.Series:
-    text = pd.Series("", index=index, dtype=object)
-    for cond, label in parts:
-        text = text + np.where(cond.to_numpy(), label + "; ", "")
-    return text.str.rstrip("; ").astype(object)
+    combo = np.zeros(len(index), dtype=np.int64)  # which labels apply, as bits
+    for bit, (cond, _) in enumerate(parts):
+        combo |= cond.to_numpy(dtype=bool).astype(np.int64) << bit
+    texts = np.array(["".join(label + "; " for bit, (_, label) in enumerate(parts)
+                              if c >> bit & 1).rstrip("; ") for c in range(1 << len(parts))],
+                     dtype=object)
+    return pd.Series(texts[combo], index=index, dtype=object)
 
 
 def enrollment_fte(a: Analysis) -> pd.DataFrame:
@@ -138,9 +150,10 @@ def enrollment_fte(a: Analysis) -> pd.DataFrame:
             "serviceType", "mtSpringAggregateHours", "mtExcludeSpringANB", "mtExcludeANB",
             "extracurricularOnly", "dayTreatment"]
     e = a.on_count_date[cols].reset_index(drop=True)
-    e = e.merge(a.streaks[["enrollmentID", STREAK]], on="enrollmentID", how="left")
-    e = e.merge(a.computed_hours, on="enrollmentID", how="left")
-    birth = e["personID"].map(a.students.set_index("personID")["birthdate"])
+    e[STREAK] = take_by_key(e["enrollmentID"], a.streaks, "enrollmentID", STREAK)
+    e[COMPUTED_HOURS] = take_by_key(e["enrollmentID"], a.computed_hours, "enrollmentID",
+                                COMPUTED_HOURS)
+    birth = take_by_key(e["personID"], a.students, "personID", "birthdate")
     under5 = kindergarten_under_age(e["grade"], birth, a.k_age_date)
     absent = e[STREAK].fillna(0) >= EXCLUDE_STREAK
     day_t, extra = e["dayTreatment"].astype(bool), e["extracurricularOnly"].astype(bool)
@@ -196,17 +209,19 @@ def early_graduates(a: Analysis) -> pd.DataFrame:
     """
     e = a.enrollments
     end = e["endDate"]
-    cand = e.loc[(e["grade"] == "12") & end.notna() & (end >= a.fall) & (end < a.spring)
-                 & (e["endStatus"].astype(str).str.strip() == EARLY_GRADUATE_STATUS)
-                 & ~e["noShow"] & ~e["stateExclude"] & ~e["calendarExcluded"]
-                 & ~e["personID"].isin(a.on_count_date["personID"])]
+    cand = e.loc[end.notna() & (end >= a.fall) & (end < a.spring) & ~e["noShow"]
+                 & ~e["stateExclude"] & ~e["calendarExcluded"]]  # cheap tests first
+    cand = cand.loc[(cand["grade"] == "12")
+                    & (cand["endStatus"].astype(str).str.strip() == EARLY_GRADUATE_STATUS)
+                    & ~cand["personID"].isin(a.on_count_date["personID"])]
     cand = cand.sort_values(["personID", "endDate", "enrollmentID"], kind="mergesort")
     cand = cand.drop_duplicates("personID", keep="last")
     g = cand[["enrollmentID", "personID", "schoolNumber", "grade", BUDGET_UNIT, "endDate",
               "mtSpringAggregateHours"]].merge(
         a.students[["personID", "stateID"]], on="personID", how="left")
-    g = g.merge(fall_grade12(a), on="stateID", how="left")
-    g[ON_FALL_COUNT] = g["stateID"].isin(fall_grade12(a)["stateID"]) & (g["stateID"] != "")
+    fall = fall_grade12(a)
+    g = g.merge(fall, on="stateID", how="left")
+    g[ON_FALL_COUNT] = g["stateID"].isin(fall["stateID"]) & (g["stateID"] != "")
     spring = band(g["mtSpringAggregateHours"])
     g[FTE_REPORTED] = spring.fillna(0.0)
     g[FTE_VALIDATED] = spring.fillna(band(g["fallAggregateHours"])).fillna(0.0).where(
@@ -215,20 +230,12 @@ def early_graduates(a: Analysis) -> pd.DataFrame:
     return g.reset_index(drop=True)
 
 
-def _per_grade(df: pd.DataFrame, value: str, how: str, name: str) -> pd.DataFrame:
-    keys = ["schoolNumber", "grade"]
-    if how == "students":
-        s = df.groupby(keys)["personID"].nunique()
-    else:
-        s = df.groupby(keys)[value].sum()
-    return s.rename(name).reset_index()
-
-
 def anb_by_grade(a: Analysis) -> pd.DataFrame:
     """The ANB sheet: one row per schoolNumber x grade (columns ANB_COLUMNS).
 
     ``enrolled`` counts students with an enrollment there on the count date; spring counts
     include early graduates in their school and grade; ``fallCount`` is from fall_count.csv.
+    Every (schoolNumber, grade) with a row in any of those appears once.
 
     Example:
         >>> from mtcollect_nb.testing import tiny_analysis
@@ -239,25 +246,37 @@ def anb_by_grade(a: Analysis) -> pd.DataFrame:
     f, g = a.fte, a.early_graduates
     fall = a.table("fall_count")
     fall = fall.loc[~fall["excluded"]].assign(fte=band(fall["fallAggregateHours"]).fillna(0.0))
-    parts = [
-        _per_grade(f, "", "students", "enrolled"),
-        _per_grade(f.loc[f[EXCLUDED_REPORTED]], "", "students", EXCLUDED_REPORTED),
-        _per_grade(f.loc[f[EXCLUDED_VALIDATED]], "", "students", EXCLUDED_VALIDATED),
-        _per_grade(pd.concat([f[["schoolNumber", "grade", FTE_REPORTED]],
-                              g[["schoolNumber", "grade", FTE_REPORTED]]]),
-                   FTE_REPORTED, "sum", "springCountReported"),
-        _per_grade(pd.concat([f[["schoolNumber", "grade", FTE_VALIDATED]],
-                              g[["schoolNumber", "grade", FTE_VALIDATED]]]),
-                   FTE_VALIDATED, "sum", "springCountValidated"),
-        _per_grade(fall, "fte", "sum", "fallCount"),
-    ]
-    out = parts[0]
-    for p in parts[1:]:
-        out = out.merge(p, on=["schoolNumber", "grade"], how="outer")
+    # one group code per (schoolNumber, grade) over the three sources (blank keys: no group)
+    parts = (f, g, fall)
+    sc, schools = pd.factorize(np.concatenate([p["schoolNumber"].to_numpy(object) for p in parts]))
+    gc, grades = pd.factorize(np.concatenate([p["grade"].to_numpy(object) for p in parts]))
+    grp, keys = pd.factorize(np.where((sc < 0) | (gc < 0), -1, sc * len(grades) + gc))
+    n, nf, ng = len(keys), len(f), len(g)
+    in_f, in_g, in_fall = grp[:nf], grp[nf:nf + ng], grp[nf + ng:]
+    person = pd.factorize(f["personID"])[0].astype(np.int64)
+    people = max(int(person.max(initial=0)) + 1, 1)
+
+    def students(mask: pd.Series) -> np.ndarray:  # distinct personID per group
+        pair = pd.unique((in_f * people + person)[mask.to_numpy(dtype=bool)])
+        return np.bincount(pair // people, minlength=n)
+
+    def total(rows: np.ndarray, values: pd.Series) -> np.ndarray:  # sum per group (NaN: 0)
+        return np.bincount(rows, weights=values.to_numpy("float64", na_value=0.0), minlength=n)
+
+    out = pd.DataFrame({
+        "schoolNumber": schools[keys // max(len(grades), 1)].astype(object),
+        "grade": grades[keys % max(len(grades), 1)].astype(object),
+        "enrolled": students(pd.Series(True, index=f.index)),
+        EXCLUDED_REPORTED: students(f[EXCLUDED_REPORTED]),
+        EXCLUDED_VALIDATED: students(f[EXCLUDED_VALIDATED]),
+        "springCountReported": total(in_f, f[FTE_REPORTED]) + total(in_g, g[FTE_REPORTED]),
+        "springCountValidated": total(in_f, f[FTE_VALIDATED]) + total(in_g, g[FTE_VALIDATED]),
+        "fallCount": total(in_fall, fall["fte"])})
+    out = out.loc[keys >= 0].sort_values(["schoolNumber", "grade"], kind="mergesort")
     for col in ("enrolled", EXCLUDED_REPORTED, EXCLUDED_VALIDATED):
-        out[col] = out[col].fillna(0).astype("int64")
+        out[col] = out[col].astype("int64")
     for col in ("springCountReported", "springCountValidated", "fallCount"):
-        out[col] = out[col].fillna(0.0).astype("float64").round(4)
+        out[col] = out[col].astype("float64").round(4)
     out["difference"] = (out["springCountValidated"] - out["springCountReported"]).round(4)
     out[BUDGET_UNIT] = budget_unit(out["grade"])
     rank = out["grade"].map({gr: i for i, gr in enumerate(GRADES)}).fillna(len(GRADES))

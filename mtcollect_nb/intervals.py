@@ -75,3 +75,24 @@ def pair_keys(left: Sequence[pd.Series | np.ndarray],
         lkey = np.where((lkey < 0) | (lcode < 0), -1, lkey * len(index) + lcode)
         rkey = rkey * len(index) + rcode
     return lkey, rkey
+
+
+def take_by_key(keys: pd.Series, frame: pd.DataFrame, key: str, col: str) -> pd.Series:
+    """``frame[col]`` of the row whose ``key`` (distinct in ``frame``) is each of ``keys``.
+
+    The column a left merge on that key would add, aligned with ``keys``: the same dtype
+    where every key is found, missing values (and the merge's upcast) where not.
+
+    Example:
+        >>> f = pd.DataFrame({"id": [5, 6], "v": [1, 2]})
+        >>> take_by_key(pd.Series([6, 5]), f, "id", "v").tolist()
+        [2, 1]
+        >>> take_by_key(pd.Series([6, 7]), f, "id", "v").tolist()
+        [2.0, nan]
+    """
+    values = frame[col]
+    at = pd.Index(frame[key]).get_indexer(keys)
+    if (at >= 0).all():
+        return pd.Series(values.array.take(at), index=keys.index, name=col)
+    return pd.Series(values.set_axis(frame[key]).reindex(keys).array, index=keys.index,
+                     name=col)

@@ -1,7 +1,12 @@
 """FTE per enrollment, the 1.0 cap, early graduates and the ANB tables (count date 2025-02-03)."""
 
+import datetime as dt
+
+import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mtcollect_nb.anb import (
     age_on,
@@ -212,3 +217,37 @@ def test_budget_unit_rows_exist_without_students():
     u = anb_by_budget_unit(make_analysis())
     assert u["budgetUnit"].tolist() == ["Elementary", "High School"]
     assert (u[["fallCount", "anbReported", "anbValidated"]] == 0).all().all()
+
+
+# ---- array versions against the plain pandas versions they replaced -------------------------
+def _cap_reference(df, fte):
+    order = df["serviceType"].astype(str).str.strip().str.upper().map(
+        {"P": 0, "S": 2, "N": 2}).fillna(1)
+    s = pd.DataFrame({"p": df["personID"], "o": order, "e": df["enrollmentID"],
+                      "f": df[fte].astype("float64").fillna(0.0)})
+    s = s.sort_values(["p", "o", "e"], kind="mergesort")
+    before = s.groupby("p")["f"].cumsum() - s["f"]
+    return np.minimum(s["f"], np.maximum(1.0 - before, 0.0)).reindex(df.index)
+
+
+@given(st.lists(st.tuples(st.integers(1, 4), st.integers(1, 30),
+                          st.sampled_from(["P", "S", "N", " p", "", None, "x"]),
+                          st.sampled_from([0.0, 0.25, 0.5, 0.75, 1.0, None])), max_size=15))
+def test_cap_per_student_matches_sorted_groupby(rows):
+    df = pd.DataFrame(rows, columns=["personID", "enrollmentID", "serviceType", "f"])
+    df = df.astype({"personID": "int64", "enrollmentID": "int64", "serviceType": object,
+                    "f": "float64"}).set_axis(range(100, 100 + len(df)))
+    got = cap_per_student(df, "f")
+    assert got.index.equals(df.index)
+    assert got.tolist() == _cap_reference(df, "f").tolist()
+
+
+@given(st.lists(st.one_of(st.none(), st.dates(dt.date(2015, 1, 1), dt.date(2021, 12, 31))),
+                max_size=20), st.dates(dt.date(2024, 1, 1), dt.date(2025, 12, 31)))
+def test_age_on_matches_calendar_fields(births, on):
+    b = pd.Series(pd.to_datetime(births), dtype="datetime64[ns]")
+    on = pd.Timestamp(on)
+    want = [np.nan if pd.isna(x) else float(on.year - x.year - ((x.month, x.day) > (on.month,
+                                                                                      on.day)))
+            for x in b]
+    np.testing.assert_array_equal(age_on(b, on).to_numpy(), np.array(want, dtype="float64"))
