@@ -143,6 +143,10 @@ def _parse_distinct(dic: pa.Array, type_: str) -> tuple[np.ndarray, ...]:
         >>> blank.tolist()
         [False, False, False, True]
     """
+    if type_ == "str" and not dic.null_count:  # text: strip, nothing to reject
+        text = np.array([v.strip() for v in dic.to_pylist()], dtype=object)
+        none = np.zeros(len(text), dtype=bool)
+        return text, none, none.copy(), text == ""
     fast = _FAST.get(type_)
     if fast is None or dic.null_count:
         uniq = _stripped(dic)

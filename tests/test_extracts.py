@@ -7,8 +7,15 @@ from loader_fixtures import lines_of, small_bundle, write_lines, write_small
 
 from mtcollect_nb import schemas
 from mtcollect_nb.columns import LINE
+from mtcollect_nb.contracts import DEPTH_ENV
 from mtcollect_nb.errors import ExtractError
 from mtcollect_nb.extracts import load_bundle
+
+
+@pytest.fixture(autouse=True)
+def full_contract(monkeypatch):
+    """The loader's output is checked by the full (data-level) contract in these tests."""
+    monkeypatch.setenv(DEPTH_ENV, "full")
 
 
 @pytest.fixture
