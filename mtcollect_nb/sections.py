@@ -142,15 +142,10 @@ def _roster_periods(a: Analysis) -> pd.DataFrame:
     cd = _ns(sp[COUNT_DATE])[sec]
     r_start = np.where(np.isnat(start), term_start, start)
     r_end = np.where(np.isnat(end), term_end, end)
-    r = pd.DataFrame({
-        ROSTER_ROW: np.arange(len(row), dtype="int64"),
-        "sectionID": ros["sectionID"].to_numpy()[row], "personID": ros["personID"].to_numpy()[row],
-        "startDate": start, "endDate": end, "calendarID": sp["calendarID"].to_numpy()[sec],
-        COUNT_DATE: cd, ROSTER_START: r_start, ROSTER_END: r_end,
-        "rosterOnCountDate": (r_start <= cd) & (cd <= r_end)})
+    person, cal = ros["personID"].to_numpy()[row], sp["calendarID"].to_numpy()[sec]
     e = enrollment_periods(a)
-    lkey, rkey = pair_keys([r["personID"], r["calendarID"]], [e["personID"], e["calendarID"]])
-    i, j = join_pairs(lkey, rkey)
+    lkey, rkey = pair_keys([person, cal], [e["personID"].to_numpy(), e["calendarID"].to_numpy()])
+    i, j = join_pairs(lkey, rkey)  # roster row i x enrollment j in that calendar
     rs, rend, cdi = r_start[i], r_end[i], cd[i]
     es, ee = _ns(e["enrStart"])[j], _ns(e["enrEnd"])[j]
     overlap = (es <= rend) & (rs <= ee)
@@ -160,10 +155,15 @@ def _roster_periods(a: Analysis) -> pd.DataFrame:
     flags = {"enrolledDuring": overlap, "inWindow": overlap & (lo <= hi),
              "onCountDate": (rs <= cdi) & (cdi <= rend) & (es <= cdi) & (cdi <= ee)}
     for col, flag in flags.items():  # any() over each roster row's enrollments
-        per_row = np.zeros(len(r), dtype=bool)
+        per_row = np.zeros(len(row), dtype=bool)
         per_row[i[flag]] = True
-        r[col] = per_row
-    return r
+        flags[col] = per_row
+    return pd.DataFrame({
+        ROSTER_ROW: np.arange(len(row), dtype="int64"),
+        "sectionID": ros["sectionID"].to_numpy()[row],
+        "personID": person, "startDate": start, "endDate": end, "calendarID": cal,
+        COUNT_DATE: cd, ROSTER_START: r_start, ROSTER_END: r_end,
+        "rosterOnCountDate": (r_start <= cd) & (cd <= r_end), **flags})
 
 
 def _ns(s: pd.Series) -> np.ndarray:
