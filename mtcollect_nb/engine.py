@@ -202,7 +202,10 @@ def _fill_person(person: pd.Series | None, values: np.ndarray, pos: np.ndarray,
     found = values[pos] if hit.all() else np.where(hit, values[pos].astype("float64"), np.nan)
     if person is None:
         return pd.Series(found)
-    blank = (person.isna() | (person.astype(str) == "")).to_numpy()
+    if pd.api.types.is_numeric_dtype(person.dtype):  # a number is never "" as text
+        blank = person.isna().to_numpy()
+    else:
+        blank = (person.isna() | (person.astype(str) == "")).to_numpy()
     if not blank.any():
         return person
     filled = person.to_numpy(dtype=object, copy=True)

@@ -115,10 +115,12 @@ def finding_rows(df: pd.DataFrame, keys: Iterable[str], **cols: object) -> pd.Da
         ...              value=df["grade"]).to_dict("records")
         [{'enrollmentID': 3, 'field': 'grade', 'value': 'KG'}]
     """
-    out = pd.DataFrame({k: df[k] for k in keys if k in df.columns}, index=df.index)
-    for name, value in cols.items():
-        out[name] = value
-    return out.reset_index(drop=True)
+    data: dict[str, object] = {k: df[k].array for k in keys if k in df.columns}
+    for name, value in cols.items():  # a Series is aligned on df's index, as out[name] = value
+        if isinstance(value, pd.Series):
+            value = (value if value.index.equals(df.index) else value.reindex(df.index)).array
+        data[name] = value
+    return pd.DataFrame(data, index=pd.RangeIndex(len(df)))
 
 
 def per_value(s: pd.Series, fn: Callable[[pd.Series], pd.Series]) -> pd.Series:

@@ -5,7 +5,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mtcollect_nb.errors import RuleDefinitionError
-from mtcollect_nb.rules import all_rules, left_join, per_value, rule, rules_table
+from mtcollect_nb.rules import (
+    all_rules,
+    finding_rows,
+    left_join,
+    per_value,
+    rule,
+    rules_table,
+)
 
 SPEC_IDS = (
     [f"ANB-{i:02d}" for i in range(1, 23)] + [f"TCH-{i:02d}" for i in range(1, 5)]
@@ -100,3 +107,24 @@ def test_per_value_equals_plain(values, copies):
                                    mixed.astype(str) == "3")
     text = s.loc[s.map(lambda v: isinstance(v, str))]
     pd.testing.assert_series_equal(per_value(text, lambda v: v.str.strip()), text.str.strip())
+
+
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(0, 6), seed=st.integers(0, 10**6), shuffle=st.booleans())
+def test_finding_rows_equals_column_by_column(n, seed, shuffle):
+    rng = np.random.default_rng(seed)
+    df = pd.DataFrame({"enrollmentID": rng.integers(0, 9, n),
+                       "personID": pd.array(rng.integers(0, 9, n), dtype="Int64"),
+                       "d": pd.to_datetime(rng.integers(0, 10**9, n) * 10**9)},
+                      index=rng.permutation(n) * 3)
+    value = pd.Series(rng.random(n), index=df.index)
+    if shuffle:
+        value = value.sample(frac=1, random_state=seed)
+    cols = {"field": "f", "value": value, "expected": df["d"], "message": 5}
+    plain = pd.DataFrame({k: df[k] for k in ("enrollmentID", "personID", "x")
+                          if k in df.columns}, index=df.index)
+    for name, v in cols.items():
+        plain[name] = v
+    pd.testing.assert_frame_equal(
+        finding_rows(df, ("enrollmentID", "personID", "x"), **cols),
+        plain.reset_index(drop=True))

@@ -35,7 +35,7 @@ from mtcollect_nb.columns import (
 )
 from mtcollect_nb.engine import to_text
 from mtcollect_nb.intervals import covers
-from mtcollect_nb.rules import Rule, RuleFn, finding_rows, rule
+from mtcollect_nb.rules import Rule, RuleFn, finding_rows, per_value, rule
 from mtcollect_nb.sections import OPEN_END
 
 #: Programs whose students belong in the district's spring count (ANB-22).
@@ -59,6 +59,10 @@ def _programs(a: Analysis, codes: tuple[str, ...]) -> pd.DataFrame:
     return p.loc[p["program"].isin(codes) & on]
 
 
+def _is_home(s: pd.Series) -> pd.Series:
+    return s.str.strip().str.upper() == "HOME"
+
+
 def _rule(id_: str, severity: str, title: str, remedy: str,
           tables: tuple[str, ...]) -> Callable[[RuleFn], Rule]:
     """``@rule`` of the Spring ANB collection (positional title, remedy, tables)."""
@@ -73,7 +77,7 @@ def anb09_residency_missing(a: Analysis) -> pd.DataFrame:
     """Enrollments on the count date naming another resident district, with no covering record."""
     e = a.on_count_date
     own = a.params.district_number
-    e = e.loc[(e["residentDistrict"] != "") & (e["residentDistrict"] != own),
+    e = e.loc[per_value(e["residentDistrict"], lambda d: (d != "") & (d != own)),
               ["enrollmentID", PERSON_ID, "residentDistrict", EFFECTIVE_COUNT_DATE]]
     r = a.table("district_residency")[[PERSON_ID, "startDate", "endDate"]]
     m = e.merge(r, on=PERSON_ID, how="inner")
@@ -93,6 +97,7 @@ def anb10_residency_overlap(a: Analysis) -> pd.DataFrame:
     """Pairs of one student's residency records whose date ranges share at least one day."""
     r = a.table("district_residency").reset_index(drop=True)
     r = r.assign(row=range(len(r)), end=r["endDate"].fillna(OPEN_END))
+    r = r.loc[r[PERSON_ID].duplicated(keep=False)]  # only a student's second record can overlap
     cols = ["row", PERSON_ID, "startDate", "endDate", "end", "residentDistrict", "_line"]
     m = r[cols].merge(r[cols], on=PERSON_ID, suffixes=("", "_b"))
     m = m.loc[(m["row"] < m["row_b"]) & (m["startDate"] <= m["end_b"])
@@ -118,7 +123,9 @@ def anb11_esa_missing(a: Analysis) -> pd.DataFrame:
     esa = a.table("esa_participants")
     esa = esa.loc[(esa["startDate"].isna() | (esa["startDate"] <= cd)) & (esa["stateID"] != "")]
     esa = esa.drop_duplicates("stateID")
-    ids = a.students[[PERSON_ID, "stateID"]].drop_duplicates("stateID")
+    s = a.students  # the first student of each of these stateIDs
+    ids = s.loc[s["stateID"].isin(esa["stateID"]), [PERSON_ID, "stateID"]].drop_duplicates(
+        "stateID")
     m = esa[["stateID", "startDate"]].merge(ids, on="stateID", how="left")
     has = m[PERSON_ID].isin(_programs(a, ("ESA",))[PERSON_ID])
     m = m.loc[~has]
@@ -153,7 +160,7 @@ def anb13_el_home_enrollment(a: Analysis) -> pd.DataFrame:
     """EL_HOME programs covering the count date whose student has no HOME enrollment then."""
     p = _programs(a, ("EL_HOME",)).drop_duplicates(PERSON_ID)
     e = a.on_count_date
-    home = e.loc[e["earlyLiteracy"].str.strip().str.upper() == "HOME", PERSON_ID]
+    home = e.loc[per_value(e["earlyLiteracy"], _is_home), PERSON_ID]
     p = p.loc[~p[PERSON_ID].isin(home)]
     return finding_rows(p, _KEYS, field="earlyLiteracy", value="",
                         expected="HOME on an enrollment on the count date",
@@ -166,10 +173,11 @@ def anb13_el_home_enrollment(a: Analysis) -> pd.DataFrame:
        "calendar (recommended by OPI).", ())
 def anb14_el_home_calendar(a: Analysis) -> pd.DataFrame:
     """HOME enrollments in a calendar that also holds non-HOME enrollments (no-shows ignored)."""
-    e = a.enrollments.loc[~a.enrollments["noShow"]]
-    is_home = e["earlyLiteracy"].str.strip().str.upper() == "HOME"
-    mixed = e.loc[~is_home, "calendarID"].unique()
-    h = e.loc[is_home & e["calendarID"].isin(mixed)]
+    e = a.enrollments
+    shows = ~e["noShow"]
+    is_home = per_value(e["earlyLiteracy"], _is_home)
+    mixed = e.loc[shows & ~is_home, "calendarID"].unique()
+    h = e.loc[shows & is_home & e["calendarID"].isin(mixed)]
     return finding_rows(h, _KEYS, field="earlyLiteracy", value="HOME",
                         expected="a calendar of home-based enrollments only",
                         message="Home-based enrollment in calendar "

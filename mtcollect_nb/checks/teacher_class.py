@@ -21,7 +21,7 @@ import pandas as pd
 from mtcollect_nb.analysis import Analysis
 from mtcollect_nb.columns import ERROR, INFO, TEACHER_CLASS, WARNING
 from mtcollect_nb.engine import to_text
-from mtcollect_nb.rules import finding_rows, rule
+from mtcollect_nb.rules import finding_rows, left_join, rule
 from mtcollect_nb.sections import (
     COUNT_DATE,
     ROSTER_END,
@@ -37,7 +37,9 @@ _finding = partial(finding_rows, keys=("schoolNumber", "courseNumber", "sectionI
 
 
 def _with_counts(a: Analysis) -> pd.DataFrame:
-    return spring_sections(a).merge(roster_counts(a), on="sectionID", how="left")
+    """Spring sections with their roster counts; built once for the rules (do not modify)."""
+    return a.memo("teacher_class.counts", lambda: left_join(spring_sections(a),
+                                                             roster_counts(a), "sectionID"))
 
 
 def _blank(s: pd.Series) -> pd.Series:
