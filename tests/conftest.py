@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+# The test suite checks every value against the pandera contract (production runs check
+# columns and dtypes only; see mtcollect_nb.contracts). Set before any test runs, so notebook
+# kernels and CLI subprocesses started by tests inherit it.
+os.environ.setdefault("MTCOLLECT_CONTRACT_DEPTH", "full")
 
 
 @dataclass(frozen=True)
