@@ -100,11 +100,16 @@ def to_text(s: pd.Series) -> pd.Series:
         >>> to_text(pd.Series([180.0, 12.5, None])).tolist()
         ['180', '12.5', '']
     """
-    return pd.Series(_text_values(s), index=s.index, name=s.name, dtype=object, copy=False)
+    return pd.Series(text_values(s), index=s.index, name=s.name, dtype=object, copy=False)
 
 
-def _text_values(s: pd.Series) -> np.ndarray:
-    """:func:`to_text` as a fresh object array (vectorised where the dtype allows)."""
+def text_values(s: pd.Series) -> np.ndarray:
+    """:func:`to_text` as a fresh object array (vectorised where the dtype allows).
+
+    Example:
+        >>> text_values(pd.Series([True, False])).tolist()
+        ['Yes', 'No']
+    """
     dtype = s.dtype
     if dtype == _NS:  # naive datetime64[ns]: years 1677..2262, always 4 digits
         days = s.to_numpy().astype("datetime64[D]")
@@ -161,7 +166,7 @@ def _columns(out: pd.DataFrame, r: Rule, analysis: Analysis) -> dict[str, Any]:
     finds the student's identity.
     """
     n = len(out)
-    text: dict[str, np.ndarray] = {c: _text_values(out[c]) for c in FINDINGS_COLUMNS
+    text: dict[str, np.ndarray] = {c: text_values(out[c]) for c in FINDINGS_COLUMNS
                                    if c in out.columns}
     person = out[PERSON_ID] if PERSON_ID in out.columns else None
     for frame, key, fills in _LOOKUPS:
@@ -241,6 +246,6 @@ _LOOKUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 def _lookup(analysis: Analysis, frame: str, key: str, fills: tuple[str, ...]) -> _Lookup:
     """Built once per analysis for every rule's findings."""
     right = getattr(analysis, frame).drop_duplicates(key).set_index(key)
-    text = {c: _text_values(right[c]) for c in fills if c in right.columns and c != PERSON_ID}
+    text = {c: text_values(right[c]) for c in fills if c in right.columns and c != PERSON_ID}
     person = right[PERSON_ID].to_numpy() if PERSON_ID in fills and PERSON_ID in right else None
     return _Lookup(right.index, text, person)

@@ -41,7 +41,7 @@ from mtcollect_nb.columns import (
     FINDINGS_COLUMNS,
     REJECTED_COLUMNS,
 )
-from mtcollect_nb.engine import to_text
+from mtcollect_nb.engine import text_values
 from mtcollect_nb.errors import MtcollectError
 from mtcollect_nb.files import atomic_path
 from mtcollect_nb.masking import mask_run
@@ -53,6 +53,9 @@ if TYPE_CHECKING:
 MAX_DATA_ROWS = 1_048_575
 WORKBOOK_OPTIONS: dict[str, Any] = {
     "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
+    # XML parts zipped from memory: no temporary file per part (the cells are held in memory
+    # anyway), and fixed 1980-01-01 part timestamps
+    "in_memory": True,
 }
 TEACHER_CLASS_TABLES: tuple[str, ...] = ("courses", "sections", "section_staff", "rosters")
 #: Columns always written as text although they may hold numbers (IDs, codes).
@@ -92,6 +95,8 @@ def _exact(sheet: str, df: pd.DataFrame, cols: tuple[str, ...]) -> pd.DataFrame:
     missing = [c for c in cols if c not in df.columns]
     if missing:
         raise MtcollectError(f"findings.xlsx: sheet {sheet!r} lacks column(s) {missing}")
+    if list(df.columns) == list(cols) and df.index.equals(pd.RangeIndex(len(df))):
+        return df.copy(deep=False)  # already exact: no need to copy the data
     return df.loc[:, list(cols)].reset_index(drop=True)
 
 
@@ -150,19 +155,29 @@ def _is_text(col: str, s: pd.Series) -> bool:
 
 def _write_column(ws: Worksheet, row0: int, c: int, name: str, s: pd.Series,
                   fmt: dict[str, Any]) -> int:
-    """Write one column's values below ``row0``; return its display width (characters)."""
-    text = to_text(s)
-    width = int(text.str.len().max()) if len(text) else 0
+    """Write one column's values below ``row0``; return its display width (characters).
+
+    Text goes through ``write_string`` only (never the type-guessing ``write``); blanks and
+    NA are left empty. Values are taken from numpy arrays, not cell by cell from pandas.
+    """
+    text = text_values(s)
+    width = max(map(len, text), default=0)
     if _is_text(name, s):
-        for i in np.flatnonzero(text.to_numpy() != ""):
-            ws.write_string(row0 + int(i), c, text.iat[i])
+        write_string = ws.write_string
+        at = np.flatnonzero(text != "")
+        for row, value in zip((at + row0).tolist(), text[at].tolist(), strict=True):
+            write_string(row, c, value)
     elif pd.api.types.is_datetime64_any_dtype(s):
-        for i in np.flatnonzero(s.notna().to_numpy()):
-            ws.write_datetime(row0 + int(i), c, s.iat[i].to_pydatetime(), fmt["date"])
+        write_datetime, date_fmt = ws.write_datetime, fmt["date"]
+        at = np.flatnonzero(s.notna().to_numpy())
+        for row, day in zip((at + row0).tolist(), s.array[at], strict=True):
+            write_datetime(row, c, day.to_pydatetime(), date_fmt)
     else:
+        write_number, num_fmt = ws.write_number, fmt.get(name)
         values = pd.to_numeric(s, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-        for i in np.flatnonzero(np.isfinite(values)):
-            ws.write_number(row0 + int(i), c, float(values[i]), fmt.get(name))
+        at = np.flatnonzero(np.isfinite(values))
+        for row, value in zip((at + row0).tolist(), values[at].tolist(), strict=True):
+            write_number(row, c, value, num_fmt)
     return width
 
 
