@@ -245,7 +245,9 @@ _LOOKUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 
 def _lookup(analysis: Analysis, frame: str, key: str, fills: tuple[str, ...]) -> _Lookup:
     """Built once per analysis for every rule's findings."""
-    right = getattr(analysis, frame).drop_duplicates(key).set_index(key)
+    right = getattr(analysis, frame)
+    right = right[[key, *(c for c in fills if c in right.columns)]]
+    right = right.drop_duplicates(key).set_index(key)
     text = {c: text_values(right[c]) for c in fills if c in right.columns and c != PERSON_ID}
     person = right[PERSON_ID].to_numpy() if PERSON_ID in fills and PERSON_ID in right else None
     return _Lookup(right.index, text, person)

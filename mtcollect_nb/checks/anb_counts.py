@@ -178,10 +178,11 @@ def graduate_candidates(a: Analysis) -> pd.DataFrame:
 def _graduate_candidates(a: Analysis) -> pd.DataFrame:
     e = a.enrollments
     c = e.loc[e["endDate"].notna() & (e["endDate"] < a.spring) & ~e["noShow"]
-              & ~e["stateExclude"] & ~e["personID"].isin(a.on_count_date["personID"])]
+              & ~e["stateExclude"]]
     graduated = ((c["endStatus"].astype(str).str.strip() == EARLY_GRADUATE_STATUS)
                  | c["diplomaDate"].notna())
-    c = left_join(c.loc[graduated], a.students[["personID", "stateID"]], "personID")
+    c = c.loc[graduated & ~c["personID"].isin(a.on_count_date["personID"])]
+    c = left_join(c, a.students[["personID", "stateID"]], "personID")
     fall = fall_grade12(a)
     c = c.merge(fall, on="stateID", how="left")
     c["onFallCount"] = c["stateID"].isin(fall["stateID"]) & (c["stateID"] != "")

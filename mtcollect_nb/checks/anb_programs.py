@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 
 from mtcollect_nb.analysis import Analysis
@@ -33,7 +34,7 @@ from mtcollect_nb.columns import (
     SPRING_ANB,
     WARNING,
 )
-from mtcollect_nb.engine import to_text
+from mtcollect_nb.engine import text_values, to_text
 from mtcollect_nb.intervals import covers
 from mtcollect_nb.rules import Rule, RuleFn, finding_rows, per_value, rule
 from mtcollect_nb.sections import OPEN_END
@@ -53,10 +54,14 @@ def program_count_date(a: Analysis) -> pd.Timestamp:
 
 def _programs(a: Analysis, codes: tuple[str, ...]) -> pd.DataFrame:
     """Program rows of ``codes`` covering the count date (program code upper-cased)."""
+    p = a.memo("anb_programs.on_count_date", lambda: _programs_on_count_date(a))
+    return p.loc[p["program"].isin(codes)]
+
+
+def _programs_on_count_date(a: Analysis) -> pd.DataFrame:
     p = a.table("programs").copy()
     p["program"] = p["program"].str.strip().str.upper()
-    on = covers(p["startDate"], p["endDate"], program_count_date(a))
-    return p.loc[p["program"].isin(codes) & on]
+    return p.loc[covers(p["startDate"], p["endDate"], program_count_date(a))]
 
 
 def _is_home(s: pd.Series) -> pd.Series:
@@ -103,10 +108,12 @@ def anb10_residency_overlap(a: Analysis) -> pd.DataFrame:
     m = m.loc[(m["row"] < m["row_b"]) & (m["startDate"] <= m["end_b"])
               & (m["startDate_b"] <= m["end"])]
 
-    def span(sfx: str) -> pd.Series:
-        end = to_text(m["endDate" + sfx])
-        return (to_text(m["startDate" + sfx]) + ".." + end.where(end != "", "open") + " ("
-                + m["residentDistrict" + sfx] + ", line " + m["_line" + sfx].astype(str) + ")")
+    def span(sfx: str) -> np.ndarray:  # text built on object arrays (few rows, no pandas ops)
+        end = text_values(m["endDate" + sfx])
+        district = m["residentDistrict" + sfx].to_numpy(dtype=object)
+        line = m["_line" + sfx].astype(str).to_numpy(dtype=object)
+        return (text_values(m["startDate" + sfx]) + ".." + np.where(end != "", end, "open")
+                + " (" + district + ", line " + line + ")")
 
     return finding_rows(m, _KEYS, field="startDate, endDate",
                         value=span("") + " overlaps " + span("_b"),

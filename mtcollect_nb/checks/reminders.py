@@ -23,12 +23,13 @@ from __future__ import annotations
 
 from functools import partial
 
+import numpy as np
 import pandas as pd
 
 from mtcollect_nb.analysis import Analysis
 from mtcollect_nb.columns import ERROR, HIGH_SCHOOL_GRADES, PERSON_ID, REMINDERS, WARNING
 from mtcollect_nb.engine import to_text
-from mtcollect_nb.rules import finding_rows, per_value, rule
+from mtcollect_nb.rules import finding_rows, left_join, per_value, rule
 
 _DAY = "%Y-%m-%d"
 _finding = partial(finding_rows, keys=("enrollmentID", PERSON_ID))
@@ -43,9 +44,17 @@ def one_enrollment_per_student(e: pd.DataFrame) -> pd.DataFrame:
         >>> one_enrollment_per_student(e)["enrollmentID"].tolist()
         [9]
     """
-    order = e.assign(_p=(e["serviceType"] != "P").astype(int))
-    order = order.sort_values([PERSON_ID, "_p", "enrollmentID"], kind="mergesort")
-    return order.drop_duplicates(PERSON_ID).drop(columns=["_p"])
+    person, enr = e[PERSON_ID].to_numpy(), e["enrollmentID"].to_numpy()
+    if person.dtype == np.int64 and enr.dtype == np.int64:  # the same, on numpy arrays
+        secondary = (e["serviceType"] != "P").to_numpy()
+        order = np.lexsort((enr, secondary, person))  # stable, as a mergesort by the three
+        p = person[order]
+        first = np.ones(len(p), dtype=bool)
+        first[1:] = p[1:] != p[:-1]
+        return e.iloc[order[first]]
+    order_ = e.assign(_p=(e["serviceType"] != "P").astype(int))
+    order_ = order_.sort_values([PERSON_ID, "_p", "enrollmentID"], kind="mergesort")
+    return order_.drop_duplicates(PERSON_ID).drop(columns=["_p"])
 
 
 def _opt_in(s: pd.Series) -> pd.Series:
@@ -84,9 +93,9 @@ def grd01_missing_grade9_date(a: Analysis) -> pd.DataFrame:
 def grd02_implausible_grade9_date(a: Analysis) -> pd.DataFrame:
     """dateFirstEntered9 later than the spring count date, or before birthdate + 12 years."""
     cd = pd.Timestamp(a.spring)
-    g = a.table("graduation").merge(a.students[[PERSON_ID, "birthdate"]], on=PERSON_ID,
-                                    how="left")
-    g = g.loc[g["dateFirstEntered9"].notna()]
+    g = a.table("graduation")
+    g = left_join(g.loc[g["dateFirstEntered9"].notna()], a.students[[PERSON_ID, "birthdate"]],
+                  PERSON_ID)
     twelve = g["birthdate"] + pd.DateOffset(years=12)
     late = g["dateFirstEntered9"] > cd
     young = g["birthdate"].notna() & (g["dateFirstEntered9"] < twelve)
