@@ -24,18 +24,15 @@ from __future__ import annotations
 
 import os
 from functools import cache
+from typing import TYPE_CHECKING
 
 import pandas as pd
-import pandera.pandas as pa
 
 from mtcollect_nb.columns import GRADES, LINE, TEACHER_ROLES
 from mtcollect_nb.schemas import TABLES, Column, dtype_of
 
-_CODE_CHECKS = {
-    "grade": pa.Check.isin(["", *GRADES]),
-    "role": pa.Check.isin(["", *TEACHER_ROLES]),
-    "code4": pa.Check.str_matches(r"^(\d{4})?$"),
-}
+if TYPE_CHECKING:  # pandera is imported only where a schema is built (~0.2 s at start-up)
+    import pandera.pandas as pa
 
 
 #: Environment variable naming the guard's depth, and its values (first = default).
@@ -47,19 +44,34 @@ class ContractError(RuntimeError):
     """A loaded frame breaks its dtype contract: a programming error in the loader."""
 
 
+@cache
+def _code_checks() -> dict[str, pa.Check]:
+    import pandera.pandas as pa
+
+    return {
+        "grade": pa.Check.isin(["", *GRADES]),
+        "role": pa.Check.isin(["", *TEACHER_ROLES]),
+        "code4": pa.Check.str_matches(r"^(\d{4})?$"),
+    }
+
+
 def _column(col: Column) -> pa.Column:
+    import pandera.pandas as pa
+
     dtype = dtype_of(col)
     # text is never null (blank is ""); int64/bool cannot hold nulls; others nullable unless
     # the column is required (a blank required value is a rejected row, never a null).
     nullable = dtype not in ("object", "int64", "bool") and not col.required
     checks = [_exact_dtype(dtype)]
-    if col.type in _CODE_CHECKS:
-        checks.append(_CODE_CHECKS[col.type])
+    if col.type in _code_checks():
+        checks.append(_code_checks()[col.type])
     return pa.Column(dtype, checks=checks, nullable=nullable, required=True)
 
 
 def _exact_dtype(dtype: str) -> pa.Check:
     """Pandera accepts ``Int64`` for ``int64``; the contract does not (keys are never null)."""
+    import pandera.pandas as pa
+
     return pa.Check(lambda s: str(s.dtype) == dtype, name=f"dtype is exactly {dtype}")
 
 
@@ -71,6 +83,8 @@ def schema_of(table: str) -> pa.DataFrameSchema:
         >>> schema_of("days").columns["date"].dtype
         DataType(datetime64[ns])
     """
+    import pandera.pandas as pa
+
     cols = {c.name: _column(c) for c in TABLES[table].columns}
     cols[LINE] = pa.Column("int64", nullable=False)
     return pa.DataFrameSchema(cols, strict=False, name=table)
@@ -110,6 +124,8 @@ def check_frame(table: str, frame: pd.DataFrame) -> pd.DataFrame:
             raise ContractError(f"loaded {table} frame breaks its contract "
                                 f"(loader bug): {'; '.join(problems)[:2000]}")
         return frame
+    import pandera.pandas as pa
+
     try:
         schema_of(table).validate(frame, lazy=True, inplace=True)
     except (pa.errors.SchemaError, pa.errors.SchemaErrors) as err:
@@ -130,9 +146,25 @@ def schema_problems(table: str, frame: pd.DataFrame) -> list[str]:
     """
     problems = []
     dtypes = frame.dtypes
-    for name, col in schema_of(table).columns.items():
+    for name, dtype in schema_dtypes(table).items():
         if name not in dtypes.index:
             problems.append(f"column {name!r} not in dataframe")
-        elif str(dtypes[name]) != str(col.dtype):
-            problems.append(f"column {name!r}: dtype {dtypes[name]}, expected {col.dtype}")
+        elif str(dtypes[name]) != dtype:
+            problems.append(f"column {name!r}: dtype {dtypes[name]}, expected {dtype}")
     return problems
+
+
+@cache
+def schema_dtypes(table: str) -> dict[str, str]:
+    """Column -> dtype of ``table``'s contract, from :data:`~mtcollect_nb.schemas.TABLES`.
+
+    The same columns and dtypes as :func:`schema_of` (a test checks it), without importing
+    pandera: what the ``schema`` depth checks.
+
+    Example:
+        >>> schema_dtypes("days")["date"]
+        'datetime64[ns]'
+    """
+    dtypes = {c.name: dtype_of(c) for c in TABLES[table].columns}
+    dtypes[LINE] = "int64"
+    return dtypes

@@ -8,6 +8,7 @@ from mtcollect_nb.contracts import (
     ContractError,
     check_frame,
     contract_depth,
+    schema_dtypes,
     schema_of,
     schema_problems,
 )
@@ -92,3 +93,24 @@ def test_depth_default_and_unknown(monkeypatch):
     monkeypatch.setenv(DEPTH_ENV, "deep")
     with pytest.raises(ValueError, match=DEPTH_ENV):
         contract_depth()
+
+
+@pytest.mark.parametrize("name", sorted(schemas.TABLES))
+def test_schema_depth_checks_exactly_the_pandera_schemas_columns_and_dtypes(name):
+    pandera_view = {col: str(c.dtype) for col, c in schema_of(name).columns.items()}
+    assert schema_dtypes(name) == pandera_view
+
+
+def test_a_district_run_does_not_import_pandera():
+    import subprocess
+    import sys
+
+    code = ("import os, sys\nos.environ.pop('MTCOLLECT_CONTRACT_DEPTH', None)\n"
+            "from mtcollect_nb.notebook import notebook_params\n"
+            "from mtcollect_nb.pipeline import analyze_district\n"
+            "import tempfile\nt = tempfile.mkdtemp()\n"
+            "run = analyze_district(notebook_params(output_dir=t))\n"
+            "print(len(run.findings) > 0, 'pandera' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.split() == ["True", "False"]
