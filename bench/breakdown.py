@@ -68,19 +68,51 @@ def stages(params_path: Path) -> list[tuple[str, float, float]]:
     return out
 
 
+def notebook_cells(params: Path, repeat: int) -> int:
+    """Run the district notebook ``repeat`` times; print each code cell's median duration.
+
+    The durations are papermill's own (kernel side); "outside the cells" is the rest of the
+    wall time: kernel start, papermill, the final save and the HTML export.
+    """
+    import json
+    import time
+
+    from mtcollect_nb.notebook import run_district_notebook
+
+    walls, cells = [], []
+    for _ in range(repeat + 1):  # the first run warms the file cache
+        start = time.perf_counter()
+        executed = run_district_notebook(params)
+        walls.append(time.perf_counter() - start)
+        nb = json.loads(executed.read_text(encoding="utf-8"))
+        code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+        cells.append([(c["source"] if isinstance(c["source"], str) else "".join(c["source"]),
+                       c["metadata"].get("papermill", {}).get("duration") or 0.0) for c in code])
+    walls, cells = walls[1:], cells[1:]
+    print(f"{'cell (first code line)':60s} {'median s':>9s}")
+    total = 0.0
+    for i, (source, _) in enumerate(cells[0]):
+        med = statistics.median(run[i][1] for run in cells)
+        total += med
+        line = next((ln for ln in source.splitlines() if ln and not ln.startswith("#")), "")
+        print(f"{line[:60]:60s} {med:9.3f}")
+    wall = statistics.median(walls)
+    print(f"{'all cells':60s} {total:9.3f}")
+    print(f"{'outside the cells (kernel start, papermill, HTML export)':60s} {wall - total:9.3f}")
+    print(f"{'wall':60s} {wall:9.3f}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("params", type=Path)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--top", type=int, default=25, help="stages to print, slowest first")
-    ap.add_argument("--prototypes", action="store_true",
-                    help="monkeypatch bench/prototypes.py's fixes in first")
+    ap.add_argument("--notebook", action="store_true",
+                    help="time the district notebook's cells instead (papermill)")
     args = ap.parse_args(argv)
-    if args.prototypes:
-        from bench import prototypes
-
-        for line in prototypes.apply():
-            print("patched:", line)
+    if args.notebook:
+        return notebook_cells(args.params, args.repeat)
     stages(args.params)  # warm-up: imports, file cache
     runs = [stages(args.params) for _ in range(args.repeat)]
     names = [s for s, _, _ in runs[0]]
