@@ -16,6 +16,8 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
@@ -38,21 +40,23 @@ class ThrottledExecutionManager(NotebookExecutionManager):  # type: ignore[misc]
         if self._force or elapsed >= SAVE_EVERY_S:
             super().save(**kwargs)
 
-    def notebook_start(self, **kwargs: Any) -> None:
-        """Start as papermill does and write the notebook with its injected parameters."""
+    @contextmanager
+    def _forced(self) -> Iterator[None]:
         self._force = True
         try:
-            super().notebook_start(**kwargs)
+            yield
         finally:
             self._force = False
 
+    def notebook_start(self, **kwargs: Any) -> None:
+        """Start as papermill does and write the notebook with its injected parameters."""
+        with self._forced():
+            super().notebook_start(**kwargs)
+
     def notebook_complete(self, **kwargs: Any) -> None:
         """Finish as papermill does and write the final state."""
-        self._force = True
-        try:
+        with self._forced():
             super().notebook_complete(**kwargs)
-        finally:
-            self._force = False
 
 
 class ThrottledEngine(NBClientEngine):  # type: ignore[misc]
