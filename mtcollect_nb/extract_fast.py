@@ -17,8 +17,10 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -125,3 +127,75 @@ def bool_fast(true_words: frozenset[str],
         false = _np(pc.is_in(up, value_set=false_set))
         return true, np.zeros(len(dic), dtype=bool), true | false
     return parse
+
+
+# ---- key checks of the loader (DQ-01 repeated keys, DQ-02 missing parents) ------------------
+_PACK_LIMIT = 1 << 62
+_DAY_NS = 86_400 * 10**9
+
+
+def _key_codes(arr: Any) -> tuple[np.ndarray, int]:
+    """Integer codes of a key column (equal values, equal codes; NA one code) and their count."""
+    if isinstance(arr, np.ndarray) and arr.dtype.kind in "iM" and len(arr):
+        v = arr.view("int64")
+        if arr.dtype == np.dtype("datetime64[ns]") and not (v % _DAY_NS).any():
+            v = v // _DAY_NS  # dates: days are the dense unit
+        lo, hi = int(v.min()), int(v.max())
+        if hi - lo < len(arr) * 64:  # a dense range: the offset is the code
+            return v - lo, hi - lo + 1
+    codes, uniques = pd.factorize(arr, use_na_sentinel=False)
+    return codes.astype("int64", copy=False), len(uniques)
+
+
+def first_copies(keys: list[Any]) -> np.ndarray:
+    """Position of the first row with the same key as each row (keys: equal-length columns).
+
+    The columns are packed into one integer code (re-numbered whenever the product of their
+    widths would overflow); sorted codes give the runs of copies directly, others are
+    numbered in order of first appearance.
+
+    Example:
+        >>> first_copies([np.array([5, 7, 5, 5]), np.array([1, 1, 2, 1])]).tolist()
+        [0, 1, 2, 0]
+    """
+    n = len(keys[0]) if keys else 0
+    if n == 0:
+        return np.zeros(0, dtype="int64")
+    packed, span = _key_codes(keys[0])
+    for arr in keys[1:]:
+        codes, width = _key_codes(arr)
+        if span * width >= _PACK_LIMIT:
+            packed, uniques = pd.factorize(packed)
+            span = len(uniques)
+        packed = packed * width + codes
+        span *= width
+    if n > 1 and bool((packed[1:] >= packed[:-1]).all()):  # sorted: copies are adjacent
+        new = np.concatenate(([True], packed[1:] != packed[:-1]))
+        return np.flatnonzero(new)[np.cumsum(new) - 1]
+    group = pd.factorize(packed)[0]  # numbered in order of first appearance
+    top = np.maximum.accumulate(group)
+    starts = np.flatnonzero(np.concatenate(([True], top[1:] > top[:-1])))
+    return starts[group]
+
+
+def isin_known(values: Any, known: Any) -> np.ndarray:
+    """Whether each of ``values`` is among ``known`` (as pandas ``isin``).
+
+    Int64 keys in a dense range are looked up in a bool table; others by pandas ``isin``.
+
+    Example:
+        >>> isin_known(np.array([3, 9, 4]), pd.Series([4, 3])).tolist()
+        [True, False, True]
+    """
+    ref = np.asarray(known) if isinstance(known, pd.Series) else known
+    if (isinstance(values, np.ndarray) and isinstance(ref, np.ndarray)
+            and values.dtype == ref.dtype == np.dtype("int64") and len(ref) and len(values)):
+        lo, hi = int(ref.min()), int(ref.max())
+        if hi - lo < (len(values) + len(ref)) * 8:
+            table = np.zeros(hi - lo + 1, dtype=bool)
+            table[ref - lo] = True
+            inside = (values >= lo) & (values <= hi)
+            out = np.zeros(len(values), dtype=bool)
+            out[inside] = table[values[inside] - lo]
+            return out
+    return pd.Series(values, copy=False).isin(known).to_numpy(dtype=bool)

@@ -22,7 +22,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,7 +67,8 @@ Parsed = tuple[np.ndarray, np.ndarray, np.ndarray]  # values, null, bad (over di
 class ColumnParse:
     """One parsed column: typed values and problems of its distinct values, and row indices.
 
-    ``index`` None means the ``uniq_*`` arrays are per row already (keys cast row by row).
+    ``index`` None means the ``uniq_*`` arrays are per row already (keys cast row by row);
+    ``uniq_reason`` None means no value has a problem (every reason is ``""``).
     """
 
     column: Column
@@ -75,10 +76,12 @@ class ColumnParse:
     uniq_values: np.ndarray
     uniq_null: np.ndarray
     uniq_bad: np.ndarray
-    uniq_reason: np.ndarray
+    uniq_reason: np.ndarray | None
 
-    def _rows(self, arr: np.ndarray) -> np.ndarray:
-        return arr if self.index is None else arr[self.index]
+    def _rows(self, arr: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+        if self.index is None:
+            return arr if rows is None else arr[rows]
+        return arr[self.index if rows is None else self.index[rows]]
 
     def bad(self) -> np.ndarray:
         """Row mask: the value could not be parsed or a required value is blank."""
@@ -86,15 +89,28 @@ class ColumnParse:
 
     def reasons_of(self, rows: np.ndarray) -> list[str]:
         """The reason text of each row in ``rows`` (a row mask or positions)."""
+        if self.uniq_reason is None:
+            return [""] * (int(np.count_nonzero(rows)) if rows.dtype == bool else len(rows))
         at = rows if self.index is None else self.index[rows]
         return [str(r) for r in self.uniq_reason[at]]
 
-    def values(self) -> Any:
-        """The typed row values, with the dtype :func:`schemas.dtype_of` gives the column."""
+    def values(self, rows: np.ndarray | None = None) -> Any:
+        """The typed values of the rows at positions ``rows`` (default: every row).
+
+        The dtype is the one :func:`schemas.dtype_of` gives the column; the array is the
+        caller's own (never a read-only view of pyarrow memory).
+
+        Example:
+            >>> p = parse_column(pa.array(["3", "", "3"]), Column("n", "int"))
+            >>> p.values(np.array([2, 1])).tolist()
+            [3, <NA>]
+        """
         dtype = dtype_of(self.column)
-        vals = self._rows(self.uniq_values)
+        vals = self._rows(self.uniq_values, rows)
         if dtype == "Int64":
-            return pd.arrays.IntegerArray(vals.astype("int64"), self._rows(self.uniq_null))
+            return pd.arrays.IntegerArray(vals.astype("int64"), self._rows(self.uniq_null, rows))
+        if not vals.flags.writeable:  # a zero-copy view of pyarrow memory
+            vals = vals.copy()
         return vals
 
 
@@ -111,7 +127,7 @@ def parse_column(text: pa.Array, col: Column) -> ColumnParse:
     digits = digits_int(text) if col.type == "int" else None
     if digits is not None:  # keys: every value is plain digits, nothing to reject
         ok = np.zeros(len(digits), dtype=bool)
-        return ColumnParse(col, None, digits, ok, ok.copy(), np.full(len(digits), "", object))
+        return ColumnParse(col, None, digits, ok, ok.copy(), None)
     enc = text.dictionary_encode()
     index = enc.indices.to_numpy(zero_copy_only=False).astype("int64", copy=False)
     values, null, bad, blank = _parse_distinct(enc.dictionary, col.type)
@@ -235,25 +251,36 @@ _PARSERS: dict[str, Callable[[pd.Series], Parsed]] = {
 # ---- row checks: values that parse but cannot be true (DQ-03) -------------------------------
 @dataclass(frozen=True)
 class RowCheck:
-    """``column`` of a row is impossible when ``bad(frame)`` is true; ``reason`` says why."""
+    """``column`` of a row is impossible when ``bad(frame)`` is true; ``reason`` says why.
+
+    ``frame`` maps column names to typed row values: a DataFrame, or a mapping of the arrays
+    :meth:`ColumnParse.values` gives; ``bad`` returns a bool ndarray (a missing value is not bad).
+    """
 
     column: str
     reason: str
-    bad: Callable[[pd.DataFrame], Any]
+    bad: Callable[[Mapping[str, Any]], np.ndarray]
+
+
+def _mask(cmp: Any) -> np.ndarray:
+    """A comparison result as a bool ndarray, missing (NA) as False."""
+    if isinstance(cmp, np.ndarray):
+        return cmp.astype(bool, copy=False)
+    return np.asarray(cmp.to_numpy(dtype=bool, na_value=False), dtype=bool)
 
 
 def _end_before(end: str, start: str) -> RowCheck:
-    return RowCheck(end, f"{end} is before {start}", lambda f: (f[end] < f[start]).to_numpy())
+    return RowCheck(end, f"{end} is before {start}", lambda f: _mask(f[end] < f[start]))
 
 
 def _negative(col: str) -> RowCheck:
-    return RowCheck(col, "negative value", lambda f: (f[col] < 0).fillna(False).to_numpy(bool))
+    return RowCheck(col, "negative value", lambda f: _mask(f[col] < 0))
 
 
 def _minutes(col: str) -> tuple[RowCheck, RowCheck]:
     return _negative(col), RowCheck(
         col, f"more than {MAX_DAY_MINUTES} minutes (a day has {MAX_DAY_MINUTES})",
-        lambda f: (f[col] > MAX_DAY_MINUTES).fillna(False).to_numpy(bool))
+        lambda f: _mask(f[col] > MAX_DAY_MINUTES))
 
 
 ROW_CHECKS: dict[str, tuple[RowCheck, ...]] = {

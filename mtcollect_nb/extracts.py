@@ -19,6 +19,7 @@ Example:
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -29,6 +30,7 @@ from mtcollect_nb.bundle import Bundle
 from mtcollect_nb.columns import ACCOUNTING_COLUMNS, LINE, REJECTED_COLUMNS, RULE_ID
 from mtcollect_nb.contracts import check_frame
 from mtcollect_nb.errors import ExtractError
+from mtcollect_nb.extract_fast import first_copies, isin_known
 from mtcollect_nb.extract_headers import find_file, map_header
 from mtcollect_nb.extract_parse import ROW_CHECKS, ColumnParse, parse_column
 from mtcollect_nb.id_notes import short_id_notes
@@ -120,20 +122,44 @@ def load_table(path: Path, name: str, parents: dict[str, pd.DataFrame],
     n = len(raw.lines)
     parsed = [parse_column(text.get(c.name, pa.repeat("1" if c.absent_true else "", n)), c)
               for c in table.columns]
-    data: dict[str, object] = {p.column.name: p.values() for p in parsed}
-    data[LINE] = raw.lines
-    for col, arr in text.items():
-        if col not in data:
-            data[col] = arr.to_numpy(zero_copy_only=False)
-    frame = pd.DataFrame(data, index=pd.RangeIndex(n))
+    cols = _RowValues(parsed)
     rej = _Rejects(path.name)
     rej.add("DQ-03", np.array([b[0] for b in raw.bad_rows]), "",
             [b[2][:200] for b in raw.bad_rows], [b[1] for b in raw.bad_rows])
-    keep = _reject_unparseable(frame, parsed, text, name, rej)
-    keep &= _reject_duplicates(frame, keep, table, text, rej)
-    keep &= _reject_orphans(frame, keep, table, parents, parent_files, text, rej)
-    used = frame if keep.all() else frame.loc[keep].reset_index(drop=True)
-    return check_frame(name, used), rej, raw.n_read
+    keep = _reject_unparseable(cols, raw.lines, parsed, text, name, rej)
+    keep &= _reject_duplicates(cols, raw.lines, keep, table, text, rej)
+    keep &= _reject_orphans(cols, raw.lines, keep, table, parents, parent_files, text, rej)
+    return check_frame(name, _used_frame(cols, raw.lines, text, keep)), rej, raw.n_read
+
+
+class _RowValues(dict[str, Any]):
+    """Typed values of every row by column name, computed on first use (row checks, keys)."""
+
+    def __init__(self, parsed: list[ColumnParse]) -> None:
+        super().__init__()
+        self.parsed = {p.column.name: p for p in parsed}
+
+    def __missing__(self, col: str) -> Any:
+        self[col] = self.parsed[col].values()
+        return self[col]
+
+
+def _used_frame(cols: _RowValues, lines: np.ndarray, text: dict[str, pa.Array],
+                keep: np.ndarray) -> pd.DataFrame:
+    """The frame of the used rows, built once from the kept rows of each column."""
+    rows = None if keep.all() else np.flatnonzero(keep)
+    data: dict[str, Any] = {}
+    for col, p in cols.parsed.items():
+        if col in cols:
+            data[col] = cols[col] if rows is None else cols[col][rows]
+        else:
+            data[col] = p.values(rows)
+    data[LINE] = lines if rows is None else lines[rows]
+    for col, arr in text.items():
+        if col not in data:
+            kept = arr if rows is None else arr.take(pa.array(rows))
+            data[col] = kept.to_numpy(zero_copy_only=False)
+    return pd.DataFrame(data, index=pd.RangeIndex(len(data[LINE])))
 
 
 def _raw(text: dict[str, pa.Array], col: str, rows: np.ndarray) -> list[str]:
@@ -142,13 +168,13 @@ def _raw(text: dict[str, pa.Array], col: str, rows: np.ndarray) -> list[str]:
     return [str(v) for v in text[col].take(pa.array(rows, pa.int64())).to_pylist()]
 
 
-def _reject_unparseable(frame: pd.DataFrame, parsed: list[ColumnParse],
+def _reject_unparseable(cols: _RowValues, lines: np.ndarray, parsed: list[ColumnParse],
                         text: dict[str, pa.Array], name: str, rej: _Rejects) -> np.ndarray:
     """DQ-03: a value that does not parse, a blank required value, or an impossible row."""
     problems: list[tuple[str, np.ndarray, object]] = [(p.column.name, p.bad(), p) for p in parsed]
     for check in ROW_CHECKS.get(name, ()):
-        problems.append((check.column, np.asarray(check.bad(frame), dtype=bool), check.reason))
-    bad = np.zeros(len(frame), dtype=bool)
+        problems.append((check.column, np.asarray(check.bad(cols), dtype=bool), check.reason))
+    bad = np.zeros(len(lines), dtype=bool)
     for _, mask, _ in problems:
         bad |= mask
     rows = np.flatnonzero(bad)
@@ -167,45 +193,46 @@ def _reject_unparseable(frame: pd.DataFrame, parsed: list[ColumnParse],
         column[hit[new]] = col
         value[hit[new]] = np.array(_raw(text, col, rows[hit[new]]), dtype=object)
         reason[hit] = np.where(new, texts, reason[hit] + "; also " + col + ": " + texts)
-    rej.add("DQ-03", frame[LINE].to_numpy()[rows], list(column), list(value), list(reason))
+    rej.add("DQ-03", lines[rows], list(column), list(value), list(reason))
     return ~bad
 
 
-def _reject_duplicates(frame: pd.DataFrame, keep: np.ndarray, table: schemas.Table,
-                       text: dict[str, pa.Array], rej: _Rejects) -> np.ndarray:
+def _reject_duplicates(cols: _RowValues, lines: np.ndarray, keep: np.ndarray,
+                       table: schemas.Table, text: dict[str, pa.Array],
+                       rej: _Rejects) -> np.ndarray:
     """DQ-01: second and later rows with the key of an earlier used row."""
-    ok = np.ones(len(frame), dtype=bool)
+    ok = np.ones(len(lines), dtype=bool)
     if not table.key or not keep.any():
         return ok
     key = list(table.key)
-    cand = frame[[*key, LINE]] if keep.all() else frame.loc[keep, [*key, LINE]]
-    dup = cand.duplicated(key, keep="first")
+    cand = np.flatnonzero(keep)
+    whole = len(cand) == len(keep)
+    first = first_copies([cols[k] if whole else cols[k][cand] for k in key])
+    dup = first != np.arange(len(cand))
     if not dup.any():
         return ok
-    dups = cand.loc[dup]
-    firsts = cand.loc[~dup].merge(dups[key].drop_duplicates(), on=key)
-    first_line = dups.merge(firsts, on=key, how="left", suffixes=("", "_first"))
-    rows = dups.index.to_numpy()
+    rows = cand[dup]
     ok[rows] = False
     raw_vals = [_raw(text, k, rows) for k in key]
     value = [", ".join(vs) for vs in zip(*raw_vals, strict=True)]
     reason = [f"duplicate key: the same {' + '.join(key)} as line {int(line)} (first copy used)"
-              for line in first_line[LINE + "_first"]]
-    rej.add("DQ-01", dups[LINE].to_numpy(), " + ".join(key), value, reason)
+              for line in lines[cand[first[dup]]]]
+    rej.add("DQ-01", lines[rows], " + ".join(key), value, reason)
     return ok
 
 
-def _reject_orphans(frame: pd.DataFrame, keep: np.ndarray, table: schemas.Table,
-                    parents: dict[str, pd.DataFrame], parent_files: dict[str, str],
-                    text: dict[str, pa.Array], rej: _Rejects) -> np.ndarray:
+def _reject_orphans(cols: _RowValues, lines: np.ndarray, keep: np.ndarray,
+                    table: schemas.Table, parents: dict[str, pd.DataFrame],
+                    parent_files: dict[str, str], text: dict[str, pa.Array],
+                    rej: _Rejects) -> np.ndarray:
     """DQ-02: a reference to a parent row that is not among the parent's used rows."""
-    ok = np.ones(len(frame), dtype=bool)
+    ok = np.ones(len(lines), dtype=bool)
     for ref in table.references:
         if ref.parent not in parents:
             continue  # optional parent not provided: not checked
-        known = parents[ref.parent][ref.parent_column]
-        missing = keep & ok & ~frame[ref.column].isin(known).to_numpy(dtype=bool)
-        missing &= frame[ref.column].notna().to_numpy(dtype=bool)
+        values = cols[ref.column]
+        missing = keep & ok & ~isin_known(values, parents[ref.parent][ref.parent_column])
+        missing &= ~np.asarray(pd.isna(values), dtype=bool)
         rows = np.flatnonzero(missing)
         if not len(rows):
             continue
@@ -213,7 +240,7 @@ def _reject_orphans(frame: pd.DataFrame, keep: np.ndarray, table: schemas.Table,
         value = _raw(text, ref.column, rows)
         reason = (f"{ref.column} not found in {parent_files.get(ref.parent, ref.parent)} "
                   f"(no {ref.parent_column} with this value was loaded)")
-        rej.add("DQ-02", frame[LINE].to_numpy()[rows], ref.column, value, reason)
+        rej.add("DQ-02", lines[rows], ref.column, value, reason)
     return ok
 
 

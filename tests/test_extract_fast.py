@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mtcollect_nb.extract_fast import digits_int, fast_date, ymd_dates
+from mtcollect_nb.extract_fast import digits_int, fast_date, first_copies, isin_known, ymd_dates
 from mtcollect_nb.extract_parse import _PARSERS, _parse_distinct, parse_column
 from mtcollect_nb.schemas import Column
 
@@ -106,3 +106,52 @@ def test_key_column_cast_row_by_row_matches_dictionary_path():
     assert not p.bad().any() and p.reasons_of(np.array([1, 2])) == ["", ""]
     assert digits_int(pa.array(["1", "1" * 19])) is None
     assert digits_int(pa.array(["1", ""])) is None
+
+
+def plain_first_copies(keys: list) -> list[int]:
+    """The first row with the same key, by pandas duplicated + merge (the loader's old way)."""
+    df = pd.DataFrame({f"k{i}": k for i, k in enumerate(keys)})
+    cols = list(df.columns)
+    df["pos"] = np.arange(len(df))
+    firsts = df.loc[~df.duplicated(cols, keep="first")]
+    return df.merge(firsts, on=cols, how="left", suffixes=("", "_first"))["pos_first"].tolist()
+
+
+key_ints = st.lists(st.integers(-3, 3) | st.sampled_from([10**12, -(10**15), 2**62]),
+                    min_size=1, max_size=30)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(1, 30).flatmap(lambda n: st.tuples(
+    st.lists(st.integers(0, 4) | st.just(10**12), min_size=n, max_size=n),
+    st.lists(st.integers(0, 3), min_size=n, max_size=n),
+    st.lists(st.sampled_from(["2025-01-01", "2025-01-02", "2025-03-01T06:00", "NaT",
+                              "1700-01-01"]), min_size=n, max_size=n),
+    st.booleans())))
+def test_first_copies_equals_duplicated_and_merge(data):
+    a, b, dates, sort = data
+    keys = [np.array(a, dtype="int64"), np.array(b, dtype="int64"),
+            np.array(dates, dtype="datetime64[ns]")]
+    if sort:  # the sorted fast path
+        order = np.lexsort(keys[::-1])
+        keys = [k[order] for k in keys]
+    for use in (keys[:1], keys[:2], keys, [keys[2]], [pd.array(a, dtype="Int64"), keys[2]],
+                [np.array([str(v) for v in b], dtype=object), keys[0]]):
+        assert first_copies(list(use)).tolist() == plain_first_copies(list(use))
+
+
+def test_first_copies_repacks_wide_keys(monkeypatch):
+    monkeypatch.setattr("mtcollect_nb.extract_fast._PACK_LIMIT", 8)  # re-number at every step
+    rng = np.random.default_rng(3)
+    keys = [rng.integers(0, 4, 200), rng.integers(0, 3, 200), rng.integers(0, 5, 200)]
+    assert first_copies(keys).tolist() == plain_first_copies(keys)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(-5, 40) | st.just(2**40), max_size=30),
+       st.lists(st.integers(-5, 40) | st.just(-(2**40)), max_size=30))
+def test_isin_known_equals_pandas_isin(values, known):
+    arr, ref = np.array(values, dtype="int64"), pd.Series(known, dtype="int64")
+    want = pd.Series(arr).isin(ref).tolist()
+    assert isin_known(arr, ref).tolist() == want
+    assert isin_known(pd.array(values, dtype="Int64"), ref).tolist() == want
