@@ -163,6 +163,35 @@ def _record_starts(data: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return starts, ends, lines.astype("int64")
 
 
+def _layout(data: bytes) -> tuple[int, int, int, np.ndarray]:
+    """Header start and end offset, body start offset and the line of every body record.
+
+    The header is the first record that is not whitespace only. A file without CR, quote
+    or blank line has one record per line: the lines are counted, not located.
+    """
+    arr = np.frombuffer(data, dtype=np.uint8)
+    simple = data.find(b"\r") < 0 and data.find(b'"') < 0 and arr[0] != _NL
+    if simple:
+        breaks = arr == _NL
+        simple = not (breaks[1:] & breaks[:-1]).any()
+    if not simple:
+        starts, ends, lines = _record_starts(data)
+        first = 0
+        while not data[starts[first]:ends[first]].strip():
+            first += 1  # whitespace-only lines above the header
+        body = int(starts[first + 1]) if len(starts) > first + 1 else len(data)
+        return int(starts[first]), int(ends[first]), body, lines[first + 1:]
+    n_lines = int(np.count_nonzero(breaks)) + (arr[-1] != _NL)
+    start, line = 0, 1
+    while True:
+        end = data.find(b"\n", start)
+        end = len(data) if end < 0 else end
+        if data[start:end].strip():
+            break
+        start, line = end + 1, line + 1  # whitespace-only lines above the header
+    return start, end, min(end + 1, len(data)), np.arange(line + 1, n_lines + 1, dtype="int64")
+
+
 def _sniff(header_line: str) -> str:
     counts = [header_line.count(d) for d in DELIMITERS]
     return DELIMITERS[int(np.argmax(counts))] if max(counts) else ","
@@ -171,16 +200,11 @@ def _sniff(header_line: str) -> str:
 def _read_csv(path: Path, data: bytes) -> RawTable:
     if not data or data.isspace():  # (bytes.strip() would copy the file)
         raise ExtractError(f"{path}: file is empty (no header row)")
-    starts, ends, lines = _record_starts(data)
-    first = 0
-    while not data[starts[first]:ends[first]].strip():
-        first += 1  # whitespace-only lines above the header
-    starts, ends, lines = starts[first:], ends[first:], lines[first:]
-    head_text = data[starts[0]:ends[0]].decode("utf-8").rstrip("\r")
+    head_start, head_end, body_start, body_lines = _layout(data)
+    head_text = data[head_start:head_end].decode("utf-8").rstrip("\r")
     delim = _sniff(head_text.split("\n", 1)[0])
     header = next(csv.reader(io.StringIO(head_text), delimiter=delim))
     header = [h.strip() for h in header]
-    body_start = int(starts[1]) if len(starts) > 1 else len(data)
     names = [f"f{i}" for i in range(len(header))]
     invalid: list[tuple[int | None, str]] = []
 
@@ -207,7 +231,6 @@ def _read_csv(path: Path, data: bytes) -> RawTable:
             table = read(False)  # serial reading numbers the invalid rows
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return _read_csv_exact(path, data, header, delim)
-    body_lines = lines[1:]
     if table.num_rows + len(invalid) != len(body_lines):
         return _read_csv_exact(path, data, header, delim)
     cols = [table.column(i).combine_chunks() for i in range(len(names))]

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mtcollect_nb.errors import ExtractError
-from mtcollect_nb.readers import _blank, _record_starts, read_raw
+from mtcollect_nb.readers import _blank, _layout, _record_starts, read_raw
 from mtcollect_nb.readers_xlsx import cell_text
 
 
@@ -206,3 +206,17 @@ def test_record_split_shortcuts_equal_general_split(data):
 def test_blank_is_empty_or_whitespace_only():
     col = pa.array(["", " ", "\t\u00a0", "x", " x "])
     assert _blank(col).to_pylist() == [True, True, True, False, False]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([b"a", b",", b"1", b" ", b"\t", b"\n", b"\n", b"\r\n", b'"']),
+                min_size=1, max_size=30).map(b"".join).filter(lambda d: not d.isspace()))
+def test_layout_counts_lines_as_the_general_split_locates_them(data):
+    starts, ends, lines = _record_starts_general(data)
+    first = 0
+    while not data[starts[first]:ends[first]].strip():
+        first += 1
+    body = int(starts[first + 1]) if len(starts) > first + 1 else len(data)
+    head_start, head_end, body_start, body_lines = _layout(data)
+    assert (head_start, head_end, body_start) == (starts[first], ends[first], body)
+    assert body_lines.tolist() == lines[first + 1:].tolist()
