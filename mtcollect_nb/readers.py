@@ -198,6 +198,7 @@ def _sniff(header_line: str) -> str:
 
 
 def _read_csv(path: Path, data: bytes) -> RawTable:
+    """``data`` (valid UTF-8: what :func:`_to_utf8` returns) split into text columns."""
     if not data or data.isspace():  # (bytes.strip() would copy the file)
         raise ExtractError(f"{path}: file is empty (no header row)")
     head_start, head_end, body_start, body_lines = _layout(data)
@@ -223,7 +224,7 @@ def _read_csv(path: Path, data: bytes) -> RawTable:
                                              invalid_row_handler=on_invalid),
             convert_options=pacsv.ConvertOptions(
                 column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False,
-                quoted_strings_can_be_null=False))
+                quoted_strings_can_be_null=False, check_utf8=False))  # _to_utf8 checked it
 
     try:
         table = read(True)
