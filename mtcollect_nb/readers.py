@@ -209,7 +209,7 @@ def _read_csv(path: Path, data: bytes) -> RawTable:
     names = [f"f{i}" for i in range(len(header))]
     invalid: list[tuple[int | None, str]] = []
 
-    quoted = data.find(b'"', body_start) >= 0  # else no value can hold a line break
+    quoted = data.find(b'"', body_start) >= 0  # else no quoting, no line break in a value
 
     def on_invalid(row: pacsv.InvalidRow) -> str:
         invalid.append((row.number, row.text))
@@ -221,6 +221,7 @@ def _read_csv(path: Path, data: bytes) -> RawTable:
             pa.py_buffer(data)[body_start:],
             read_options=pacsv.ReadOptions(column_names=names, use_threads=threads),
             parse_options=pacsv.ParseOptions(delimiter=delim, newlines_in_values=quoted,
+                                             quote_char='"' if quoted else False,
                                              invalid_row_handler=on_invalid),
             convert_options=pacsv.ConvertOptions(
                 column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False,
