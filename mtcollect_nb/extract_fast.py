@@ -30,6 +30,8 @@ MAX_INT_DIGITS = 18
 FIRST_YEAR, LAST_YEAR = 1678, 2261
 _ISO_STRICT = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _US_STRICT = r"^[0-9]{2}/[0-9]{2}/[0-9]{4}$"
+#: What ``str.strip`` removes from ASCII text.
+ASCII_SPACE = " \t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"
 
 Fast = tuple[np.ndarray, np.ndarray, np.ndarray]  # values, null, done (over distinct values)
 
@@ -50,6 +52,19 @@ def digits_int(arr: pa.Array) -> np.ndarray | None:
     if pc.max(pc.binary_length(arr)).as_py() > MAX_INT_DIGITS:
         return None
     return np.asarray(_np(pc.cast(arr, pa.int64())), dtype="int64")
+
+
+def strip_free(arr: pa.Array) -> bool:
+    r"""Whether ``str.strip`` leaves every value unchanged (ASCII text without spaces around it).
+
+    Example:
+        >>> strip_free(pa.array(["a b", "c"])), strip_free(pa.array(["a\x1f"]))
+        (True, False)
+    """
+    if not pc.all(pc.string_is_ascii(arr)).as_py():
+        return False  # non-ASCII whitespace: left to str.strip
+    trimmed = pc.ascii_trim(arr, ASCII_SPACE)
+    return bool(pc.all(pc.equal(pc.binary_length(trimmed), pc.binary_length(arr))).as_py())
 
 
 def fast_int(dic: pa.Array) -> Fast:

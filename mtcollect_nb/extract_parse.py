@@ -31,7 +31,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from mtcollect_nb.extract_fast import Fast, bool_fast, digits_int, fast_date, fast_int
+from mtcollect_nb.extract_fast import (
+    Fast,
+    bool_fast,
+    digits_int,
+    fast_date,
+    fast_int,
+    strip_free,
+)
 from mtcollect_nb.schemas import Column, dtype_of, normalize_code
 
 #: Values of a boolean column (compared upper-case after stripping); blank is false.
@@ -160,7 +167,10 @@ def _parse_distinct(dic: pa.Array, type_: str) -> tuple[np.ndarray, ...]:
         [False, False, False, True]
     """
     if type_ == "str" and not dic.null_count:  # text: strip, nothing to reject
-        text = np.array([v.strip() for v in dic.to_pylist()], dtype=object)
+        if strip_free(dic):
+            text = np.asarray(dic.to_numpy(zero_copy_only=False), dtype=object)
+        else:
+            text = np.array([v.strip() for v in dic.to_pylist()], dtype=object)
         none = np.zeros(len(text), dtype=bool)
         return text, none, none.copy(), text == ""
     fast = _FAST.get(type_)

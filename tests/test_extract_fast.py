@@ -155,3 +155,13 @@ def test_isin_known_equals_pandas_isin(values, known):
     want = pd.Series(arr).isin(ref).tolist()
     assert isin_known(arr, ref).tolist() == want
     assert isin_known(pd.array(values, dtype="Int64"), ref).tolist() == want
+
+
+texts = st.text(alphabet=st.sampled_from(list("ab ,\t\r\n\x0b\x0c\x1c\x1f\x85\xa0é\u2003\u3000")),
+                max_size=5)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(texts, max_size=12, unique=True))
+def test_text_without_spaces_around_skips_strip(values):
+    assert_same(values, "str")
