@@ -94,6 +94,10 @@ class ColumnParse:
         """Row mask: the value could not be parsed or a required value is blank."""
         return self._rows(self.uniq_bad)
 
+    def any_bad(self) -> bool:
+        """Whether any row is :meth:`bad` (checked on the distinct values)."""
+        return bool(self.uniq_bad.any())
+
     def reasons_of(self, rows: np.ndarray) -> list[str]:
         """The reason text of each row in ``rows`` (a row mask or positions)."""
         if self.uniq_reason is None:

@@ -171,7 +171,8 @@ def _raw(text: dict[str, pa.Array], col: str, rows: np.ndarray) -> list[str]:
 def _reject_unparseable(cols: _RowValues, lines: np.ndarray, parsed: list[ColumnParse],
                         text: dict[str, pa.Array], name: str, rej: _Rejects) -> np.ndarray:
     """DQ-03: a value that does not parse, a blank required value, or an impossible row."""
-    problems: list[tuple[str, np.ndarray, object]] = [(p.column.name, p.bad(), p) for p in parsed]
+    problems: list[tuple[str, np.ndarray, object]] = [(p.column.name, p.bad(), p) for p in parsed
+                                                      if p.any_bad()]
     for check in ROW_CHECKS.get(name, ()):
         problems.append((check.column, np.asarray(check.bad(cols), dtype=bool), check.reason))
     bad = np.zeros(len(lines), dtype=bool)
