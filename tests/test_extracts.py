@@ -297,3 +297,16 @@ def test_dtypes_follow_schemas_for_every_table(folder):
     for name, df in b.tables.items():
         for col in schemas.TABLES[name].columns:
             assert str(df[col.name].dtype) == schemas.dtype_of(col), (name, col.name)
+
+
+def test_extra_column_follows_the_used_rows_when_rows_are_rejected(folder):
+    lines = lines_of(folder, "students")
+    lines[0] += ",Homeroom"
+    lines[1:] = [ln + f",H{i}" for i, ln in enumerate(lines[1:], start=1)]
+    lines.append(lines[1])  # a repeated personID: DQ-01
+    lines.append("x" + lines[2][1:])  # an unparseable personID: DQ-03
+    write_lines(folder, "students", lines)
+    df = load_bundle(folder).tables["students"]
+    assert df["personID"].tolist() == [1, 2, 3]
+    assert df["Homeroom"].tolist() == ["H1", "H2", "H3"]
+    assert df[LINE].tolist() == [2, 3, 4]
