@@ -48,7 +48,7 @@ from mtcollect_nb.columns import (
     STREAK,
 )
 from mtcollect_nb.hours import band
-from mtcollect_nb.intervals import take_by_key
+from mtcollect_nb.joins import take_by_key
 
 if TYPE_CHECKING:
     from mtcollect_nb.analysis import Analysis

@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from mtcollect_nb.columns import COMPUTED_HOURS, EFFECTIVE_COUNT_DATE
-from mtcollect_nb.intervals import join_pairs, pair_keys
+from mtcollect_nb.joins import join_pairs, pair_keys
 
 if TYPE_CHECKING:
     from mtcollect_nb.analysis import Analysis

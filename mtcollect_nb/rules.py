@@ -21,7 +21,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import numpy as np
 import pandas as pd
 
 from mtcollect_nb.columns import COLLECTIONS, SEVERITIES
@@ -145,35 +144,6 @@ def per_value(s: pd.Series, fn: Callable[[pd.Series], pd.Series]) -> pd.Series:
 
 
 _PER_VALUE_MIN = 64  # below this, factorizing costs more than it saves
-
-
-def left_join(left: pd.DataFrame, right: pd.DataFrame, on: str) -> pd.DataFrame:
-    """``left.merge(right, on=on, how="left")``, taken by position when that is the same.
-
-    Same rows, order, columns, dtypes and RangeIndex as the merge. When both keys are int64,
-    ``right``'s keys are unique, every left key is found and no other column name is shared,
-    ``right``'s columns are taken by position (no hash join of the whole frames, no copy of
-    ``left``'s columns: do not modify the result's values in place); otherwise it merges.
-
-    Example:
-        >>> left = pd.DataFrame({"k": [2, 1, 2], "x": ["a", "b", "c"]}, index=[7, 8, 9])
-        >>> left_join(left, pd.DataFrame({"k": [1, 2], "y": [0.5, 1.5]}), "k").values.tolist()
-        [[2, 'a', 1.5], [1, 'b', 0.5], [2, 'c', 1.5]]
-    """
-    other = [c for c in right.columns if c != on]
-    lk, rk = left[on].to_numpy(), right[on].to_numpy()
-    if (len(left) == 0 or lk.dtype != np.int64 or rk.dtype != np.int64
-            or any(c in left.columns for c in other)):
-        return left.merge(right, on=on, how="left")
-    keys = pd.Index(rk)
-    pos = keys.get_indexer(lk) if keys.is_unique else None
-    if pos is None or (pos < 0).any():
-        return left.merge(right, on=on, how="left")
-    out = left.copy(deep=False)
-    out.index = pd.RangeIndex(len(out))
-    for c in other:
-        out[c] = right[c].array.take(pos)
-    return out
 
 
 def all_rules() -> dict[str, Rule]:

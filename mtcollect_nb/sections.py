@@ -34,7 +34,8 @@ import pandas as pd
 
 from mtcollect_nb.analysis import Analysis
 from mtcollect_nb.columns import EFFECTIVE_COUNT_DATE, TEACHER_ROLES
-from mtcollect_nb.intervals import covers, join_pairs, pair_keys
+from mtcollect_nb.intervals import covers
+from mtcollect_nb.joins import join_pairs, pair_keys
 
 COUNT_DATE = "countDate"
 ROSTER_START, ROSTER_END = "rosterStart", "rosterEnd"

@@ -8,7 +8,6 @@ from mtcollect_nb.errors import RuleDefinitionError
 from mtcollect_nb.rules import (
     all_rules,
     finding_rows,
-    left_join,
     per_value,
     rule,
     rules_table,
@@ -66,31 +65,7 @@ def test_rules_table_lists_every_rule_with_a_remedy():
     assert (t["remedy"].str.len() > 20).all()
 
 
-# ---- per_value and left_join equal the plain pandas operations ----------------------------
-
-_KEYS = st.lists(st.integers(0, 6), max_size=12)
-
-
-@settings(max_examples=60, deadline=None)
-@given(lkeys=_KEYS, rkeys=_KEYS, seed=st.integers(0, 10**6))
-def test_left_join_equals_merge(lkeys, rkeys, seed):
-    rng = np.random.default_rng(seed)
-    n = len(rkeys)
-    right = pd.DataFrame({
-        "k": np.array(rkeys, dtype="int64"),
-        "i": rng.integers(0, 9, n), "f": rng.random(n), "b": rng.random(n) < 0.5,
-        "o": [f"s{v}" for v in rng.integers(0, 9, n)],
-        "d": pd.to_datetime(rng.integers(0, 10**9, n) * 10**9),
-        "n": pd.array(rng.integers(0, 9, n), dtype="Int64"),
-    })
-    left = pd.DataFrame({"k": np.array(lkeys, dtype="int64"), "x": range(len(lkeys))},
-                        index=rng.permutation(len(lkeys)) + 5)
-    for r in (right, right.drop_duplicates("k")):
-        pd.testing.assert_frame_equal(left_join(left, r, "k"), left.merge(r, on="k", how="left"))
-    matched = left.loc[left["k"].isin(right["k"])]
-    r = right.drop_duplicates("k")
-    pd.testing.assert_frame_equal(left_join(matched, r, "k"), matched.merge(r, on="k", how="left"))
-
+# ---- per_value equals the plain pandas operation -------------------------------------------
 
 @settings(max_examples=60, deadline=None)
 @given(values=st.lists(st.sampled_from([" esa", "ESA", "", " ", "opt-In", None, "3"]),

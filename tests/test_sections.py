@@ -8,7 +8,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mtcollect_nb.cte import join_per_key
-from mtcollect_nb.intervals import join_pairs, pair_keys
 from mtcollect_nb.sections import (
     COUNT_DATE,
     ROSTER_END,
@@ -134,39 +133,7 @@ def test_generated_districts_reach_every_flag():
     pd.testing.assert_frame_equal(r, roster_periods_reference(a))
 
 
-# ---- the array helpers ---------------------------------------------------------------------
-keys = st.lists(st.integers(0, 6), max_size=25)
-
-
-@given(keys, st.lists(st.integers(0, 6), max_size=7, unique=True))
-def test_join_pairs_is_merge_order_for_distinct_right_keys(left, right):
-    m = pd.DataFrame({"k": left, "a": range(len(left))}).merge(
-        pd.DataFrame({"k": right, "b": range(len(right))}), on="k")
-    li, ri = join_pairs(np.array(left, dtype=np.int64), np.array(right, dtype=np.int64))
-    assert (li.tolist(), ri.tolist()) == (m["a"].tolist(), m["b"].tolist())
-
-
-@given(keys, keys)
-def test_join_pairs_is_the_merge_for_any_keys(left, right):
-    m = pd.DataFrame({"k": left, "a": range(len(left))}).merge(
-        pd.DataFrame({"k": right, "b": range(len(right))}), on="k")
-    li, ri = join_pairs(np.array(left, dtype=np.int64), np.array(right, dtype=np.int64))
-    assert sorted(zip(li.tolist(), ri.tolist(), strict=True)) == sorted(
-        zip(m["a"], m["b"], strict=True))
-
-
-@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3)), max_size=12),
-       st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3)), max_size=12))
-def test_pair_keys_equal_exactly_for_equal_rows(left, right):
-    lk, rk = pair_keys([pd.Series([p for p, _ in left], dtype="int64"),
-                        pd.Series([c for _, c in left], dtype="int64")],
-                       [pd.Series([p for p, _ in right], dtype="int64"),
-                        pd.Series([c for _, c in right], dtype="int64")])
-    for i, x in enumerate(left):
-        for j, y in enumerate(right):
-            assert (lk[i] == rk[j]) == (x == y)
-
-
+# ---- the text join of cte_sections -------------------------------------------------------
 @given(st.lists(st.tuples(st.integers(0, 4), st.sampled_from(["a", "b", "c, d", ""])),
                 max_size=15))
 def test_join_per_key_is_groupby_join(rows):

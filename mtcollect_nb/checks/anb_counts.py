@@ -36,7 +36,8 @@ from mtcollect_nb.columns import (
 )
 from mtcollect_nb.hours import ROSTERED_SECTIONS, band, scheduled_minutes
 from mtcollect_nb.intervals import covers
-from mtcollect_nb.rules import left_join, rule
+from mtcollect_nb.joins import left_join
+from mtcollect_nb.rules import rule
 
 if TYPE_CHECKING:
     from mtcollect_nb.analysis import Analysis

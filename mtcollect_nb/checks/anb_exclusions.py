@@ -25,7 +25,8 @@ from mtcollect_nb.columns import (
     STREAK_START,
     WARNING,
 )
-from mtcollect_nb.rules import finding_rows, left_join, rule
+from mtcollect_nb.joins import left_join
+from mtcollect_nb.rules import finding_rows, rule
 
 if TYPE_CHECKING:
     from mtcollect_nb.analysis import Analysis

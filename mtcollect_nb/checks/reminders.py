@@ -29,7 +29,8 @@ import pandas as pd
 from mtcollect_nb.analysis import Analysis
 from mtcollect_nb.columns import ERROR, HIGH_SCHOOL_GRADES, PERSON_ID, REMINDERS, WARNING
 from mtcollect_nb.engine import to_text
-from mtcollect_nb.rules import finding_rows, left_join, per_value, rule
+from mtcollect_nb.joins import left_join
+from mtcollect_nb.rules import finding_rows, per_value, rule
 
 _DAY = "%Y-%m-%d"
 _finding = partial(finding_rows, keys=("enrollmentID", PERSON_ID))

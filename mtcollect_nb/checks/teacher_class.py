@@ -21,7 +21,8 @@ import pandas as pd
 from mtcollect_nb.analysis import Analysis
 from mtcollect_nb.columns import ERROR, INFO, TEACHER_CLASS, WARNING
 from mtcollect_nb.engine import to_text
-from mtcollect_nb.rules import finding_rows, left_join, rule
+from mtcollect_nb.joins import left_join
+from mtcollect_nb.rules import finding_rows, rule
 from mtcollect_nb.sections import (
     COUNT_DATE,
     ROSTER_END,
