@@ -135,16 +135,8 @@ def compute_streaks(instructional_days: pd.DataFrame, attendance: pd.DataFrame,
         one row per target, in target order.
 
     Example:
-        >>> days = pd.DataFrame({"calendarID": 1, "minutes": 360,
-        ...                      "date": pd.bdate_range("2025-01-27", "2025-02-03")})
-        >>> att = pd.DataFrame({"personID": 5, "calendarID": 1, "presentMinutes": 0,
-        ...     "excuse": "E", "date": pd.to_datetime(["2025-01-31", "2025-02-03"])})
-        >>> enr = pd.DataFrame({"enrollmentID": [9], "personID": [5], "calendarID": [1],
-        ...     "startDate": pd.to_datetime(["2024-08-26"]), "endDate": pd.NaT,
-        ...     "noShow": False})
-        >>> cal = pd.DataFrame({"calendarID": [1], "wholeDayAbsence": [pd.NA],
-        ...     "effectiveCountDate": pd.to_datetime(["2025-02-03"])})
-        >>> r = compute_streaks(days, att, enr, cal)
+        >>> from mtcollect_nb.testing import streak_example
+        >>> r = compute_streaks(*streak_example())  # absent Fri Jan 31 and Mon Feb 3
         >>> int(r["streak"][0]), str(r["streakStart"][0].date())
         (2, '2025-01-31')
     """
@@ -161,16 +153,8 @@ def streaks_reference(instructional_days: pd.DataFrame, attendance: pd.DataFrame
     Obviously-correct and slow: for tests and the benchmark only.
 
     Example:
-        >>> days = pd.DataFrame({"calendarID": 1, "minutes": 360,
-        ...                      "date": pd.bdate_range("2025-01-27", "2025-02-03")})
-        >>> att = pd.DataFrame({"personID": 5, "calendarID": 1, "presentMinutes": 0,
-        ...     "excuse": "E", "date": pd.to_datetime(["2025-01-31", "2025-02-03"])})
-        >>> enr = pd.DataFrame({"enrollmentID": [9], "personID": [5], "calendarID": [1],
-        ...     "startDate": pd.to_datetime(["2024-08-26"]), "endDate": pd.NaT,
-        ...     "noShow": False})
-        >>> cal = pd.DataFrame({"calendarID": [1], "wholeDayAbsence": [pd.NA],
-        ...     "effectiveCountDate": pd.to_datetime(["2025-02-03"])})
-        >>> r = streaks_reference(days, att, enr, cal)
+        >>> from mtcollect_nb.testing import streak_example
+        >>> r = streaks_reference(*streak_example())
         >>> int(r["streak"][0]), str(r["streakStart"][0].date())
         (2, '2025-01-31')
     """

@@ -16,14 +16,8 @@ Memory is (pairs x instructional days up to the count date) booleans: 150,000 st
 days = 18 MB.
 
 Example:
-    >>> days = pd.DataFrame({"calendarID": 1, "minutes": 360,
-    ...                      "date": pd.bdate_range("2025-01-27", "2025-02-03")})
-    >>> att = pd.DataFrame({"personID": 5, "calendarID": 1, "presentMinutes": 0,
-    ...     "excuse": "E", "date": pd.to_datetime(["2025-01-31", "2025-02-03"])})
-    >>> enr = pd.DataFrame({"enrollmentID": [9], "personID": [5], "calendarID": [1],
-    ...     "startDate": pd.to_datetime(["2024-08-26"]), "endDate": pd.NaT, "noShow": False})
-    >>> cal = pd.DataFrame({"calendarID": [1], "wholeDayAbsence": [pd.NA],
-    ...     "effectiveCountDate": pd.to_datetime(["2025-02-03"])})
+    >>> from mtcollect_nb.testing import streak_example
+    >>> days, att, enr, cal = streak_example()
     >>> absent = lambda m, p, e, t: (m - p.astype(float)) >= m
     >>> r = grid_streaks(enr[["enrollmentID", "personID", "calendarID"]], days, att, enr, cal,
     ...                  absent)

@@ -31,6 +31,31 @@ def params(**overrides: Any) -> Params:
     return Params(**base)
 
 
+def streak_example() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The four inputs of the streak functions for one student absent on the last 2 days.
+
+    Instructional days Mon Jan 27 .. Mon Feb 3 2025, calendar 1; person 5 (enrollment 9)
+    absent all day (0 present minutes, excuse E) on Fri Jan 31 and on the count date.
+
+    Returns:
+        instructional_days, attendance, enrollments, calendars.
+
+    Example:
+        >>> [len(f) for f in streak_example()]
+        [6, 2, 1, 1]
+    """
+    days = pd.DataFrame({"calendarID": 1, "minutes": 360,
+                         "date": pd.bdate_range("2025-01-27", "2025-02-03")})
+    att = pd.DataFrame({"personID": 5, "calendarID": 1, "presentMinutes": 0, "excuse": "E",
+                        "date": pd.to_datetime(["2025-01-31", "2025-02-03"])})
+    enr = pd.DataFrame({"enrollmentID": [9], "personID": [5], "calendarID": [1],
+                        "startDate": pd.to_datetime(["2024-08-26"]), "endDate": pd.NaT,
+                        "noShow": False})
+    cal = pd.DataFrame({"calendarID": [1], "wholeDayAbsence": [pd.NA],
+                        "effectiveCountDate": pd.to_datetime(["2025-02-03"])})
+    return days, att, enr, cal
+
+
 def school_days(calendar_id: int = 1, start: str = "2024-08-26", end: str = "2025-06-06",
                 holidays: Iterable[str] = (), minutes: int = 360) -> list[Record]:
     """Weekday rows of ``days.csv`` (weekends absent); ``holidays`` have instruction false."""
