@@ -2,8 +2,8 @@
 
 ``python bench/breakdown.py bench/.data/district_20000_s2025/params.yaml`` prints one line per
 stage (wall and CPU seconds, median of ``--repeat`` runs). Derived frames of
-:class:`~mtcollect_nb.analysis.Analysis` are computed first, each on its own, so a rule's line
-is the rule alone (plus the engine's normalisation of its findings).
+:class:`~mtcollect_nb.compute.analysis.Analysis` are computed first, each on its own, so a
+rule's line is the rule alone (plus the engine's normalisation of its findings).
 """
 
 from __future__ import annotations
@@ -33,12 +33,13 @@ def _clock(fn: Callable[[], Any]) -> tuple[float, float, Any]:
 
 def stages(params_path: Path) -> list[tuple[str, float, float]]:
     """(stage, wall s, cpu s) for one full analysis (load, derived, rules, workbook)."""
-    from mtcollect_nb import engine
-    from mtcollect_nb.analysis import Analysis
-    from mtcollect_nb.extracts import load_bundle
+    from mtcollect_nb.checks import engine
+    from mtcollect_nb.checks.catalog import all_rules
+    from mtcollect_nb.checks.run import DistrictRun
+    from mtcollect_nb.compute.analysis import Analysis
+    from mtcollect_nb.load.loader import load_bundle
     from mtcollect_nb.params import load_params
-    from mtcollect_nb.pipeline import DistrictRun, write_outputs
-    from mtcollect_nb.rules import all_rules
+    from mtcollect_nb.report.pipeline import write_outputs
 
     out: list[tuple[str, float, float]] = []
     params = load_params(params_path)
@@ -77,7 +78,7 @@ def notebook_cells(params: Path, repeat: int) -> int:
     import json
     import time
 
-    from mtcollect_nb.notebook import run_district_notebook
+    from mtcollect_nb.report.notebook import run_district_notebook
 
     walls, cells = [], []
     for _ in range(repeat + 1):  # the first run warms the file cache

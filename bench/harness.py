@@ -143,7 +143,7 @@ def _concat_bundles(folders: list[Path], out: Path) -> None:
     """Append the same-named CSV files of ``folders`` into ``out``, shifting integer keys."""
     import pandas as pd
 
-    from mtcollect_nb import schemas
+    from mtcollect_nb.load import schemas
     from mtcollect_nb.synthetic.write import CP1252_TABLES
 
     out.mkdir(parents=True, exist_ok=True)
@@ -184,7 +184,7 @@ CHILD_ANALYSIS = """
 import json, sys, time
 t0 = time.perf_counter()
 from mtcollect_nb.params import load_params
-from mtcollect_nb.pipeline import analyze_district, write_outputs
+from mtcollect_nb.report.pipeline import analyze_district, write_outputs
 t1 = time.perf_counter()
 run = analyze_district(load_params(sys.argv[1]))
 write_outputs(run)
@@ -235,14 +235,15 @@ def empty_notebook(path: Path, kernel_name: str = "python3") -> Path:
 def run_empty_notebook(nb_path: Path, out_path: Path, kernel_name: str = "python3") -> None:
     """Execute the empty notebook through papermill (what every notebook run pays at least).
 
-    Uses the same kernel manager as :func:`mtcollect_nb.notebook.run_district_notebook` where
-    it has one (a kernel of this interpreter), so both pay the same kernel start.
+    Uses the same kernel manager as
+    :func:`mtcollect_nb.report.notebook.run_district_notebook` where it has one (a kernel of
+    this interpreter), so both pay the same kernel start.
     """
     import papermill as pm
 
     extra: dict[str, Any] = {}
     try:
-        from mtcollect_nb import notebook
+        from mtcollect_nb.report import notebook
 
         extra["km"] = notebook._kernel_manager()
         extra["extra_arguments"] = ["--IPKernelApp.log_level=ERROR"]

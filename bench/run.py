@@ -51,8 +51,8 @@ class Row:
 # ---- streaks ----
 def streak_inputs(params_path: Path) -> dict[str, pd.DataFrame]:
     """The four inputs of every streak implementation, from the loaded district."""
-    from mtcollect_nb.analysis import Analysis
-    from mtcollect_nb.extracts import load_bundle
+    from mtcollect_nb.compute.analysis import Analysis
+    from mtcollect_nb.load.loader import load_bundle
     from mtcollect_nb.params import load_params
 
     params = load_params(params_path)
@@ -71,7 +71,7 @@ def normalize_streaks(df: pd.DataFrame) -> pd.DataFrame:
 def streak_implementations() -> dict[str, Any]:
     """name -> callable(instructional_days, attendance, enrollments, calendars)."""
     from bench.streaks_duckdb import duckdb_streaks
-    from mtcollect_nb.absence import compute_streaks, streaks_reference
+    from mtcollect_nb.compute.absence import compute_streaks, streaks_reference
 
     return {"engine": compute_streaks, "loop": streaks_reference, "duckdb": duckdb_streaks}
 
@@ -100,7 +100,7 @@ def bench_streaks(inputs: dict[str, pd.DataFrame], repeat: int,
 def full_analysis(params_path: Path) -> int:
     """Load + all rules + workbook, in process (as a rerun in an open session); findings."""
     from mtcollect_nb.params import load_params
-    from mtcollect_nb.pipeline import analyze_district, write_outputs
+    from mtcollect_nb.report.pipeline import analyze_district, write_outputs
 
     run = analyze_district(load_params(params_path))
     write_outputs(run)
@@ -117,7 +117,7 @@ def extracts_of(params_path: Path) -> Path:
 # ---- notebooks ----
 def bench_notebooks(params_path: Path, repeat: int) -> tuple[Timing, Timing]:
     """District notebook through papermill vs an empty notebook through papermill."""
-    from mtcollect_nb.notebook import run_district_notebook
+    from mtcollect_nb.report.notebook import run_district_notebook
 
     kernel = "python3"
     with tempfile.TemporaryDirectory() as tmp:

@@ -1,6 +1,6 @@
 """Absence streaks at the count date in DuckDB SQL: the alternative an analyst would write.
 
-Same inputs and output as :func:`mtcollect_nb.absence.compute_streaks` (instructional days,
+Same inputs and output as :func:`mtcollect_nb.compute.absence.compute_streaks` (instructional days,
 attendance, enrollments with ``effectiveCountDate``/``onCountDate``, calendars with
 ``wholeDayAbsence``), computed as a classic *gaps-and-islands* query:
 
@@ -9,7 +9,7 @@ attendance, enrollments with ``effectiveCountDate``/``onCountDate``, calendars w
    0, reach min(calendar's ``wholeDayAbsence``, day minutes), blank = all of the day's minutes;
    excuse ``X`` does not count) on instructional days the student was enrolled in that
    calendar (any enrollment not noShow covering the day, so a grade change does not break a
-   run) -- the decisions documented in :mod:`mtcollect_nb.absence`;
+   run) -- the decisions documented in :mod:`mtcollect_nb.compute.absence`;
 3. consecutive day numbers form an island: ``idx - row_number() over (person, calendar)`` is
    constant along a run of consecutive instructional days;
 4. an enrollment's streak is the part of the island holding its effective count date that ends

@@ -20,9 +20,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from mtcollect_nb import __version__
-from mtcollect_nb.batch import DEFAULT_TIMEOUT
 from mtcollect_nb.errors import MtcollectError
+from mtcollect_nb.state.batch import DEFAULT_TIMEOUT
+from mtcollect_nb.version import __version__
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
 DEFAULT_DEMO_DIR = "mtcollect-demo"
@@ -37,7 +37,7 @@ def _report_outputs(notebook: Path) -> None:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Write the synthetic demo district and run the district notebook on it."""
-    from mtcollect_nb.notebook import run_district_notebook
+    from mtcollect_nb.report.notebook import run_district_notebook
     from mtcollect_nb.synthetic import write_demo
 
     params_path = write_demo(Path(args.out), **_given(args, "seed"))
@@ -48,7 +48,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Run the district notebook for one parameters file."""
-    from mtcollect_nb.notebook import run_district_notebook
+    from mtcollect_nb.report.notebook import run_district_notebook
 
     _report_outputs(run_district_notebook(args.params, timeout=args.timeout, progress=True))
     return EXIT_OK
@@ -56,7 +56,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_batch(args: argparse.Namespace) -> int:
     """Run every district of a parameters folder."""
-    from mtcollect_nb.batch import run_batch
+    from mtcollect_nb.state.batch import run_batch
 
     params_dir = Path(args.params_dir)
     if not params_dir.is_dir():
@@ -112,7 +112,7 @@ def _seconds(text: str) -> float:
 
 def cmd_rules(args: argparse.Namespace) -> int:
     """Print the rule catalog: id, severity, collection, what it finds (and the remedy)."""
-    from mtcollect_nb.rules import rules_table
+    from mtcollect_nb.checks.catalog import rules_table
 
     table = rules_table()
     if args.collection:

@@ -52,6 +52,12 @@ class Params(BaseModel):
     kindergarten_age_date: dt.date | None = None
     pir_days: int = Field(default=0, ge=0, le=7)
     mask_pii: bool = False
+    whole_day_absence_default: int = Field(
+        default=240, ge=1, le=1440,
+        description="minutes absent that make a whole-day absence when neither the grade level "
+                    "nor the calendar sets it (IC's default)")
+    esa_program: bool = Field(
+        default=True, description="false: the ESA rules (ANB-11, ANB-12) do not run")
 
     @field_validator("district_number", mode="before")
     @classmethod
@@ -60,7 +66,7 @@ class Params(BaseModel):
             raise ValueError("must be text of 4 digits, quoted in YAML (e.g. \"0123\")")
         return v
 
-    @field_validator("pir_days", "school_year", mode="before")
+    @field_validator("pir_days", "school_year", "whole_day_absence_default", mode="before")
     @classmethod
     def _no_bool(cls, v: Any) -> Any:
         if isinstance(v, bool):

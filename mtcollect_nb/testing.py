@@ -14,9 +14,9 @@ from typing import Any
 
 import pandas as pd
 
-from mtcollect_nb import schemas
-from mtcollect_nb.analysis import Analysis
-from mtcollect_nb.bundle import Bundle
+from mtcollect_nb.compute.analysis import Analysis
+from mtcollect_nb.load import schemas
+from mtcollect_nb.load.bundle import Bundle
 from mtcollect_nb.params import Params
 
 Record = dict[str, Any]

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 # The test suite checks every value against the pandera contract (production runs check
-# columns and dtypes only; see mtcollect_nb.contracts). Set before any test runs, so notebook
+# columns and dtypes only; see mtcollect_nb.load.contracts). Set before any test runs, so notebook
 # kernels and CLI subprocesses started by tests inherit it.
 os.environ.setdefault("MTCOLLECT_CONTRACT_DEPTH", "full")
 

@@ -144,7 +144,7 @@ def test_three_implementations_agree_on_edge_cases():
 
 
 def test_engine_and_loop_agree_on_edge_cases():
-    from mtcollect_nb.absence import compute_streaks, streaks_reference
+    from mtcollect_nb.compute.absence import compute_streaks, streaks_reference
 
     a, expected = edge_case_district()
     engine = run.normalize_streaks(compute_streaks(**_inputs(a)))
@@ -182,7 +182,7 @@ def test_empty_notebook_is_parameterised(tmp_path):
 
 
 def test_concatenated_bundle_keeps_every_row_and_reference(tmp_path):
-    from mtcollect_nb.extracts import load_bundle
+    from mtcollect_nb.load.loader import load_bundle
     from mtcollect_nb.synthetic.write import write_district
 
     parts = [write_district(tmp_path / f"p{i}", students=60, seed=7 + i,

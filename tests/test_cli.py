@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from mtcollect_nb import cli, notebook
+from mtcollect_nb import cli
+from mtcollect_nb.report import notebook
 
 GOOD = """\
 district_number: "0123"
@@ -111,7 +112,7 @@ def test_console_script_prints_no_traceback(tmp_path: Path) -> None:
 
 
 def test_synth_writes_an_extract_bundle(tmp_path: Path, capsys) -> None:
-    from mtcollect_nb.extracts import load_bundle
+    from mtcollect_nb.load.loader import load_bundle
 
     out = tmp_path / "district"
     assert cli.main(["synth", "--out", str(out), "--students", "40", "--seed", "3"]) == 0
@@ -160,8 +161,8 @@ def test_example_parameters_file_is_valid() -> None:
 
 
 def test_rules_lists_the_whole_catalog(capsys):
+    from mtcollect_nb.checks.catalog import all_rules
     from mtcollect_nb.cli import main
-    from mtcollect_nb.rules import all_rules
 
     assert main(["rules"]) == 0
     lines = capsys.readouterr().out.splitlines()

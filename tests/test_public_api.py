@@ -28,7 +28,7 @@ def test_name_imports_and_has_a_docstring(name: str) -> None:
     assert doc and doc.strip(), f"mtcollect_nb.{name} has no docstring"
 
 
-@pytest.mark.parametrize("module", ["cli", "notebook"])
+@pytest.mark.parametrize("module", ["cli", "report.notebook"])
 def test_command_line_modules_are_documented(module: str) -> None:
     mod = importlib.import_module(f"mtcollect_nb.{module}")
     assert inspect.getdoc(mod)

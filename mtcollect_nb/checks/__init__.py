@@ -1,10 +1,10 @@
-"""Rule modules: importing this package registers every rule in ``rules.RULES``."""
+"""Stage 3, checks: the rule registry, the rule modules, the engine that runs them.
 
-from mtcollect_nb.checks import (  # noqa: F401
-    anb_counts,
-    anb_exclusions,
-    anb_programs,
-    data_quality,
-    reminders,
-    teacher_class,
-)
+``registry`` declares what a rule is; each rule module (``anb_*``, ``teacher_class``,
+``reminders``, ``data_quality``) declares its rules with ``@rule``; ``catalog`` imports them
+all; ``engine`` runs them over an :class:`~mtcollect_nb.compute.analysis.Analysis` and
+collects one findings table; ``run`` holds the :class:`DistrictRun` (analysis + findings).
+
+May import: ``load``, ``compute`` and the top-level modules (``columns``, ``errors``,
+``params``). Never ``report``, ``explore``, ``state`` or ``cli``.
+"""

@@ -18,14 +18,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from mtcollect_nb.anb import (
-    EARLY_GRADUATE_STATUS,
-    FTE_REPORTED_UNCAPPED,
-    STUDENT_REPORTED_SUM,
-    age_on,
-    fall_grade12,
-)
 from mtcollect_nb.checks.anb_exclusions import COUNT_DATE_TOOL, ENROLLMENT_FIELDS, finding_frame
+from mtcollect_nb.checks.registry import rule
 from mtcollect_nb.columns import (
     COMPUTED_HOURS,
     EFFECTIVE_COUNT_DATE,
@@ -34,13 +28,14 @@ from mtcollect_nb.columns import (
     SPRING_ANB,
     WARNING,
 )
-from mtcollect_nb.hours import ROSTERED_SECTIONS, band, scheduled_minutes
-from mtcollect_nb.intervals import covers
-from mtcollect_nb.joins import left_join
-from mtcollect_nb.rules import rule
+from mtcollect_nb.compute.anb import FTE_REPORTED_UNCAPPED, STUDENT_REPORTED_SUM, age_on
+from mtcollect_nb.compute.graduates import EARLY_GRADUATE_STATUS, fall_grade12
+from mtcollect_nb.compute.hours import ROSTERED_SECTIONS, band, scheduled_minutes
+from mtcollect_nb.compute.intervals import covers
+from mtcollect_nb.compute.joins import left_join
 
 if TYPE_CHECKING:
-    from mtcollect_nb.analysis import Analysis
+    from mtcollect_nb.compute.analysis import Analysis
 
 MIN_HOURS = 180.0  # below this a program generates no ANB (MCA 20-9-311(4))
 ADULT_AGE = 19  # on the kindergarten age date (MCA 20-5-101)
@@ -64,7 +59,7 @@ def counted(a: Analysis) -> pd.DataFrame:
     """Counted enrollments with FTE, computed hours and rostered sections that day.
 
     Columns: :data:`COUNTED_COLUMNS` (what the rules read), the FTE columns and
-    :func:`~mtcollect_nb.hours.scheduled_minutes`. Shared by the rules: do not modify it.
+    :func:`~mtcollect_nb.compute.hours.scheduled_minutes`. Shared by the rules: do not modify it.
     """
     def build() -> pd.DataFrame:
         o = a.on_count_date

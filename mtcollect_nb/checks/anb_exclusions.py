@@ -15,8 +15,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from mtcollect_nb.absence import EXCLUDE_STREAK
-from mtcollect_nb.anb import kindergarten_under_age
+from mtcollect_nb.checks.registry import finding_rows, rule
 from mtcollect_nb.columns import (
     EFFECTIVE_COUNT_DATE,
     ERROR,
@@ -25,11 +24,12 @@ from mtcollect_nb.columns import (
     STREAK_START,
     WARNING,
 )
-from mtcollect_nb.joins import left_join
-from mtcollect_nb.rules import finding_rows, rule
+from mtcollect_nb.compute.absence import EXCLUDE_STREAK
+from mtcollect_nb.compute.anb import kindergarten_under_age
+from mtcollect_nb.compute.joins import left_join
 
 if TYPE_CHECKING:
-    from mtcollect_nb.analysis import Analysis
+    from mtcollect_nb.compute.analysis import Analysis
 
 ENROLLMENT_FIELDS = "Student Information > General > Enrollments > State Reporting Fields"
 COUNT_DATE_TOOL = "MT Count Date Attendance tool (Reports > Montana State Reporting)"

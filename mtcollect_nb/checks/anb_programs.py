@@ -24,7 +24,8 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from mtcollect_nb.analysis import Analysis
+from mtcollect_nb.checks.registry import Rule, RuleFn, finding_rows, per_value, rule
+from mtcollect_nb.checks.text import text_values, to_text
 from mtcollect_nb.columns import (
     COUNTED,
     EFFECTIVE_COUNT_DATE,
@@ -34,10 +35,9 @@ from mtcollect_nb.columns import (
     SPRING_ANB,
     WARNING,
 )
-from mtcollect_nb.engine import text_values, to_text
-from mtcollect_nb.intervals import covers
-from mtcollect_nb.rules import Rule, RuleFn, finding_rows, per_value, rule
-from mtcollect_nb.sections import OPEN_END
+from mtcollect_nb.compute.analysis import Analysis
+from mtcollect_nb.compute.intervals import covers
+from mtcollect_nb.compute.sections import OPEN_END
 
 #: Programs whose students belong in the district's spring count (ANB-22).
 COUNTED_ELSEWHERE_PROGRAMS: tuple[str, ...] = ("MYC", "JOB_CORPS", "MTDA")

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from mtcollect_nb.analysis import Analysis
+from mtcollect_nb.checks.registry import rule
 from mtcollect_nb.columns import DATA_QUALITY, ERROR
-from mtcollect_nb.rules import rule
+from mtcollect_nb.compute.analysis import Analysis
 
 _REMEDY = ("Fix the row in Infinite Campus (the screen that owns this field) or in the extract, "
            "then export the file again; the row is listed on the 'Rejected rows' sheet.")

@@ -26,11 +26,11 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
-from mtcollect_nb.analysis import Analysis
+from mtcollect_nb.checks.registry import finding_rows, per_value, rule
+from mtcollect_nb.checks.text import to_text
 from mtcollect_nb.columns import ERROR, HIGH_SCHOOL_GRADES, PERSON_ID, REMINDERS, WARNING
-from mtcollect_nb.engine import to_text
-from mtcollect_nb.joins import left_join
-from mtcollect_nb.rules import finding_rows, per_value, rule
+from mtcollect_nb.compute.analysis import Analysis
+from mtcollect_nb.compute.joins import left_join
 
 _DAY = "%Y-%m-%d"
 _finding = partial(finding_rows, keys=("enrollmentID", PERSON_ID))

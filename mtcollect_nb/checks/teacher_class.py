@@ -1,7 +1,8 @@
 """Spring Teacher-Class and CTE rules (TCH-01..04, CTE-01..04).
 
-Every rule looks at spring sections only (:func:`mtcollect_nb.sections.spring_sections`: term
-covers the calendar's effective count date; course and calendar not stateExcluded). A section
+Every rule looks at spring sections only
+(:func:`mtcollect_nb.compute.sections.spring_sections`: term covers the calendar's effective
+count date; course and calendar not stateExcluded). A section
 "with students" has at least one student on its roster on the count date; an "empty roster"
 has no roster row at all. Course-level findings (TCH-01, CTE-01, CTE-02) name the course
 (courseNumber, schoolNumber) and no section; section-level findings name the sectionID.
@@ -18,12 +19,12 @@ from functools import partial
 
 import pandas as pd
 
-from mtcollect_nb.analysis import Analysis
+from mtcollect_nb.checks.registry import finding_rows, rule
+from mtcollect_nb.checks.text import to_text
 from mtcollect_nb.columns import ERROR, INFO, TEACHER_CLASS, WARNING
-from mtcollect_nb.engine import to_text
-from mtcollect_nb.joins import left_join
-from mtcollect_nb.rules import finding_rows, rule
-from mtcollect_nb.sections import (
+from mtcollect_nb.compute.analysis import Analysis
+from mtcollect_nb.compute.joins import left_join
+from mtcollect_nb.compute.sections import (
     COUNT_DATE,
     ROSTER_END,
     ROSTER_START,

@@ -12,9 +12,14 @@ Example:
     True
 """
 
-from mtcollect_nb.synthetic.plant import NEAR_MISSES, PLANTED, planted_cases
+from mtcollect_nb.synthetic.plant import NEAR_MISSES, PLANTED
 from mtcollect_nb.synthetic.state import district_sizes, write_state
-from mtcollect_nb.synthetic.write import build_district, write_demo, write_district
+from mtcollect_nb.synthetic.write import (
+    build_district,
+    planted_cases,
+    write_demo,
+    write_district,
+)
 
 __all__ = [
     "NEAR_MISSES",

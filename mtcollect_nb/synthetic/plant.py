@@ -13,8 +13,6 @@ Example:
 
 from __future__ import annotations
 
-from typing import Any
-
 import pandas as pd
 
 from mtcollect_nb.synthetic import plant_anb, plant_more, plant_tc  # noqa: F401 (register)
@@ -101,31 +99,3 @@ def plant_text(d: District, frames: dict[str, pd.DataFrame]) -> None:
     d.planted["DQ-03"] = {"personID": [int(enr["personID"])]}
     for rule, text in _DQ.items():
         d.plan[rule] = text
-
-
-def planted_cases(seed: int = 1, students: int = 600) -> dict[str, dict[str, Any]]:
-    """What the demo district of ``seed`` holds, per rule id (and ``near:`` near-misses).
-
-    Each value has ``description`` and the planted keys: ``personID`` (with ``stateID``),
-    ``enrollmentID``, ``sectionID``, ``courseID`` where the case touched them.
-
-    Example:
-        >>> cases = planted_cases(seed=1)
-        >>> cases["ANB-01"]["stateID"][0] != "" and "DQ-03" in cases
-        True
-    """
-    from mtcollect_nb.synthetic.write import build_district, to_text
-
-    d = build_district(students=students, seed=seed, plant=True)
-    plant_text(d, to_text(d))
-    sid = d.tables["students"].set_index("personID")["stateID"]
-    out: dict[str, dict[str, Any]] = {}
-    for rule, keys in sorted(d.planted.items()):
-        if rule not in d.plan and not rule.startswith("near:"):
-            continue
-        entry: dict[str, Any] = {"description": d.plan.get(rule, NEAR_MISSES.get(rule, ""))}
-        entry.update({k: list(v) for k, v in keys.items()})
-        if "personID" in keys:
-            entry["stateID"] = [sid.get(p, "") for p in keys["personID"]]
-        out[rule] = entry
-    return out

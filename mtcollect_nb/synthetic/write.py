@@ -10,18 +10,24 @@ Example:
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import yaml
 
-from mtcollect_nb.schemas import TABLES, Column
+from mtcollect_nb.load.schemas import TABLES, Column
 from mtcollect_nb.synthetic.attendance import attendance_rows, build_attendance_codes
 from mtcollect_nb.synthetic.derive import apply_overrides, derive
 from mtcollect_nb.synthetic.enroll import build_enrollments
 from mtcollect_nb.synthetic.model import District
 from mtcollect_nb.synthetic.people import build_people
-from mtcollect_nb.synthetic.plant import plant_enrollments, plant_schedule, plant_text
+from mtcollect_nb.synthetic.plant import (
+    NEAR_MISSES,
+    plant_enrollments,
+    plant_schedule,
+    plant_text,
+)
 from mtcollect_nb.synthetic.schedule import build_schedule
 
 #: Files written in Windows-1252 (IC's default export on Windows); the rest are UTF-8.
@@ -136,3 +142,29 @@ def write_demo(out_dir: Path, *, seed: int = 1) -> Path:
                    district_name="Synthetic Public Schools", plant=True)
     return write_params(out / "parameters.yaml", parameters(
         "0999", "Synthetic Public Schools", "extracts", "output", mask_pii=True))
+
+
+def planted_cases(seed: int = 1, students: int = 600) -> dict[str, dict[str, Any]]:
+    """What the demo district of ``seed`` holds, per rule id (and ``near:`` near-misses).
+
+    Each value has ``description`` and the planted keys: ``personID`` (with ``stateID``),
+    ``enrollmentID``, ``sectionID``, ``courseID`` where the case touched them.
+
+    Example:
+        >>> cases = planted_cases(seed=1)
+        >>> cases["ANB-01"]["stateID"][0] != "" and "DQ-03" in cases
+        True
+    """
+    d = build_district(students=students, seed=seed, plant=True)
+    plant_text(d, to_text(d))
+    sid = d.tables["students"].set_index("personID")["stateID"]
+    out: dict[str, dict[str, Any]] = {}
+    for rule, keys in sorted(d.planted.items()):
+        if rule not in d.plan and not rule.startswith("near:"):
+            continue
+        entry: dict[str, Any] = {"description": d.plan.get(rule, NEAR_MISSES.get(rule, ""))}
+        entry.update({k: list(v) for k, v in keys.items()})
+        if "personID" in keys:
+            entry["stateID"] = [sid.get(p, "") for p in keys["personID"]]
+        out[rule] = entry
+    return out

@@ -1,0 +1,147 @@
+"""The rule registry: every check declared once, with its id, severity, collection and remedy.
+
+A rule is a function ``fn(analysis) -> DataFrame`` returning one row per finding, with any of
+the Findings columns (``schoolNumber``, ``stateID``, ``enrollmentID``, ``sectionID``,
+``field``, ``value``, ``expected``, ``message`` ...) and optionally ``personID``; the engine
+(:mod:`mtcollect_nb.checks.engine`) fills the rest. Declaring a rule is the only step in adding
+one.
+
+Example:
+    >>> @rule("XX-01", "error", "Data quality", title="demo", remedy="fix it",
+    ...       registry={})
+    ... def _demo(analysis):
+    ...     return pd.DataFrame()
+    >>> _demo.id, _demo.severity
+    ('XX-01', 'error')
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from mtcollect_nb.columns import COLLECTIONS, SEVERITIES
+from mtcollect_nb.errors import RuleDefinitionError
+from mtcollect_nb.load.schemas import TABLES
+
+if TYPE_CHECKING:
+    from mtcollect_nb.compute.analysis import Analysis
+
+RuleFn = Callable[["Analysis"], pd.DataFrame]
+_ID = re.compile(r"^[A-Z]{2,3}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A declared check.
+
+    Attributes:
+        id: e.g. ``ANB-01`` (spec/rules.md).
+        severity: ``error`` | ``warning`` | ``info``.
+        collection: one of :data:`mtcollect_nb.columns.COLLECTIONS`.
+        title: one line saying what is wrong (the default finding message).
+        remedy: where in Infinite Campus to fix it (screen > field).
+        tables: extract tables the rule reads; a missing optional one means "did not run".
+        fn: the check.
+    """
+
+    id: str
+    severity: str
+    collection: str
+    title: str
+    remedy: str
+    tables: tuple[str, ...]
+    fn: RuleFn
+
+    def __call__(self, analysis: Analysis) -> pd.DataFrame:
+        """Run the check."""
+        return self.fn(analysis)
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(
+    id: str,
+    severity: str,
+    collection: str,
+    *,
+    title: str,
+    remedy: str,
+    tables: tuple[str, ...] = (),
+    registry: dict[str, Rule] | None = None,
+) -> Callable[[RuleFn], Rule]:
+    """Declare a rule; it joins :data:`RULES` (or ``registry``) at import time.
+
+    Raises:
+        RuleDefinitionError: bad or duplicate id, unknown severity, collection or table.
+    """
+    reg = RULES if registry is None else registry
+    if not _ID.match(id):
+        raise RuleDefinitionError(f"rule id {id!r} is not of the form ABC-01")
+    if id in reg:
+        raise RuleDefinitionError(f"rule {id} is declared twice")
+    if severity not in SEVERITIES:
+        raise RuleDefinitionError(f"rule {id}: unknown severity {severity!r}")
+    if collection not in COLLECTIONS:
+        raise RuleDefinitionError(f"rule {id}: unknown collection {collection!r}")
+    unknown = [t for t in tables if t not in TABLES]
+    if unknown:
+        raise RuleDefinitionError(f"rule {id}: unknown tables {unknown}")
+    if not title or not remedy:
+        raise RuleDefinitionError(f"rule {id}: title and remedy are required")
+
+    def decorate(fn: RuleFn) -> Rule:
+        r = Rule(id, severity, collection, title, remedy, tuple(tables), fn)
+        reg[id] = r
+        return r
+
+    return decorate
+
+
+def finding_rows(df: pd.DataFrame, keys: Iterable[str], **cols: object) -> pd.DataFrame:
+    """What a rule returns: ``df``'s ``keys`` columns (those present) plus ``cols``.
+
+    ``cols`` values are scalars or Series aligned with ``df`` (field, value, expected,
+    message); the engine fills names, school and course from the keys.
+
+    Example:
+        >>> df = pd.DataFrame({"enrollmentID": [3], "personID": [1], "grade": ["KG"]})
+        >>> finding_rows(df, ("enrollmentID", "sectionID"), field="grade",
+        ...              value=df["grade"]).to_dict("records")
+        [{'enrollmentID': 3, 'field': 'grade', 'value': 'KG'}]
+    """
+    data: dict[str, object] = {k: df[k].array for k in keys if k in df.columns}
+    for name, value in cols.items():  # a Series is aligned on df's index, as out[name] = value
+        if isinstance(value, pd.Series):
+            value = (value if value.index.equals(df.index) else value.reindex(df.index)).array
+        data[name] = value
+    return pd.DataFrame(data, index=pd.RangeIndex(len(df)))
+
+
+def per_value(s: pd.Series, fn: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """``fn(s)`` for an elementwise ``fn``, computed once per distinct value of ``s``.
+
+    Text columns of codes (grade, program, opt-in status) hold a handful of distinct values,
+    so string work (strip, upper, regex) on them is done on those and spread back. Unless
+    every value is a ``str`` (NaN, numbers, other dtypes), ``fn(s)`` is returned as is.
+
+    Example:
+        >>> per_value(pd.Series([" esa", "ESA ", " esa"]), lambda v: v.str.strip().str.upper()
+        ...           ).tolist()
+        ['ESA', 'ESA', 'ESA']
+    """
+    if s.dtype != object or len(s) < _PER_VALUE_MIN:
+        return fn(s)
+    codes, uniques = pd.factorize(s.to_numpy(), use_na_sentinel=False)
+    if len(uniques) * 4 > len(s) or pd.api.types.infer_dtype(uniques, skipna=False) != "string":
+        return fn(s)
+    return pd.Series(fn(pd.Series(uniques, dtype=object)).to_numpy()[codes], index=s.index,
+                     name=s.name)
+
+
+_PER_VALUE_MIN = 64  # below this, factorizing costs more than it saves

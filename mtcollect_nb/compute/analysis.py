@@ -1,0 +1,68 @@
+"""One district's analysis context: the base frames plus every heavy derived frame, once.
+
+Rules, views and the workbook read derived frames from here, so each is computed once per run.
+The computations live in their own modules and take the frames they need as arguments;
+:class:`Analysis` only caches what they return.
+
+Example:
+    >>> from mtcollect_nb.testing import tiny_analysis
+    >>> tiny_analysis().fte["fteValidated"].tolist()
+    [1.0, 1.0]
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+import pandas as pd
+
+from mtcollect_nb.compute.absence import absences_table, streaks_at_count_date
+from mtcollect_nb.compute.anb import anb_by_budget_unit, anb_by_grade, enrollment_fte
+from mtcollect_nb.compute.cte import cte_sections
+from mtcollect_nb.compute.frames import Frames
+from mtcollect_nb.compute.graduates import early_graduates
+from mtcollect_nb.compute.hours import computed_hours
+
+
+class Analysis(Frames):
+    """A district run's frames with its cached heavy derived frames (streaks, hours, FTE, ANB)."""
+
+    @cached_property
+    def streaks(self) -> pd.DataFrame:
+        """Per enrollment on the count date: enrollmentID, ``streak``, ``streakStart``."""
+        return streaks_at_count_date(self)
+
+    @cached_property
+    def computed_hours(self) -> pd.DataFrame:
+        """Per enrollment on the count date: enrollmentID, ``computedHours``."""
+        return computed_hours(self)
+
+    @cached_property
+    def fte(self) -> pd.DataFrame:
+        """Per enrollment on the count date: FTE reported/validated and computed exclusions."""
+        return enrollment_fte(self, self.streaks, self.computed_hours)
+
+    @cached_property
+    def early_graduates(self) -> pd.DataFrame:
+        """Early graduates, reported and validated (see :mod:`mtcollect_nb.compute.anb`)."""
+        return early_graduates(self)
+
+    @cached_property
+    def anb_table(self) -> pd.DataFrame:
+        """The ANB sheet: one row per schoolNumber x grade (columns ANB_COLUMNS)."""
+        return anb_by_grade(self, self.fte, self.early_graduates)
+
+    @cached_property
+    def budget_units(self) -> pd.DataFrame:
+        """ANB per budget unit (columns BUDGET_UNIT_COLUMNS)."""
+        return anb_by_budget_unit(self.anb_table, self.params.pir_days)
+
+    @cached_property
+    def absences_table(self) -> pd.DataFrame:
+        """The Absences sheet: enrollments on the count date with streak >= 6."""
+        return absences_table(self, self.streaks)
+
+    @cached_property
+    def cte_sections(self) -> pd.DataFrame:
+        """The CTE sheet without its ``findings`` column (see :mod:`mtcollect_nb.compute.cte`)."""
+        return cte_sections(self)

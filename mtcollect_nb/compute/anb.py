@@ -1,0 +1,261 @@
+"""Spring ANB: FTE per enrollment (reported and validated) and the ANB tables.
+
+Definitions are in spec/rules.md ("FTE reported", "FTE validated", "Early graduates",
+"Spring count", "Fall count", "Budget units").
+
+Decisions (spec open), kept here:
+    * The 1.0 cap per student (MCA 20-9-311(4)(e)) applies to reported and validated FTE
+      alike (the state caps what is certified); ANB-08 reads the uncapped reported sum. The cap
+      keeps enrollments in the order primary (``P``), other/blank, then ``S``/``N``, ties by
+      enrollmentID, and cuts from the end of that order.
+    * ``excludedReported`` = marked mtExcludeSpringANB or mtExcludeANB, or extracurricularOnly
+      (FTE forced to 0 by the reported fields); ``excludedValidated`` adds the computed
+      exclusions. The ANB sheet counts students (distinct personID) for these columns.
+    * Early graduates: :mod:`mtcollect_nb.compute.graduates`. Without fall_count.csv the fall
+      count is 0.
+
+Example:
+    >>> from mtcollect_nb.testing import tiny_analysis
+    >>> tiny_analysis().fte[["enrollmentID", "fteReported", "fteValidated"]].to_dict("list")
+    {'enrollmentID': [10, 11], 'fteReported': [1.0, 1.0], 'fteValidated': [1.0, 1.0]}
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from mtcollect_nb.columns import (
+    ANB_COLUMNS,
+    BUDGET_UNIT,
+    BUDGET_UNIT_COLUMNS,
+    COMPUTED_HOURS,
+    ELEMENTARY,
+    EXCLUDE_COMPUTED,
+    EXCLUDE_REASON,
+    FTE_REPORTED,
+    FTE_VALIDATED,
+    GRADES,
+    HIGH_SCHOOL,
+    STREAK,
+)
+from mtcollect_nb.compute.absence import EXCLUDE_STREAK
+from mtcollect_nb.compute.frames import budget_unit
+from mtcollect_nb.compute.hours import band
+from mtcollect_nb.compute.joins import take_by_key
+
+if TYPE_CHECKING:
+    from mtcollect_nb.compute.frames import Frames
+
+FULL_TIME = 1.0
+KINDERGARTEN_MIN_AGE = 5
+EXCLUDED_REPORTED = "excludedReported"
+EXCLUDED_VALIDATED = "excludedValidated"
+FTE_REPORTED_UNCAPPED = "fteReportedUncapped"
+STUDENT_REPORTED_SUM = "studentReportedSum"
+_CAP_ORDER = {"P": 0, "S": 2, "N": 2}  # anything else (blank, unknown) is 1
+
+
+def age_on(birthdate: pd.Series, on: pd.Timestamp) -> pd.Series:
+    """Age in whole years on ``on`` (NaN for a blank birthdate); a birthday ON ``on`` counts.
+
+    Example:
+        >>> age_on(pd.to_datetime(pd.Series(["2019-09-10", "2019-09-11", None])),
+        ...        pd.Timestamp("2024-09-10")).tolist()
+        [5.0, 4.0, nan]
+    """
+    b = birthdate if pd.api.types.is_datetime64_dtype(birthdate) else pd.to_datetime(birthdate)
+    v = b.to_numpy(dtype="datetime64[ns]")
+    first = v.astype("datetime64[M]")  # calendar fields by numpy units (NaT: masked below)
+    year = v.astype("datetime64[Y]").astype(np.int64) + 1970
+    month = first.astype(np.int64) % 12 + 1
+    day = (v.astype("datetime64[D]") - first.astype("datetime64[D]")).astype(np.int64) + 1
+    before = (month > on.month) | ((month == on.month) & (day > on.day))
+    age = (on.year - year - before).astype("float64")
+    return pd.Series(np.where(np.isnat(v), np.nan, age), index=b.index, name=b.name)
+
+
+def kindergarten_under_age(grade: pd.Series, birthdate: pd.Series,
+                           on: pd.Timestamp) -> pd.Series:
+    """Grade KG and not yet 5 on ``on`` (the kindergarten age date): the one place of that rule.
+
+    Example:
+        >>> kindergarten_under_age(pd.Series(["KG", "KG", "01"]),
+        ...     pd.to_datetime(pd.Series(["2019-09-10", "2019-09-11", "2019-09-11"])),
+        ...     pd.Timestamp("2024-09-10")).tolist()
+        [False, True, False]
+    """
+    return (grade == "KG") & (age_on(birthdate, on) < KINDERGARTEN_MIN_AGE)
+
+
+def cap_per_student(df: pd.DataFrame, fte: str) -> pd.Series:
+    """``df[fte]`` with each student's sum capped at 1.0, cutting S/N enrollments first.
+
+    ``df`` needs personID, enrollmentID, serviceType and ``fte``.
+
+    Example:
+        >>> df = pd.DataFrame({"personID": [1, 1], "enrollmentID": [5, 6],
+        ...                    "serviceType": ["S", "P"], "f": [0.5, 0.75]})
+        >>> cap_per_student(df, "f").tolist()
+        [0.25, 0.75]
+    """
+    codes, kinds = pd.factorize(df["serviceType"].astype(object), use_na_sentinel=False)
+    rank = np.array([_CAP_ORDER.get(str(k).strip().upper(), 1) for k in kinds] + [1])[codes]
+    f = df[fte].astype("float64").fillna(0.0).to_numpy()
+    person = df["personID"].to_numpy()
+    order = np.lexsort((df["enrollmentID"].to_numpy(), rank, person))  # stable, like mergesort
+    f_sorted = f[order]
+    before = pd.Series(f_sorted).groupby(person[order], sort=False).cumsum().to_numpy() - f_sorted
+    capped = np.empty_like(f)
+    capped[order] = np.minimum(f_sorted, np.maximum(FULL_TIME - before, 0.0))
+    return pd.Series(capped, index=df.index, name="f")
+
+
+def _reasons(parts: list[tuple[pd.Series, str]], index: pd.Index) -> pd.Series:
+    combo = np.zeros(len(index), dtype=np.int64)  # which labels apply, as bits
+    for bit, (cond, _) in enumerate(parts):
+        combo |= cond.to_numpy(dtype=bool).astype(np.int64) << bit
+    texts = np.array(["".join(label + "; " for bit, (_, label) in enumerate(parts)
+                              if c >> bit & 1).rstrip("; ") for c in range(1 << len(parts))],
+                     dtype=object)
+    return pd.Series(texts[combo], index=index, dtype=object)
+
+
+def enrollment_fte(a: Frames, streaks: pd.DataFrame,
+                   computed_hours: pd.DataFrame) -> pd.DataFrame:
+    """Per enrollment on the count date: exclusions, FTE reported and validated.
+
+    ``streaks`` and ``computed_hours`` are the frames of :mod:`mtcollect_nb.compute.absence`
+    and :mod:`mtcollect_nb.compute.hours` (enrollmentID + ``streak`` / ``computedHours``).
+
+    Returns:
+        enrollmentID, personID, calendarID, schoolNumber, grade, budgetUnit, serviceType,
+        ``streak``, ``computedHours``, ``excludedReported``, ``excludeComputed``,
+        ``excludeReasonComputed``, ``excludedValidated``, ``fteReportedUncapped``,
+        ``fteReported`` and ``fteValidated`` (both after the cap), ``studentReportedSum``
+        (the student's uncapped reported sum, for ANB-08).
+
+    Example:
+        >>> from mtcollect_nb.testing import make_analysis, student, enrollment
+        >>> a = make_analysis(students=[student(1)], enrollments=[
+        ...     enrollment(10, 1), enrollment(11, 1, serviceType="S", calendarID=1)])
+        >>> fte = enrollment_fte(a, a.streaks, a.computed_hours)
+        >>> fte[["fteReported", "studentReportedSum"]].values.tolist()
+        [[1.0, 2.0], [0.0, 2.0]]
+    """
+    cols = ["enrollmentID", "personID", "calendarID", "schoolNumber", "grade", BUDGET_UNIT,
+            "serviceType", "mtSpringAggregateHours", "mtExcludeSpringANB", "mtExcludeANB",
+            "extracurricularOnly", "dayTreatment"]
+    e = a.on_count_date[cols].reset_index(drop=True)
+    e[STREAK] = take_by_key(e["enrollmentID"], streaks, "enrollmentID", STREAK)
+    e[COMPUTED_HOURS] = take_by_key(e["enrollmentID"], computed_hours, "enrollmentID",
+                                COMPUTED_HOURS)
+    birth = take_by_key(e["personID"], a.students, "personID", "birthdate")
+    under5 = kindergarten_under_age(e["grade"], birth, a.k_age_date)
+    absent = e[STREAK].fillna(0) >= EXCLUDE_STREAK
+    day_t, extra = e["dayTreatment"].astype(bool), e["extracurricularOnly"].astype(bool)
+    e[EXCLUDED_REPORTED] = e["mtExcludeSpringANB"] | e["mtExcludeANB"] | extra
+    e[EXCLUDE_COMPUTED] = absent | under5 | day_t | extra
+    e[EXCLUDE_REASON] = _reasons([
+        (absent, f"absent {EXCLUDE_STREAK}+ consecutive days at the count date"),
+        (under5, f"kindergarten under {KINDERGARTEN_MIN_AGE} on {a.k_age_date.date()}"),
+        (day_t, "day treatment"), (extra, "extracurricular only")], e.index)
+    e[EXCLUDED_VALIDATED] = e[EXCLUDED_REPORTED] | e[EXCLUDE_COMPUTED]
+    reported = band(e["mtSpringAggregateHours"]).fillna(0.0)
+    validated = band(e["mtSpringAggregateHours"]).fillna(band(e[COMPUTED_HOURS])).fillna(0.0)
+    e[FTE_REPORTED_UNCAPPED] = reported.where(~e[EXCLUDED_REPORTED], 0.0)
+    e["_v"] = validated.where(~e[EXCLUDED_VALIDATED], 0.0)
+    e[FTE_REPORTED] = cap_per_student(e, FTE_REPORTED_UNCAPPED)
+    e[FTE_VALIDATED] = cap_per_student(e, "_v")
+    e[STUDENT_REPORTED_SUM] = e.groupby("personID")[FTE_REPORTED_UNCAPPED].transform("sum")
+    return e.drop(columns=["_v"])
+
+
+def anb_by_grade(a: Frames, fte: pd.DataFrame, graduates: pd.DataFrame) -> pd.DataFrame:
+    """The ANB sheet: one row per schoolNumber x grade (columns ANB_COLUMNS).
+
+    ``fte`` is :func:`enrollment_fte`, ``graduates`` is :func:`early_graduates`.
+
+    ``enrolled`` counts students with an enrollment there on the count date; spring counts
+    include early graduates in their school and grade; ``fallCount`` is from fall_count.csv.
+    Every (schoolNumber, grade) with a row in any of those appears once.
+
+    Example:
+        >>> from mtcollect_nb.testing import tiny_analysis
+        >>> a = tiny_analysis()
+        >>> anb_by_grade(a, a.fte, a.early_graduates)[["grade", "enrolled", "springCountValidated"]
+        ...     ].values.tolist()
+        [['06', 1, 1.0], ['10', 1, 1.0]]
+    """
+    f, g = fte, graduates
+    fall = a.table("fall_count")
+    fall = fall.loc[~fall["excluded"]].assign(fte=band(fall["fallAggregateHours"]).fillna(0.0))
+    # one group code per (schoolNumber, grade) over the three sources (blank keys: no group)
+    parts = (f, g, fall)
+    sc, schools = pd.factorize(np.concatenate([p["schoolNumber"].to_numpy(object) for p in parts]))
+    gc, grades = pd.factorize(np.concatenate([p["grade"].to_numpy(object) for p in parts]))
+    grp, keys = pd.factorize(np.where((sc < 0) | (gc < 0), -1, sc * len(grades) + gc))
+    n, nf, ng = len(keys), len(f), len(g)
+    in_f, in_g, in_fall = grp[:nf], grp[nf:nf + ng], grp[nf + ng:]
+    person = pd.factorize(f["personID"])[0].astype(np.int64)
+    people = max(int(person.max(initial=0)) + 1, 1)
+
+    def students(mask: pd.Series) -> np.ndarray:  # distinct personID per group
+        pair = pd.unique((in_f * people + person)[mask.to_numpy(dtype=bool)])
+        return np.bincount(pair // people, minlength=n)
+
+    def total(rows: np.ndarray, values: pd.Series) -> np.ndarray:  # sum per group (NaN: 0)
+        return np.bincount(rows, weights=values.to_numpy("float64", na_value=0.0), minlength=n)
+
+    out = pd.DataFrame({
+        "schoolNumber": schools[keys // max(len(grades), 1)].astype(object),
+        "grade": grades[keys % max(len(grades), 1)].astype(object),
+        "enrolled": students(pd.Series(True, index=f.index)),
+        EXCLUDED_REPORTED: students(f[EXCLUDED_REPORTED]),
+        EXCLUDED_VALIDATED: students(f[EXCLUDED_VALIDATED]),
+        "springCountReported": total(in_f, f[FTE_REPORTED]) + total(in_g, g[FTE_REPORTED]),
+        "springCountValidated": total(in_f, f[FTE_VALIDATED]) + total(in_g, g[FTE_VALIDATED]),
+        "fallCount": total(in_fall, fall["fte"])})
+    out = out.loc[keys >= 0].sort_values(["schoolNumber", "grade"], kind="mergesort")
+    for col in ("enrolled", EXCLUDED_REPORTED, EXCLUDED_VALIDATED):
+        out[col] = out[col].astype("int64")
+    for col in ("springCountReported", "springCountValidated", "fallCount"):
+        out[col] = out[col].astype("float64").round(4)
+    out["difference"] = (out["springCountValidated"] - out["springCountReported"]).round(4)
+    out[BUDGET_UNIT] = budget_unit(out["grade"])
+    rank = out["grade"].map({gr: i for i, gr in enumerate(GRADES)}).fillna(len(GRADES))
+    out = out.assign(_r=rank).sort_values(["schoolNumber", "_r"], kind="mergesort")
+    return out[list(ANB_COLUMNS)].reset_index(drop=True)
+
+
+def anb_formula(fall: pd.Series, spring: pd.Series, pir_days: int) -> pd.Series:
+    """ANB = (fall count + spring count) / 2 x (180 + pir_days) / 180.
+
+    Example:
+        >>> anb_formula(pd.Series([100.0]), pd.Series([90.0]), 7).round(4).tolist()
+        [98.6944]
+    """
+    return (fall + spring) / 2.0 * (180 + pir_days) / 180.0
+
+
+def anb_by_budget_unit(anb_table: pd.DataFrame, pir_days: int) -> pd.DataFrame:
+    """ANB per budget unit (Elementary, High School), reported and validated.
+
+    ``anb_table`` is :func:`anb_by_grade`; ``pir_days`` the approved PIR days (0..7).
+
+    Example:
+        >>> from mtcollect_nb.testing import tiny_analysis
+        >>> anb_by_budget_unit(tiny_analysis().anb_table, 0)["anbValidated"].tolist()
+        [0.5, 0.5]
+    """
+    t = anb_table
+    sums = t.groupby(BUDGET_UNIT)[["fallCount", "springCountReported",
+                                   "springCountValidated"]].sum()
+    sums = sums.reindex([ELEMENTARY, HIGH_SCHOOL], fill_value=0.0).astype("float64")
+    out = sums.reset_index()
+    pir = pir_days
+    out["anbReported"] = anb_formula(out["fallCount"], out["springCountReported"], pir)
+    out["anbValidated"] = anb_formula(out["fallCount"], out["springCountValidated"], pir)
+    return out[list(BUDGET_UNIT_COLUMNS)]

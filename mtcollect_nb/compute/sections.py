@@ -1,0 +1,236 @@
+"""Shared Teacher-Class frames: spring sections, teachers of record, roster periods and counts.
+
+The Teacher-Class rules (:mod:`mtcollect_nb.checks.teacher_class`) and the CTE sheet
+(:mod:`mtcollect_nb.compute.cte`) read these frames; each is computed once per analysis
+(:meth:`Frames.memo`). Decisions taken here (spec/rules.md leaves them open):
+
+* A section's **count date** is the effective spring count date of its course's calendar
+  (first instructional day on or after the count date), or the count date itself where the
+  calendar has no instructional day on or after it. "On the count date" means the same thing
+  for enrollments, so a section and its students are judged on the same day.
+* A **spring section** is one whose term [termStartDate, termEndDate] covers its count date, of
+  a course that is not stateExcluded, in a calendar that is not stateExcluded (the TEAMS
+  Teacher-Class extract drops excluded courses and calendars). ``active`` is applied only by the
+  rules that name it (TCH-01, TCH-04).
+* A **roster period** is [startDate, endDate] with a blank start read as the term start and a
+  blank end as the term end. An **enrollment period** is [startDate, endDate] (blank end = open)
+  of an enrollment that is not a no-show.
+* The **teacher of record** is a section_staff row with role 00..12 whose [startDate, endDate]
+  (blank = open) covers the count date; where several cover it, all are listed.
+* Roster counts (distinct students): **window** = on the roster at some day in
+  [fall count date, section count date] on which the student also had an enrollment in the
+  course's calendar; **on the count date** = roster and enrollment both cover the count date.
+
+Example:
+    >>> from mtcollect_nb.testing import make_analysis
+    >>> spring_sections(make_analysis()).empty
+    True
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from mtcollect_nb.columns import EFFECTIVE_COUNT_DATE, TEACHER_ROLES
+from mtcollect_nb.compute.frames import Frames
+from mtcollect_nb.compute.intervals import covers
+from mtcollect_nb.compute.joins import join_pairs, pair_keys
+
+COUNT_DATE = "countDate"
+ROSTER_START, ROSTER_END = "rosterStart", "rosterEnd"
+ROSTER_ROW = "rosterRow"
+#: Stand-in for an open end date (far beyond any school year, inside datetime64[ns]).
+OPEN_END = pd.Timestamp("2200-01-01")
+_DAY_KEY = 1_000_000  # calendarID * _DAY_KEY + days since 1970 orders (calendar, date) pairs
+
+
+def spring_sections(a: Frames) -> pd.DataFrame:
+    """Spring sections: :attr:`Frames.section_info` + ``countDate`` and ``calendarExcluded``.
+
+    Example:
+        >>> from mtcollect_nb.testing import make_analysis
+        >>> a = make_analysis(courses=[{"courseID": 1, "calendarID": 1, "number": "M1"}],
+        ...     sections=[{"sectionID": 5, "courseID": 1, "termStartDate": "2025-01-06",
+        ...                "termEndDate": "2025-06-06"}])
+        >>> spring_sections(a)[["sectionID", "countDate"]].values.tolist()
+        [[5, Timestamp('2025-02-03 00:00:00')]]
+    """
+    return a.memo("sections.spring", lambda: _spring_sections(a))
+
+
+def _spring_sections(a: Frames) -> pd.DataFrame:
+    cal = a.calendars[["calendarID", "stateExclude", EFFECTIVE_COUNT_DATE]].rename(
+        columns={"stateExclude": "calendarExcluded"})
+    s = a.section_info.merge(cal, on="calendarID", how="left")
+    s[COUNT_DATE] = s[EFFECTIVE_COUNT_DATE].fillna(a.spring).astype("datetime64[ns]")
+    spring = ((s["termStartDate"] <= s[COUNT_DATE]) & (s[COUNT_DATE] <= s["termEndDate"])
+              & ~s["courseExcluded"].eq(True) & ~s["calendarExcluded"].eq(True))
+    out = s.loc[spring].drop(columns=[EFFECTIVE_COUNT_DATE])
+    for col in ("active", "cte", "workBasedLearning"):
+        out[col] = out[col].eq(True)
+    return out.sort_values("sectionID", kind="mergesort").reset_index(drop=True)
+
+
+def teachers_of_record(a: Frames) -> pd.DataFrame:
+    """Section-staff rows of spring sections that make a teacher of record on the count date.
+
+    Columns: sectionID, staffPersonID, role, startDate, endDate, staffStateID, staffName,
+    ``teacherLabel`` ("Last, First (staffStateID)").
+
+    Example:
+        >>> from mtcollect_nb.testing import make_analysis
+        >>> teachers_of_record(make_analysis()).empty
+        True
+    """
+    return a.memo("sections.teachers", lambda: _teachers(a))
+
+
+def _teachers(a: Frames) -> pd.DataFrame:
+    sp = spring_sections(a)[["sectionID", COUNT_DATE]]
+    st = a.table("section_staff").rename(columns={"personID": "staffPersonID"})
+    m = st.merge(sp, on="sectionID", how="inner")
+    cover = m["role"].isin(TEACHER_ROLES) & covers(m["startDate"], m["endDate"], m[COUNT_DATE])
+    t = m.loc[cover, ["sectionID", "staffPersonID", "role", "startDate", "endDate"]]
+    t = t.merge(a.staff[["staffPersonID", "staffStateID", "staffName"]], on="staffPersonID",
+                how="left")
+    t["staffStateID"] = t["staffStateID"].fillna("")
+    name = t["staffName"].fillna("")
+    name = name.where(name != "", "staff personID " + t["staffPersonID"].astype(str))
+    state = t["staffStateID"]
+    t["teacherLabel"] = name + np.where(state != "", " (" + state + ")", "")
+    return t.sort_values(["sectionID", "role", "staffPersonID"], kind="mergesort").reset_index(
+        drop=True)
+
+
+def enrollment_periods(a: Frames) -> pd.DataFrame:
+    """Enrollments that are not no-shows: personID, calendarID, enrStart, enrEnd (open = far).
+
+    Example:
+        >>> from mtcollect_nb.testing import make_analysis, enrollment
+        >>> enrollment_periods(make_analysis(enrollments=[enrollment(1, 1)]))["enrEnd"][0].year
+        2200
+    """
+    e = a.table("enrollments")
+    e = e.loc[~e["noShow"], ["personID", "calendarID", "startDate", "endDate"]]
+    return pd.DataFrame({"personID": e["personID"], "calendarID": e["calendarID"],
+                         "enrStart": e["startDate"], "enrEnd": e["endDate"].fillna(OPEN_END)}
+                        ).reset_index(drop=True)
+
+
+def roster_periods(a: Frames) -> pd.DataFrame:
+    """Roster rows of spring sections with their period and per-row enrollment flags.
+
+    Columns: rosterRow (0..n-1), sectionID, personID, startDate, endDate, calendarID, countDate,
+    rosterStart, rosterEnd, ``enrolledDuring`` (an enrollment in the course's calendar overlaps
+    the roster period), ``inWindow`` and ``onCountDate`` (see the module docstring), and
+    ``rosterOnCountDate`` (the roster covers the count date, enrolled or not).
+
+    Example:
+        >>> from mtcollect_nb.testing import make_analysis
+        >>> list(roster_periods(make_analysis()).columns[:3])
+        ['rosterRow', 'sectionID', 'personID']
+    """
+    return a.memo("sections.rosters", lambda: _roster_periods(a))
+
+
+def _roster_periods(a: Frames) -> pd.DataFrame:
+    sp = spring_sections(a)
+    ros = a.table("rosters")
+    row, sec = join_pairs(ros["sectionID"].to_numpy(), sp["sectionID"].to_numpy())
+    start, end = _ns(ros["startDate"])[row], _ns(ros["endDate"])[row]
+    term_start, term_end = _ns(sp["termStartDate"])[sec], _ns(sp["termEndDate"])[sec]
+    cd = _ns(sp[COUNT_DATE])[sec]
+    r_start = np.where(np.isnat(start), term_start, start)
+    r_end = np.where(np.isnat(end), term_end, end)
+    person, cal = ros["personID"].to_numpy()[row], sp["calendarID"].to_numpy()[sec]
+    e = enrollment_periods(a)
+    lkey, rkey = pair_keys([person, cal], [e["personID"].to_numpy(), e["calendarID"].to_numpy()])
+    i, j = join_pairs(lkey, rkey)  # roster row i x enrollment j in that calendar
+    rs, rend, cdi = r_start[i], r_end[i], cd[i]
+    es, ee = _ns(e["enrStart"])[j], _ns(e["enrEnd"])[j]
+    overlap = (es <= rend) & (rs <= ee)
+    fall = np.datetime64(pd.Timestamp(a.fall).to_datetime64(), "ns")
+    lo = np.maximum(np.maximum(rs, es), fall)
+    hi = np.minimum(np.minimum(rend, ee), cdi)
+    flags = {"enrolledDuring": overlap, "inWindow": overlap & (lo <= hi),
+             "onCountDate": (rs <= cdi) & (cdi <= rend) & (es <= cdi) & (cdi <= ee)}
+    for col, flag in flags.items():  # any() over each roster row's enrollments
+        per_row = np.zeros(len(row), dtype=bool)
+        per_row[i[flag]] = True
+        flags[col] = per_row
+    return pd.DataFrame({
+        ROSTER_ROW: np.arange(len(row), dtype="int64"),
+        "sectionID": ros["sectionID"].to_numpy()[row],
+        "personID": person, "startDate": start, "endDate": end, "calendarID": cal,
+        COUNT_DATE: cd, ROSTER_START: r_start, ROSTER_END: r_end,
+        "rosterOnCountDate": (r_start <= cd) & (cd <= r_end), **flags})
+
+
+def _ns(s: pd.Series) -> np.ndarray:
+    return s.to_numpy(dtype="datetime64[ns]")
+
+
+def roster_counts(a: Frames) -> pd.DataFrame:
+    """Per spring section: rosterRows, studentsOnCountDate and the two CTE roster counts.
+
+    ``studentsOnCountDate`` counts students whose roster covers the count date (enrolled or
+    not); the two ``rosterCount`` columns are the CTE counts (module docstring).
+
+    Example:
+        >>> from mtcollect_nb.testing import make_analysis
+        >>> list(roster_counts(make_analysis()).columns)[:2]
+        ['sectionID', 'rosterRows']
+    """
+    return a.memo("sections.counts", lambda: _roster_counts(a))
+
+
+def _roster_counts(a: Frames) -> pd.DataFrame:
+    r = roster_periods(a)
+    out = spring_sections(a)[["sectionID"]].copy()
+    ids = np.unique(out["sectionID"].to_numpy())
+    n = len(ids)
+    sec = np.searchsorted(ids, r["sectionID"].to_numpy())
+    person = pd.factorize(r["personID"])[0].astype(np.int64)
+    npeople = max(int(person.max(initial=0)) + 1, 1)
+    pair = sec * npeople + person  # (section, student) as one int
+    order = np.argsort(pair, kind="stable")
+    pair = pair[order]
+
+    def distinct(mask: pd.Series) -> np.ndarray:  # distinct students per section
+        p = pair[mask.to_numpy()[order]]
+        first = np.append(True, p[1:] != p[:-1]) if len(p) else np.zeros(0, dtype=bool)
+        return np.bincount(p[first] // npeople, minlength=n)
+
+    at = np.searchsorted(ids, out["sectionID"].to_numpy())
+    for col, counts in (("rosterRows", np.bincount(sec, minlength=n)),
+                        ("studentsOnCountDate", distinct(r["rosterOnCountDate"])),
+                        ("rosterCountWindow", distinct(r["inWindow"])),
+                        ("rosterCountOnCountDate", distinct(r["onCountDate"]))):
+        out[col] = counts[at].astype("int64")
+    return out
+
+
+def instructional_days_between(a: Frames, calendar: pd.Series, start: pd.Series,
+                               end: pd.Series) -> pd.Series:
+    """Number of instructional days of ``calendar`` in [start, end], row by row (vectorized).
+
+    Example:
+        >>> from mtcollect_nb.testing import make_analysis
+        >>> a = make_analysis()
+        >>> instructional_days_between(a, pd.Series([1]), pd.Series(pd.to_datetime(
+        ...     ["2025-02-03"])), pd.Series(pd.to_datetime(["2025-02-09"]))).tolist()
+        [5]
+    """
+    days = a.instructional_days
+    keys = np.sort(_day_key(days["calendarID"], days["date"]))
+    lo = _day_key(calendar, start)
+    hi = _day_key(calendar, end)
+    n = np.searchsorted(keys, hi, side="right") - np.searchsorted(keys, lo, side="left")
+    n = np.where(start.isna().to_numpy() | end.isna().to_numpy(), 0, np.maximum(n, 0))
+    return pd.Series(n.astype("int64"), index=calendar.index)
+
+
+def _day_key(calendar: pd.Series, date: pd.Series) -> np.ndarray:
+    epoch_days = (date - pd.Timestamp("1970-01-01")).dt.days.fillna(0).to_numpy(dtype="int64")
+    return calendar.astype("int64").to_numpy() * _DAY_KEY + epoch_days

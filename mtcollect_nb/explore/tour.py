@@ -1,0 +1,153 @@
+"""The trainer's tour: the checks in groups, each shown on one case planted in the demo district.
+
+:data:`CHECK_GROUPS` groups every rule of the catalog for teaching (one group per notebook
+section); :func:`example` finds, in a (masked) demo run, the finding produced by the case that
+:func:`mtcollect_nb.synthetic.planted_cases` says was planted for a rule, and lays it out as a
+card: what was planted, then the finding's fields and its remedy.
+
+Decisions: the group of a rule and the example rule of each group are chosen here, for
+teaching; in a masked run the planted personIDs and stateIDs are matched through their
+pseudonyms (:mod:`mtcollect_nb.report.masking`), so the tour never needs the real IDs on screen.
+
+Example:
+    >>> sorted(r for g in CHECK_GROUPS.values() for r in g.rules)[:3]
+    ['ANB-01', 'ANB-02', 'ANB-03']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from mtcollect_nb.columns import FINDINGS_COLUMNS, PERSON_ID
+from mtcollect_nb.report.masking import is_masked, pseudo_person_ids, pseudonyms
+
+if TYPE_CHECKING:
+    from pandas.io.formats.style import Styler
+
+    from mtcollect_nb.checks.run import DistrictRun
+
+Cases = dict[str, dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Group:
+    """A group of checks taught together: its rules and the one shown as the example."""
+
+    rules: tuple[str, ...]
+    example: str
+
+
+#: Group title -> its rules (every rule of the catalog exactly once) and the example rule.
+CHECK_GROUPS: dict[str, Group] = {
+    "Absences and the 10-day rule": Group(("ANB-01", "ANB-02", "ANB-03"), "ANB-01"),
+    "Eligibility: kindergarten age, day treatment, age 19+, PK":
+        Group(("ANB-04", "ANB-05", "ANB-20", "ANB-21"), "ANB-04"),
+    "Aggregate hours and FTE": Group(("ANB-06", "ANB-07", "ANB-08", "ANB-15", "ANB-16"),
+                                     "ANB-07"),
+    "Residency, ESA and programs": Group(("ANB-09", "ANB-10", "ANB-11", "ANB-12", "ANB-13",
+                                          "ANB-14", "ANB-22"), "ANB-09"),
+    "Early graduates": Group(("ANB-17", "ANB-18", "ANB-19"), "ANB-17"),
+    "Teacher of record, course codes and rosters":
+        Group(("TCH-01", "TCH-02", "TCH-03", "TCH-04"), "TCH-02"),
+    "Career and technical education (CTE)": Group(("CTE-01", "CTE-02", "CTE-03", "CTE-04"),
+                                                  "CTE-01"),
+    "Other reminders: 9th-grade date, photos, gifted":
+        Group(("GRD-01", "GRD-02", "PHO-01", "PHO-02", "GFT-01", "GFT-02", "GFT-03"), "GRD-01"),
+    "Data quality of the extracts": Group(("DQ-01", "DQ-02", "DQ-03"), "DQ-02"),
+}
+CARD_COLUMNS: tuple[str, ...] = ("item", "value")
+
+
+def check_groups(run: DistrictRun) -> pd.DataFrame:
+    """The tour's table of contents: group, its rules, the example rule, findings in the run.
+
+    Example:
+        >>> from mtcollect_nb.testing import tiny_analysis
+        >>> from mtcollect_nb.checks.run import run_from_analysis
+        >>> int(check_groups(run_from_analysis(tiny_analysis()))["findings"].sum())
+        0
+    """
+    g = pd.DataFrame({"group": list(CHECK_GROUPS),
+                      "ruleId": [v.rules for v in CHECK_GROUPS.values()],
+                      "example": [v.example for v in CHECK_GROUPS.values()]})
+    per = g.explode("ruleId")
+    counts = run.findings["ruleId"].value_counts()
+    per["findings"] = per["ruleId"].map(counts).fillna(0).astype("int64")
+    g["findings"] = per.groupby(level=0)["findings"].sum()
+    g["rules"] = g["ruleId"].map(", ".join)
+    return g[["group", "rules", "example", "findings"]]
+
+
+def _planted_keys(run: DistrictRun, keys: dict[str, Any]) -> dict[str, pd.Series]:
+    """The planted keys as the run shows them (pseudonyms in a masked run)."""
+    people = pd.Series(keys.get(PERSON_ID, []), dtype="int64")
+    states = pd.Series(keys.get("stateID", []), dtype=object)
+    if is_masked(run):
+        people, states = pseudo_person_ids(people), pseudonyms(states, "stateID")
+    courses = run.analysis.table("courses")
+    numbers = courses.loc[courses["courseID"].isin(keys.get("courseID", [])), "number"]
+    return {PERSON_ID: people, "stateID": states.loc[states != ""],
+            "enrollmentID": pd.Series(keys.get("enrollmentID", []), dtype="int64").astype(str),
+            "sectionID": pd.Series(keys.get("sectionID", []), dtype="int64").astype(str),
+            "courseNumber": numbers.loc[numbers != ""]}
+
+
+def planted_findings(run: DistrictRun, cases: Cases, rule_id: str) -> pd.DataFrame:
+    """The findings of ``rule_id`` about the keys planted for it (persons, sections ...).
+
+    Example:
+        >>> from mtcollect_nb.testing import tiny_analysis
+        >>> from mtcollect_nb.checks.run import run_from_analysis
+        >>> planted_findings(run_from_analysis(tiny_analysis()), {}, "ANB-01").empty
+        True
+    """
+    f = run.findings.loc[run.findings["ruleId"] == rule_id]
+    keys = _planted_keys(run, cases.get(rule_id, {}))
+    hit = pd.Series(False, index=f.index)
+    for col, values in keys.items():
+        hit |= f[col].isin(values).fillna(False).astype(bool)
+    return f.loc[hit].reset_index(drop=True)
+
+
+def planted_person(run: DistrictRun, cases: Cases, rule_id: str) -> int | None:
+    """The personID (pseudonym in a masked run) of the first finding about a planted case."""
+    f = planted_findings(run, cases, rule_id)
+    ids = f[PERSON_ID].dropna()
+    return int(ids.iloc[0]) if len(ids) else None
+
+
+def example(run: DistrictRun, cases: Cases, rule_id: str) -> pd.DataFrame:
+    """A card of one planted case: what was planted, then its finding (non-blank fields).
+
+    Falls back to the rule's first finding when none names a planted key (the data-quality
+    cases are text edits); says so when the rule has no finding at all.
+
+    Returns:
+        Columns ``item``, ``value``; the last rows are ``message`` and ``remedy``.
+    """
+    planted = str(cases.get(rule_id, {}).get("description", ""))
+    f = planted_findings(run, cases, rule_id)
+    if f.empty:
+        f = run.findings.loc[run.findings["ruleId"] == rule_id]
+    rows = [("planted", planted)]
+    if f.empty:
+        rows.append(("finding", f"no {rule_id} finding in this run"))
+        return pd.DataFrame(rows, columns=list(CARD_COLUMNS))
+    card = f.iloc[0][list(FINDINGS_COLUMNS)].astype(str)
+    card = card.loc[card != ""]
+    out = pd.DataFrame({"item": card.index, "value": card.to_numpy()})
+    return pd.concat([pd.DataFrame(rows, columns=list(CARD_COLUMNS)), out], ignore_index=True)
+
+
+def example_card(run: DistrictRun, cases: Cases, rule_id: str) -> Styler:
+    """:func:`example` styled for a webinar: no index, full text (HTML-escaped), left-aligned."""
+    return (example(run, cases, rule_id).style.format(escape="html").hide(axis="index")
+            .set_properties(**{"text-align": "left", "white-space": "pre-wrap"}))
+
+
+def group_example(run: DistrictRun, cases: Cases, group: str) -> pd.DataFrame:
+    """:func:`example` of the example rule of a :data:`CHECK_GROUPS` group."""
+    return example(run, cases, CHECK_GROUPS[group].example)

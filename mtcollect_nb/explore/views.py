@@ -1,0 +1,280 @@
+"""Plain functions behind every view of the exploration notebook (one district run).
+
+Each widget callback of :mod:`mtcollect_nb.explore.widgets` only calls one of these and shows
+the result, so everything an analyst sees is testable without a browser. All of them read a
+:class:`~mtcollect_nb.report.pipeline.DistrictRun` (masked or not: labels then show pseudonyms).
+
+Example:
+    >>> from mtcollect_nb.testing import tiny_analysis
+    >>> from mtcollect_nb.checks.run import run_from_analysis
+    >>> run = run_from_analysis(tiny_analysis())
+    >>> list(student_options(run).values())
+    [1, 2]
+    >>> school_anb(run, "0001")["springCountValidated"].tolist()
+    [1.0, 1.0, 2.0]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from mtcollect_nb.columns import (
+    COLLECTIONS,
+    COMPUTED_HOURS,
+    COUNTED,
+    EXCLUDE_COMPUTED,
+    EXCLUDE_REASON,
+    FTE_REPORTED,
+    FTE_VALIDATED,
+    ON_COUNT_DATE,
+    PERSON_ID,
+    SEVERITIES,
+    STREAK,
+    STREAK_START,
+)
+from mtcollect_nb.compute.hours import band
+from mtcollect_nb.explore.student import (  # noqa: F401  (re-exported: one student views)
+    DAY_STATUSES,
+    student_calendar,
+    why_excluded,
+)
+
+if TYPE_CHECKING:
+    from mtcollect_nb.checks.run import DistrictRun
+
+#: Findings columns a filter can select on, by the name of the filter.
+FILTERS: dict[str, str] = {"school": "schoolNumber", "rule": "ruleId", "severity": "severity",
+                           "collection": "collection"}
+BAND_REPORTED = "bandReported"
+BAND_COMPUTED = "bandComputed"
+EARLY_GRADUATE = "earlyGraduate"
+ENROLLMENT_COLUMNS: tuple[str, ...] = (
+    "enrollmentID", "schoolNumber", "calendarID", "grade", "serviceType", "startDate",
+    "endDate", "endStatus", "noShow", ON_COUNT_DATE, COUNTED, "mtSpringAggregateHours",
+    BAND_REPORTED, COMPUTED_HOURS, BAND_COMPUTED, FTE_REPORTED, FTE_VALIDATED, STREAK,
+    STREAK_START, "mtSpringAbsent", "mtExcludeSpringANB", "mtExcludeANB", EXCLUDE_COMPUTED,
+    EXCLUDE_REASON, EARLY_GRADUATE,
+)
+STUDENT_FINDING_COLUMNS: tuple[str, ...] = (
+    "ruleId", "severity", "collection", "schoolNumber", "enrollmentID", "courseNumber",
+    "sectionID", "field", "value", "expected", "message", "remedy",
+)
+SCHOOL_ANB_COLUMNS: tuple[str, ...] = (
+    "grade", "budgetUnit", "enrolled", "excludedReported", "excludedValidated", "fallCount",
+    "springCountReported", "springCountValidated", "difference",
+)
+COUNT_MOVE_COLUMNS: tuple[str, ...] = (
+    "schoolNumber", "schoolName", "fallCount", "springCountReported", "springCountValidated",
+    "changeReported", "changeReportedPct", "changeValidated",
+)
+TOTAL = "Total"
+
+
+def _selected(value: str | Iterable[str] | None) -> list[str]:
+    if value is None or isinstance(value, str):
+        return [value] if value else []
+    return [v for v in value if v]
+
+
+def filter_findings(findings: pd.DataFrame, school: str | Iterable[str] | None = None,
+                    rule: str | Iterable[str] | None = None,
+                    severity: str | Iterable[str] | None = None,
+                    collection: str | Iterable[str] | None = None) -> pd.DataFrame:
+    """The findings matching every given filter (None or "" = any; a list = any of them).
+
+    Example:
+        >>> f = pd.DataFrame({"schoolNumber": ["0001", "0002"], "ruleId": ["ANB-01", "ANB-01"],
+        ...                   "severity": "error", "collection": "Spring ANB"})
+        >>> filter_findings(f, school="0002")["schoolNumber"].tolist()
+        ['0002']
+    """
+    keep = pd.Series(True, index=findings.index)
+    for name, value in (("school", school), ("rule", rule), ("severity", severity),
+                        ("collection", collection)):
+        chosen = _selected(value)
+        if chosen:
+            keep &= findings[FILTERS[name]].isin(chosen)
+    return findings.loc[keep].reset_index(drop=True)
+
+
+def filter_options(findings: pd.DataFrame) -> dict[str, list[str]]:
+    """The values each filter offers: those present in ``findings`` (blank left out).
+
+    Severities and collections keep the catalog's order; schools and rules are sorted.
+
+    Example:
+        >>> f = pd.DataFrame({"schoolNumber": ["0002", ""], "ruleId": ["TCH-01", "ANB-01"],
+        ...                   "severity": ["warning", "error"], "collection": "Spring ANB"})
+        >>> filter_options(f)["severity"], filter_options(f)["school"]
+        (['error', 'warning'], ['0002'])
+    """
+    order = {"severity": SEVERITIES, "collection": COLLECTIONS}
+    out: dict[str, list[str]] = {}
+    for name, col in FILTERS.items():
+        present = set(findings[col].fillna("").astype(str)) - {""}
+        known = order.get(name)
+        out[name] = ([v for v in known if v in present] + sorted(present - set(known))
+                     if known else sorted(present))
+    return out
+
+
+def student_options(run: DistrictRun, with_findings: bool = False) -> dict[str, int]:
+    """Student picker entries, label -> personID, sorted by name then stateID.
+
+    The label is ``stateID name`` (a pseudonym and a blank name in a masked run); a blank
+    label becomes ``personID <id>``, and a label two students share gets ``(#personID)``.
+
+    Example:
+        >>> from mtcollect_nb.testing import make_analysis, student
+        >>> from mtcollect_nb.checks.run import run_from_analysis
+        >>> run = run_from_analysis(make_analysis(students=[student(2, stateID="")]))
+        >>> student_options(run)
+        {'Last2, First2': 2}
+    """
+    s = run.analysis.students[[PERSON_ID, "stateID", "studentName"]]
+    if with_findings:
+        s = s.loc[s[PERSON_ID].isin(run.findings[PERSON_ID].dropna())]
+    s = s.sort_values(["studentName", "stateID", PERSON_ID], kind="mergesort")
+    pid = s[PERSON_ID].astype(str)
+    label = (s["stateID"] + " " + s["studentName"]).str.strip()
+    label = label.where(label != "", "personID " + pid)
+    twice = label.duplicated(keep=False)
+    label = label.where(~twice, label + " (#" + pid + ")")
+    return dict(zip(label, s[PERSON_ID].astype(int), strict=True))
+
+
+def student_enrollments(run: DistrictRun, person_id: int) -> pd.DataFrame:
+    """Every enrollment of one student, with how it counts on the spring count date.
+
+    Columns :data:`ENROLLMENT_COLUMNS`: the enrollment, ``onCountDate``/``counted``, reported
+    and computed hours with their bands, FTE reported/validated (after the 1.0 cap; early
+    graduates at their early-graduate FTE), the absence streak and the computed exclusions.
+    Enrollments off the count date have blank hours, FTE and streak. Sorted by start date.
+
+    Example:
+        >>> from mtcollect_nb.testing import tiny_analysis
+        >>> from mtcollect_nb.checks.run import run_from_analysis
+        >>> e = student_enrollments(run_from_analysis(tiny_analysis()), 1)
+        >>> e[["enrollmentID", "bandReported", "computedHours", "fteValidated", "streak"]
+        ...   ].values.tolist()
+        [[10, 1.0, 1230.0, 1.0, 0]]
+    """
+    a = run.analysis
+    e = a.enrollments.loc[a.enrollments[PERSON_ID] == person_id]
+    fte = a.fte[["enrollmentID", COMPUTED_HOURS, FTE_REPORTED, FTE_VALIDATED,
+                 EXCLUDE_COMPUTED, EXCLUDE_REASON]]
+    e = e.merge(fte, on="enrollmentID", how="left")
+    e = e.merge(a.streaks[["enrollmentID", STREAK, STREAK_START]], on="enrollmentID", how="left")
+    grads = a.early_graduates.set_index("enrollmentID")
+    e[EARLY_GRADUATE] = e["enrollmentID"].isin(grads.index)
+    for col in (FTE_REPORTED, FTE_VALIDATED):
+        e[col] = e[col].fillna(e["enrollmentID"].map(grads[col]))
+    e[STREAK] = pd.array(e[STREAK], dtype="Int64")
+    e[EXCLUDE_REASON] = e[EXCLUDE_REASON].fillna("")
+    e[BAND_REPORTED] = band(e["mtSpringAggregateHours"])
+    e[BAND_COMPUTED] = band(e[COMPUTED_HOURS])
+    e = e.sort_values(["startDate", "enrollmentID"], kind="mergesort")
+    return e[list(ENROLLMENT_COLUMNS)].reset_index(drop=True)
+
+
+def student_findings(run: DistrictRun, person_id: int) -> pd.DataFrame:
+    """Every finding about one student, each with its remedy (columns STUDENT_FINDING_COLUMNS).
+
+    Example:
+        >>> from mtcollect_nb.testing import tiny_analysis
+        >>> from mtcollect_nb.checks.run import run_from_analysis
+        >>> student_findings(run_from_analysis(tiny_analysis()), 1).empty
+        True
+    """
+    f = run.findings
+    mine = f.loc[(f[PERSON_ID] == person_id).fillna(False).astype(bool)]
+    return mine[list(STUDENT_FINDING_COLUMNS)].reset_index(drop=True)
+
+
+def school_options(run: DistrictRun) -> dict[str, str]:
+    """School picker entries, ``"number name"`` -> schoolNumber, sorted by number.
+
+    Example:
+        >>> from mtcollect_nb.testing import tiny_analysis
+        >>> from mtcollect_nb.checks.run import run_from_analysis
+        >>> school_options(run_from_analysis(tiny_analysis()))
+        {'0001 Test School': '0001'}
+    """
+    s = run.analysis.table("schools").sort_values("schoolNumber", kind="mergesort")
+    s = s.drop_duplicates("schoolNumber")
+    label = (s["schoolNumber"] + " " + s["name"].fillna("")).str.strip()
+    return dict(zip(label, s["schoolNumber"], strict=True))
+
+
+def school_anb(run: DistrictRun, school_number: str, total: bool = True) -> pd.DataFrame:
+    """ANB reported vs validated by grade for one school, with a ``Total`` row at the end.
+
+    Columns :data:`SCHOOL_ANB_COLUMNS` (from the ANB sheet); counts are student FTE.
+
+    Example:
+        >>> from mtcollect_nb.testing import tiny_analysis
+        >>> from mtcollect_nb.checks.run import run_from_analysis
+        >>> school_anb(run_from_analysis(tiny_analysis()), "0001")["grade"].tolist()
+        ['06', '10', 'Total']
+    """
+    t = run.analysis.anb_table
+    t = t.loc[t["schoolNumber"] == school_number, list(SCHOOL_ANB_COLUMNS)]
+    t = t.reset_index(drop=True)
+    if total and len(t):
+        sums = t.drop(columns=["grade", "budgetUnit"]).sum(numeric_only=True)
+        row = pd.DataFrame([{**sums.to_dict(), "grade": TOTAL, "budgetUnit": ""}])
+        t = pd.concat([t, row[t.columns].astype(t.dtypes.to_dict())], ignore_index=True)
+        t["difference"] = t["difference"].round(4)
+    return t
+
+
+def count_moves(run: DistrictRun) -> pd.DataFrame:
+    """Fall -> spring count change by school, the largest move first.
+
+    ``changeReported`` = spring count reported - fall count (what the district is about to
+    certify; ``changeReportedPct`` in percent of the fall count, blank when it is 0);
+    ``changeValidated`` uses the validated spring count. Sorted by the size of
+    ``changeReported`` (either direction), then schoolNumber.
+
+    Example:
+        >>> from mtcollect_nb.testing import tiny_analysis
+        >>> from mtcollect_nb.checks.run import run_from_analysis
+        >>> count_moves(run_from_analysis(tiny_analysis()))[["schoolNumber", "changeReported"]
+        ...     ].values.tolist()
+        [['0001', 2.0]]
+    """
+    a = run.analysis
+    t = a.anb_table.groupby("schoolNumber", as_index=False)[
+        ["fallCount", "springCountReported", "springCountValidated"]].sum()
+    names = a.table("schools").drop_duplicates("schoolNumber").set_index("schoolNumber")["name"]
+    t["schoolName"] = t["schoolNumber"].map(names).fillna("")
+    t["changeReported"] = (t["springCountReported"] - t["fallCount"]).round(4)
+    t["changeValidated"] = (t["springCountValidated"] - t["fallCount"]).round(4)
+    fall = t["fallCount"].where(t["fallCount"] != 0)
+    t["changeReportedPct"] = (100.0 * t["changeReported"] / fall).round(1)
+    t = t.assign(_size=t["changeReported"].abs()).sort_values(
+        ["_size", "schoolNumber"], ascending=[False, True], kind="mergesort")
+    return t[list(COUNT_MOVE_COLUMNS)].reset_index(drop=True)
+
+
+def biggest_move(run: DistrictRun) -> str:
+    """One sentence answering "which school's count moved most?" ("" without schools).
+
+    Example:
+        >>> from mtcollect_nb.testing import tiny_analysis
+        >>> from mtcollect_nb.checks.run import run_from_analysis
+        >>> biggest_move(run_from_analysis(tiny_analysis()))
+        'School 0001 Test School moved most: fall count 0 -> spring count reported 2 (+2).'
+    """
+    m = count_moves(run)
+    if m.empty:
+        return ""
+    top = m.iloc[0]
+    pct = "" if pd.isna(top["changeReportedPct"]) else f", {top['changeReportedPct']:+g}%"
+    return (f"School {top['schoolNumber']} {top['schoolName']}".rstrip()
+            + f" moved most: fall count {top['fallCount']:g} -> spring count reported "
+            f"{top['springCountReported']:g} ({top['changeReported']:+g}{pct}).")
+

@@ -1,0 +1,256 @@
+"""The ipywidgets explorer over one district run: findings, one student, one school, moves.
+
+Every callback is a plain function of the run and the picked value that returns a dict of
+outputs (frames, figures, text) built by :mod:`mtcollect_nb.explore.views` and
+:mod:`mtcollect_nb.explore.figures`; :func:`explorer` only wires widgets to them and shows
+the outputs, so the callbacks are tested without a browser.
+
+Example:
+    >>> from mtcollect_nb.testing import tiny_analysis
+    >>> from mtcollect_nb.checks.run import run_from_analysis
+    >>> run = run_from_analysis(tiny_analysis())
+    >>> on_filter_change(run)["summary"]
+    '0 of 0 findings'
+    >>> explorer(run).titles
+    ('Findings', 'Student', 'School', 'Count moves')
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import ipywidgets as widgets
+import pandas as pd
+from IPython import get_ipython
+from IPython.display import display
+
+from mtcollect_nb.columns import FINDINGS_COLUMNS
+from mtcollect_nb.explore import figures as xf
+from mtcollect_nb.explore import views as explore
+from mtcollect_nb.report.notebook import export_html
+
+if TYPE_CHECKING:
+    from mtcollect_nb.checks.run import DistrictRun
+
+ANY = "(any)"
+#: Rows shown in the findings table (the workbook has them all).
+MAX_ROWS = 500
+TABS: tuple[str, ...] = ("Findings", "Student", "School", "Count moves")
+
+
+# ---- callbacks: plain functions ------------------------------------------------------------
+def on_filter_change(run: DistrictRun, school: str | None = None, rule: str | None = None,
+                     severity: str | None = None,
+                     collection: str | None = None) -> dict[str, Any]:
+    """The findings table for the chosen filters (None, "" or ``(any)`` = any).
+
+    Returns:
+        ``table`` (findings columns, first :data:`MAX_ROWS` rows), ``matching`` (row count)
+        and ``summary`` ("n of N findings").
+    """
+    picked = {k: (None if v in (None, "", ANY) else v) for k, v in
+              {"school": school, "rule": rule, "severity": severity,
+               "collection": collection}.items()}
+    t = explore.filter_findings(run.findings, **picked)
+    shown = f" (first {MAX_ROWS} shown)" if len(t) > MAX_ROWS else ""
+    return {"table": t[list(FINDINGS_COLUMNS)].head(MAX_ROWS), "matching": len(t),
+            "summary": f"{len(t)} of {len(run.findings)} findings{shown}"}
+
+
+def on_student_change(run: DistrictRun, person_id: int | None) -> dict[str, Any]:
+    """Everything the student view shows for one personID (None: nothing picked).
+
+    Returns:
+        ``enrollments``, ``calendar`` (frames), ``calendar_figure``, ``hours_figure``,
+        ``reasons`` (list of text), ``verdict`` (one line) and ``findings`` (with remedies).
+    """
+    if person_id is None:
+        return {"enrollments": pd.DataFrame(), "calendar": pd.DataFrame(),
+                "calendar_figure": None, "hours_figure": None, "reasons": [],
+                "verdict": "Pick a student.", "findings": pd.DataFrame()}
+    enr = explore.student_enrollments(run, person_id)
+    cal = explore.student_calendar(run, person_id)
+    reasons = explore.why_excluded(run, person_id)
+    counted = enr.loc[enr["onCountDate"], "fteValidated"].sum()
+    verdict = (f"Counted in full: FTE validated {counted:g}." if not reasons else
+               f"FTE validated {counted:g}: {len(reasons)} reason(s) below.")
+    return {"enrollments": enr, "calendar": cal, "calendar_figure": xf.calendar_figure(cal),
+            "hours_figure": xf.hours_figure(enr), "reasons": reasons, "verdict": verdict,
+            "findings": explore.student_findings(run, person_id)}
+
+
+def on_school_change(run: DistrictRun, school_number: str | None) -> dict[str, Any]:
+    """ANB reported vs validated by grade for one school: ``table`` and ``figure``."""
+    if not school_number:
+        return {"table": pd.DataFrame(), "figure": None}
+    t = explore.school_anb(run, school_number)
+    return {"table": t, "figure": xf.school_anb_figure(t, school_number)}
+
+
+def count_moves_view(run: DistrictRun) -> dict[str, Any]:
+    """Fall -> spring change by school: ``answer`` (one sentence), ``table``, ``figure``."""
+    m = explore.count_moves(run)
+    return {"answer": explore.biggest_move(run), "table": m, "figure": xf.count_moves_figure(m)}
+
+
+# ---- rendering --------------------------------------------------------------------------
+def table_html(df: pd.DataFrame, empty: str = "None.") -> str:
+    """A frame as an HTML table (escaped; blank cells for missing values).
+
+    Example:
+        >>> "<td>x&lt;y</td>" in table_html(pd.DataFrame({"a": ["x<y"]}))
+        True
+    """
+    if df.empty:
+        return f"<p><i>{html.escape(empty)}</i></p>"
+    return df.to_html(index=False, na_rep="", escape=True, border=0,
+                      classes="mtcollect-table")
+
+
+def reasons_html(verdict: str, reasons: list[str]) -> str:
+    """The verdict line and the reasons as a bullet list (escaped).
+
+    Example:
+        >>> reasons_html("FTE 0", ["a<b"])
+        '<p><b>FTE 0</b></p><ul><li>a&lt;b</li></ul>'
+    """
+    items = "".join(f"<li>{html.escape(r)}</li>" for r in reasons)
+    return f"<p><b>{html.escape(verdict)}</b></p>" + (f"<ul>{items}</ul>" if items else "")
+
+
+def _show(out: widgets.Output, *things: Any) -> None:
+    """Show ``things`` in ``out`` (only inside a kernel: elsewhere display would print)."""
+    if get_ipython() is None:
+        return
+    out.clear_output(wait=True)
+    with out:
+        for thing in things:
+            if thing is not None:
+                display(thing)
+
+
+def _dropdown(label: str, options: list[str]) -> widgets.Dropdown:
+    return widgets.Dropdown(description=label, options=[ANY, *options], value=ANY)
+
+
+def findings_tab(run: DistrictRun) -> widgets.VBox:
+    """Dropdowns school / rule / severity / collection over the findings table."""
+    opts = explore.filter_options(run.findings)
+    boxes = {name: _dropdown(name, opts[name]) for name in explore.FILTERS}
+    summary, table = widgets.HTML(), widgets.HTML()
+
+    def refresh(_: Any = None) -> None:
+        out = on_filter_change(run, **{k: b.value for k, b in boxes.items()})
+        summary.value = f"<b>{html.escape(out['summary'])}</b>"
+        table.value = table_html(out["table"], "No finding matches.")
+
+    for b in boxes.values():
+        b.observe(refresh, names="value")
+    refresh()
+    return widgets.VBox([widgets.HBox(list(boxes.values())), summary, table])
+
+
+def student_tab(run: DistrictRun) -> widgets.VBox:
+    """Student picker: enrollments, calendar, hours, reasons, findings with remedies."""
+    only = widgets.Checkbox(description="only students with findings", value=False)
+    picker = widgets.Dropdown(description="student", options=[("(pick one)", None)])
+    verdict, enr, found = widgets.HTML(), widgets.HTML(), widgets.HTML()
+    figs = widgets.Output()
+
+    def refill(_: Any = None) -> None:
+        picker.options = [("(pick one)", None),
+                          *explore.student_options(run, with_findings=only.value).items()]
+
+    def refresh(_: Any = None) -> None:
+        out = on_student_change(run, picker.value)
+        verdict.value = reasons_html(out["verdict"], out["reasons"])
+        enr.value = "<h4>Enrollments</h4>" + table_html(out["enrollments"])
+        found.value = "<h4>Findings and remedies</h4>" + table_html(out["findings"])
+        _show(figs, out["calendar_figure"], out["hours_figure"])
+
+    only.observe(refill, names="value")
+    picker.observe(refresh, names="value")
+    refill()
+    refresh()
+    return widgets.VBox([widgets.HBox([picker, only]), verdict, enr, figs, found])
+
+
+def school_tab(run: DistrictRun) -> widgets.VBox:
+    """School picker: ANB reported vs validated by grade (figure and table)."""
+    picker = widgets.Dropdown(description="school",
+                              options=[("(pick one)", ""), *explore.school_options(run).items()])
+    table, fig = widgets.HTML(), widgets.Output()
+
+    def refresh(_: Any = None) -> None:
+        out = on_school_change(run, picker.value)
+        table.value = table_html(out["table"], "Pick a school.")
+        _show(fig, out["figure"])
+
+    picker.observe(refresh, names="value")
+    refresh()
+    return widgets.VBox([picker, fig, table])
+
+
+def moves_tab(run: DistrictRun) -> widgets.VBox:
+    """Which school's count moved most: the answer, the figure and the table."""
+    out = count_moves_view(run)
+    fig = widgets.Output()
+    _show(fig, out["figure"])
+    return widgets.VBox([widgets.HTML(f"<p><b>{html.escape(out['answer'])}</b></p>"), fig,
+                         widgets.HTML(table_html(out["table"]))])
+
+
+class Explorer(widgets.Tab):
+    """The explorer's tabs; outside a live kernel (HTML export) it shows one line of text."""
+
+    def __repr__(self) -> str:
+        return ("Explorer (tabs: " + ", ".join(TABS) + "): interactive, open the notebook in "
+                "JupyterLab and run it")
+
+
+def explorer(run: DistrictRun) -> Explorer:
+    """The whole explorer: tabs Findings, Student, School and Count moves."""
+    tab = Explorer(children=[findings_tab(run), student_tab(run), school_tab(run),
+                                moves_tab(run)])
+    tab.titles = TABS
+    return tab
+
+
+# ---- the exploration notebooks, run with papermill ---------------------------------------
+#: The exploration notebooks of notebooks/ (besides the district notebook).
+NOTEBOOKS: tuple[str, ...] = ("explore_findings", "training_tour")
+
+
+def run_explore_notebook(name: str, params_path: str | Path, out_dir: str | Path | None = None,
+                         timeout: float | None = None) -> Path:
+    """Execute an exploration notebook for one parameters file and export its offline HTML.
+
+    Writes ``<out_dir>/<name>.ipynb`` and ``<name>.html`` (out_dir defaults to the
+    parameters' output_dir) and returns the executed notebook. The notebook receives the
+    parameters it declares among those of the district notebook (and ``params_path``).
+
+    Raises:
+        MtcollectError: unknown notebook, or a cell failed (one line).
+    """
+    from papermill import inspect_notebook
+
+    from mtcollect_nb.errors import MtcollectError
+    from mtcollect_nb.params import load_params
+    from mtcollect_nb.report.notebook import execute_notebook, notebooks_dir, papermill_parameters
+
+    if name not in NOTEBOOKS:
+        raise MtcollectError(f"unknown exploration notebook {name!r}: one of {NOTEBOOKS}")
+    params = load_params(params_path)
+    out = Path(out_dir or params.output_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    executed, html_path = out / f"{name}.ipynb", out / f"{name}.html"
+    html_path.unlink(missing_ok=True)
+    source = notebooks_dir() / f"{name}.ipynb"
+    declared = inspect_notebook(str(source))
+    values = {k: v for k, v in papermill_parameters(params, params_path).items()
+              if k in declared}
+    execute_notebook(source, executed, values, timeout, False)
+    export_html(executed, html_path)
+    return executed

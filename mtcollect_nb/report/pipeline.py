@@ -1,0 +1,51 @@
+"""One district, end to end without the notebook: load -> analyse -> rules -> workbook.
+
+The notebook calls :func:`analyze_district` and :func:`write_outputs`; the benchmarks and the
+batch rollup call them too, so every view reads the same :class:`DistrictRun`.
+
+Example:
+    >>> from mtcollect_nb.testing import tiny_analysis
+    >>> run = run_from_analysis(tiny_analysis())
+    >>> run.findings.empty
+    True
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mtcollect_nb.checks.run import DistrictRun, run_from_analysis
+from mtcollect_nb.compute.analysis import Analysis
+from mtcollect_nb.load.loader import load_bundle
+from mtcollect_nb.params import Params
+from mtcollect_nb.report.masking import mask_run
+from mtcollect_nb.report.workbook import write_tables, write_workbook
+
+__all__ = ["DistrictRun", "analyze_district", "run_from_analysis", "write_outputs"]
+
+
+def analyze_district(params: Params) -> DistrictRun:
+    """Load the district's extracts and run every rule; masked when ``params.mask_pii``.
+
+    Every view (notebook, figures, workbook, parquet) reads the returned run, so with
+    ``mask_pii`` on no view can see a real name or ID.
+
+    Raises:
+        ExtractError: a required file or column is missing, or a file cannot be read.
+    """
+    bundle = load_bundle(Path(params.extracts_dir))
+    run = run_from_analysis(Analysis(bundle, params))
+    return mask_run(run) if params.mask_pii else run
+
+
+def write_outputs(run: DistrictRun) -> Path:
+    """Write ``findings.xlsx`` and the machine-readable tables into the output folder.
+
+    The tables (findings/anb/budget_units parquet, summary.json) feed the statewide rollup.
+    Returns the workbook's path.
+    """
+    out = Path(run.params.output_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    workbook = write_workbook(run, out / "findings.xlsx")
+    write_tables(run, out)
+    return workbook

@@ -1,0 +1,87 @@
+"""The data sheets of the workbook as frames: exact columns, in order (columns.py).
+
+Example:
+    >>> from mtcollect_nb.testing import tiny_analysis
+    >>> from mtcollect_nb.checks.run import run_from_analysis
+    >>> list(sheet_frames(run_from_analysis(tiny_analysis())))
+    ['Findings', 'ANB', 'Absences', 'CTE', 'Rejected rows']
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from mtcollect_nb.checks.run import DistrictRun
+from mtcollect_nb.columns import (
+    ABSENCES_COLUMNS,
+    ANB_COLUMNS,
+    CTE_COLUMNS,
+    FINDINGS_COLUMNS,
+    REJECTED_COLUMNS,
+)
+from mtcollect_nb.errors import MtcollectError
+
+_SHEET = list(CTE_COLUMNS)
+#: The extracts the CTE sheet needs (the Teacher-Class files).
+TEACHER_CLASS_TABLES: tuple[str, ...] = ("courses", "sections", "section_staff", "rosters")
+
+
+def sheet_frames(run: DistrictRun) -> dict[str, pd.DataFrame]:
+    """The data sheets' frames (exact columns, in order), after masking if the run asks."""
+    a = run.analysis
+    frames = {
+        "Findings": (run.findings, FINDINGS_COLUMNS),
+        "ANB": (a.anb_table, ANB_COLUMNS),
+        "Absences": (a.absences_table, ABSENCES_COLUMNS),
+        "CTE": (cte_frame(run), CTE_COLUMNS),
+        "Rejected rows": (a.bundle.rejected, REJECTED_COLUMNS),
+    }
+    return {name: exact(name, df, cols) for name, (df, cols) in frames.items()}
+
+
+def cte_frame(run: DistrictRun) -> pd.DataFrame:
+    """The CTE sheet; empty when the Teacher-Class files are absent."""
+    if not all(run.analysis.has(t) for t in TEACHER_CLASS_TABLES):
+        return pd.DataFrame(columns=list(CTE_COLUMNS))
+    return cte_sheet(run)
+
+
+def exact(sheet: str, df: pd.DataFrame, cols: tuple[str, ...]) -> pd.DataFrame:
+    """``df`` with exactly ``cols`` in order (a clear error naming the sheet when one lacks)."""
+    if df.empty and len(df.columns) == 0:
+        return pd.DataFrame(columns=list(cols))
+    missing = [c for c in cols if c not in df.columns]
+    if missing:
+        raise MtcollectError(f"findings.xlsx: sheet {sheet!r} lacks column(s) {missing}")
+    if list(df.columns) == list(cols) and df.index.equals(pd.RangeIndex(len(df))):
+        return df.copy(deep=False)  # already exact: no need to copy the data
+    return df.loc[:, list(cols)].reset_index(drop=True)
+
+
+def cte_sheet(run: DistrictRun) -> pd.DataFrame:
+    """The CTE sheet: :func:`cte_sections` + ``findings`` (that section's rule ids).
+
+    A section's findings are those naming its sectionID, plus course-level findings (no
+    sectionID) naming its schoolNumber and courseNumber (e.g. CTE-01 missing pathway).
+    The ids are unique, sorted and comma-separated ("CTE-01, TCH-02").
+
+    Example:
+        >>> from mtcollect_nb.checks.run import run_from_analysis
+        >>> from mtcollect_nb.testing import tiny_analysis
+        >>> list(cte_sheet(run_from_analysis(tiny_analysis())).columns) == list(CTE_COLUMNS)
+        True
+    """
+    sheet = run.analysis.cte_sections.copy()
+    f = run.findings
+    sec_text = sheet["sectionID"].astype(str)
+    by_section = f.loc[f["sectionID"] != "", ["sectionID", "ruleId"]]
+    course = f.loc[(f["sectionID"] == "") & (f["courseNumber"] != ""),
+                   ["schoolNumber", "courseNumber", "ruleId"]]
+    keys = pd.DataFrame({"sectionID": sec_text, "schoolNumber": sheet["schoolNumber"],
+                         "courseNumber": sheet["courseNumber"]})
+    by_course = keys.merge(course, on=["schoolNumber", "courseNumber"], how="inner")
+    pairs = pd.concat([by_section, by_course[["sectionID", "ruleId"]]], ignore_index=True)
+    pairs = pairs.drop_duplicates().sort_values(["sectionID", "ruleId"], kind="mergesort")
+    ids = pairs.groupby("sectionID")["ruleId"].agg(", ".join)
+    sheet["findings"] = sec_text.map(ids).fillna("").astype(object)
+    return sheet[_SHEET]

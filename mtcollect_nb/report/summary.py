@@ -1,0 +1,180 @@
+"""The Summary sheet's tables and the machine-readable run summary, as plain frames and dicts.
+
+:mod:`mtcollect_nb.report.workbook` writes these blocks to the Summary sheet; the notebook can show
+them too, and ``summary.json`` feeds the statewide rollup.
+
+Example:
+    >>> from mtcollect_nb.testing import tiny_analysis
+    >>> from mtcollect_nb.checks.run import run_from_analysis
+    >>> run = run_from_analysis(tiny_analysis())
+    >>> findings_by_severity(run.findings)["findings"].tolist()
+    [0, 0, 0]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from mtcollect_nb.checks.catalog import all_rules
+from mtcollect_nb.checks.run import DistrictRun
+from mtcollect_nb.columns import (
+    ACCOUNTING_COLUMNS,
+    BUDGET_UNIT_COLUMNS,
+    NOT_RUN_COLUMNS,
+    SEVERITIES,
+)
+from mtcollect_nb.report.masking import is_masked
+
+RUN_INFO_COLUMNS: tuple[str, ...] = ("item", "value")
+BY_RULE_COLUMNS: tuple[str, ...] = ("ruleId", "severity", "collection", "title", "findings")
+BY_SEVERITY_COLUMNS: tuple[str, ...] = ("severity", "findings")
+CONTINUED_COLUMNS: tuple[str, ...] = ("sheet", "continuedOn", "rows")
+
+# Block titles: the workbook anchors its charts on them.
+RUN_BLOCK = "Run"
+ACCOUNTING_BLOCK = "Input accounting (read = used + rejected)"
+BY_RULE_BLOCK = "Findings per rule"
+BY_SEVERITY_BLOCK = "Findings per severity"
+BUDGET_UNIT_BLOCK = "ANB per budget unit"
+NOT_RUN_BLOCK = "Rules that did not run"
+CONTINUED_BLOCK = "Sheets continued (more rows than one Excel sheet holds)"
+NOTES_BLOCK = "Loader notes (values kept, but check the export)"
+
+
+@dataclass(frozen=True)
+class Block:
+    """One titled table of the Summary sheet (the first block has no title row)."""
+
+    title: str
+    frame: pd.DataFrame
+
+
+def run_info(run: DistrictRun) -> pd.DataFrame:
+    """District, school year, count dates, when and with which version the run ran.
+
+    Example:
+        >>> from mtcollect_nb.testing import tiny_analysis
+        >>> from mtcollect_nb.checks.run import run_from_analysis
+        >>> run_info(run_from_analysis(tiny_analysis())).iloc[:2].values.tolist()
+        [['District number', '0001'], ['District name', 'Test District']]
+    """
+    p = run.params
+    y = p.school_year
+    rows = [
+        ("District number", p.district_number),
+        ("District name", p.district_name),
+        ("School year", f"{y - 1}-{y % 100:02d} (endYear {y})"),
+        ("Fall count date", p.fall.isoformat()),
+        ("Spring count date", p.spring.isoformat()),
+        ("Kindergarten age date", p.k_age_date.isoformat()),
+        ("PIR days", str(p.pir_days)),
+        ("Run at", run.started.isoformat(sep=" ")),
+        ("mtcollect-nb version", run.version),
+        ("PII masked", "Yes" if p.mask_pii or _masked(run) else "No"),
+    ]
+    return pd.DataFrame(rows, columns=list(RUN_INFO_COLUMNS))
+
+
+def _masked(run: DistrictRun) -> bool:
+    return is_masked(run)
+
+
+def accounting(run: DistrictRun) -> pd.DataFrame:
+    """Rows read, used and rejected per input file, with a total row."""
+    acc = run.analysis.bundle.accounting.reindex(columns=list(ACCOUNTING_COLUMNS))
+    acc = acc.sort_values("file", kind="mergesort").reset_index(drop=True)
+    counts = acc[["read", "used", "rejected"]].apply(pd.to_numeric).fillna(0).astype("int64")
+    acc[["read", "used", "rejected"]] = counts
+    total = pd.DataFrame([["Total", *counts.sum().tolist()]], columns=list(ACCOUNTING_COLUMNS))
+    return pd.concat([acc, total], ignore_index=True) if len(acc) else acc
+
+
+def findings_by_rule(run: DistrictRun) -> pd.DataFrame:
+    """Findings per rule, for every rule that ran (0 when clean) or produced findings.
+
+    Sorted by severity (error, warning, info) then ruleId.
+    """
+    catalog = all_rules()
+    f = run.findings
+    counts = f.groupby("ruleId").size() if len(f) else pd.Series(dtype="int64")
+    ids = sorted(set(run.results.ran) | set(counts.index))
+    seen = (f.drop_duplicates("ruleId").set_index("ruleId") if len(f)
+            else pd.DataFrame(columns=["severity", "collection", "message"]))
+    rows = []
+    for rid in ids:  # one row per rule id (catalog-sized, not data-sized)
+        r = catalog.get(rid)
+        known = rid in seen.index
+        sev = r.severity if r else seen.at[rid, "severity"] if known else ""
+        coll = r.collection if r else seen.at[rid, "collection"] if known else ""
+        rows.append((rid, sev, coll, r.title if r else "", int(counts.get(rid, 0))))
+    out = pd.DataFrame(rows, columns=list(BY_RULE_COLUMNS))
+    order = out["severity"].map({s: i for i, s in enumerate(SEVERITIES)}).fillna(len(SEVERITIES))
+    return out.assign(_o=order).sort_values(["_o", "ruleId"], kind="mergesort").drop(
+        columns="_o").reset_index(drop=True)
+
+
+def findings_by_severity(findings: pd.DataFrame) -> pd.DataFrame:
+    """Findings per severity: error, warning, info (0 when none)."""
+    counts = findings["severity"].value_counts() if len(findings) else pd.Series(dtype="int64")
+    return pd.DataFrame({"severity": list(SEVERITIES),
+                         "findings": [int(counts.get(s, 0)) for s in SEVERITIES]})
+
+
+def budget_units(run: DistrictRun) -> pd.DataFrame:
+    """The ANB per budget unit (columns BUDGET_UNIT_COLUMNS)."""
+    return run.analysis.budget_units.reindex(columns=list(BUDGET_UNIT_COLUMNS))
+
+
+def summary_blocks(run: DistrictRun, continued: pd.DataFrame | None = None) -> list[Block]:
+    """The Summary sheet's tables, in order; the first one gets the frozen header and filter."""
+    blocks = [
+        Block(RUN_BLOCK, run_info(run)),
+        Block(ACCOUNTING_BLOCK, accounting(run)),
+        Block(BY_SEVERITY_BLOCK, findings_by_severity(run.findings)),
+        Block(BY_RULE_BLOCK, findings_by_rule(run)),
+        Block(BUDGET_UNIT_BLOCK, budget_units(run)),
+        Block(NOT_RUN_BLOCK, run.not_run.reindex(columns=list(NOT_RUN_COLUMNS))),
+    ]
+    if continued is not None and len(continued):
+        blocks.insert(1, Block(CONTINUED_BLOCK, continued))
+    if len(run.analysis.bundle.notes):
+        blocks.insert(2, Block(NOTES_BLOCK, run.analysis.bundle.notes))
+    return blocks
+
+
+def summary_json(run: DistrictRun) -> dict[str, Any]:
+    """The run summary for the statewide rollup and the batch summary (``summary.json``).
+
+    Keys: district_number, district_name, school_year, started, version, pii_masked,
+    status (errors, warnings, info), springCountReported and springCountValidated (district
+    totals) and budgetUnits (budget unit -> the BUDGET_UNIT_COLUMNS numbers).
+
+    Example:
+        >>> from mtcollect_nb.testing import tiny_analysis
+        >>> from mtcollect_nb.checks.run import run_from_analysis
+        >>> s = summary_json(run_from_analysis(tiny_analysis()))
+        >>> s["status"], s["springCountValidated"]
+        ({'errors': 0, 'warnings': 0, 'info': 0}, 2.0)
+    """
+    sev = findings_by_severity(run.findings).set_index("severity")["findings"]
+    bu = budget_units(run)
+    nums = bu.drop(columns="budgetUnit").apply(pd.to_numeric).fillna(0.0).astype("float64")
+    by_unit = {str(u): {c: float(v) for c, v in row.items()}
+               for u, row in zip(bu["budgetUnit"], nums.to_dict("records"), strict=True)}
+    p = run.params
+    return {
+        "district_number": p.district_number,
+        "district_name": p.district_name,
+        "school_year": p.school_year,
+        "started": run.started.isoformat(),
+        "version": run.version,
+        "pii_masked": bool(p.mask_pii or _masked(run)),
+        "status": {"errors": int(sev["error"]), "warnings": int(sev["warning"]),
+                   "info": int(sev["info"])},
+        "springCountReported": float(nums["springCountReported"].sum()),
+        "springCountValidated": float(nums["springCountValidated"].sum()),
+        "budgetUnits": by_unit,
+    }

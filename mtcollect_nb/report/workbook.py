@@ -1,0 +1,257 @@
+"""The findings workbook (``findings.xlsx``) and the machine-readable tables of one district run.
+
+Sheets, in order: Summary, Findings, ANB, Absences, CTE, Rejected rows (spec/outputs.md), each
+with a frozen header row and an autofilter. Every text cell is written with ``write_string``
+(a value starting with ``=`` stays text), IDs stay text, and the file is written to a temporary
+file in the same folder and renamed into place, so a crash never leaves half a workbook. A sheet
+with more rows than Excel holds continues on "Findings (2)" etc., noted on the Summary.
+
+Example:
+    >>> import tempfile
+    >>> from mtcollect_nb.testing import tiny_analysis
+    >>> from mtcollect_nb.checks.run import run_from_analysis
+    >>> run = run_from_analysis(tiny_analysis())
+    >>> run.analysis.__dict__.update(anb_table=pd.DataFrame(), absences_table=pd.DataFrame(),
+    ...                              budget_units=pd.DataFrame())
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     write_workbook(run, Path(d) / "findings.xlsx").name
+    'findings.xlsx'
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+import xlsxwriter
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from mtcollect_nb.checks.text import text_values
+from mtcollect_nb.columns import (
+    ANB_COLUMNS,
+    BUDGET_UNIT_COLUMNS,
+    FINDINGS_COLUMNS,
+)
+from mtcollect_nb.files import atomic_path
+from mtcollect_nb.report import summary as ws_sum
+from mtcollect_nb.report.masking import mask_run
+from mtcollect_nb.report.sheets import exact, sheet_frames
+
+if TYPE_CHECKING:
+    from mtcollect_nb.checks.run import DistrictRun
+
+#: Data rows one Excel sheet holds below its header (patched small in tests).
+MAX_DATA_ROWS = 1_048_575
+WORKBOOK_OPTIONS: dict[str, Any] = {
+    "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
+    # XML parts zipped from memory: no temporary file per part (the cells are held in memory
+    # anyway), and fixed 1980-01-01 part timestamps
+    "in_memory": True,
+}
+#: Columns always written as text although they may hold numbers (IDs, codes).
+TEXT_SUFFIXES: tuple[str, ...] = ("ID", "Number")
+NUMBER_FORMATS = {"anbReported": "#,##0.000", "anbValidated": "#,##0.000"}
+SEVERITY_COLOURS = {"error": "#F8CBAD", "warning": "#FFE699", "info": "#DDEBF7"}
+MAX_WIDTH = 60
+
+
+def write_workbook(run: DistrictRun, path: Path) -> Path:
+    """Write ``findings.xlsx`` atomically; masks PII first when ``params.mask_pii`` is set.
+
+    Returns:
+        ``path``. The previous workbook there stays intact if anything fails.
+    """
+    run = mask_run(run) if run.params.mask_pii else run
+    path = Path(path)
+    frames = sheet_frames(run)
+    parts = {name: _chunks(df) for name, df in frames.items()}
+    continued = pd.DataFrame(
+        [(name, f"{name} ({i + 1})", len(chunk)) for name, chunks in parts.items()
+         for i, chunk in enumerate(chunks) if i],
+        columns=list(ws_sum.CONTINUED_COLUMNS))
+    blocks = ws_sum.summary_blocks(run, continued)
+    with atomic_path(path) as tmp:
+        wb = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
+        try:
+            fmt = _formats(wb)
+            _write_summary(wb, wb.add_worksheet("Summary"), blocks, fmt)
+            for name, chunks in parts.items():
+                for i, chunk in enumerate(chunks):
+                    ws = wb.add_worksheet(name if i == 0 else f"{name} ({i + 1})")
+                    _write_sheet(ws, chunk, fmt)
+        finally:
+            wb.close()
+    return path
+
+
+def _chunks(df: pd.DataFrame) -> list[pd.DataFrame]:
+    """``df`` in pieces of at most :data:`MAX_DATA_ROWS` rows (one piece if it fits)."""
+    n = max(1, -(-len(df) // MAX_DATA_ROWS))
+    return [df.iloc[i * MAX_DATA_ROWS:(i + 1) * MAX_DATA_ROWS] for i in range(n)]
+
+
+def _formats(wb: Workbook) -> dict[str, Any]:
+    fmt: dict[str, Any] = {
+        "header": wb.add_format({"bold": True, "bg_color": "#D9E1F2", "bottom": 1}),
+        "title": wb.add_format({"bold": True, "font_size": 12}),
+        "date": wb.add_format({"num_format": "yyyy-mm-dd"}),
+    }
+    for col, nf in NUMBER_FORMATS.items():
+        fmt[col] = wb.add_format({"num_format": nf})
+    for sev, colour in SEVERITY_COLOURS.items():
+        fmt[sev] = wb.add_format({"bg_color": colour})
+    return fmt
+
+
+def _is_text(col: str, s: pd.Series) -> bool:
+    return (col.endswith(TEXT_SUFFIXES) or pd.api.types.is_bool_dtype(s)
+            or not (pd.api.types.is_numeric_dtype(s) or pd.api.types.is_datetime64_any_dtype(s)))
+
+
+def _write_column(ws: Worksheet, row0: int, c: int, name: str, s: pd.Series,
+                  fmt: dict[str, Any]) -> int:
+    """Write one column's values below ``row0``; return its display width (characters).
+
+    Text goes through ``write_string`` only (never the type-guessing ``write``); blanks and
+    NA are left empty. Values are taken from numpy arrays, not cell by cell from pandas.
+    """
+    text = text_values(s)
+    width = max(map(len, text), default=0)
+    if _is_text(name, s):
+        write_string = ws.write_string
+        at = np.flatnonzero(text != "")
+        for row, value in zip((at + row0).tolist(), text[at].tolist(), strict=True):
+            write_string(row, c, value)
+    elif pd.api.types.is_datetime64_any_dtype(s):
+        write_datetime, date_fmt = ws.write_datetime, fmt["date"]
+        at = np.flatnonzero(s.notna().to_numpy())
+        for row, day in zip((at + row0).tolist(), s.array[at], strict=True):
+            write_datetime(row, c, day.to_pydatetime(), date_fmt)
+    else:
+        write_number, num_fmt = ws.write_number, fmt.get(name)
+        values = pd.to_numeric(s, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+        at = np.flatnonzero(np.isfinite(values))
+        for row, value in zip((at + row0).tolist(), values[at].tolist(), strict=True):
+            write_number(row, c, value, num_fmt)
+    return width
+
+
+def _write_table(ws: Worksheet, row0: int, df: pd.DataFrame, fmt: dict[str, Any],
+                 widths: dict[int, int]) -> int:
+    """Header at ``row0`` and data below; returns the last row written; updates ``widths``."""
+    for c, col in enumerate(df.columns):
+        ws.write_string(row0, c, str(col), fmt["header"])
+        w = _write_column(ws, row0 + 1, c, str(col), df[col], fmt)
+        widths[c] = max(widths.get(c, 0), len(str(col)) + 2, min(w + 2, MAX_WIDTH))
+    return row0 + len(df)
+
+
+def _write_sheet(ws: Worksheet, df: pd.DataFrame, fmt: dict[str, Any]) -> None:
+    widths: dict[int, int] = {}
+    last = _write_table(ws, 0, df, fmt, widths)
+    ncol = max(len(df.columns), 1)
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, last, ncol - 1)
+    for c, w in widths.items():
+        ws.set_column(c, c, w)
+    if "severity" in df.columns and len(df):
+        c = list(df.columns).index("severity")
+        for sev in SEVERITY_COLOURS:
+            ws.conditional_format(1, c, last, c, {"type": "cell", "criteria": "equal to",
+                                                  "value": f'"{sev}"', "format": fmt[sev]})
+
+
+def _write_summary(wb: Workbook, ws: Worksheet, blocks: list[ws_sum.Block],
+                   fmt: dict[str, Any]) -> None:
+    """Blocks one below the other; the first has the frozen header and the filter."""
+    widths: dict[int, int] = {}
+    where: dict[str, tuple[int, pd.DataFrame]] = {}
+    row = 0
+    for k, block in enumerate(blocks):
+        if k:
+            ws.write_string(row, 0, block.title, fmt["title"])
+            row += 1
+        where[block.title] = (row, block.frame)
+        last = _write_table(ws, row, block.frame, fmt, widths)
+        if k == 0:
+            ws.freeze_panes(1, 0)
+            ws.autofilter(0, 0, last, len(block.frame.columns) - 1)
+        row = last + 2
+    for c, w in widths.items():
+        ws.set_column(c, c, min(w, 40))
+    _add_charts(wb, ws, where, col=max(widths, default=0) + 2)
+
+
+def _add_charts(wb: Workbook, ws: Worksheet, where: dict[str, tuple[int, pd.DataFrame]],
+                col: int) -> None:
+    """Native charts: findings per rule; ANB reported vs validated per budget unit."""
+    top = 1
+    r0, df = where[ws_sum.BY_RULE_BLOCK]
+    if len(df):
+        ch = wb.add_chart({"type": "bar"})
+        ch.add_series(_series(ws, r0, df, "ruleId", "findings", "#C00000"))
+        ch.set_title({"name": "Findings per rule"})
+        ch.set_legend({"none": True})
+        ch.set_y_axis({"reverse": True})
+        ch.set_size({"width": 560, "height": max(300, 22 * len(df) + 80)})
+        ws.insert_chart(top, col, ch)
+        top += max(16, len(df) + 6)
+    r0, df = where[ws_sum.BUDGET_UNIT_BLOCK]
+    if len(df):
+        ch = wb.add_chart({"type": "column"})
+        ch.add_series(_series(ws, r0, df, "budgetUnit", "anbReported", "#8EA9DB"))
+        ch.add_series(_series(ws, r0, df, "budgetUnit", "anbValidated", "#375623"))
+        ch.set_title({"name": "ANB reported vs validated per budget unit"})
+        ws.insert_chart(top, col, ch)
+
+
+def _series(ws: Worksheet, r0: int, df: pd.DataFrame, cat: str, val: str,
+            colour: str) -> dict[str, Any]:
+    cols = list(df.columns)
+    cc, vc, last = cols.index(cat), cols.index(val), r0 + len(df)
+    name = ws.get_name()
+    return {"name": [name, r0, vc], "categories": [name, r0 + 1, cc, last, cc],
+            "values": [name, r0 + 1, vc, last, vc], "fill": {"color": colour}}
+
+
+def write_tables(run: DistrictRun, out_dir: Path) -> dict[str, Path]:
+    """findings/anb/budget_units ``.parquet`` and ``summary.json`` for the statewide rollup.
+
+    Example:
+        >>> sorted(TABLE_FILES)
+        ['anb', 'budget_units', 'findings', 'summary']
+    """
+    run = mask_run(run) if run.params.mask_pii else run
+    out = Path(out_dir)
+    frames = {
+        "findings": exact("findings", run.findings, FINDINGS_COLUMNS),
+        "anb": exact("anb", run.analysis.anb_table, ANB_COLUMNS),
+        "budget_units": exact("budget_units", run.analysis.budget_units, BUDGET_UNIT_COLUMNS),
+    }
+    written: dict[str, Path] = {}
+    for name, df in frames.items():
+        written[name] = _write_atomic(out / TABLE_FILES[name], partial(_parquet, df))
+    text = json.dumps(ws_sum.summary_json(run), indent=2, sort_keys=True)
+    written["summary"] = _write_atomic(out / TABLE_FILES["summary"],
+                                       lambda p: p.write_text(text + "\n", encoding="utf-8"))
+    return written
+
+
+TABLE_FILES = {"findings": "findings.parquet", "anb": "anb.parquet",
+               "budget_units": "budget_units.parquet", "summary": "summary.json"}
+
+
+def _parquet(df: pd.DataFrame, path: Path) -> None:
+    df.to_parquet(path, index=False)
+
+
+def _write_atomic(path: Path, write: Callable[[Path], object]) -> Path:
+    with atomic_path(path) as tmp:
+        write(tmp)
+    return path

@@ -1,0 +1,8 @@
+"""Stage 5, state: every district at once: the batch run, the statewide rollup, suppression.
+
+``batch`` runs each district's notebook in its own process, N at a time; ``batch_io`` reads
+and writes its results and summary; ``rollup`` combines the districts' tables, ``suppression``
+hides small counts, ``figures`` draws the statewide figures.
+
+May import: ``report`` and everything below it. Never ``explore`` or ``cli``.
+"""

@@ -1,0 +1,212 @@
+"""The batch's files: plan the districts, decide what is up to date, write the summary.
+
+Example:
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = (d / "0001.yaml").write_text("district_number: 1")
+    >>> print(plan(d)[0].error.split(": ", 1)[1])
+    'district_number' must be text of 4 digits, quoted in YAML (e.g. "0123"); got 1
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from mtcollect_nb.errors import MtcollectError
+from mtcollect_nb.files import atomic_path
+from mtcollect_nb.params import load_params
+
+SUMMARY_COLUMNS: tuple[str, ...] = (
+    "district", "name", "status", "seconds", "errors", "warnings",
+    "springCountReported", "springCountValidated", "message", "paramsFile", "outputDir",
+)
+COUNT_COLUMNS: tuple[str, ...] = SUMMARY_COLUMNS[4:8]
+#: A district run is complete only when all of these exist; the HTML is written last (and
+#: deleted when a run starts), so a run killed after the workbook but before the end is redone.
+COMPLETION_MARK = "district_validation.html"
+OUTPUTS: tuple[str, ...] = ("findings.xlsx", "summary.json", COMPLETION_MARK)
+SUMMARY_NAME = "batch_summary"
+
+
+@dataclass(frozen=True)
+class District:
+    """One parameters file of the batch.
+
+    Attributes:
+        params_file: the YAML file.
+        district: the district number (the file name's stem when the file is unreadable).
+        name: the district name ("" when the file is bad).
+        output_dir: resolved output folder, None when the file is bad.
+        extracts_dir: resolved extracts folder, None when the file is bad.
+        error: the one-line parameters problem, "" when the file is good.
+    """
+
+    params_file: Path
+    district: str
+    name: str = ""
+    output_dir: Path | None = None
+    extracts_dir: Path | None = None
+    error: str = ""
+
+
+def plan(params_dir: Path) -> list[District]:
+    """Every ``*.yaml``/``*.yml`` file of ``params_dir``, validated, in file-name order.
+
+    A bad file, or one that repeats an earlier file's district number or output folder, is a
+    district with an ``error`` (a failed row), never an exception.
+
+    Raises:
+        MtcollectError: the folder is missing or holds no parameters file.
+    """
+    if not params_dir.is_dir():
+        raise MtcollectError(f"{params_dir}: parameters folder not found")
+    files = sorted(p for p in params_dir.iterdir()
+                   if p.suffix.lower() in (".yaml", ".yml") and p.is_file())
+    if not files:
+        raise MtcollectError(f"{params_dir}: no parameters files (*.yaml)")
+    out: list[District] = []
+    seen: dict[str, str] = {}
+    for f in files:  # one per district file
+        try:
+            p = load_params(f)
+        except MtcollectError as exc:
+            out.append(District(f, _raw_number(f), error=str(exc).splitlines()[0]))
+            continue
+        d = District(f, p.district_number, p.district_name, Path(p.output_dir),
+                     Path(p.extracts_dir))
+        clash = seen.get(d.district) or seen.get(str(d.output_dir))
+        if clash:
+            d = District(f, d.district, d.name,
+                         error=f"{f}: same district number or output_dir as {clash}")
+        else:
+            seen[d.district] = seen[str(d.output_dir)] = f.name
+        out.append(d)
+    return out
+
+
+def _raw_number(f: Path) -> str:
+    """The district number of a bad file if it holds one as text, else the file's stem."""
+    try:
+        data = yaml.safe_load(f.read_text(encoding="utf-8-sig"))
+        value = data.get("district_number") if isinstance(data, dict) else None
+    except (OSError, ValueError, yaml.YAMLError):
+        value = None
+    return value if isinstance(value, str) and value else f.stem
+
+
+def output_root(districts: list[District], params_dir: Path) -> Path:
+    """Where the batch writes its summary: the common parent of the output folders.
+
+    Example:
+        >>> ds = [District(Path("a.yaml"), "0001", output_dir=Path("/o/out/0001")),
+        ...       District(Path("b.yaml"), "0002", output_dir=Path("/o/out/0002"))]
+        >>> output_root(ds, Path("/o/parameters")).as_posix()
+        '/o/out'
+    """
+    parents = [str(d.output_dir.parent) for d in districts if d.output_dir is not None]
+    if not parents:
+        return (params_dir.resolve().parent / "output").resolve()
+    return Path(os.path.commonpath(parents))
+
+
+def is_fresh(d: District) -> bool:
+    """True when both outputs exist and are newer than the parameters file and every extract.
+
+    Example:
+        >>> is_fresh(District(Path("x.yaml"), "0001"))
+        False
+    """
+    if d.output_dir is None or d.extracts_dir is None or not d.extracts_dir.is_dir():
+        return False
+    outs = [d.output_dir / name for name in OUTPUTS]
+    if not all(p.is_file() for p in outs):
+        return False
+    inputs = [d.params_file, *(p for p in d.extracts_dir.rglob("*") if p.is_file())]
+    newest_input = max(p.stat().st_mtime for p in inputs)
+    return min(p.stat().st_mtime for p in outs) > newest_input
+
+
+def summary_counts(output_dir: Path) -> dict[str, Any]:
+    """Errors, warnings and spring counts from a district's ``summary.json`` (None if absent).
+
+    The file's keys (see ``workbook_summary.summary_json``): ``status`` holds ``errors`` and
+    ``warnings``; ``springCountReported`` and ``springCountValidated`` are district totals.
+
+    Example:
+        >>> summary_counts(Path("/nonexistent"))["errors"] is None
+        True
+    """
+    try:
+        data = json.loads((output_dir / "summary.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        data = {}
+    data = data if isinstance(data, dict) else {}
+    status = data.get("status")
+    status = status if isinstance(status, dict) else {}
+    return {"errors": status.get("errors"), "warnings": status.get("warnings"),
+            "springCountReported": data.get("springCountReported"),
+            "springCountValidated": data.get("springCountValidated")}
+
+
+def write_summary(rows: pd.DataFrame, root: Path) -> tuple[Path, Path]:
+    """Write ``batch_summary.xlsx`` and ``.csv`` into ``root`` atomically; text stays text."""
+    root.mkdir(parents=True, exist_ok=True)
+    xlsx, csv = root / f"{SUMMARY_NAME}.xlsx", root / f"{SUMMARY_NAME}.csv"
+    with atomic_path(csv) as tmp_csv:
+        rows.to_csv(tmp_csv, index=False, encoding="utf-8")
+    with atomic_path(xlsx) as tmp_x:
+        _write_summary_xlsx(rows, tmp_x)
+    return xlsx, csv
+
+
+def _write_summary_xlsx(rows: pd.DataFrame, tmp_x: Path) -> None:
+    options = {"strings_to_formulas": False, "strings_to_numbers": False,
+               "strings_to_urls": False}
+    with pd.ExcelWriter(tmp_x, engine="xlsxwriter", engine_kwargs={"options": options}) as xw:
+        rows.to_excel(xw, sheet_name="Batch", index=False)
+        ws = xw.sheets["Batch"]
+        ws.freeze_panes(1, 0)
+        ws.autofilter(0, 0, len(rows), len(rows.columns) - 1)
+        for j, c in enumerate(rows.columns):
+            width = max([len(c), *rows[c].astype(str).str.len().head(1000).tolist()])
+            ws.set_column(j, j, min(60, width + 2))
+
+
+def write_demo_batch(out_dir: Path | None = None, *, districts: int = 3, seed: int = 1,
+                     scale: float = 0.5) -> Path:
+    """A small synthetic batch output for the rollup notebook's defaults; returns OUTPUT_ROOT.
+
+    Writes a synthetic state, runs each district in this process (no notebook: load, rules,
+    machine-readable tables only) and writes the batch summary. ``out_dir`` defaults to a new
+    temporary folder.
+    """
+    import tempfile
+    import time
+
+    from mtcollect_nb.report.pipeline import analyze_district
+    from mtcollect_nb.report.workbook import write_tables
+    from mtcollect_nb.synthetic import write_state
+
+    base = Path(out_dir) if out_dir else Path(tempfile.mkdtemp(prefix="mtcollect-state-"))
+    ds = plan(write_state(base, districts=districts, seed=seed, scale=scale))
+    root = output_root(ds, base / "parameters")
+    rows = []
+    for d in ds:  # a handful of districts
+        assert d.output_dir is not None
+        start = time.monotonic()
+        d.output_dir.mkdir(parents=True, exist_ok=True)
+        write_tables(analyze_district(load_params(d.params_file)), d.output_dir)
+        rows.append({"district": d.district, "name": d.name, "status": "ok",
+                     "seconds": round(time.monotonic() - start, 1),
+                     **summary_counts(d.output_dir), "message": "",
+                     "paramsFile": d.params_file.name,
+                     "outputDir": os.path.relpath(d.output_dir, root)})
+    write_summary(pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS)), root)
+    return root

@@ -1,0 +1,277 @@
+"""Statewide rollup of a batch: ANB by budget unit, district rankings, rule frequency.
+
+Reads only the machine-readable district outputs (``budget_units.parquet``,
+``findings.parquet``; never Excel), and of the findings only ``ruleId``, ``severity`` and
+``collection``: no student-level column is ever loaded. Every table meant for display goes
+through :func:`publish`, which applies small-count suppression
+(:mod:`mtcollect_nb.state.suppression`) across all tables at once, because the tables share totals.
+
+Example:
+    >>> bu = pd.DataFrame({"district": ["0001", "0001"], "budgetUnit": ["Elementary",
+    ...     "High School"], "fallCount": [100.0, 40.0], "springCountReported": [100.0, 40.0],
+    ...     "springCountValidated": [98.0, 40.0], "anbReported": [100.0, 40.0],
+    ...     "anbValidated": [99.0, 40.0]})
+    >>> statewide_budget_units(bu).loc["Total", "fundingEffect"]
+    np.float64(-1.0)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from mtcollect_nb.columns import BUDGET_UNIT_COLUMNS, ELEMENTARY, HIGH_SCHOOL, SEVERITIES
+from mtcollect_nb.state import suppression as sp
+
+SUMMARY_CSV = "batch_summary.csv"
+TOTAL = "Total"
+EFFECT = "fundingEffect"
+BU_NUMBERS: tuple[str, ...] = (*BUDGET_UNIT_COLUMNS[1:], EFFECT)
+DISTRICT_NUMBERS: tuple[str, ...] = (EFFECT, "errors", "warnings")
+RULE_KEYS: tuple[str, ...] = ("ruleId", "severity", "collection")
+
+
+@dataclass
+class State:
+    """Everything the rollup reads from one batch output folder.
+
+    Attributes:
+        summary: the batch summary, one row per district (``district`` as text).
+        budget_units: ``district`` plus the district's ``budget_units.parquet`` columns.
+        rule_counts: ``district``, ruleId, severity, collection, ``findings`` (a count).
+        names: district number -> district name, for the districts included.
+    """
+
+    summary: pd.DataFrame
+    budget_units: pd.DataFrame
+    rule_counts: pd.DataFrame
+    names: pd.Series
+
+
+def load_state(batch_dir: str | Path) -> State:
+    """Read the batch summary and the tables of every district that ran (ok or skipped).
+
+    A district marked ok whose tables are missing is reported as failed, not dropped silently.
+    """
+    root = Path(batch_dir)
+    text = {c: str for c in ("district", "name", "status", "message", "paramsFile", "outputDir")}
+    summary = pd.read_csv(root / SUMMARY_CSV, dtype=text, keep_default_na=False,
+                          na_values={"seconds": [""]})
+    ran = summary["status"].isin(["ok", "skipped"])
+    units, counts, names = [], [], {}
+    for idx in summary.index[ran]:  # one iteration per district, not per student
+        row = summary.loc[idx]
+        out = root / str(row["outputDir"])
+        try:
+            bu = pd.read_parquet(out / "budget_units.parquet")
+            fi = pd.read_parquet(out / "findings.parquet", columns=list(RULE_KEYS))
+        except (OSError, ValueError) as exc:
+            summary.loc[idx, ["status", "message"]] = ["failed", f"rollup: {exc}".splitlines()[0]]
+            continue
+        units.append(bu[list(BUDGET_UNIT_COLUMNS)].assign(district=row["district"]))
+        counts.append(fi.groupby(list(RULE_KEYS)).size().rename("findings").reset_index()
+                      .assign(district=row["district"]))
+        names[row["district"]] = row["name"]
+    bu_cols = ["district", *BUDGET_UNIT_COLUMNS]
+    rc_cols = ["district", *RULE_KEYS, "findings"]
+    return State(
+        summary=summary,
+        budget_units=pd.concat(units, ignore_index=True)[bu_cols] if units
+        else pd.DataFrame(columns=bu_cols),
+        rule_counts=pd.concat(counts, ignore_index=True)[rc_cols] if counts
+        else pd.DataFrame(columns=rc_cols),
+        names=pd.Series(names, dtype=object, name="name"),
+    )
+
+
+def statewide_budget_units(budget_units: pd.DataFrame) -> pd.DataFrame:
+    """Statewide sums per budget unit plus a Total row; ``fundingEffect`` = validated - reported.
+
+    Example:
+        >>> statewide_budget_units(pd.DataFrame(columns=["district", *BUDGET_UNIT_COLUMNS]))
+        ...     # doctest: +NORMALIZE_WHITESPACE
+                     fallCount  springCountReported  ...  anbValidated  fundingEffect
+        budgetUnit                                   ...
+        Elementary         0.0                  0.0  ...           0.0            0.0
+        High School        0.0                  0.0  ...           0.0            0.0
+        Total              0.0                  0.0  ...           0.0            0.0
+        <BLANKLINE>
+        [3 rows x 6 columns]
+    """
+    num = list(BUDGET_UNIT_COLUMNS[1:])
+    t = (budget_units.astype({c: "float64" for c in num}).groupby("budgetUnit")[num].sum()
+         .reindex([ELEMENTARY, HIGH_SCHOOL], fill_value=0.0))
+    t.loc[TOTAL] = t.sum()
+    t[EFFECT] = t["anbValidated"] - t["anbReported"]
+    t.index.name = "budgetUnit"
+    return t
+
+
+def district_table(state: State) -> pd.DataFrame:
+    """Per district: name, funding effect (ANB validated - reported), errors, warnings; + Total.
+
+    Error and warning counts come from the findings tables, so they add up to the rule table.
+    """
+    effect = (state.budget_units.astype({"anbValidated": "float64", "anbReported": "float64"})
+              .assign(**{EFFECT: lambda d: d["anbValidated"] - d["anbReported"]})
+              .groupby("district")[EFFECT].sum())
+    sev = (state.rule_counts.pivot_table(index="district", columns="severity", values="findings",
+                                         aggfunc="sum", fill_value=0)
+           .reindex(columns=list(SEVERITIES), fill_value=0))
+    t = pd.DataFrame(index=pd.Index(sorted(state.names.index), name="district"))
+    t["name"] = state.names
+    t[EFFECT] = effect.reindex(t.index, fill_value=0.0)
+    t["errors"] = sev["error"].reindex(t.index, fill_value=0).astype("int64")
+    t["warnings"] = sev["warning"].reindex(t.index, fill_value=0).astype("int64")
+    t.loc[TOTAL] = ["Statewide", t[EFFECT].sum(), t["errors"].sum(), t["warnings"].sum()]
+    return t
+
+
+def rule_frequency(state: State) -> pd.DataFrame:
+    """Per rule: districts with at least one finding, findings statewide; + a Total per severity.
+
+    Example:
+        >>> rc = pd.DataFrame({"district": ["0001", "0002"], "ruleId": ["ANB-01", "ANB-01"],
+        ...     "severity": ["error"] * 2, "collection": ["Spring ANB"] * 2, "findings": [3, 20]})
+        >>> rule_frequency(State(pd.DataFrame(), pd.DataFrame(), rc, pd.Series()))
+        ...     # doctest: +NORMALIZE_WHITESPACE
+                      severity  collection  districts  findings
+        ruleId
+        ANB-01           error  Spring ANB          2        23
+        Total error      error                      2        23
+        Total warning  warning                      0         0
+        Total info        info                      0         0
+    """
+    rc = state.rule_counts
+    t = (rc.groupby(list(RULE_KEYS)).agg(districts=("district", "nunique"),
+                                           findings=("findings", "sum")).reset_index())
+    order = t["severity"].map({s: i for i, s in enumerate(SEVERITIES)})
+    t = t.assign(_o=order).sort_values(["_o", "ruleId"]).drop(columns="_o").set_index("ruleId")
+    totals = pd.DataFrame({
+        "severity": list(SEVERITIES), "collection": "",
+        "districts": [rc.loc[rc["severity"] == s, "district"].nunique() for s in SEVERITIES],
+        "findings": [int(rc.loc[rc["severity"] == s, "findings"].sum()) for s in SEVERITIES],
+    }, index=pd.Index([f"{TOTAL} {s}" for s in SEVERITIES], name="ruleId"))
+    out = pd.concat([t, totals])
+    return out.astype({"districts": "int64", "findings": "int64"})
+
+
+def failed_districts(state: State) -> pd.DataFrame:
+    """Districts that failed: number, name and the one-line reason (no student data)."""
+    f = state.summary.loc[state.summary["status"] == "failed", ["district", "name", "message"]]
+    return f.sort_values("district").reset_index(drop=True)
+
+
+@dataclass
+class Publication:
+    """The statewide tables after suppression, ready to show.
+
+    Attributes:
+        budget_units: statewide ANB by budget unit (suppressed cells "<10" or "*").
+        districts: per district funding effect, errors, warnings, with the statewide Total.
+        rules: rule frequency with a Total per severity.
+        numbers: the same three tables with suppressed cells as NaN (for figures), by name.
+        status: suppression status of every protected cell (see :mod:`suppression`).
+    """
+
+    budget_units: pd.DataFrame
+    districts: pd.DataFrame
+    rules: pd.DataFrame
+    numbers: dict[str, pd.DataFrame]
+    status: pd.Series
+
+
+def publish(state: State) -> Publication:
+    """Build the three statewide tables and suppress small counts across all of them at once.
+
+    Identities declared to the suppressor: each budget-unit column (Elementary + High School =
+    Total); each budget-unit row (validated = reported + effect, ANB from fall and spring
+    counts); each district column (districts add up to the Total); each severity's rules add up
+    to its Total; and the totals shared between tables (statewide funding effect, errors,
+    warnings).
+    """
+    tables = {"budget_units": statewide_budget_units(state.budget_units),
+              "districts": district_table(state), "rules": rule_frequency(state)}
+    cols = {"budget_units": BU_NUMBERS, "districts": DISTRICT_NUMBERS, "rules": ("findings",)}
+    values = pd.concat([sp.table_cells(n, t, cols[n]) for n, t in tables.items()])
+    bu_rows = list(tables["budget_units"].index)
+    rules = tables["rules"]
+    groups: list[list[sp.Cell]] = [
+        *sp.column_groups("budget_units", [ELEMENTARY, HIGH_SCHOOL], TOTAL, BU_NUMBERS),
+        *sp.row_groups("budget_units", bu_rows, ["anbReported", "anbValidated", EFFECT]),
+        *sp.row_groups("budget_units", bu_rows,
+                       ["fallCount", "springCountReported", "anbReported"]),
+        *sp.row_groups("budget_units", bu_rows,
+                       ["fallCount", "springCountValidated", "anbValidated"]),
+        *sp.column_groups("districts", list(tables["districts"].index[:-1]), TOTAL,
+                          DISTRICT_NUMBERS),
+        [("budget_units", TOTAL, EFFECT), ("districts", TOTAL, EFFECT)],
+        [("rules", f"{TOTAL} error", "findings"), ("districts", TOTAL, "errors")],
+        [("rules", f"{TOTAL} warning", "findings"), ("districts", TOTAL, "warnings")],
+    ]
+    for s in SEVERITIES:
+        parts = rules.index[(rules["severity"] == s) & ~rules.index.str.startswith(TOTAL)]
+        groups += sp.column_groups("rules", list(parts), f"{TOTAL} {s}", ["findings"])
+    status = sp.suppression_status(values, groups)
+    decimals = {c: 2 for c in BU_NUMBERS} | {EFFECT: 2}
+    marked = {n: sp.mark(n, t, cols[n], status, decimals) for n, t in tables.items()}
+    numbers = {n: sp.published_numbers(n, t, cols[n], status) for n, t in tables.items()}
+    return Publication(marked["budget_units"], marked["districts"], marked["rules"],
+                       numbers, status)
+
+
+def ranked(pub: Publication, column: str) -> pd.DataFrame:
+    """Districts ranked by ``column`` (funding effect by its size, either sign; counts high first).
+
+    Suppressed districts come last, in district order and without a rank, so the order does not
+    reveal how their hidden values compare.
+    """
+    num = pub.numbers["districts"].drop(index=TOTAL)
+    key = num[column].abs() if column == EFFECT else num[column]
+    order = (pd.DataFrame({"key": key.to_numpy(), "d": num.index.to_numpy()})
+             .sort_values(["key", "d"], ascending=[False, True], na_position="last"))
+    out = pub.districts.loc[order["d"]].reset_index()
+    published = order["key"].notna().to_numpy()
+    out.insert(0, "rank", pd.array(range(1, len(out) + 1), dtype="Int64"))
+    out.loc[~published, "rank"] = pd.NA
+    return out
+
+
+def counts_line(state: State) -> str:
+    """One line of district counts by batch status.
+
+    Example:
+        >>> s = pd.DataFrame({"status": ["ok", "ok", "failed", "skipped"]})
+        >>> counts_line(State(s, pd.DataFrame(), pd.DataFrame(), pd.Series()))
+        'districts: 4 in batch; in rollup 3 (ok 2, skipped 1); failed 1'
+    """
+    n = state.summary["status"].value_counts()
+    ok, sk, fa = (int(n.get(k, 0)) for k in ("ok", "skipped", "failed"))
+    return (f"districts: {len(state.summary)} in batch; in rollup {ok + sk} "
+            f"(ok {ok}, skipped {sk}); failed {fa}")
+
+
+def headline(state: State, pub: Publication) -> str:
+    """The key statewide numbers as text (suppressed values stay suppressed)."""
+    bu, d = pub.budget_units.loc[TOTAL], pub.districts.loc[TOTAL]
+    return "\n".join([
+        counts_line(state),
+        f"statewide ANB reported {bu['anbReported']}, validated {bu['anbValidated']}, "
+        f"funding effect {bu[EFFECT]}",
+        f"findings statewide: errors {d['errors']}, warnings {d['warnings']}",
+    ])
+
+
+def failed_text(state: State) -> str:
+    """The failed districts as a plain table, or a line saying none failed.
+
+    Example:
+        >>> s = pd.DataFrame({"district": ["0001"], "name": ["A"], "status": ["ok"],
+        ...                   "message": [""]})
+        >>> failed_text(State(s, pd.DataFrame(), pd.DataFrame(), pd.Series()))
+        'no district failed'
+    """
+    f = failed_districts(state)
+    return f.to_string(index=False) if len(f) else "no district failed"

@@ -1,0 +1,289 @@
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from mtcollect_nb.checks.engine import FINDINGS_FRAME_COLUMNS, RuleResults
+from mtcollect_nb.checks.run import DistrictRun, run_from_analysis
+from mtcollect_nb.columns import (
+    ABSENCES_COLUMNS,
+    ACCOUNTING_COLUMNS,
+    ANB_COLUMNS,
+    BUDGET_UNIT_COLUMNS,
+    CTE_COLUMNS,
+    FINDINGS_COLUMNS,
+    REJECTED_COLUMNS,
+)
+from mtcollect_nb.errors import MtcollectError
+from mtcollect_nb.report import workbook
+from mtcollect_nb.testing import enrollment, make_analysis, params, student
+
+SHEETS = ["Summary", "Findings", "ANB", "Absences", "CTE", "Rejected rows"]
+DANGEROUS = ["=1+1", "+SUM(A1:A2)", "-2", "@cmd", "http://example.com/x", "=HYPERLINK(\"x\")"]
+
+
+def finding(**kw: object) -> dict[str, object]:
+    row: dict[str, object] = dict.fromkeys(FINDINGS_COLUMNS, "")
+    row.update(ruleId="ANB-01", severity="error", collection="Spring ANB", message="m",
+               remedy="r", personID=pd.NA)
+    row.update(kw)
+    return row
+
+
+def findings_frame(rows: list[dict[str, object]]) -> pd.DataFrame:
+    df = pd.DataFrame(rows, columns=list(FINDINGS_FRAME_COLUMNS))
+    df["personID"] = pd.array(df["personID"], dtype="Int64")
+    return df
+
+
+def anb_frame() -> pd.DataFrame:
+    return pd.DataFrame({
+        "schoolNumber": ["0123", "0123"], "grade": ["06", "10"],
+        "budgetUnit": ["Elementary", "High School"], "enrolled": [3, 2],
+        "excludedReported": [0, 1], "excludedValidated": [1, 1],
+        "springCountReported": [3.0, 1.5], "springCountValidated": [2.0, 1.5],
+        "difference": [-1.0, 0.0], "fallCount": [3.0, 2.0]})
+
+
+def budget_frame() -> pd.DataFrame:
+    return pd.DataFrame({"budgetUnit": ["Elementary", "High School"], "fallCount": [3.0, 2.0],
+                         "springCountReported": [3.0, 1.5], "springCountValidated": [2.0, 1.5],
+                         "anbReported": [3.0, 1.75], "anbValidated": [2.5, 1.75]})
+
+
+def absences_frame() -> pd.DataFrame:
+    return pd.DataFrame({
+        "schoolNumber": ["0123"], "stateID": ["012345678"], "studentName": ["Last1, First1"],
+        "grade": ["06"], "enrollmentID": [10], "streak": [12],
+        "streakStart": pd.to_datetime(["2025-01-16"]), "mtSpringAbsent": pd.array([12], "Int64"),
+        "mtExcludeSpringANB": [False], "excludeComputed": [True]})
+
+
+def make_run(n_findings: int = 3, mask: bool = False, **tables: list[dict]) -> DistrictRun:
+    tables.setdefault("students", [student(1, stateID="012345678"), student(2)])
+    tables.setdefault("enrollments", [enrollment(10, 1), enrollment(11, 2, grade="10")])
+    a = make_analysis(params(mask_pii=mask), **tables)
+    run = run_from_analysis(a)
+    rows = [finding(ruleId="ANB-01", schoolNumber="0123", stateID="012345678",
+                    studentName="Last1, First1", enrollmentID="10", value=DANGEROUS[0],
+                    expected=DANGEROUS[1], message=DANGEROUS[5], personID=1)]
+    rows += [finding(ruleId="PHO-01", severity="warning", collection="Other reminders",
+                     schoolNumber="0123", stateID=f"90000000{i}", value=DANGEROUS[i % 6],
+                     message=DANGEROUS[(i + 2) % 6]) for i in range(1, n_findings)]
+    not_run = pd.DataFrame([("GFT-01", "optional file not provided: gifted.csv")],
+                           columns=["ruleId", "reason"])
+    run.results = RuleResults(findings_frame(rows), not_run, ("ANB-01", "ANB-02", "PHO-01"))
+    a.__dict__.update(anb_table=anb_frame(), budget_units=budget_frame(),
+                      absences_table=absences_frame())
+    a.bundle.rejected = pd.DataFrame({
+        "file": ["students.csv"], "line": [7], "column": ["birthdate"],
+        "value": ["=cmd|' /C calc'!A0"], "reason": ["bad date"], "ruleId": ["DQ-03"]})
+    return run
+
+
+def cells(ws) -> list[list[object]]:
+    return [[c.value for c in row] for row in ws.iter_rows()]
+
+
+@pytest.fixture
+def book(tmp_path: Path) -> openpyxl.Workbook:
+    path = workbook.write_workbook(make_run(), tmp_path / "findings.xlsx")
+    return openpyxl.load_workbook(path)
+
+
+def test_sheets_in_order_with_exact_headers(book: openpyxl.Workbook) -> None:
+    assert book.sheetnames == SHEETS
+    for name, cols in [("Findings", FINDINGS_COLUMNS), ("ANB", ANB_COLUMNS),
+                       ("Absences", ABSENCES_COLUMNS), ("CTE", CTE_COLUMNS),
+                       ("Rejected rows", REJECTED_COLUMNS)]:
+        assert tuple(cells(book[name])[0]) == cols, name
+    assert "personID" not in cells(book["Findings"])[0]
+
+
+def test_every_sheet_frozen_and_filtered(book: openpyxl.Workbook) -> None:
+    for ws in book.worksheets:
+        assert ws.freeze_panes == "A2", ws.title
+        assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:"), ws.title
+    assert book["Findings"].auto_filter.ref == "A1:P4"
+    assert book["Summary"].auto_filter.ref == "A1:B11"
+
+
+def test_text_stays_text_never_formula(book: openpyxl.Workbook) -> None:
+    seen = set()
+    for ws in book.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                assert c.data_type != "f", (ws.title, c.coordinate, c.value)
+                if c.value in DANGEROUS or c.value == "=cmd|' /C calc'!A0":
+                    assert c.data_type == "s"
+                    seen.add(c.value)
+    assert seen == {*DANGEROUS, "=cmd|' /C calc'!A0"}
+    f = cells(book["Findings"])
+    assert f[1][FINDINGS_COLUMNS.index("schoolNumber")] == "0123"
+    assert f[1][FINDINGS_COLUMNS.index("stateID")] == "012345678"
+    assert f[1][FINDINGS_COLUMNS.index("enrollmentID")] == "10"
+    assert book["Findings"].cell(2, 1).hyperlink is None
+
+
+def test_types_numbers_dates_ids(book: openpyxl.Workbook) -> None:
+    anb = cells(book["ANB"])
+    assert anb[1][:3] == ["0123", "06", "Elementary"]
+    assert anb[1][ANB_COLUMNS.index("springCountReported")] == 3.0
+    ab = book["Absences"]
+    assert ab.cell(2, ABSENCES_COLUMNS.index("enrollmentID") + 1).value == "10"
+    start = ab.cell(2, ABSENCES_COLUMNS.index("streakStart") + 1)
+    assert start.is_date and start.value.date().isoformat() == "2025-01-16"
+    assert ab.cell(2, ABSENCES_COLUMNS.index("excludeComputed") + 1).value == "Yes"
+    rej = cells(book["Rejected rows"])
+    assert rej[1] == ["students.csv", 7, "birthdate", "=cmd|' /C calc'!A0", "bad date"]
+
+
+def test_findings_rows_and_severity_colours(book: openpyxl.Workbook) -> None:
+    f = cells(book["Findings"])
+    assert len(f) == 4
+    assert [r[0] for r in f[1:]] == ["ANB-01", "PHO-01", "PHO-01"]
+    rules = [r.formula[0] for cf in book["Findings"].conditional_formatting for r in cf.rules]
+    assert sorted(rules) == ['"error"', '"info"', '"warning"']
+
+
+def test_summary_contents(book: openpyxl.Workbook) -> None:
+    s = cells(book["Summary"])
+    flat = [v for row in s for v in row if v is not None]
+    assert s[0][:2] == ["item", "value"]
+    assert ["District number", "0001"] == s[1][:2]
+    for text in ("Test District", "2025-02-03", "2024-10-07", "GFT-01",
+                 "optional file not provided: gifted.csv", *ACCOUNTING_COLUMNS,
+                 *BUDGET_UNIT_COLUMNS):
+        assert text in flat, text
+    by_rule = {row[0]: row for row in s if row[0] in ("ANB-01", "ANB-02", "PHO-01")}
+    assert by_rule["ANB-01"][4] == 1 and by_rule["ANB-02"][4] == 0 and by_rule["PHO-01"][4] == 2
+    unit = next(row for row in s if row[0] == "Elementary" and row[1] == 3.0)
+    assert unit[:6] == ["Elementary", 3.0, 3.0, 2.0, 3.0, 2.5]
+    total = next(row for row in s if row[0] == "Total")
+    assert total[1] == total[2] + total[3]
+
+
+def test_summary_has_native_charts(tmp_path: Path) -> None:
+    path = workbook.write_workbook(make_run(), tmp_path / "findings.xlsx")
+    names = zipfile.ZipFile(path).namelist()
+    assert sum(n.startswith("xl/charts/chart") for n in names) == 2
+
+
+def test_atomic_crash_keeps_previous(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = workbook.write_workbook(make_run(), tmp_path / "findings.xlsx")
+    before = path.read_bytes()
+    real = workbook._write_sheet
+    calls = []
+
+    def boom(*args: object, **kw: object) -> None:
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("disk on fire")
+        real(*args, **kw)
+
+    monkeypatch.setattr(workbook, "_write_sheet", boom)
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        workbook.write_workbook(make_run(n_findings=5), path)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["findings.xlsx"]
+
+
+def test_locked_target_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def locked(*a: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    from mtcollect_nb import files
+
+    monkeypatch.setattr(files.os, "replace", locked)
+    with pytest.raises(MtcollectError, match="findings.xlsx: cannot replace it.*close it"):
+        workbook.write_workbook(make_run(), tmp_path / "findings.xlsx")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_crash_on_first_write_leaves_nothing(tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(workbook, "_write_summary", lambda *a: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        workbook.write_workbook(make_run(), tmp_path / "findings.xlsx")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_long_sheet_continues_never_truncates(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(workbook, "MAX_DATA_ROWS", 2)
+    book = openpyxl.load_workbook(
+        workbook.write_workbook(make_run(n_findings=5), tmp_path / "f.xlsx"))
+    assert book.sheetnames == ["Summary", "Findings", "Findings (2)", "Findings (3)", "ANB",
+                               "Absences", "CTE", "Rejected rows"]
+    parts = [cells(book[n]) for n in ("Findings", "Findings (2)", "Findings (3)")]
+    assert [len(p) - 1 for p in parts] == [2, 2, 1]
+    assert all(tuple(p[0]) == FINDINGS_COLUMNS for p in parts)
+    ids = [r[FINDINGS_COLUMNS.index("stateID")] for p in parts for r in p[1:]]
+    assert ids == ["012345678", *(f"90000000{i}" for i in range(1, 5))]
+    for n in ("Findings (2)", "Findings (3)"):
+        assert book[n].freeze_panes == "A2" and book[n].auto_filter.ref
+    flat = [v for row in cells(book["Summary"]) for v in row]
+    assert "Findings (2)" in flat and "Findings (3)" in flat
+    assert "ANB (2)" not in flat  # 2 rows fit
+
+
+def test_cte_headers_only_without_teacher_class_files(book: openpyxl.Workbook) -> None:
+    assert cells(book["CTE"]) == [list(CTE_COLUMNS)]
+
+
+def test_cte_sheet_from_cte_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from mtcollect_nb.report import sheets
+
+    row = dict.fromkeys(CTE_COLUMNS, "")
+    row.update(schoolNumber="0123", sectionID=55, minutesPerDay=50, teacherOfRecord="@Lee",
+               findings="CTE-03")
+    monkeypatch.setattr(sheets, "cte_sheet",
+                        lambda run: pd.DataFrame([row], columns=list(CTE_COLUMNS)))
+    run = make_run(courses=[], sections=[], section_staff=[], rosters=[])
+    book = openpyxl.load_workbook(workbook.write_workbook(run, tmp_path / "f.xlsx"))
+    data = cells(book["CTE"])[1]
+    assert data[CTE_COLUMNS.index("sectionID")] == "55"
+    assert data[CTE_COLUMNS.index("minutesPerDay")] == 50
+    assert data[CTE_COLUMNS.index("teacherOfRecord")] == "@Lee"
+
+
+def test_missing_column_is_a_clear_error(tmp_path: Path) -> None:
+    run = make_run()
+    run.analysis.__dict__["anb_table"] = anb_frame().drop(columns="fallCount")
+    with pytest.raises(MtcollectError, match="'ANB' lacks column.*fallCount"):
+        workbook.write_workbook(run, tmp_path / "f.xlsx")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_empty_run_writes_headers(tmp_path: Path) -> None:
+    run = make_run()
+    run.results = RuleResults(findings_frame([]), pd.DataFrame(columns=["ruleId", "reason"]), ())
+    run.analysis.__dict__.update(anb_table=anb_frame().iloc[:0],
+                                 absences_table=absences_frame().iloc[:0])
+    book = openpyxl.load_workbook(workbook.write_workbook(run, tmp_path / "f.xlsx"))
+    assert cells(book["Findings"]) == [list(FINDINGS_COLUMNS)]
+    assert book["Findings"].auto_filter.ref == "A1:P1"
+
+
+def test_write_tables(tmp_path: Path) -> None:
+    out = workbook.write_tables(make_run(), tmp_path / "out")
+    assert {p.name for p in out.values()} == {"findings.parquet", "anb.parquet",
+                                              "budget_units.parquet", "summary.json"}
+    f = pd.read_parquet(out["findings"])
+    assert tuple(f.columns) == FINDINGS_COLUMNS and len(f) == 3
+    assert f["schoolNumber"].tolist() == ["0123"] * 3
+    assert tuple(pd.read_parquet(out["anb"]).columns) == ANB_COLUMNS
+    bu = pd.read_parquet(out["budget_units"])
+    assert bu["anbValidated"].tolist() == [2.5, 1.75]
+    s = json.loads(out["summary"].read_text())
+    assert s["status"] == {"errors": 1, "warnings": 2, "info": 0}
+    assert (s["springCountReported"], s["springCountValidated"]) == (4.5, 3.5)
+    assert s["budgetUnits"]["High School"]["springCountValidated"] == 1.5
+    assert s["district_number"] == "0001"
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(
+        p.name for p in out.values())

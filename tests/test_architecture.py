@@ -1,0 +1,136 @@
+"""The package's layout: one stage per folder, imports only downwards, no import cycle.
+
+The import graph is computed from the source with ``ast`` and counts every import: top level,
+inside functions and under ``TYPE_CHECKING``. docs/architecture.md explains the stages.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "mtcollect_nb"
+
+#: Stage of each top-level name; a module may import only modules of its own stage or lower.
+STAGES: dict[str, int] = {
+    "errors": 0, "columns": 0, "params": 0, "files": 0, "startup": 0, "version": 0,
+    "load": 1,
+    "synthetic": 2,
+    "compute": 3, "testing": 3,
+    "checks": 4,
+    "report": 5,
+    "explore": 6, "state": 6,
+    "cli": 7, "__init__": 7,
+}
+#: Stages of equal rank that must not import each other.
+SIBLINGS = {("explore", "state"), ("state", "explore")}
+MAX_LINES = 320
+
+
+def module_name(path: Path) -> str:
+    rel = path.relative_to(PACKAGE.parent).with_suffix("")
+    parts = list(rel.parts)
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts)
+
+
+def modules() -> dict[str, Path]:
+    return {module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
+
+
+def imports_of(path: Path, known: set[str]) -> set[str]:
+    """The package modules ``path`` imports (a ``from pkg import sub`` counts as ``pkg.sub``)."""
+    out: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            out |= {a.name for a in node.names if a.name.split(".")[0] == "mtcollect_nb"}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            if node.module.split(".")[0] != "mtcollect_nb":
+                continue
+            subs = {f"{node.module}.{a.name}" for a in node.names}
+            found = subs & known
+            out |= found or {node.module}
+            if found != subs:
+                out.add(node.module)
+    return {m for m in out if m in known}
+
+
+def graph() -> dict[str, set[str]]:
+    mods = modules()
+    known = set(mods)
+    return {m: imports_of(p, known) - {m} for m, p in mods.items()}
+
+
+def stage_of(module: str) -> str:
+    parts = module.split(".")
+    return "__init__" if len(parts) == 1 else parts[1]
+
+
+def find_cycle(g: dict[str, set[str]]) -> list[str] | None:
+    """One import cycle of ``g`` as a list of modules, or None (iterative DFS)."""
+    state: dict[str, int] = {}
+    for root in sorted(g):
+        if state.get(root):
+            continue
+        stack = [(root, iter(sorted(g[root])))]
+        path = [root]
+        state[root] = 1
+        while stack:
+            node, it = stack[-1]
+            nxt = next(it, None)
+            if nxt is None:
+                stack.pop()
+                path.pop()
+                state[node] = 2
+            elif state.get(nxt) == 1:
+                return path[path.index(nxt):] + [nxt]
+            elif not state.get(nxt):
+                state[nxt] = 1
+                path.append(nxt)
+                stack.append((nxt, iter(sorted(g[nxt]))))
+    return None
+
+
+def test_find_cycle_finds_a_cycle_and_none_where_there_is_none() -> None:
+    assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert find_cycle({"a": {"b", "c"}, "b": {"c"}, "c": set()}) is None
+
+
+def test_imports_of_counts_function_and_type_checking_imports(tmp_path: Path) -> None:
+    src = tmp_path / "m.py"
+    src.write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n"
+                   "    from mtcollect_nb.report import pipeline\n"
+                   "def f():\n    from mtcollect_nb.load.loader import load_bundle\n")
+    known = {"mtcollect_nb.report", "mtcollect_nb.report.pipeline", "mtcollect_nb.load.loader"}
+    assert imports_of(src, known) == {"mtcollect_nb.report.pipeline", "mtcollect_nb.load.loader"}
+
+
+def test_no_import_cycle() -> None:
+    assert find_cycle(graph()) is None
+
+
+def test_every_stage_is_known() -> None:
+    assert {stage_of(m) for m in modules()} <= set(STAGES)
+
+
+@pytest.mark.parametrize("module", sorted(modules()))
+def test_imports_only_go_down(module: str) -> None:
+    here = stage_of(module)
+    bad = [m for m in sorted(graph()[module])
+           if STAGES[stage_of(m)] > STAGES[here] or (here, stage_of(m)) in SIBLINGS]
+    assert not bad, f"{module} ({here}) imports a higher stage: {bad}"
+
+
+def test_every_subpackage_says_what_it_holds_and_may_import() -> None:
+    for init in sorted(PACKAGE.glob("*/__init__.py")):
+        doc = ast.get_docstring(ast.parse(init.read_text())) or ""
+        assert "May import" in doc or init.parent.name == "synthetic", init
+
+
+@pytest.mark.parametrize("module", sorted(modules()))
+def test_module_size(module: str) -> None:
+    lines = len(modules()[module].read_text().splitlines())
+    assert lines <= MAX_LINES, f"{module}: {lines} lines (split it by concern)"
