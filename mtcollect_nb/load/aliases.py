@@ -284,7 +284,7 @@ def alias_markdown(table: str) -> str:
     """
     rows = ["| Column | Also accepted as |", "|---|---|"]
     for column, aliases in ALIASES[table].items():
-        shown = ", ".join(f"`{a}`" for a in aliases) or "(no other name)"
+        shown = ", ".join(f"`{a}`" for a in aliases) or "(spelling variants only)"
         rows.append(f"| `{column}` | {shown} |")
     prefixes = ", ".join(f"`{p}.`" for p in PREFIXES[table]) or "none"
     rows.append(f"\nAd Hoc prefixes ignored in this file: {prefixes}.")
