@@ -269,7 +269,8 @@ def closest(table: str, header: str) -> str | None:
         return column
     known = {normalize(n): n for c, a in ALIASES[table].items() for n in (*a, c)}
     key = normalize(header)
-    tries = [key] + [f for f in (_split(table, key),) if f]
+    field = _split(table, key)
+    tries = [key] if field is None else [key, field]
     best = max(((difflib.SequenceMatcher(None, t, k).ratio(), k) for t in tries for k in known),
                default=(0.0, ""))
     return known[best[1]] if best[0] >= 0.75 else None
