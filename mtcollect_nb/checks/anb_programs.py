@@ -3,7 +3,8 @@
 Decisions (spec/rules.md leaves them open), kept here:
 
 * A **district_residency** record covers an enrollment's count date when
-  startDate <= the effective count date of the enrollment's calendar <= endDate (blank = open).
+  startDate <= the effective count date of the enrollment's calendar <= endDate (blank = open:
+  a blank start is "from the start of the school year", rules.md decisions; also for ANB-10).
 * A **program** record (programs.csv) is person-level, not tied to a calendar: it covers the
   count date when startDate <= the spring count date parameter <= endDate (blank = open). See
   :func:`program_count_date`.
@@ -44,6 +45,7 @@ COUNTED_ELSEWHERE_PROGRAMS: tuple[str, ...] = ("MYC", "JOB_CORPS", "MTDA")
 _PROGRAM_NAMES = {"ESA": "ESA", "MYC": "Youth Challenge", "JOB_CORPS": "Job Corps",
                   "MTDA": "MT Digital Academy", "EL_HOME": "Early Literacy (home-based)"}
 _DAY = "%Y-%m-%d"
+OPEN_START = pd.Timestamp("1900-01-01")  # a blank start date: from the start of the school year
 _KEYS = ("enrollmentID", PERSON_ID, "stateID")
 
 
@@ -68,10 +70,11 @@ def _is_home(s: pd.Series) -> pd.Series:
     return s.str.strip().str.upper() == "HOME"
 
 
-def _rule(id_: str, severity: str, title: str, remedy: str,
-          tables: tuple[str, ...]) -> Callable[[RuleFn], Rule]:
-    """``@rule`` of the Spring ANB collection (positional title, remedy, tables)."""
-    return rule(id_, severity, SPRING_ANB, title=title, remedy=remedy, tables=tables)
+def _rule(id_: str, severity: str, title: str, remedy: str, tables: tuple[str, ...],
+          param: str | None = None) -> Callable[[RuleFn], Rule]:
+    """``@rule`` of the Spring ANB collection (positional title, remedy, tables, param)."""
+    return rule(id_, severity, SPRING_ANB, title=title, remedy=remedy, tables=tables,
+                param=param)
 
 
 @_rule("ANB-09", ERROR, "Non-resident student with no District Residency record on the count "
@@ -101,18 +104,20 @@ def anb09_residency_missing(a: Analysis) -> pd.DataFrame:
 def anb10_residency_overlap(a: Analysis) -> pd.DataFrame:
     """Pairs of one student's residency records whose date ranges share at least one day."""
     r = a.table("district_residency").reset_index(drop=True)
-    r = r.assign(row=range(len(r)), end=r["endDate"].fillna(OPEN_END))
+    r = r.assign(row=range(len(r)), end=r["endDate"].fillna(OPEN_END),
+                 start=r["startDate"].fillna(OPEN_START))  # blank = open (rules.md decisions)
     r = r.loc[r[PERSON_ID].duplicated(keep=False)]  # only a student's second record can overlap
-    cols = ["row", PERSON_ID, "startDate", "endDate", "end", "residentDistrict", "_line"]
+    cols = ["row", PERSON_ID, "startDate", "endDate", "start", "end", "residentDistrict", "_line"]
     m = r[cols].merge(r[cols], on=PERSON_ID, suffixes=("", "_b"))
-    m = m.loc[(m["row"] < m["row_b"]) & (m["startDate"] <= m["end_b"])
-              & (m["startDate_b"] <= m["end"])]
+    m = m.loc[(m["row"] < m["row_b"]) & (m["start"] <= m["end_b"])
+              & (m["start_b"] <= m["end"])]
 
     def span(sfx: str) -> np.ndarray:  # text built on object arrays (few rows, no pandas ops)
         end = text_values(m["endDate" + sfx])
         district = m["residentDistrict" + sfx].to_numpy(dtype=object)
         line = m["_line" + sfx].astype(str).to_numpy(dtype=object)
-        return (text_values(m["startDate" + sfx]) + ".." + np.where(end != "", end, "open")
+        start = text_values(m["startDate" + sfx])
+        return (np.where(start != "", start, "open") + ".." + np.where(end != "", end, "open")
                 + " (" + district + ", line " + line + ")")
 
     return finding_rows(m, _KEYS, field="startDate, endDate",
@@ -123,7 +128,8 @@ def anb10_residency_overlap(a: Analysis) -> pd.DataFrame:
 
 @_rule("ANB-11", ERROR, "On the state's ESA list but no ESA program record on the count date",
        "Program Participation > ESA: add the ESA record with its start date (the student is "
-       "counted in this resident district's ANB).", ("esa_participants", "programs"))
+       "counted in this resident district's ANB).", ("esa_participants", "programs"),
+       "esa_program")
 def anb11_esa_missing(a: Analysis) -> pd.DataFrame:
     """State ESA participants (by stateID) with no ESA program record covering the count date."""
     cd = program_count_date(a)
@@ -148,7 +154,8 @@ def anb11_esa_missing(a: Analysis) -> pd.DataFrame:
 
 @_rule("ANB-12", WARNING, "ESA participant with a counted enrollment on the count date",
        "Program Participation > ESA: end-date the ESA record if the student re-enrolled "
-       "(re-enrolling ends the ESA); otherwise end or exclude the enrollment.", ("programs",))
+       "(re-enrolling ends the ESA); otherwise end or exclude the enrollment.", ("programs",),
+       "esa_program")
 def anb12_esa_enrolled(a: Analysis) -> pd.DataFrame:
     """Counted enrollments on the count date of students with an ESA record covering it."""
     esa = _programs(a, ("ESA",))

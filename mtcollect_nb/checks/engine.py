@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from mtcollect_nb.checks.catalog import all_rules
-from mtcollect_nb.checks.registry import Rule
+from mtcollect_nb.checks.registry import Rule, not_run_reason
 from mtcollect_nb.checks.text import text_values
 from mtcollect_nb.columns import FINDINGS_COLUMNS, NOT_RUN_COLUMNS, PERSON_ID, SEVERITIES
 
@@ -49,7 +49,9 @@ class RuleResults:
 def run_rules(analysis: Analysis, rules: Iterable[Rule] | None = None) -> RuleResults:
     """Run ``rules`` (default: the whole catalog) and return every finding.
 
-    A rule whose optional table was not provided is listed in ``not_run`` with the reason.
+    A rule whose optional table was not provided, whose parameter is off or that the law of
+    the school year does not have is listed in ``not_run`` with the reason
+    (:func:`~mtcollect_nb.checks.registry.not_run_reason`).
     Each rule's rows become text columns at once (:func:`_columns`); the findings frame is
     built once from the concatenated columns.
     """
@@ -58,10 +60,9 @@ def run_rules(analysis: Analysis, rules: Iterable[Rule] | None = None) -> RuleRe
     not_run: list[tuple[str, str]] = []
     ran: list[str] = []
     for r in selected:
-        missing = [t for t in r.tables if not analysis.has(t)]
-        if missing:
-            files = ", ".join(f"{t}.csv" for t in missing)
-            not_run.append((r.id, f"optional file not provided: {files}"))
+        reason = not_run_reason(r, analysis)
+        if reason is not None:
+            not_run.append((r.id, reason))
             continue
         out = r.fn(analysis)
         ran.append(r.id)

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from mtcollect_nb.columns import COLLECTIONS, SEVERITIES
+from mtcollect_nb.compute.law import LAWS, law_for
 from mtcollect_nb.errors import RuleDefinitionError
 from mtcollect_nb.load.schemas import TABLES
 
@@ -47,6 +48,12 @@ class Rule:
         remedy: where in Infinite Campus to fix it (screen > field).
         tables: extract tables the rule reads; a missing optional one means "did not run".
         fn: the check.
+        param: a true/false parameter (:class:`~mtcollect_nb.params.Params`) that must be
+            true for the rule to run (``esa_program`` for ANB-11, ANB-12); when false the
+            rule did not run, with :data:`PARAM_REASONS`' reason.
+        law: an attribute of :class:`~mtcollect_nb.compute.law.Law` that must be true in the
+            law of the school year (``pk_special_ed_counted`` for ANB-24); otherwise the rule
+            did not run, naming the law applied.
     """
 
     id: str
@@ -56,6 +63,8 @@ class Rule:
     remedy: str
     tables: tuple[str, ...]
     fn: RuleFn
+    param: str | None = None
+    law: str | None = None
 
     def __call__(self, analysis: Analysis) -> pd.DataFrame:
         """Run the check."""
@@ -63,6 +72,9 @@ class Rule:
 
 
 RULES: dict[str, Rule] = {}
+
+#: Why a rule gated by a parameter did not run, per parameter (the Summary's reason text).
+PARAM_REASONS: dict[str, str] = {"esa_program": "did not run: ESA program not active"}
 
 
 def rule(
@@ -73,12 +85,18 @@ def rule(
     title: str,
     remedy: str,
     tables: tuple[str, ...] = (),
+    param: str | None = None,
+    law: str | None = None,
     registry: dict[str, Rule] | None = None,
 ) -> Callable[[RuleFn], Rule]:
     """Declare a rule; it joins :data:`RULES` (or ``registry``) at import time.
 
+    ``param`` and ``law`` gate the rule (see :class:`Rule`); the engine decides, the rule's
+    function never tests them.
+
     Raises:
-        RuleDefinitionError: bad or duplicate id, unknown severity, collection or table.
+        RuleDefinitionError: bad or duplicate id, unknown severity, collection, table,
+            parameter or law attribute.
     """
     reg = RULES if registry is None else registry
     if not _ID.match(id):
@@ -94,13 +112,44 @@ def rule(
         raise RuleDefinitionError(f"rule {id}: unknown tables {unknown}")
     if not title or not remedy:
         raise RuleDefinitionError(f"rule {id}: title and remedy are required")
+    if param is not None and param not in PARAM_REASONS:
+        raise RuleDefinitionError(f"rule {id}: parameter {param!r} has no reason text")
+    if law is not None and not isinstance(getattr(LAWS[0], law, None), bool):
+        raise RuleDefinitionError(f"rule {id}: {law!r} is not a flag of the law table")
 
     def decorate(fn: RuleFn) -> Rule:
-        r = Rule(id, severity, collection, title, remedy, tuple(tables), fn)
+        r = Rule(id, severity, collection, title, remedy, tuple(tables), fn, param, law)
         reg[id] = r
         return r
 
     return decorate
+
+
+def not_run_reason(r: Rule, analysis: Analysis) -> str | None:
+    """Why ``r`` does not run on ``analysis``: a parameter, the law, a missing optional file.
+
+    ``None`` when it runs.
+
+    Example:
+        >>> from mtcollect_nb.testing import make_analysis, params
+        >>> r = Rule("XX-02", "info", "Data quality", "t", "r", (), lambda a: pd.DataFrame(),
+        ...          param="esa_program")
+        >>> not_run_reason(r, make_analysis(params(esa_program=False)))
+        'did not run: ESA program not active'
+    """
+    if r.param is not None and not getattr(analysis.params, r.param):
+        return PARAM_REASONS[r.param]
+    if r.law is not None:
+        year = analysis.params.school_year
+        law = law_for(year)
+        if not getattr(law, r.law):
+            first = next(x for x in LAWS if getattr(x, r.law))
+            return (f"did not run: not in the {law.label} (applies from endYear "
+                    f"{first.end_year}, {first.short})")
+    missing = [t for t in r.tables if not analysis.has(t)]
+    if missing:
+        return "optional file not provided: " + ", ".join(f"{t}.csv" for t in missing)
+    return None
 
 
 def finding_rows(df: pd.DataFrame, keys: Iterable[str], **cols: object) -> pd.DataFrame:

@@ -26,6 +26,7 @@ from mtcollect_nb.columns import (
     NOT_RUN_COLUMNS,
     SEVERITIES,
 )
+from mtcollect_nb.compute.law import law_applied
 from mtcollect_nb.report.masking import is_masked
 
 RUN_INFO_COLUMNS: tuple[str, ...] = ("item", "value")
@@ -53,7 +54,10 @@ class Block:
 
 
 def run_info(run: DistrictRun) -> pd.DataFrame:
-    """District, school year, count dates, when and with which version the run ran.
+    """District, school year, the law applied, count dates, when and which version ran.
+
+    "Law applied" is :func:`mtcollect_nb.compute.law.law_applied` (the school year's row of
+    the law table).
 
     Example:
         >>> from mtcollect_nb.testing import tiny_analysis
@@ -67,6 +71,7 @@ def run_info(run: DistrictRun) -> pd.DataFrame:
         ("District number", p.district_number),
         ("District name", p.district_name),
         ("School year", f"{y - 1}-{y % 100:02d} (endYear {y})"),
+        ("Law applied", law_applied(y)),
         ("Fall count date", p.fall.isoformat()),
         ("Spring count date", p.spring.isoformat()),
         ("Kindergarten age date", p.k_age_date.isoformat()),
