@@ -29,10 +29,11 @@ from mtcollect_nb.columns import (
     WARNING,
 )
 from mtcollect_nb.compute.anb import FTE_REPORTED_UNCAPPED, STUDENT_REPORTED_SUM, age_on
-from mtcollect_nb.compute.graduates import EARLY_GRADUATE_STATUS, fall_grade12
+from mtcollect_nb.compute.graduates import EARLY_GRADUATE_STATUS, ON_FALL_COUNT
 from mtcollect_nb.compute.hours import ROSTERED_SECTIONS, band, scheduled_minutes
 from mtcollect_nb.compute.intervals import covers
 from mtcollect_nb.compute.joins import left_join
+from mtcollect_nb.compute.law import law_for
 
 if TYPE_CHECKING:
     from mtcollect_nb.compute.analysis import Analysis
@@ -52,7 +53,7 @@ def _fmt(s: pd.Series) -> pd.Series:
 #: Columns of :func:`counted` taken from the enrollments on the count date.
 COUNTED_COLUMNS: tuple[str, ...] = (
     "enrollmentID", "personID", "grade", "serviceType", "schoolNumber",
-    "mtSpringAggregateHours", "age19Or20Eligible", EFFECTIVE_COUNT_DATE)
+    "mtSpringAggregateHours", "age19Or20Eligible", "specialEd", EFFECTIVE_COUNT_DATE)
 
 
 def counted(a: Analysis) -> pd.DataFrame:
@@ -162,27 +163,13 @@ def anb_16(a: Analysis) -> pd.DataFrame:
 
 
 def graduate_candidates(a: Analysis) -> pd.DataFrame:
-    """Enrollments ended before the spring count date with endStatus 400 or a diplomaDate.
+    """Graduations before the count date: the one definition the spring count uses too.
 
-    Students with an enrollment on the count date are left out. Adds stateID,
-    fallAggregateHours and ``onFallCount`` (counted in grade 12 on fall_count). Built once
-    per analysis for ANB-17..19: do not modify it.
+    :func:`mtcollect_nb.compute.graduates.graduation_candidates` (cached on the analysis):
+    students counted on the count date are left out, an extracurricular-only, excluded or
+    zero-hour enrollment does not leave them out. Shared by ANB-17..19: do not modify it.
     """
-    return a.memo("anb_counts.graduates", lambda: _graduate_candidates(a))
-
-
-def _graduate_candidates(a: Analysis) -> pd.DataFrame:
-    e = a.enrollments
-    c = e.loc[e["endDate"].notna() & (e["endDate"] < a.spring) & ~e["noShow"]
-              & ~e["stateExclude"]]
-    graduated = ((c["endStatus"].astype(str).str.strip() == EARLY_GRADUATE_STATUS)
-                 | c["diplomaDate"].notna())
-    c = c.loc[graduated & ~c["personID"].isin(a.on_count_date["personID"])]
-    c = left_join(c, a.students[["personID", "stateID"]], "personID")
-    fall = fall_grade12(a)
-    c = c.merge(fall, on="stateID", how="left")
-    c["onFallCount"] = c["stateID"].isin(fall["stateID"]) & (c["stateID"] != "")
-    return c
+    return a.graduation_candidates
 
 
 @rule("ANB-17", ERROR, SPRING_ANB,
@@ -192,7 +179,7 @@ def _graduate_candidates(a: Analysis) -> pd.DataFrame:
 def anb_17(a: Analysis) -> pd.DataFrame:
     """Early graduate missing diplomaDate/Type/Period, or diplomaDate outside [fall, spring)."""
     c = graduate_candidates(a)
-    c = c.loc[c["onFallCount"]]
+    c = c.loc[c[ON_FALL_COUNT]]
     window = f"a date from {a.fall.date()} to before {a.spring.date()}"
     dd = c["diplomaDate"]
     out = [
@@ -214,14 +201,24 @@ def anb_17(a: Analysis) -> pd.DataFrame:
              "aggregate hours certified in the fall count",
       tables=("fall_count",))
 def anb_18(a: Analysis) -> pd.DataFrame:
-    """Early graduate whose mtSpringAggregateHours != fallAggregateHours (fall hours known)."""
+    """Early graduate whose mtSpringAggregateHours != fallAggregateHours; a blank is a value.
+
+    Decision: blank fall hours on the student's grade-12 fall_count row are compared too (the
+    fall count gave the student no FTE, so the early graduate generates no validated spring
+    ANB from them); both blank is a finding as well: the early graduate counts 0 either way.
+    """
     c = graduate_candidates(a)
     spring, fall = c["mtSpringAggregateHours"], c["fallAggregateHours"]
-    differ = spring.isna() | ((spring - fall).abs() > HOURS_TOLERANCE)
-    hit = c.loc[c["onFallCount"] & fall.notna() & differ]
+    differ = spring.isna() | fall.isna() | ((spring - fall).abs() > HOURS_TOLERANCE)
+    hit = c.loc[c[ON_FALL_COUNT] & differ]
+    blank_fall = hit["fallAggregateHours"].isna()
+    msg = pd.Series("early graduate: spring hours should equal the fall count's hours",
+                    index=hit.index, dtype=object)
+    msg[blank_fall] = ("early graduate: the fall count row has no aggregate hours, so the "
+                       "graduate generates no spring ANB from the fall count; check the "
+                       "certified fall count")
     return finding_frame(hit, "mtSpringAggregateHours", _fmt(hit["mtSpringAggregateHours"]),
-                         _fmt(hit["fallAggregateHours"]),
-                         "early graduate: spring hours should equal the fall count's hours")
+                         _fmt(hit["fallAggregateHours"]), msg)
 
 
 @rule("ANB-19", WARNING, SPRING_ANB,
@@ -233,7 +230,7 @@ def anb_19(a: Analysis) -> pd.DataFrame:
     """Flag endStatus 400 before the spring count date, not counted in grade 12 on fall_count."""
     c = graduate_candidates(a)
     hit = c.loc[(c["endStatus"].astype(str).str.strip() == EARLY_GRADUATE_STATUS)
-                & ~c["onFallCount"]]
+                & ~c[ON_FALL_COUNT]]
     return finding_frame(hit, "endStatus", EARLY_GRADUATE_STATUS,
                          "grade 12 on the fall count", "ended "
                          + hit["endDate"].dt.strftime("%Y-%m-%d") + " as a graduate in grade "
@@ -262,12 +259,21 @@ def anb_20(a: Analysis) -> pd.DataFrame:
 @rule("ANB-21", WARNING, SPRING_ANB,
       title="Preschool (PK) student counted without a classroom early literacy program",
       remedy="Student Information > Program Participation > Early Literacy: add the "
-             "classroom-based record covering the count date (or check Exclude ANB)",
+             "classroom-based record covering the count date (or check Exclude ANB); from "
+             "2025-26 a PK child receiving special education is counted: check Special Ed "
+             "Status on the enrollment",
       tables=("programs",))
 def anb_21(a: Analysis) -> pd.DataFrame:
-    """Counted PK enrollment with no EL_CLASSROOM program covering the count date."""
+    """Counted PK enrollment with no EL_CLASSROOM program covering the count date.
+
+    From endYear 2026 (HB 168, :mod:`mtcollect_nb.compute.law`) a PK child receiving special
+    education (``specialEd``) is counted on aggregate hours and is not flagged.
+    """
     e = counted(a)
-    e = e.loc[e["grade"] == "PK"]
+    pk = e["grade"] == "PK"
+    if law_for(a.params.school_year).pk_special_ed_counted:
+        pk &= ~e["specialEd"].astype(bool)
+    e = e.loc[pk]
     p = a.table("programs")
     p = p.loc[p["program"].astype(str).str.strip().str.upper() == "EL_CLASSROOM"]
     m = e[["enrollmentID", "personID", "effectiveCountDate"]].merge(p, on="personID")

@@ -1,7 +1,10 @@
-"""Spring ANB rules about exclusions (ANB-01..05).
+"""Spring ANB rules about exclusions (ANB-01..05, ANB-23, ANB-24).
 
-They look at every enrollment on the count date that is not extracurricularOnly (rules.md),
-and compare the reported IC flags with the computed streak, age and day-treatment status.
+ANB-01..05 look at every enrollment on the count date that is not extracurricularOnly
+(rules.md), and compare the reported IC flags with the computed streak, age and day-treatment
+status. ANB-23 (a school that is not accredited) looks at counted enrollments; ANB-24 (PK
+special education, from endYear 2026: :mod:`mtcollect_nb.compute.law`) at every PK
+``specialEd`` enrollment on the count date.
 
 Example:
     >>> from mtcollect_nb.testing import tiny_analysis
@@ -17,6 +20,7 @@ import pandas as pd
 
 from mtcollect_nb.checks.registry import finding_rows, rule
 from mtcollect_nb.columns import (
+    COUNTED,
     EFFECTIVE_COUNT_DATE,
     ERROR,
     SPRING_ANB,
@@ -25,14 +29,17 @@ from mtcollect_nb.columns import (
     WARNING,
 )
 from mtcollect_nb.compute.absence import EXCLUDE_STREAK
-from mtcollect_nb.compute.anb import kindergarten_under_age
+from mtcollect_nb.compute.anb import kindergarten_under_age, school_accredited
 from mtcollect_nb.compute.joins import left_join
+from mtcollect_nb.compute.law import law_for
 
 if TYPE_CHECKING:
     from mtcollect_nb.compute.analysis import Analysis
 
 ENROLLMENT_FIELDS = "Student Information > General > Enrollments > State Reporting Fields"
 COUNT_DATE_TOOL = "MT Count Date Attendance tool (Reports > Montana State Reporting)"
+
+
 def finding_frame(df: pd.DataFrame, field: str, value: object, expected: object,
                   message: object) -> pd.DataFrame:
     """Findings of ``df``'s enrollments (enrollmentID, personID) with the given columns.
@@ -144,3 +151,43 @@ def anb_05(a: Analysis) -> pd.DataFrame:
     return finding_frame(hit, "mtExcludeANB", "No", "Yes",
                          "in day treatment on the count date: the resident district is "
                          "reimbursed through the tuition report, not ANB")
+
+
+@rule("ANB-23", ERROR, SPRING_ANB,
+      title="Counted enrollment in a school that is not accredited",
+      remedy="School & District Settings > Schools > School Information: confirm the school's "
+             "accreditation (OPI AccredMT); pupils of a school the Board of Public Education "
+             "has not accredited cannot be counted: enroll them in the accredited school that "
+             f"serves them, or check Exclude ANB in {ENROLLMENT_FIELDS}")
+def anb_23(a: Analysis) -> pd.DataFrame:
+    """Counted enrollment whose school has ``accredited`` false (ARM 10.20.102(1))."""
+    o = a.on_count_date
+    e = o.loc[o[COUNTED].to_numpy(), ["enrollmentID", "personID", "schoolID", "schoolNumber"]]
+    hit = e.loc[~school_accredited(a, e["schoolID"])]
+    return finding_frame(hit, "accredited", "No", "Yes",
+                         "school " + hit["schoolNumber"] + " is not accredited: its pupils "
+                         "cannot be counted (ARM 10.20.102(1)); FTE validated 0")
+
+
+@rule("ANB-24", WARNING, SPRING_ANB,
+      title="PK special-education child excluded or without hours (counted from 2025-26)",
+      remedy=f"{ENROLLMENT_FIELDS}: clear Exclude ANB and run the {COUNT_DATE_TOOL} so Spring "
+             "Aggregate Hours are filled; from 2025-26 (HB 168) a 3- or 4-year-old receiving "
+             "special education from the district counts on aggregate hours",
+      law="pk_special_ed_counted")
+def anb_24(a: Analysis) -> pd.DataFrame:
+    """PK ``specialEd`` enrollment on the count date marked mtExcludeANB or with blank hours."""
+    o = a.on_count_date
+    e = o.loc[((o["grade"] == "PK") & o["specialEd"]).to_numpy(),
+              ["enrollmentID", "personID", "mtExcludeANB", "mtSpringAggregateHours"]]
+    law = law_for(a.params.school_year).label
+    excluded = e.loc[e["mtExcludeANB"]]
+    blank = e.loc[~e["mtExcludeANB"] & e["mtSpringAggregateHours"].isna()]
+    return pd.concat([
+        finding_frame(excluded, "mtExcludeANB", "Yes", "No",
+                      f"PK child receiving special education marked Exclude ANB: counted on "
+                      f"aggregate hours ({law})"),
+        finding_frame(blank, "mtSpringAggregateHours", "", "the program's aggregate hours",
+                      f"PK child receiving special education with no Spring Aggregate Hours: "
+                      f"counted on aggregate hours ({law})"),
+    ], ignore_index=True)

@@ -10,7 +10,8 @@ Decisions (spec open), kept here:
       enrollmentID, and cuts from the end of that order.
     * ``excludedReported`` = marked mtExcludeSpringANB or mtExcludeANB, or extracurricularOnly
       (FTE forced to 0 by the reported fields); ``excludedValidated`` adds the computed
-      exclusions. The ANB sheet counts students (distinct personID) for these columns.
+      exclusions (streak, kindergarten age, day treatment, extracurricular only, a school that
+      is not accredited). The ANB sheet counts students (distinct personID) for these columns.
     * Early graduates: :mod:`mtcollect_nb.compute.graduates`. Without fall_count.csv the fall
       count is 0.
 
@@ -55,6 +56,7 @@ EXCLUDED_REPORTED = "excludedReported"
 EXCLUDED_VALIDATED = "excludedValidated"
 FTE_REPORTED_UNCAPPED = "fteReportedUncapped"
 STUDENT_REPORTED_SUM = "studentReportedSum"
+NOT_ACCREDITED = "school not accredited (ARM 10.20.102(1))"
 _CAP_ORDER = {"P": 0, "S": 2, "N": 2}  # anything else (blank, unknown) is 1
 
 
@@ -88,6 +90,21 @@ def kindergarten_under_age(grade: pd.Series, birthdate: pd.Series,
         [False, True, False]
     """
     return (grade == "KG") & (age_on(birthdate, on) < KINDERGARTEN_MIN_AGE)
+
+
+def school_accredited(a: Frames, school_id: pd.Series) -> pd.Series:
+    """Whether the school of each ``school_id`` is accredited (an unknown school: yes).
+
+    ``schools.accredited`` blank means true (the loader's reading); a school that is not
+    accredited cannot count its pupils (ARM 10.20.102(1)): a computed exclusion, ANB-23.
+
+    Example:
+        >>> from mtcollect_nb.testing import make_analysis
+        >>> school_accredited(make_analysis(), pd.Series([1, 7])).tolist()
+        [True, True]
+    """
+    found = take_by_key(school_id, a.table("schools"), "schoolID", "accredited")
+    return found.astype("boolean").fillna(True).astype(bool)
 
 
 def cap_per_student(df: pd.DataFrame, fte: str) -> pd.Series:
@@ -145,7 +162,8 @@ def enrollment_fte(a: Frames, streaks: pd.DataFrame,
         >>> fte[["fteReported", "studentReportedSum"]].values.tolist()
         [[1.0, 2.0], [0.0, 2.0]]
     """
-    cols = ["enrollmentID", "personID", "calendarID", "schoolNumber", "grade", BUDGET_UNIT,
+    cols = ["enrollmentID", "personID", "calendarID", "schoolID", "schoolNumber", "grade",
+            BUDGET_UNIT,
             "serviceType", "mtSpringAggregateHours", "mtExcludeSpringANB", "mtExcludeANB",
             "extracurricularOnly", "dayTreatment"]
     e = a.on_count_date[cols].reset_index(drop=True)
@@ -156,12 +174,14 @@ def enrollment_fte(a: Frames, streaks: pd.DataFrame,
     under5 = kindergarten_under_age(e["grade"], birth, a.k_age_date)
     absent = e[STREAK].fillna(0) >= EXCLUDE_STREAK
     day_t, extra = e["dayTreatment"].astype(bool), e["extracurricularOnly"].astype(bool)
+    unaccredited = ~school_accredited(a, e["schoolID"])
     e[EXCLUDED_REPORTED] = e["mtExcludeSpringANB"] | e["mtExcludeANB"] | extra
-    e[EXCLUDE_COMPUTED] = absent | under5 | day_t | extra
+    e[EXCLUDE_COMPUTED] = absent | under5 | day_t | extra | unaccredited
     e[EXCLUDE_REASON] = _reasons([
         (absent, f"absent {EXCLUDE_STREAK}+ consecutive days at the count date"),
         (under5, f"kindergarten under {KINDERGARTEN_MIN_AGE} on {a.k_age_date.date()}"),
-        (day_t, "day treatment"), (extra, "extracurricular only")], e.index)
+        (day_t, "day treatment"), (extra, "extracurricular only"),
+        (unaccredited, NOT_ACCREDITED)], e.index)
     e[EXCLUDED_VALIDATED] = e[EXCLUDED_REPORTED] | e[EXCLUDE_COMPUTED]
     reported = band(e["mtSpringAggregateHours"]).fillna(0.0)
     validated = band(e["mtSpringAggregateHours"]).fillna(band(e[COMPUTED_HOURS])).fillna(0.0)

@@ -139,7 +139,7 @@ _TABLE_LIST: tuple[Table, ...] = (
         _opt("mtExcludeReason", "str"), _opt("dayTreatment", "bool"),
         _opt("age19Or20Eligible", "bool"), _opt("diplomaDate", "date"),
         _opt("diplomaType", "str"), _opt("diplomaPeriod", "str"), _opt("giftedLegacy", "bool"),
-    ), key=("enrollmentID",), references=(
+        _opt("specialEd", "bool")), key=("enrollmentID",), references=(
         Reference("personID", "students", "personID"),
         Reference("calendarID", "calendars", "calendarID"),
     ), required_file=True),
@@ -151,12 +151,12 @@ _TABLE_LIST: tuple[Table, ...] = (
         Reference("calendarID", "calendars", "calendarID"),
     ), required_file=True),
     Table("district_residency", (
-        _c("personID", "int", True), _c("startDate", "date", True), _c("endDate", "date"),
-        _c("residentDistrict", "code4"), _opt("comments", "str"),
+        _c("personID", "int", True), _c("startDate", "date"), _c("endDate", "date"),
+        _c("residentDistrict", "code4"), _opt("comments", "str"),  # blank start = open start
     ), references=(Reference("personID", "students", "personID"),)),
     Table("programs", (
-        _c("personID", "int", True), _c("program", "str", True), _c("startDate", "date", True),
-        _c("endDate", "date"),
+        _c("personID", "int", True), _c("program", "str", True), _c("startDate", "date"),
+        _c("endDate", "date"),  # a blank startDate is an open start (rules.md decisions)
     ), references=(Reference("personID", "students", "personID"),)),
     Table("esa_participants", (_c("stateID", "str", True), _c("startDate", "date"))),
     Table("gifted", (

@@ -17,7 +17,6 @@ from mtcollect_nb.compute.anb import (
     cap_per_student,
     enrollment_fte,
 )
-from mtcollect_nb.compute.graduates import early_graduates
 from mtcollect_nb.testing import absences, enrollment, make_analysis, params, school_days, student
 
 
@@ -142,7 +141,7 @@ def test_early_graduates_reported_window_and_status():
            _grad(40, 4, "2025-01-17", status="230"), _grad(50, 5, "2025-01-31"),
            enrollment(60, 6, grade="11", endDate="2025-01-17", endStatus="400")]
     a = make_analysis(students=[student(i) for i in range(1, 7)], enrollments=enr)
-    g = early_graduates(a)
+    g = a.early_graduates
     assert sorted(g["enrollmentID"]) == [10, 20, 50]
     assert (g["fteReported"] == 1.0).all()
     assert (g["fteValidated"] == 0.0).all() and not g["onFallCount"].any()  # no fall_count
@@ -154,7 +153,7 @@ def test_early_graduates_validated_against_fall_count():
     fall = [_fall(1), _fall(2, hours=500), _fall(3, excluded=True), _fall(4, grade="11")]
     a = make_analysis(students=[student(i) for i in range(1, 5)], enrollments=enr,
                       fall_count=fall)
-    g = early_graduates(a).set_index("enrollmentID")
+    g = a.early_graduates.set_index("enrollmentID")
     assert g["onFallCount"].to_dict() == {10: True, 20: True, 30: False, 40: False}
     assert g["fteReported"].to_dict() == {10: 1.0, 20: 0.0, 30: 1.0, 40: 1.0}
     assert g["fteValidated"].to_dict() == {10: 1.0, 20: 0.5, 30: 0.0, 40: 0.0}
@@ -163,7 +162,7 @@ def test_early_graduates_validated_against_fall_count():
 def test_student_still_enrolled_on_count_date_is_not_an_early_graduate():
     enr = [_grad(10, 1, "2025-01-17"), enrollment(11, 1, grade="12", startDate="2025-01-20")]
     a = make_analysis(students=[student(1)], enrollments=enr, fall_count=[_fall(1)])
-    assert early_graduates(a).empty
+    assert a.early_graduates.empty
 
 
 # ---- ANB tables ------------------------------------------------------------------------------
@@ -251,3 +250,21 @@ def test_age_on_matches_calendar_fields(births, on):
                                                                                       on.day)))
             for x in b]
     np.testing.assert_array_equal(age_on(b, on).to_numpy(), np.array(want, dtype="float64"))
+
+
+# ---- a school that is not accredited (ARM 10.20.102(1), ANB-23) -------------------------------
+def test_school_not_accredited_is_a_computed_exclusion():
+    schools = [{"schoolID": 1, "schoolNumber": "0001", "accredited": True},
+               {"schoolID": 2, "schoolNumber": "0002", "accredited": False}]
+    cals = [{"calendarID": 1, "schoolID": 1, "name": "A", "endYear": 2025},
+            {"calendarID": 2, "schoolID": 2, "name": "B", "endYear": 2025}]
+    a = make_analysis(schools=schools, calendars=cals, days=school_days(1) + school_days(2),
+                      students=[student(1), student(2)],
+                      enrollments=[enrollment(10, 1, calendarID=2), enrollment(11, 2)])
+    f = _fte(a)
+    assert f.at[10, "fteReported"] == 1.0 and f.at[10, "fteValidated"] == 0.0
+    assert f.at[10, "excludeComputed"] and f.at[10, "excludedValidated"]
+    assert "not accredited" in f.at[10, "excludeReasonComputed"]
+    assert f.at[11, "fteValidated"] == 1.0 and f.at[11, "excludeReasonComputed"] == ""
+    t = anb_by_grade(a, a.fte, a.early_graduates).set_index("schoolNumber")
+    assert t.at["0002", "difference"] == -1.0 and t.at["0002", "excludedValidated"] == 1
