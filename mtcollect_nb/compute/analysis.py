@@ -20,7 +20,7 @@ from mtcollect_nb.compute.absence import absences_table, streaks_at_count_date
 from mtcollect_nb.compute.anb import anb_by_budget_unit, anb_by_grade, enrollment_fte
 from mtcollect_nb.compute.cte import cte_sections
 from mtcollect_nb.compute.frames import Frames
-from mtcollect_nb.compute.graduates import early_graduates
+from mtcollect_nb.compute.graduates import early_graduates, graduation_candidates
 from mtcollect_nb.compute.hours import computed_hours
 
 
@@ -43,9 +43,14 @@ class Analysis(Frames):
         return enrollment_fte(self, self.streaks, self.computed_hours)
 
     @cached_property
+    def graduation_candidates(self) -> pd.DataFrame:
+        """Graduations before the count date, for ANB-17..19 (:mod:`.graduates`)."""
+        return graduation_candidates(self, self.fte)
+
+    @cached_property
     def early_graduates(self) -> pd.DataFrame:
-        """Early graduates, reported and validated (see :mod:`mtcollect_nb.compute.anb`)."""
-        return early_graduates(self)
+        """Early graduates, reported and validated (see :mod:`mtcollect_nb.compute.graduates`)."""
+        return early_graduates(self, self.graduation_candidates)
 
     @cached_property
     def anb_table(self) -> pd.DataFrame:

@@ -1,15 +1,28 @@
 """Early graduates: grade-12 students who graduated between the fall and spring count dates.
 
-Definition in spec/rules.md ("Early graduates"). Decisions (spec open), kept here:
-    * Early graduates leave out noShow and stateExcluded enrollments (and enrollments in an
-      excluded calendar), and students who also have an enrollment on the count date (they are
-      counted there). One early-graduate enrollment per student: the last to end.
+Definition in spec/rules.md ("Early graduates"). One definition serves the spring count
+(:func:`early_graduates`) and the rules ANB-17..19 (:func:`graduation_candidates`).
+Decisions (spec open), kept here:
+    * A student is **counted on the count date** (and so not an early graduate) when one of
+      their counted enrollments (extracts.md: not marked excluded, not extracurricular-only)
+      has hours in an FTE band above 0: band(mtSpringAggregateHours), or band(computed
+      hours) where the reported hours are blank. An extracurricular-only, excluded or
+      zero-hour enrollment does not stop an early graduate.
+    * Candidates leave out noShow and stateExcluded enrollments and enrollments in an
+      excluded calendar (the spring count never sees them). The window ends at the
+      enrollment's calendar's effective count date; a calendar without one (DQ-04) uses the
+      spring count date. One early-graduate enrollment per student: the last to end.
+    * Several fall_count rows of one student in grade 12 (a primary and a partial enrollment
+      on the fall count date): the early graduate's fall hours are those of the row of the
+      graduating enrollment's school, else of the row with the most hours; a row with blank
+      hours is used only when no row has hours.
     * Without fall_count.csv no early graduate is validated (nobody can be shown to have been
       counted in grade 12 in the fall).
 
 Example:
     >>> from mtcollect_nb.testing import tiny_analysis
-    >>> early_graduates(tiny_analysis()).empty
+    >>> a = tiny_analysis()
+    >>> early_graduates(a, graduation_candidates(a, a.fte)).empty
     True
 """
 
@@ -17,16 +30,23 @@ from __future__ import annotations
 
 import pandas as pd
 
-from mtcollect_nb.columns import BUDGET_UNIT, FTE_REPORTED, FTE_VALIDATED
+from mtcollect_nb.columns import (
+    BUDGET_UNIT,
+    COMPUTED_HOURS,
+    EFFECTIVE_COUNT_DATE,
+    FTE_REPORTED,
+    FTE_VALIDATED,
+)
 from mtcollect_nb.compute.frames import Frames
 from mtcollect_nb.compute.hours import band
+from mtcollect_nb.compute.joins import left_join
 
 ON_FALL_COUNT = "onFallCount"
 EARLY_GRADUATE_STATUS = "400"
 
 
 def fall_grade12(a: Frames) -> pd.DataFrame:
-    """Students counted (not excluded) in grade 12 on fall_count: stateID, fallAggregateHours.
+    """fall_count rows counted (not excluded) in grade 12: stateID, schoolNumber, hours.
 
     Example:
         >>> from mtcollect_nb.testing import tiny_analysis
@@ -35,16 +55,81 @@ def fall_grade12(a: Frames) -> pd.DataFrame:
     """
     f = a.table("fall_count")
     f = f.loc[(f["grade"] == "12") & ~f["excluded"] & (f["stateID"] != "")]
-    return (f.groupby("stateID", as_index=False)["fallAggregateHours"].max())
+    return f[["stateID", "schoolNumber", "fallAggregateHours"]].reset_index(drop=True)
 
 
-def early_graduates(a: Frames) -> pd.DataFrame:
+def counted_on_count_date(fte: pd.DataFrame) -> pd.Series:
+    """PersonIDs with a counted enrollment on the count date whose hours give FTE > 0.
+
+    ``fte`` is :func:`mtcollect_nb.compute.anb.enrollment_fte`.
+
+    Example:
+        >>> fte = pd.DataFrame({"personID": [1, 2, 3, 4], "excludedReported": [False, True,
+        ...     False, False], "mtSpringAggregateHours": [1080.0, 1080.0, 0.0, float("nan")],
+        ...     "computedHours": [1080.0, 1080.0, 0.0, 400.0]})
+        >>> counted_on_count_date(fte).tolist()
+        [1, 4]
+    """
+    hours = band(fte["mtSpringAggregateHours"]).fillna(band(fte[COMPUTED_HOURS])).fillna(0.0)
+    return fte.loc[~fte["excludedReported"].astype(bool) & (hours > 0), "personID"]
+
+
+def _status_400(s: pd.Series) -> pd.Series:
+    return s.astype(str).str.strip() == EARLY_GRADUATE_STATUS
+
+
+def _fall_hours(c: pd.DataFrame, fall: pd.DataFrame) -> pd.DataFrame:
+    """Each candidate's fall_count row (module docstring): fallAggregateHours, onFallCount."""
+    m = c[["enrollmentID", "stateID", "schoolNumber"]].merge(
+        fall, on="stateID", suffixes=("", "_fall"))
+    m = m.assign(_same=m["schoolNumber"] == m["schoolNumber_fall"],
+                 _has=m["fallAggregateHours"].notna())
+    m = m.sort_values(["enrollmentID", "_has", "_same", "fallAggregateHours"],
+                      ascending=[True, False, False, False], kind="mergesort")
+    m = m.drop_duplicates("enrollmentID")[["enrollmentID", "fallAggregateHours"]]
+    out = left_join(c, m.reset_index(drop=True), "enrollmentID")
+    out[ON_FALL_COUNT] = out["enrollmentID"].isin(m["enrollmentID"]).to_numpy()
+    out["fallAggregateHours"] = out["fallAggregateHours"].astype("float64")
+    return out
+
+
+def graduation_candidates(a: Frames, fte: pd.DataFrame) -> pd.DataFrame:
+    """Enrollments that ended as a graduation before their calendar's effective count date.
+
+    endStatus 400 or a diplomaDate; noShow, stateExcluded and excluded-calendar enrollments
+    and students counted on the count date (:func:`counted_on_count_date`) are left out.
+    ANB-17..19 read these; :func:`early_graduates` narrows them to the spring count's.
+
+    Returns:
+        the enrollment columns, stateID, fallAggregateHours and ``onFallCount`` (counted in
+        grade 12 on fall_count).
+
+    Example:
+        >>> from mtcollect_nb.testing import make_analysis, student, enrollment
+        >>> a = make_analysis(students=[student(1)], enrollments=[enrollment(
+        ...     10, 1, grade="12", endDate="2025-01-17", endStatus="400"),
+        ...     enrollment(11, 1, grade="12", extracurricularOnly=True)])
+        >>> graduation_candidates(a, a.fte)["enrollmentID"].tolist()
+        [10]
+    """
+    e = a.enrollments
+    end = e["endDate"]
+    window_end = e[EFFECTIVE_COUNT_DATE].fillna(a.spring)
+    c = e.loc[end.notna() & (end < window_end) & ~e["noShow"] & ~e["stateExclude"]
+              & ~e["calendarExcluded"]]
+    c = c.loc[(_status_400(c["endStatus"]) | c["diplomaDate"].notna())
+              & ~c["personID"].isin(counted_on_count_date(fte))]
+    c = left_join(c.reset_index(drop=True), a.students[["personID", "stateID"]], "personID")
+    return _fall_hours(c, fall_grade12(a))
+
+
+def early_graduates(a: Frames, candidates: pd.DataFrame) -> pd.DataFrame:
     """Early graduates counted in the spring: reported, and validated against fall_count.
 
-    Reported: grade-12 enrollments with endStatus 400 that ended in [fall count date, spring
-    count date), at band(mtSpringAggregateHours). Validated: those on fall_count in grade 12
-    and not excluded there, at band(mtSpringAggregateHours) or band(fallAggregateHours) where
-    the spring hours are blank. Without fall_count.csv no early graduate is validated.
+    ``candidates`` is :func:`graduation_candidates`. Reported: grade-12 candidates with
+    endStatus 400 that ended on or after the fall count date, at band(mtSpringAggregateHours).
+    Validated: those on fall_count in grade 12 and not excluded there, at
+    band(mtSpringAggregateHours) or band(fallAggregateHours) where the spring hours are blank.
 
     Returns:
         enrollmentID, personID, stateID, schoolNumber, grade, budgetUnit, endDate,
@@ -55,27 +140,18 @@ def early_graduates(a: Frames) -> pd.DataFrame:
         >>> from mtcollect_nb.testing import make_analysis, student, enrollment
         >>> a = make_analysis(students=[student(1)], enrollments=[enrollment(
         ...     10, 1, grade="12", endDate="2025-01-17", endStatus="400")])
-        >>> early_graduates(a)[["fteReported", "fteValidated"]].values.tolist()
+        >>> g = early_graduates(a, graduation_candidates(a, a.fte))
+        >>> g[["fteReported", "fteValidated"]].values.tolist()
         [[1.0, 0.0]]
     """
-    e = a.enrollments
-    end = e["endDate"]
-    cand = e.loc[end.notna() & (end >= a.fall) & (end < a.spring) & ~e["noShow"]
-                 & ~e["stateExclude"] & ~e["calendarExcluded"]]  # cheap tests first
-    cand = cand.loc[(cand["grade"] == "12")
-                    & (cand["endStatus"].astype(str).str.strip() == EARLY_GRADUATE_STATUS)
-                    & ~cand["personID"].isin(a.on_count_date["personID"])]
-    cand = cand.sort_values(["personID", "endDate", "enrollmentID"], kind="mergesort")
-    cand = cand.drop_duplicates("personID", keep="last")
-    g = cand[["enrollmentID", "personID", "schoolNumber", "grade", BUDGET_UNIT, "endDate",
-              "mtSpringAggregateHours"]].merge(
-        a.students[["personID", "stateID"]], on="personID", how="left")
-    fall = fall_grade12(a)
-    g = g.merge(fall, on="stateID", how="left")
-    g[ON_FALL_COUNT] = g["stateID"].isin(fall["stateID"]) & (g["stateID"] != "")
+    c = candidates
+    g = c.loc[(c["grade"] == "12") & _status_400(c["endStatus"]) & (c["endDate"] >= a.fall)]
+    g = g.sort_values(["personID", "endDate", "enrollmentID"], kind="mergesort")
+    g = g.drop_duplicates("personID", keep="last")
+    g = g[["enrollmentID", "personID", "stateID", "schoolNumber", "grade", BUDGET_UNIT,
+           "endDate", "mtSpringAggregateHours", "fallAggregateHours", ON_FALL_COUNT]].copy()
     spring = band(g["mtSpringAggregateHours"])
     g[FTE_REPORTED] = spring.fillna(0.0)
     g[FTE_VALIDATED] = spring.fillna(band(g["fallAggregateHours"])).fillna(0.0).where(
-        g[ON_FALL_COUNT], 0.0)
-    g["fallAggregateHours"] = g["fallAggregateHours"].astype("float64")
+        g[ON_FALL_COUNT].to_numpy(dtype=bool), 0.0)
     return g.reset_index(drop=True)
