@@ -44,7 +44,7 @@ class Group:
 CHECK_GROUPS: dict[str, Group] = {
     "Absences and the 10-day rule": Group(("ANB-01", "ANB-02", "ANB-03"), "ANB-01"),
     "Eligibility: kindergarten age, day treatment, age 19+, PK":
-        Group(("ANB-04", "ANB-05", "ANB-20", "ANB-21"), "ANB-04"),
+        Group(("ANB-04", "ANB-05", "ANB-20", "ANB-21", "ANB-23", "ANB-24"), "ANB-04"),
     "Aggregate hours and FTE": Group(("ANB-06", "ANB-07", "ANB-08", "ANB-15", "ANB-16"),
                                      "ANB-07"),
     "Residency, ESA and programs": Group(("ANB-09", "ANB-10", "ANB-11", "ANB-12", "ANB-13",

@@ -66,6 +66,7 @@ def _rows(d: District) -> pd.DataFrame:
             p["nonresident"],
             np.array(names.NEIGHBOR_DISTRICTS)[d.rng.integers(0, 6, n)], ""),
         "giftedLegacy": p["gifted"].to_numpy() & (d.rng.random(n) < 0.3),
+        "specialEd": np.zeros(n, dtype=bool),  # planted where a case needs it (HB 168)
     })
     grad = role == "earlygrad"
     e["diplomaDate"] = pd.Series(
@@ -98,7 +99,7 @@ def _partial_enrollments(d: District) -> pd.DataFrame:
         "personID": multi["personID"], "calendarID": hs, "grade": multi["grade"],
         "serviceType": "S", "startDate": nat.fillna(d.year.first_day), "startStatus": "1",
         "endDate": nat, "endStatus": "", "noShow": False, "extracurricularOnly": False,
-        "earlyLiteracy": "", "residentDistrict": "", "giftedLegacy": False,
+        "earlyLiteracy": "", "residentDistrict": "", "giftedLegacy": False, "specialEd": False,
         "diplomaDate": nat, "diplomaType": "", "diplomaPeriod": "",
     })
 

@@ -8,7 +8,7 @@ data-quality rows (DQ-01..03) are text-level edits made here, just before the CS
 
 Example:
     >>> sorted(PLANTED)[:3], len(PLANTED)
-    (['ANB-01', 'ANB-02', 'ANB-03'], 40)
+    (['ANB-01', 'ANB-02', 'ANB-03'], 42)
 """
 
 from __future__ import annotations

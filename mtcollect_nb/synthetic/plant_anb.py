@@ -1,4 +1,4 @@
-"""Planted Spring ANB cases (ANB-01..22) and their near-misses.
+"""Planted Spring ANB cases (ANB-01..14, ANB-23, ANB-24) and their near-misses.
 
 Each function plants one case on an ordinary student; the decorator's sentence is what the
 trainer reads (``PLANTED`` in :mod:`mtcollect_nb.synthetic.plant`).
@@ -239,3 +239,53 @@ def _anb14(p: Planter) -> bool:
     progs = p.d.tables["programs"]
     progs.loc[progs["personID"] == pid, "program"] = "EL_HOME"
     return True
+
+
+def _unaccredited_calendar(p: Planter, like: int) -> int:
+    """A new school that is not accredited, with a copy of calendar ``like``; its calendarID."""
+    d = p.d
+    schools, cals = d.tables["schools"], d.tables["calendars"]
+    school_id = int(schools["schoolID"].max()) + 1
+    taken = set(schools["schoolNumber"])
+    number = next(f"{n:04d}" for n in range(9990, 0, -1) if f"{n:04d}" not in taken)
+    p.append("schools", schoolID=school_id, districtNumber=d.number, schoolNumber=number,
+             name="Sunrise Learning Center", accredited=False)
+    cal_id = int(cals["calendarID"].max()) + 1
+    row = cals.loc[cals["calendarID"] == like].assign(
+        calendarID=cal_id, schoolID=school_id, name="24-25 Sunrise Learning Center")
+    d.tables["calendars"] = pd.concat([cals, row], ignore_index=True)
+    days = d.tables["days"]  # the calendar x date grid order of cal_meta is kept
+    d.tables["days"] = pd.concat([days, days.loc[days["calendarID"] == like].assign(
+        calendarID=cal_id)], ignore_index=True)
+    meta = d.cal_meta.loc[d.cal_meta["calendarID"] == like].assign(
+        calendarID=cal_id, schoolID=school_id, kind="unaccredited")
+    d.cal_meta = pd.concat([d.cal_meta, meta], ignore_index=True)
+    return cal_id
+
+
+@case("ANB-23", "enroll", "Second grader enrolled in the Sunrise Learning Center, a school "
+      "whose accredited flag is false: counted in the reported count, 0 validated.")
+def _anb23(p: Planter) -> bool:
+    pid = p.pick(("02", "03", "04"), ELEM)
+    if pid is None:
+        return False
+    pop = p.d.pop
+    i = pop.index[pop["personID"] == pid][0]
+    cal = _unaccredited_calendar(p, int(pop.loc[i, "calendarID"]))
+    pop.loc[i, "calendarID"] = cal
+    e = p.enrollments
+    e.loc[e["personID"] == pid, "calendarID"] = cal
+    return True
+
+
+@case("ANB-24", "enroll", "PK child receiving special education (specialEd) marked Exclude "
+      "ANB, as districts did before HB 168: a finding in a 2025-26 run (from endYear 2026), "
+      "none in the 2024-25 demo run.")
+def _anb24(p: Planter) -> bool:
+    pid = p.pick(("PK",))
+    if pid is None:
+        return False
+    p.set(pid, specialEd=True)
+    p.override(pid, mtExcludeANB=True, mtExcludeReason="PK special education")
+    return True
+

@@ -90,14 +90,27 @@ def _anb20(p: Planter) -> bool:
     return True
 
 
-@case("ANB-21", "enroll", "PK student counted without an EL_CLASSROOM program record.")
-def _anb21(p: Planter) -> bool:
+def _pk_without_classroom(p: Planter, **enrollment: object) -> bool:
+    """A PK student whose EL_CLASSROOM record is dropped (and ``enrollment`` fields set)."""
     pid = p.pick(("PK",))
     if pid is None:
         return False
+    if enrollment:
+        p.set(pid, **enrollment)
     progs = p.d.tables["programs"]
     p.drop("programs", (progs["personID"] == pid) & (progs["program"] == "EL_CLASSROOM"))
     return True
+
+
+@case("ANB-21", "enroll", "PK student counted without an EL_CLASSROOM program record.")
+def _anb21(p: Planter) -> bool:
+    return _pk_without_classroom(p)
+
+
+@case("ANB-21", "enroll", "PK child receiving special education (specialEd) counted without an "
+      "EL_CLASSROOM record: ANB-21 in the 2024-25 demo run; none from 2025-26 (HB 168).")
+def _anb21_special_ed(p: Planter) -> bool:
+    return _pk_without_classroom(p, specialEd=True)
 
 
 @case("ANB-22", "enroll", "Student who left on Jan 10 for Montana Youth Challenge (MYC program "

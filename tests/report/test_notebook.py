@@ -94,7 +94,8 @@ def test_executed_notebook_records_the_parameters_and_has_no_errors(demo_run) ->
 @pytestmark_nb
 def test_every_rule_has_a_finding_in_the_demo(demo: Path) -> None:
     findings = pd.read_excel(demo / "findings.xlsx", sheet_name="Findings", dtype=str)
-    missing = sorted(set(all_rules()) - set(findings["ruleId"]))
+    later_law = {r.id for r in all_rules().values() if r.law is not None}  # ANB-24: 2025-26
+    missing = sorted(set(all_rules()) - later_law - set(findings["ruleId"]))
     assert not missing, f"rules without a finding in the demo: {missing}"
 
 

@@ -110,7 +110,7 @@ def test_every_sheet_frozen_and_filtered(book: openpyxl.Workbook) -> None:
         assert ws.freeze_panes == "A2", ws.title
         assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:"), ws.title
     assert book["Findings"].auto_filter.ref == "A1:P4"
-    assert book["Summary"].auto_filter.ref == "A1:B11"
+    assert book["Summary"].auto_filter.ref == "A1:B12"  # the Run block, with "Law applied"
 
 
 def test_text_stays_text_never_formula(book: openpyxl.Workbook) -> None:
