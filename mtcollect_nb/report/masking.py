@@ -24,8 +24,8 @@ text (``message``, ``value``, ``expected``, ``reason``) is scrubbed of any word 
 name or ID of the district (digit-only IDs from 5 digits; a name word from 2 letters, so a
 student called "Day" also masks the word "Day" in a message). A rejected row's raw line
 (a row that did not split into fields) and a DQ finding's value are masked too: by the kind of
-their column, or word by word (:func:`mtcollect_nb.report.scrub.scrub_raw`) when the column is
-not known.
+their column, or word by word (:func:`mtcollect_nb.report.scrub.scrub_raw`) when it is not an
+ID or name column (a rejected date may be a shifted state ID).
 
 Example:
     >>> df = pd.DataFrame({"stateID": ["900000001", ""], "studentName": ["Doe, Jo", "X, Y"]})
@@ -101,7 +101,7 @@ def _mask_by_kind(values: pd.Series, kinds: pd.Series) -> pd.Series:
 
 
 def _value_kinds(df: pd.DataFrame) -> tuple[pd.Series, pd.Series] | None:
-    """What each ``value`` is (its column) and which values are raw lines, or None.
+    """What each ``value`` is (its column) and which values a rejected row holds, or None.
 
     Findings name it in ``field`` (a DQ finding: ``FILE line N: COLUMN``); rejected rows in
     ``column`` (blank: the raw text of a row that did not split into fields).
@@ -111,11 +111,17 @@ def _value_kinds(df: pd.DataFrame) -> tuple[pd.Series, pd.Series] | None:
     if "field" in df.columns:
         field = df["field"].fillna("").astype(str)
         column = field.str.extract(_LINE_FIELD, expand=False)
-        return column.fillna(field), column.eq("").fillna(False).astype(bool)
+        return column.fillna(field), column.notna()
     if "column" in df.columns:
         kinds = df["column"].fillna("").astype(str)
-        return kinds, kinds.eq("") & ("file" in df.columns)
+        return kinds, pd.Series("file" in df.columns, index=df.index)
     return None
+
+
+def _by_kind(kinds: pd.Series) -> pd.Series:
+    """Which kinds :func:`_mask_by_kind` masks (an ID or name column, or a compound key)."""
+    known = [*TEXT_ID_COLUMNS, *INT_ID_COLUMNS, *NAME_COLUMNS]
+    return kinds.isin(known) | kinds.str.contains(_KEY_JOIN, regex=False)
 
 
 def mask_frame(df: pd.DataFrame, scrub: Scrubber | None = None) -> pd.DataFrame:
@@ -133,12 +139,15 @@ def mask_frame(df: pd.DataFrame, scrub: Scrubber | None = None) -> pd.DataFrame:
         out[col] = ""
     found = _value_kinds(out)
     if found is not None:
-        kinds, raw = found
+        kinds, rejected = found
         values = out["value"].fillna("").astype(str)
         out["value"] = _mask_by_kind(values, kinds)
-        if raw.any():
+        # a rejected value of any other column (a date, a code) or a raw line may hold
+        # anything, e.g. a state ID shifted into birthdate: masked word by word
+        loose = rejected & ~_by_kind(kinds)
+        if loose.any():
             repl = scrub.replacements if scrub is not None else {}
-            out.loc[raw, "value"] = scrub_raw(values[raw], repl)
+            out.loc[loose, "value"] = scrub_raw(values[loose], repl)
     if scrub is not None:
         for col in out.columns.intersection(list(FREE_TEXT_COLUMNS)):
             out[col] = scrub(out[col])

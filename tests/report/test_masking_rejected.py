@@ -86,3 +86,18 @@ def test_written_outputs_hold_no_raw_value(tmp_path: Path, output: str) -> None:
     for text in texts:
         for raw in RAW:
             assert raw not in text, (output, raw, text)
+
+
+def test_a_rejected_value_of_another_column_is_masked_word_by_word() -> None:
+    """A state ID or a name shifted into birthdate (a column out of place) is still PII."""
+    rejected = pd.DataFrame({"file": "students.csv", "line": [5, 6, 7],
+                             "column": ["birthdate", "birthdate", "grade"],
+                             "value": ["987650004", "2025-13-01", "Zqxwvut"],
+                             "reason": "not a valid value", "ruleId": "DQ-03"})
+    findings = pd.DataFrame({"ruleId": "DQ-03", "field": [
+        f"students.csv line {n}: {c}" for n, c in zip(rejected["line"], rejected["column"],
+                                                     strict=True)] + ["grade"],
+        "value": [*rejected["value"], "13"], "message": "x"})
+    expected = [masking.MASKED_WORD, "2025-13-01", masking.MASKED_WORD]
+    assert masking.mask_frame(rejected)["value"].tolist() == expected
+    assert masking.mask_frame(findings)["value"].tolist() == [*expected, "13"]
