@@ -76,7 +76,7 @@ def raw_words(texts: list[str]) -> set[str]:
     return {w for t in texts for w in WORD.findall(t)} & RAW
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(edits())
 def test_no_raw_value_in_a_masked_run(tmp_path_factory, changes) -> None:
     folder = tmp_path_factory.mktemp("fuzz")
