@@ -14,6 +14,8 @@ import pytest
 # columns and dtypes only; see mtcollect_nb.load.contracts). Set before any test runs, so notebook
 # kernels and CLI subprocesses started by tests inherit it.
 os.environ.setdefault("MTCOLLECT_CONTRACT_DEPTH", "full")
+# A fixed masking salt keeps pseudonyms deterministic; a real installation makes its own secret.
+os.environ.setdefault("MTCOLLECT_SALT", "mtcollect-nb test suite salt, not a secret")
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,9 @@
 
 Used when ``params.mask_pii`` is true and by ``mtcollect demo`` (webinars, sharing a workbook
 outside the district). A pseudonym is a keyed hash (SipHash through
-:func:`pandas.util.hash_array`) of the real ID with a fixed project salt, so the same student
-gets the same pseudonym in every sheet, every run and every district file:
+:func:`pandas.util.hash_array`) of the real ID, keyed by the installation's secret salt
+(:mod:`mtcollect_nb.report.salt`; none is in the source), so the same student gets the same
+pseudonym in every sheet, every run and every district file made with that salt:
 
 =================  ====================================================================
 column             masked as
@@ -21,8 +22,10 @@ Findings and rejected rows also carry IDs in ``value``: it is masked by the kind
 ``field``/``column`` (a personID there becomes the pseudonymous number as text), and free
 text (``message``, ``value``, ``expected``, ``reason``) is scrubbed of any word that is a real
 name or ID of the district (digit-only IDs from 5 digits; a name word from 2 letters, so a
-student called "Day" also masks the word "Day" in a message).
-Set ``MTCOLLECT_MASK_SALT`` to use a private salt instead of the project's.
+student called "Day" also masks the word "Day" in a message). A rejected row's raw line
+(a row that did not split into fields) and a DQ finding's value are masked too: by the kind of
+their column, or word by word (:func:`mtcollect_nb.report.scrub.scrub_raw`) when it is not an
+ID or name column (a rejected date may be a shifted state ID).
 
 Example:
     >>> df = pd.DataFrame({"stateID": ["900000001", ""], "studentName": ["Doe, Jo", "X, Y"]})
@@ -36,105 +39,44 @@ Example:
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import os
 import re
 from collections.abc import Iterable
 from functools import cached_property
 
-import numpy as np
 import pandas as pd
 
 from mtcollect_nb.checks.catalog import all_rules
 from mtcollect_nb.checks.run import DistrictRun
 from mtcollect_nb.compute.analysis import Analysis
-from mtcollect_nb.errors import MtcollectError
 from mtcollect_nb.load.bundle import Bundle
+from mtcollect_nb.report.pseudonyms import (
+    INT_ID_COLUMNS,
+    TEXT_ID_COLUMNS,
+    pseudo_person_ids,
+    pseudonyms,
+    salt_key,
+)
+from mtcollect_nb.report.salt import SALT_ENV
+from mtcollect_nb.report.scrub import MASKED_WORD, TOKEN, scrub_raw
 
-PROJECT_SALT = "mtcollect-nb/pii-pseudonyms/v1"
-SALT_ENV = "MTCOLLECT_MASK_SALT"
-#: text ID column -> (pseudonym prefix, hashing namespace)
-TEXT_ID_COLUMNS: dict[str, tuple[str, str]] = {
-    "stateID": ("S-", "stateID"),
-    "studentNumber": ("L-", "studentNumber"),
-    "staffStateID": ("T-", "staffStateID"),
-    "teacherOfRecord": ("T-", "staffStateID"),
-}
-INT_ID_COLUMNS: tuple[str, ...] = ("personID", "staffPersonID")
+__all__ = ["INT_ID_COLUMNS", "SALT_ENV", "TEXT_ID_COLUMNS", "Scrubber", "is_masked",
+           "mask_bundle", "mask_frame", "mask_run", "pseudo_person_ids", "pseudonyms",
+           "salt_key"]
 NAME_COLUMNS: tuple[str, ...] = ("lastName", "firstName", "studentName", "staffName", "comments")
 #: columns of findings / rejected rows that may hold an ID or a name in free text
 FREE_TEXT_COLUMNS: tuple[str, ...] = ("message", "value", "expected", "reason")
-MASKED_WORD = "[masked]"
-HEX_DIGITS = 12
 _MASKED_FLAG = "_pii_masked"
-_TOKEN = re.compile(r"[^\W_](?:[\w'’-]*[^\W_])?")
-
-
-def salt_key() -> str:
-    """The 16-character hash key: from ``MTCOLLECT_MASK_SALT`` if set, else the project salt."""
-    salt = os.environ.get(SALT_ENV) or PROJECT_SALT
-    return hashlib.sha256(salt.encode("utf-8")).hexdigest()[:16]
-
-
-def _digest(values: pd.Series, namespace: str) -> np.ndarray:
-    """uint64 keyed hashes of ``namespace:value`` (vectorized); raises on a collision."""
-    text = (namespace + ":" + values.astype(str)).to_numpy(dtype=object)
-    h = pd.util.hash_array(text, hash_key=salt_key(), categorize=True)
-    if len(text) and len(pd.unique(h)) != len(pd.unique(text)):
-        raise MtcollectError(f"masking: two {namespace} values share a pseudonym; "
-                             f"set {SALT_ENV} to another salt and run again")
-    return h
-
-
-def _hex(h: np.ndarray, n: int = HEX_DIGITS) -> np.ndarray:
-    """The top ``n`` hex digits of each uint64, upper case (vectorized)."""
-    shifts = (np.arange(n - 1, -1, -1, dtype=np.uint64) * np.uint64(4)
-              + np.uint64(64 - 4 * n))
-    nibbles = ((h.astype(np.uint64)[:, None] >> shifts) & np.uint64(0xF)).astype(np.uint8)
-    chars = np.frombuffer(b"0123456789ABCDEF", dtype=np.uint8)[nibbles]
-    return np.ascontiguousarray(chars).view(f"S{n}").ravel().astype(str)
-
-
-def pseudonyms(values: pd.Series, column: str) -> pd.Series:
-    """Stable pseudonyms of the text IDs in ``values`` (blank stays blank).
-
-    Example:
-        >>> p = pseudonyms(pd.Series(["900000001", ""]), "stateID")
-        >>> p[0][:2], len(p[0]), p[1]
-        ('S-', 14, '')
-    """
-    prefix, namespace = TEXT_ID_COLUMNS[column]
-    text = values.fillna("").astype(str).str.strip()
-    out = pd.Series("", index=values.index, dtype=object)
-    real = text != ""
-    if real.any():
-        hexes = _hex(_digest(text[real], namespace))
-        out[real] = prefix + pd.Series(hexes, index=text[real].index)
-    return out
-
-
-def pseudo_person_ids(values: pd.Series) -> pd.Series:
-    """Stable pseudonymous personIDs (52-bit integers; dtype kept, missing stays missing).
-
-    Example:
-        >>> a = pseudo_person_ids(pd.Series([7, 8]))
-        >>> a.dtype, bool((a == pseudo_person_ids(pd.Series([7, 8]))).all()), bool(a[0] != 7)
-        (dtype('int64'), True, True)
-    """
-    num = pd.to_numeric(values, errors="coerce")
-    valid = num.notna()
-    keys = num[valid].astype("int64").astype(str)
-    hashed = pd.Series((_digest(keys, "personID") >> np.uint64(12)).astype("int64"),
-                       index=keys.index)
-    if pd.api.types.is_integer_dtype(values.dtype) and values.dtype == "int64":
-        return hashed.reindex(values.index)
-    out = pd.Series(pd.NA, index=values.index, dtype="Int64")
-    out[valid] = hashed
-    return out.astype("float64") if pd.api.types.is_float_dtype(values.dtype) else out
+_TOKEN = TOKEN
+#: a DQ finding's field, ``FILE line N: COLUMN`` (COLUMN blank for a row that did not split)
+_LINE_FIELD = re.compile(r" line \d+: (.*)$")
+_KEY_JOIN, _VALUE_JOIN = " + ", ", "  # a DQ-01 key's columns and values (load/loader.py)
 
 
 def _mask_by_kind(values: pd.Series, kinds: pd.Series) -> pd.Series:
-    """Mask text ``values`` whose ``kinds`` (field / column name) is an ID or name column."""
+    """Mask text ``values`` whose ``kinds`` (field / column name) is an ID or name column.
+
+    A compound key kind (``personID + date``, DQ-01) masks each of its ``, ``-joined parts.
+    """
     out = values.copy()
     for col in TEXT_ID_COLUMNS:
         hit = kinds == col
@@ -145,7 +87,41 @@ def _mask_by_kind(values: pd.Series, kinds: pd.Series) -> pd.Series:
         ids = pseudo_person_ids(values[hit])
         out[hit] = ids.astype("string").fillna(MASKED_WORD).astype(object)
     out[kinds.isin(NAME_COLUMNS)] = ""
+    for kind in pd.unique(kinds[kinds.str.contains(_KEY_JOIN, regex=False)]):
+        hit = kinds == kind
+        cols = kind.split(_KEY_JOIN)
+        parts = values[hit].str.split(_VALUE_JOIN, regex=False, expand=True)
+        if parts.shape[1] != len(cols):
+            out[hit] = scrub_raw(values[hit])
+            continue
+        masked = [_mask_by_kind(parts[i].fillna(""), pd.Series(c, index=parts.index))
+                  for i, c in enumerate(cols)]
+        out[hit] = pd.concat(masked, axis=1).agg(_VALUE_JOIN.join, axis=1)
     return out
+
+
+def _value_kinds(df: pd.DataFrame) -> tuple[pd.Series, pd.Series] | None:
+    """What each ``value`` is (its column) and which values a rejected row holds, or None.
+
+    Findings name it in ``field`` (a DQ finding: ``FILE line N: COLUMN``); rejected rows in
+    ``column`` (blank: the raw text of a row that did not split into fields).
+    """
+    if "value" not in df.columns:
+        return None
+    if "field" in df.columns:
+        field = df["field"].fillna("").astype(str)
+        column = field.str.extract(_LINE_FIELD, expand=False)
+        return column.fillna(field), column.notna()
+    if "column" in df.columns:
+        kinds = df["column"].fillna("").astype(str)
+        return kinds, pd.Series("file" in df.columns, index=df.index)
+    return None
+
+
+def _by_kind(kinds: pd.Series) -> pd.Series:
+    """Which kinds :func:`_mask_by_kind` masks (an ID or name column, or a compound key)."""
+    known = [*TEXT_ID_COLUMNS, *INT_ID_COLUMNS, *NAME_COLUMNS]
+    return kinds.isin(known) | kinds.str.contains(_KEY_JOIN, regex=False)
 
 
 def mask_frame(df: pd.DataFrame, scrub: Scrubber | None = None) -> pd.DataFrame:
@@ -161,11 +137,17 @@ def mask_frame(df: pd.DataFrame, scrub: Scrubber | None = None) -> pd.DataFrame:
         out[col] = pseudo_person_ids(out[col])
     for col in out.columns.intersection(list(NAME_COLUMNS)):
         out[col] = ""
-    kind_col = "field" if "field" in out.columns else "column" if "column" in out.columns else None
-    if kind_col is not None:
-        kinds = out[kind_col].fillna("").astype(str)
-        if "value" in out.columns:
-            out["value"] = _mask_by_kind(out["value"].fillna("").astype(str), kinds)
+    found = _value_kinds(out)
+    if found is not None:
+        kinds, rejected = found
+        values = out["value"].fillna("").astype(str)
+        out["value"] = _mask_by_kind(values, kinds)
+        # a rejected value of any other column (a date, a code) or a raw line may hold
+        # anything, e.g. a state ID shifted into birthdate: masked word by word
+        loose = rejected & ~_by_kind(kinds)
+        if loose.any():
+            repl = scrub.replacements if scrub is not None else {}
+            out.loc[loose, "value"] = scrub_raw(values[loose], repl)
     if scrub is not None:
         for col in out.columns.intersection(list(FREE_TEXT_COLUMNS)):
             out[col] = scrub(out[col])

@@ -19,6 +19,7 @@ from mtcollect_nb.compute.analysis import Analysis
 from mtcollect_nb.load.loader import load_bundle
 from mtcollect_nb.params import Params
 from mtcollect_nb.report.masking import mask_run
+from mtcollect_nb.report.scrub import scrubbed_errors
 from mtcollect_nb.report.workbook import write_tables, write_workbook
 
 __all__ = ["DistrictRun", "analyze_district", "run_from_analysis", "write_outputs"]
@@ -33,7 +34,8 @@ def analyze_district(params: Params) -> DistrictRun:
     Raises:
         ExtractError: a required file or column is missing, or a file cannot be read.
     """
-    bundle = load_bundle(Path(params.extracts_dir))
+    with scrubbed_errors(params.mask_pii):  # a message quoting the data is masked too
+        bundle = load_bundle(Path(params.extracts_dir))
     run = run_from_analysis(Analysis(bundle, params))
     return mask_run(run) if params.mask_pii else run
 

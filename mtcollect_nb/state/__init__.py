@@ -2,7 +2,8 @@
 
 ``batch`` runs each district's notebook in its own process, N at a time; ``batch_io`` reads
 and writes its results and summary; ``rollup`` combines the districts' tables, ``suppression``
-hides small counts, ``figures`` draws the statewide figures.
+hides small counts, ``figures`` draws the statewide figures; ``lock`` keeps a second batch out
+of an output root.
 
 May import: ``report`` and everything below it. Never ``explore`` or ``cli``.
 """

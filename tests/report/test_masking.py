@@ -147,7 +147,7 @@ def test_pseudonyms_stable_distinct_and_keyed(monkeypatch: pytest.MonkeyPatch) -
     assert p.is_unique and p.str.fullmatch(r"S-[0-9A-F]{12}").all()
     assert p.tolist() == masking.pseudonyms(ids.copy(), "stateID").tolist()
     assert masking.pseudonyms(ids[:1], "studentNumber")[0][2:] != p[0][2:]
-    monkeypatch.setenv(masking.SALT_ENV, "district secret")
+    monkeypatch.setenv(masking.SALT_ENV, "another district secret")
     assert masking.pseudonyms(ids[:1], "stateID")[0] != p[0]
 
 

@@ -1,0 +1,38 @@
+"""Issue 15 item 15: an error that stops a masked run and quotes the data shows no raw value
+on stderr or in the kept notebook (the batch summary and the rollup take that same line)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from mtcollect_nb import cli
+from mtcollect_nb.load.loader import write_bundle
+from mtcollect_nb.testing import enrollment, make_bundle, school_days, student
+
+pytestmark = pytest.mark.notebooks
+RAW = ["987650000", "Zqxwvut", "LOC70001"]
+
+
+def test_masked_run_stopping_on_a_header_error(tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    extracts = tmp_path / "extracts"
+    write_bundle(make_bundle(
+        students=[student(70001, stateID="987650000", studentNumber="LOC70001",
+                          lastName="Zqxwvut")],
+        enrollments=[enrollment(10, 70001)], days=school_days()), extracts)
+    students = extracts / "students.csv"  # the header line is lost: data where names belong
+    students.write_text("".join(students.read_text().splitlines(keepends=True)[1:]))
+    params = tmp_path / "0001.yaml"
+    params.write_text(yaml.safe_dump({
+        "district_number": "0001", "district_name": "Test", "school_year": 2025,
+        "extracts_dir": str(extracts), "output_dir": str(tmp_path / "out"), "mask_pii": True}))
+    assert cli.main(["run", str(params)]) == 2
+    err = capsys.readouterr().err
+    assert "students.csv: missing required column(s)" in err and "[masked]" in err
+    kept = (tmp_path / "out" / "district_validation.ipynb").read_text(encoding="utf-8")
+    assert "ExtractError" in kept and "[masked]" in kept
+    for raw in RAW:
+        assert raw not in err and raw not in kept, raw
