@@ -49,6 +49,10 @@ EXCEL_SERIAL_MAX = 73050
 MAX_DAY_MINUTES = 1440
 
 MISSING = "missing value (required)"
+TOO_LARGE = "number too large for this column"
+#: Largest magnitude of a ``num`` value (hours, FTE): anything larger is a typo, not data.
+MAX_NUMBER = 1e12
+_BIG_INT_RE = r"[+-]?[0-9]{19,}(?:\.0*)?"
 REASONS: dict[str, str] = {
     "int": "not a whole number",
     "num": "not a number",
@@ -146,11 +150,31 @@ def parse_column(text: pa.Array, col: Column) -> ColumnParse:
         values = values | blank
     reason = np.full(len(bad), "", dtype=object)
     reason[bad] = REASONS.get(col.type, "")
+    if col.type in ("int", "num"):
+        big = _too_large(enc.dictionary, values, bad, col.type)
+        bad |= big
+        reason[big] = TOO_LARGE
     if col.required:
         missing = blank & ~bad
         reason[missing] = MISSING
         bad = bad | missing
     return ColumnParse(col, index, values, null, bad, reason)
+
+
+def _too_large(dic: pa.Array, values: np.ndarray, bad: np.ndarray, type_: str) -> np.ndarray:
+    """Distinct values that are numbers too large for the column (int64, :data:`MAX_NUMBER`).
+
+    Example:
+        >>> d = pa.array(["99999999999999999999", "7", "x"])
+        >>> _too_large(d, np.zeros(3), np.array([True, False, True]), "int").tolist()
+        [True, False, False]
+    """
+    if type_ == "num":
+        return ~bad & ~(np.abs(np.nan_to_num(values, nan=0.0)) <= MAX_NUMBER)
+    if not bad.any():
+        return np.zeros(len(bad), dtype=bool)
+    text = _stripped(dic).str.replace(",", "", regex=False)
+    return bad & text.str.fullmatch(_BIG_INT_RE).to_numpy(dtype=bool)
 
 
 def _stripped(dic: pa.Array) -> pd.Series:
@@ -209,7 +233,7 @@ def _parse_num(u: pd.Series) -> Parsed:
     ok = u.str.fullmatch(_NUM_RE).to_numpy(dtype=bool)
     vals = np.full(len(u), np.nan)
     if ok.any():
-        vals[ok] = pd.to_numeric(u[ok]).to_numpy(dtype="float64")
+        vals[ok] = u[ok].astype("float64").to_numpy()  # (to_numeric overflows on 20 digits)
     return vals, ~ok, ~ok & ~blank
 
 

@@ -165,9 +165,11 @@ def test_dq01_duplicate_keys_second_copy_rejected(folder):
     key = lines[3].split(",")
     assert rejected(b, "days.csv") == [
         (len(lines) + 1, "calendarID + date", f"{key[0]}, {key[1]}",
-         "duplicate key: the same calendarID + date as line 4 (first copy used)", "DQ-01"),
+         "duplicate key: the same calendarID + date as line 4 (the copy on line 4 is used)",
+         "DQ-01"),
         (len(lines) + 2, "calendarID + date", f"{key[0]}, {key[1]}",
-         "duplicate key: the same calendarID + date as line 4 (first copy used)", "DQ-01"),
+         "duplicate key: the same calendarID + date as line 4 (the copy on line 4 is used)",
+         "DQ-01"),
     ]
     assert b.tables["days"][LINE].is_unique
     assert_accounting(b)
