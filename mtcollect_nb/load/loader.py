@@ -33,7 +33,6 @@ from mtcollect_nb.columns import (
     REJECTED_COLUMNS,
     RULE_ID,
 )
-from mtcollect_nb.errors import ExtractError
 from mtcollect_nb.load import schemas
 from mtcollect_nb.load.bundle import Bundle
 from mtcollect_nb.load.contracts import check_frame
@@ -41,6 +40,7 @@ from mtcollect_nb.load.fast import first_copies, isin_known
 from mtcollect_nb.load.headers import HeaderMatch, find_file, map_header
 from mtcollect_nb.load.id_notes import short_id_notes
 from mtcollect_nb.load.parse import ROW_CHECKS, ColumnParse, parse_column
+from mtcollect_nb.load.quick import check_folder
 from mtcollect_nb.load.readers import RawTable, read_raw
 from mtcollect_nb.load.write_csv import write_bundle
 
@@ -89,8 +89,7 @@ def load_bundle(folder: Path) -> Bundle:
         [1, 1, 205, 0, 0, 0]
     """
     folder = Path(folder)
-    if not folder.is_dir():
-        raise ExtractError(f"{folder}: extracts folder not found")
+    check_folder(folder)
     tables: dict[str, pd.DataFrame] = {}
     files: dict[str, str] = {}
     rejected: list[pd.DataFrame] = []
