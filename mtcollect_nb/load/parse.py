@@ -22,7 +22,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,6 +39,7 @@ from mtcollect_nb.load.fast import (
     fast_int,
     strip_free,
 )
+from mtcollect_nb.load.row_checks import MAX_DAY_MINUTES, ROW_CHECKS, RowCheck
 from mtcollect_nb.load.schemas import Column, dtype_of, normalize_code
 
 #: Values of a boolean column (compared upper-case after stripping); blank is false.
@@ -46,7 +47,6 @@ TRUE_WORDS: frozenset[str] = frozenset({"1", "1.0", "Y", "YES", "T", "TRUE", "X"
 FALSE_WORDS: frozenset[str] = frozenset({"", "0", "0.0", "N", "NO", "F", "FALSE"})
 #: Excel serial dates accepted: 1 (1900-01-01) .. 73050 (2099-12-31), origin 1899-12-30.
 EXCEL_SERIAL_MAX = 73050
-MAX_DAY_MINUTES = 1440
 
 MISSING = "missing value (required)"
 TOO_LARGE = "number too large for this column"
@@ -286,51 +286,5 @@ _PARSERS: dict[str, Callable[[pd.Series], Parsed]] = {
 }
 
 
-# ---- row checks: values that parse but cannot be true (DQ-03) -------------------------------
-@dataclass(frozen=True)
-class RowCheck:
-    """``column`` of a row is impossible when ``bad(frame)`` is true; ``reason`` says why.
-
-    ``frame`` maps column names to typed row values: a DataFrame, or a mapping of the arrays
-    :meth:`ColumnParse.values` gives; ``bad`` returns a bool ndarray (a missing value is not bad).
-    """
-
-    column: str
-    reason: str
-    bad: Callable[[Mapping[str, Any]], np.ndarray]
-
-
-def _mask(cmp: Any) -> np.ndarray:
-    """A comparison result as a bool ndarray, missing (NA) as False."""
-    if isinstance(cmp, np.ndarray):
-        return cmp.astype(bool, copy=False)
-    return np.asarray(cmp.to_numpy(dtype=bool, na_value=False), dtype=bool)
-
-
-def _end_before(end: str, start: str) -> RowCheck:
-    return RowCheck(end, f"{end} is before {start}", lambda f: _mask(f[end] < f[start]))
-
-
-def _negative(col: str) -> RowCheck:
-    return RowCheck(col, "negative value", lambda f: _mask(f[col] < 0))
-
-
-def _minutes(col: str) -> tuple[RowCheck, RowCheck]:
-    return _negative(col), RowCheck(
-        col, f"more than {MAX_DAY_MINUTES} minutes (a day has {MAX_DAY_MINUTES})",
-        lambda f: _mask(f[col] > MAX_DAY_MINUTES))
-
-
-ROW_CHECKS: dict[str, tuple[RowCheck, ...]] = {
-    "calendars": (_end_before("endDate", "startDate"), *_minutes("wholeDayAbsence")),
-    "days": _minutes("minutes"),
-    "enrollments": (_end_before("endDate", "startDate"), _negative("mtFallAggregateHours"),
-                    _negative("mtSpringAggregateHours"), _negative("mtSpringAbsent")),
-    "attendance": _minutes("presentMinutes"),
-    "district_residency": (_end_before("endDate", "startDate"),),
-    "programs": (_end_before("endDate", "startDate"),),
-    "fall_count": (_negative("fallAggregateHours"),),
-    "sections": (_end_before("termEndDate", "termStartDate"), *_minutes("minutesPerDay")),
-    "section_staff": (_end_before("endDate", "startDate"),),
-    "rosters": (_end_before("endDate", "startDate"),),
-}
+__all__ = ["MAX_DAY_MINUTES", "MISSING", "REASONS", "ROW_CHECKS", "TOO_LARGE", "ColumnParse",
+           "RowCheck", "parse_column"]
