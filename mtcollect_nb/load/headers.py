@@ -169,6 +169,11 @@ def map_header(path: Path, header: list[str], columns: list[pa.Array],
         seen[key] = m.header
         out[m.column or m.header] = arr
     missing = [c.name for c in table.columns if c.in_header and c.name not in out]
+    if missing and not any(m.column for m in matches):  # a data row where the header should be
+        raise ExtractError(f"{path}: missing required column(s) {', '.join(missing)}; the "
+                           f"first line ({len(header)} fields) has no known column name: is "
+                           "the header row missing? (its values are not shown: they may be "
+                           "personal data)")
     if missing:
         found = [m.header for m in matches if m.header]
         raise ExtractError(f"{path}: missing required column(s) {', '.join(missing)}"

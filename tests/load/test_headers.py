@@ -115,3 +115,16 @@ def test_a_folder_named_like_a_file_is_an_error(tmp_path):
     (folder / "gifted.csv").mkdir()
     with pytest.raises(ExtractError, match="is a folder, not a file"):
         load_bundle(folder)
+
+
+def test_a_data_row_in_place_of_the_header_is_not_quoted(tmp_path):
+    folder = write_small(tmp_path)
+    lines = lines_of(folder, "students")
+    write_lines(folder, "students", lines[1:])  # the header row is missing
+    with pytest.raises(ExtractError) as err:
+        load_bundle(folder)
+    msg = str(err.value)
+    assert "is the header row missing?" in msg
+    for value in lines[1].split(","):
+        if len(value) > 2:
+            assert value not in msg

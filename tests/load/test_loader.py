@@ -118,8 +118,9 @@ def test_missing_required_column_lists_what_was_found(folder):
 
 
 def test_missing_column_listing_is_capped_at_ten(folder):
-    write_lines(folder, "students", [",".join(f"c{i}" for i in range(14)), ""])
-    with pytest.raises(ExtractError, match=r"found: c0, .*, c9 \(\+4 more\)$"):
+    write_lines(folder, "students", [",".join(["personID"] + [f"c{i}" for i in range(1, 14)]),
+                                     ""])
+    with pytest.raises(ExtractError, match=r"found: personID, c1, .*, c9 \(\+4 more\)$"):
         load_bundle(folder)
 
 
