@@ -202,6 +202,9 @@ def load_params(path: str | Path) -> Params:
         mark = exc.problem_mark or exc.context_mark
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         raise ParameterError(f"{p}: not valid YAML{where}: {exc.problem or exc.context}") from None
+    except yaml.reader.ReaderError as exc:
+        raise ParameterError(f"{p}: not valid YAML: character #x{exc.character:04x} is not "
+                             f"allowed (at character {exc.position + 1})") from None
     except (yaml.YAMLError, UnicodeDecodeError, OSError) as exc:
         raise ParameterError(f"{p}: not valid YAML ({exc.__class__.__name__})") from None
     if not isinstance(data, dict):

@@ -129,6 +129,7 @@ BASE = ("district_number: '0123'\ndistrict_name: X\nschool_year: 2025\nextracts_
     ("pir_days: &n 3\n", "'pir_days' uses a YAML anchor or alias"),
     ("x: &a [1, 2]\nmask_pii: *a\n", "'x' uses a YAML anchor or alias"),
     ("district_name: [unclosed\n", "not valid YAML at line 7, column 1"),
+    ("district_name: \x1b[2Jx\n", "character #x001b is not allowed"),
 ])
 def test_yaml_constructs_and_dates_are_refused_with_key_and_place(tmp_path, extra, message):
     path = write(tmp_path, BASE + extra)
