@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from mtcollect_nb.errors import MtcollectError
+from mtcollect_nb.errors import ExtractError, MtcollectError
 from mtcollect_nb.state.batch import DEFAULT_TIMEOUT
 from mtcollect_nb.version import __version__
 
@@ -35,11 +35,66 @@ def _report_outputs(notebook: Path) -> None:
     print(f"executed notebook: {notebook}")
 
 
+def _writable_folder(path: Path, what: str = "output folder") -> None:
+    """MtcollectError unless ``path`` is (or can be made) a folder we can write into."""
+    import tempfile
+
+    if path.exists() and not path.is_dir():
+        raise MtcollectError(f"{path}: the {what} is a file, not a folder")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=path, prefix=".mtcollect-write-test-"):
+            pass
+    except OSError as err:
+        reason = err.strerror or type(err).__name__
+        raise MtcollectError(f"{path}: the {what} cannot be written ({reason})") from None
+
+
+def _expect_file(path: Path, what: str, instead: str) -> None:
+    if path.is_dir():
+        raise MtcollectError(f"{path}: is a folder, not a {what} ({instead})")
+
+
+def _expect_folder(path: Path, what: str, instead: str) -> None:
+    if path.is_file():
+        raise MtcollectError(f"{path}: is a file, not a {what} ({instead})")
+
+
+def cmd_check_extracts(args: argparse.Namespace) -> int:
+    """Read an extract folder and report what a run would make of it (no notebook)."""
+    from mtcollect_nb.report.check_extracts import check_extracts, format_check
+
+    folder = Path(args.folder)
+    _expect_folder(folder, "folder", "give the folder that holds the extract files")
+    result = check_extracts(folder)
+    for line in format_check(result):
+        print(line)
+    if result.error is not None:
+        raise MtcollectError(result.error)
+    return EXIT_OK
+
+
+def _precheck(params_path: Path) -> None:
+    """Before a kernel starts: the parameters, the output folder, every file and header."""
+    from mtcollect_nb.load.quick import check_headers
+    from mtcollect_nb.params import load_params
+
+    _expect_file(params_path, "parameters file",
+                 "for a folder of parameters files use: mtcollect batch DIR")
+    params = load_params(params_path)
+    extracts = Path(params.extracts_dir)
+    if not extracts.exists():  # (the same line as the notebook runner's)
+        raise ExtractError(f"{params_path}: extracts_dir not found: {extracts}")
+    _writable_folder(Path(params.output_dir))
+    check_headers(extracts)
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     """Write the synthetic demo district and run the district notebook on it."""
     from mtcollect_nb.report.notebook import run_district_notebook
     from mtcollect_nb.synthetic import write_demo
 
+    _writable_folder(Path(args.out), "demo folder")
     params_path = write_demo(Path(args.out), **_given(args, "seed"))
     print(f"demo district written: {params_path}")
     _report_outputs(run_district_notebook(params_path, timeout=args.timeout, progress=True))
@@ -50,6 +105,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     """Run the district notebook for one parameters file."""
     from mtcollect_nb.report.notebook import run_district_notebook
 
+    params = Path(args.params)
+    if params.exists():  # (a missing file: the notebook runner's own message)
+        _precheck(params)
     _report_outputs(run_district_notebook(args.params, timeout=args.timeout, progress=True))
     return EXIT_OK
 
@@ -59,6 +117,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
     from mtcollect_nb.state.batch import run_batch
 
     params_dir = Path(args.params_dir)
+    _expect_folder(params_dir, "folder of parameters files",
+                   "for one parameters file use: mtcollect run FILE")
     if not params_dir.is_dir():
         raise MtcollectError(f"{params_dir}: parameters folder not found")
     summary = run_batch(params_dir, workers=args.workers, force=args.force,
@@ -77,6 +137,7 @@ def cmd_synth(args: argparse.Namespace) -> int:
     """Write one synthetic district's extract bundle."""
     from mtcollect_nb.synthetic import write_district
 
+    _writable_folder(Path(args.out), "extracts folder")
     write_district(Path(args.out), **_given(args, "students", "seed"))
     print(f"synthetic district written: {Path(args.out)}")
     return EXIT_OK
@@ -86,6 +147,7 @@ def cmd_synth_state(args: argparse.Namespace) -> int:
     """Write a synthetic state: many districts and one parameters file each."""
     from mtcollect_nb.synthetic import write_state
 
+    _writable_folder(Path(args.out), "state folder")
     params_dir = write_state(Path(args.out), **_given(args, "districts", "seed", "scale"))
     print(f"parameters folder: {params_dir}  (next: mtcollect batch {params_dir})")
     return EXIT_OK
@@ -113,10 +175,16 @@ def _seconds(text: str) -> float:
 def cmd_rules(args: argparse.Namespace) -> int:
     """Print the rule catalog: id, severity, collection, what it finds (and the remedy)."""
     from mtcollect_nb.checks.catalog import rules_table
+    from mtcollect_nb.load.headers import printable
 
     table = rules_table()
     if args.collection:
-        table = table.loc[table["collection"].str.contains(args.collection, case=False)]
+        table = table.loc[table["collection"].str.contains(args.collection, case=False,
+                                                           regex=False)]
+        if table.empty:
+            known = ", ".join(sorted(rules_table()["collection"].unique()))
+            raise MtcollectError(f"unknown collection {printable(args.collection, 60)!r} "
+                                 f"(known: {known})")
     for r in table.to_dict("records"):
         print(f"{r['ruleId']:7} {r['severity']:8} {r['collection']:21} {r['title']}")
         if args.remedies:
@@ -159,6 +227,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("params", metavar="PARAMS.yaml", help="the district's parameters file")
     p.add_argument("--timeout", type=_seconds, metavar="S", help=timeout_help)
 
+    p = add("check-extracts", cmd_check_extracts,
+            "read an extract folder and report files, headers and rows (no notebook)")
+    p.add_argument("folder", metavar="DIR", help="the district's extract folder")
+
     p = add("batch", cmd_batch, "run every district of a parameters folder")
     p.add_argument("params_dir", metavar="PARAMS_DIR", help="folder of parameters files")
     p.add_argument("--workers", type=_positive, metavar="N",
@@ -193,8 +265,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _error(message: str) -> None:
+    from mtcollect_nb.load.headers import printable
+
     first = next((ln.strip() for ln in str(message).splitlines() if ln.strip()), "")
-    print(f"mtcollect: error: {first}", file=sys.stderr)
+    print(f"mtcollect: error: {printable(first, 2000)}", file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -31,6 +31,8 @@ CTE_COLUMNS: tuple[str, ...] = (
 REJECTED_COLUMNS: tuple[str, ...] = ("file", "line", "column", "value", "reason")
 ACCOUNTING_COLUMNS: tuple[str, ...] = ("file", "read", "used", "rejected")
 NOTE_COLUMNS: tuple[str, ...] = ("file", "column", "note")
+#: How each header field of each file was read (``mtcollect check-extracts``).
+HEADER_COLUMNS: tuple[str, ...] = ("file", "header", "column", "how")
 BUDGET_UNIT_COLUMNS: tuple[str, ...] = (
     "budgetUnit", "fallCount", "springCountReported", "springCountValidated",
     "anbReported", "anbValidated",

@@ -25,6 +25,49 @@ from pydantic import (
 
 from mtcollect_nb.errors import ParameterError
 
+#: Dates must lie in these calendar years around ``school_year`` (a typo such as 9999 or
+#: 2052 is an error, not a run that fails later inside pandas).
+DATE_YEARS_BEFORE, DATE_YEARS_AFTER = 2, 1
+_DATE_KEYS = ("fall_count_date", "spring_count_date", "kindergarten_age_date")
+
+
+class _Refused(Exception):
+    """A YAML construct the parameters file may not use (message names the key and line)."""
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """Safe YAML without anchors/aliases, duplicate keys or implicit dates (pydantic parses them).
+
+    Example:
+        >>> yaml.load("a: 2025-02-30", Loader=_StrictLoader)
+        {'a': '2025-02-30'}
+    """
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            key = f"'{index.value}'" if isinstance(index, yaml.ScalarNode) else "a value"
+            raise _Refused(f"{key} uses a YAML anchor or alias (& or *) on line "
+                           f"{event.start_mark.line + 1}; write the value out")
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            line = key_node.start_mark.line + 1
+            if key in seen:
+                raise _Refused(f"key '{key}' appears twice (lines {seen[key]} and {line}); "
+                               "keep one")
+            seen[key] = line
+        return super().construct_mapping(node, deep=deep)
+
+
+_StrictLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
 
 def first_monday(year: int, month: int) -> dt.date:
     """The first Monday of ``month`` in ``year``.
@@ -76,6 +119,12 @@ class Params(BaseModel):
     @model_validator(mode="after")
     def _defaults(self) -> Params:
         y = self.school_year
+        low, high = dt.date(y - DATE_YEARS_BEFORE, 1, 1), dt.date(y + DATE_YEARS_AFTER, 12, 31)
+        for key in _DATE_KEYS:
+            value = getattr(self, key)
+            if value is not None and not low <= value <= high:
+                raise ValueError(f"{key}: {value.isoformat()} is out of range for school_year "
+                                 f"{y} (expected {low.isoformat()} .. {high.isoformat()})")
         defaults = {
             "fall_count_date": first_monday(y - 1, 10),
             "spring_count_date": first_monday(y, 2),
@@ -129,6 +178,9 @@ def params_from_mapping(data: dict[str, Any], source: str = "parameters") -> Par
             allowed = ", ".join(PARAM_KEYS)
             raise ParameterError(f"{source}: unknown key '{key}' (allowed: {allowed})") from None
         msg = str(err["msg"]).removeprefix("Value error, ")
+        if key == "(file)" and msg.split(":")[0] in _DATE_KEYS:  # the date range check
+            raise ParameterError(f"{source}: '{msg.split(':')[0]}' "
+                                 f"{msg.split(': ', 1)[1]}") from None
         raise ParameterError(f"{source}: '{key}' {msg}; got {value!r}") from None
 
 
@@ -136,14 +188,24 @@ def load_params(path: str | Path) -> Params:
     """Read and validate a parameters YAML file; relative paths resolve against its folder.
 
     Raises:
-        ParameterError: the file is missing or unreadable, or a key or value is wrong.
+        ParameterError: the file is missing or unreadable, not YAML (line and column given),
+            uses anchors/aliases or a key twice, or a key or value is wrong.
     """
     p = Path(path)
     if not p.is_file():
         raise ParameterError(f"{p}: parameters file not found")
     try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8-sig"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        data = yaml.load(p.read_text(encoding="utf-8-sig"), Loader=_StrictLoader)
+    except _Refused as exc:
+        raise ParameterError(f"{p}: {exc}") from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise ParameterError(f"{p}: not valid YAML{where}: {exc.problem or exc.context}") from None
+    except yaml.reader.ReaderError as exc:
+        raise ParameterError(f"{p}: not valid YAML: character #x{exc.character:04x} is not "
+                             f"allowed (at character {exc.position + 1})") from None
+    except (yaml.YAMLError, UnicodeDecodeError, OSError) as exc:
         raise ParameterError(f"{p}: not valid YAML ({exc.__class__.__name__})") from None
     if not isinstance(data, dict):
         raise ParameterError(f"{p}: expected a mapping of keys to values")

@@ -26,6 +26,15 @@ def write_params(tmp_path: Path, text: str = GOOD) -> Path:
     return path
 
 
+def write_params_and_extracts(tmp_path: Path) -> Path:
+    """A parameters file whose extracts folder holds a small valid bundle (passes the pre-check)."""
+    from mtcollect_nb.load.loader import write_bundle
+    from mtcollect_nb.testing import make_bundle
+
+    write_bundle(make_bundle(), tmp_path / "extracts")
+    return write_params(tmp_path)
+
+
 def one_error_line(capsys: pytest.CaptureFixture[str]) -> str:
     err = capsys.readouterr().err
     assert "Traceback" not in err
@@ -76,7 +85,7 @@ def test_missing_file_from_the_os_is_one_line(tmp_path: Path, capsys, monkeypatc
         raise FileNotFoundError(2, "No such file or directory", str(tmp_path / "x.csv"))
 
     monkeypatch.setattr(notebook, "run_district_notebook", gone)
-    assert cli.main(["run", str(write_params(tmp_path))]) == 2
+    assert cli.main(["run", str(write_params_and_extracts(tmp_path))]) == 2
     assert "x.csv: No such file or directory" in one_error_line(capsys)
 
 
@@ -85,7 +94,7 @@ def test_unexpected_error_is_one_line_unless_debug(tmp_path: Path, capsys, monke
         raise RuntimeError("something broke\nsecond line")
 
     monkeypatch.setattr(notebook, "run_district_notebook", boom)
-    path = str(write_params(tmp_path))
+    path = str(write_params_and_extracts(tmp_path))
     assert cli.main(["run", path]) == 1
     line = one_error_line(capsys)
     assert "RuntimeError: something broke" in line and "--debug" in line

@@ -115,3 +115,48 @@ def test_district_number_cannot_become_a_path(tmp_path, number):
     """Output and log names come from the district number: only 4 digits get through."""
     with pytest.raises(ParameterError, match="district_number"):
         load_params(write(tmp_path, dict(GOOD, district_number=number)))
+
+
+BASE = ("district_number: '0123'\ndistrict_name: X\nschool_year: 2025\nextracts_dir: e\n"
+        "output_dir: o\n")
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    ("spring_count_date: 2025-02-30\n", "'spring_count_date' Input should be a valid date"),
+    ("fall_count_date: 9999-10-07\n", "'fall_count_date' 9999-10-07 is out of range"),
+    ("kindergarten_age_date: 1900-09-10\n", "'kindergarten_age_date' 1900-09-10 is out of range"),
+    ("mask_pii: true\nmask_pii: false\n", "key 'mask_pii' appears twice (lines 6 and 7)"),
+    ("pir_days: &n 3\n", "'pir_days' uses a YAML anchor or alias"),
+    ("x: &a [1, 2]\nmask_pii: *a\n", "'x' uses a YAML anchor or alias"),
+    ("district_name: [unclosed\n", "not valid YAML at line 7, column 1"),
+    ("district_name: \x1b[2Jx\n", "character #x001b is not allowed"),
+])
+def test_yaml_constructs_and_dates_are_refused_with_key_and_place(tmp_path, extra, message):
+    path = write(tmp_path, BASE + extra)
+    with pytest.raises(ParameterError) as err:
+        load_params(path)
+    assert message in str(err.value) and str(path) in str(err.value)
+    assert "\n" not in str(err.value)
+
+
+def test_alias_bomb_is_refused_at_once(tmp_path):
+    bomb = "a: &a ['x','x','x','x','x','x','x','x','x']\n" + "".join(
+        f"{c}: &{c} [*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p}]\n"
+        for p, c in zip("abcdefgh", "bcdefghi", strict=True))
+    with pytest.raises(ParameterError, match="anchor or alias"):
+        load_params(write(tmp_path, BASE + bomb))
+
+
+def test_dates_at_the_edges_of_the_allowed_range_are_accepted(tmp_path):
+    p = load_params(write(tmp_path, BASE + "fall_count_date: 2023-01-01\n"
+                                           "spring_count_date: 2026-12-31\n"))
+    assert p.fall_count_date == dt.date(2023, 1, 1) and p.spring == dt.date(2026, 12, 31)
+
+
+def test_the_cli_gives_exit_2_for_an_impossible_date(tmp_path, capsys):
+    from mtcollect_nb.cli import main
+
+    path = write(tmp_path, BASE + "spring_count_date: 2025-02-30\n")
+    assert main(["run", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "spring_count_date" in err and str(path) in err

@@ -13,7 +13,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from mtcollect_nb.columns import ACCOUNTING_COLUMNS, NOTE_COLUMNS, REJECTED_COLUMNS, RULE_ID
+from mtcollect_nb.columns import (
+    ACCOUNTING_COLUMNS,
+    HEADER_COLUMNS,
+    NOTE_COLUMNS,
+    REJECTED_COLUMNS,
+    RULE_ID,
+)
 from mtcollect_nb.load import schemas
 
 
@@ -34,7 +40,9 @@ class Bundle:
         source_dir: the folder the files came from, if any.
         files: table name -> file name actually read (e.g. ``students.xlsx``).
         notes: loader notes that are not row rejections (file, column, note), e.g. state IDs
-            that look shortened by Excel.
+            that look shortened by Excel, lines read as Windows-1252, broken quotes.
+        headers: how each header field of each file was read (file, header, column, how:
+            exact / normalised / alias / extra).
     """
 
     tables: dict[str, pd.DataFrame]
@@ -45,6 +53,8 @@ class Bundle:
     files: dict[str, str] = field(default_factory=dict)
     notes: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=list(NOTE_COLUMNS)))
+    headers: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=list(HEADER_COLUMNS)))
 
     @classmethod
     def from_tables(cls, tables: dict[str, pd.DataFrame]) -> Bundle:

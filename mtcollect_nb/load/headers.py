@@ -1,35 +1,51 @@
 r"""Find an extract's file and map its header to the contract's column names.
 
-Header matching ignores case, surrounding spaces, a UTF-8 BOM, inner spaces and underscores,
-and an Ad Hoc object prefix (``student.personID``); extra columns keep their header text.
+A header field names a contract column exactly, or after :func:`aliases.normalize` (case,
+spaces, punctuation, a BOM), or through one of the aliases of :data:`aliases.ALIASES`
+(Ad Hoc dotted names, IC report labels; an Ad Hoc object prefix per table). Anything else is an
+extra column kept under its header text. :func:`match_header` says how each field was read.
 
 Example:
-    >>> [normalize_header(h) for h in ("\ufeff Person ID ", "start_date", "student.personID")]
-    ['personid', 'startdate', 'student.personid']
+    >>> from mtcollect_nb.load.schemas import TABLES
+    >>> [(m.column, m.how) for m in match_header(["personID", "Person ID", "SSID", "x"],
+    ...                                          TABLES["students"])]
+    [('personID', 'exact'), ('personID', 'normalised'), ('stateID', 'alias'), (None, 'extra')]
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
 
 from mtcollect_nb.errors import ExtractError
+from mtcollect_nb.load import aliases
 from mtcollect_nb.load.schemas import Table
 
 MAX_LISTED = 10
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
 
 
-def normalize_header(field: str) -> str:
-    """The comparison key of a header field (see the module docstring)."""
-    return field.replace("\ufeff", "").strip().lower().replace(" ", "").replace("_", "")
+def printable(text: str, limit: int = 80) -> str:
+    r"""``text`` safe for a terminal: control and escape characters shown as ``\x..``, cut.
+
+    Example:
+        >>> printable("a\x1b[31mred\x07") , printable("x" * 9, limit=4)
+        ('a\\x1b[31mred\\x07', 'xxxx…')
+    """
+    shown = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256
+                         else f"\\u{ord(m.group()):04x}", text.replace("\n", "\\n"))
+    return shown if len(shown) <= limit else shown[:limit] + "…"
 
 
 def find_file(folder: Path, table: str, required: bool | None = None) -> Path | None:
     """``folder/table.csv`` or ``folder/table.xlsx`` (file names compared case-insensitively).
 
     Returns ``None`` for a missing optional table; raises ExtractError for a missing required
-    one or when both a .csv and a .xlsx are present.
+    one, when both a .csv and a .xlsx are present, or for a symbolic link that points outside
+    ``folder`` (never followed: decisions.md).
 
     Example:
         >>> import tempfile, pathlib
@@ -40,56 +56,126 @@ def find_file(folder: Path, table: str, required: bool | None = None) -> Path | 
 
     if required is None:
         required = TABLES[table].required_file
-    by_name = {p.name.lower(): p for p in folder.iterdir() if p.is_file()}
+    by_name = {p.name.lower(): p for p in folder.iterdir()
+               if p.name.lower() in (f"{table}.csv", f"{table}.xlsx")}
     csv_path, xlsx_path = by_name.get(f"{table}.csv"), by_name.get(f"{table}.xlsx")
     if csv_path and xlsx_path:
         raise ExtractError(f"{folder / table}.csv: both {csv_path.name} and {xlsx_path.name} "
                            "exist; keep only the one you mean")
     found = csv_path or xlsx_path
+    if found is not None:
+        _check_link(folder, found)
+        if not found.is_file():
+            raise ExtractError(f"{found}: is a folder, not a file; put the {table} export "
+                               "here as a file")
     if found is None and required:
         raise ExtractError(f"{folder / table}.csv: required file not found "
                            f"(also looked for {table}.xlsx)")
     return found
 
 
+def _check_link(folder: Path, path: Path) -> None:
+    """ExtractError for a symbolic link whose target is outside ``folder`` (or missing)."""
+    if not path.is_symlink():
+        return
+    target = path.resolve()
+    if not target.exists():
+        raise ExtractError(f"{path}: is a symbolic link to a file that does not exist; "
+                           "copy the export into the folder")
+    if not target.is_relative_to(folder.resolve()):
+        raise ExtractError(f"{path}: is a symbolic link to a file outside the extracts folder "
+                           "(not followed); copy the export into the folder")
+
+
+@dataclass(frozen=True)
+class HeaderMatch:
+    """How one header field was read: its contract column (None: extra) and how it matched.
+
+    ``how`` is ``exact``, ``normalised`` (case/space/punctuation), ``alias`` (a name from
+    :data:`aliases.ALIASES` or an Ad Hoc prefix) or ``extra`` (kept under its own text).
+    """
+
+    header: str
+    column: str | None
+    how: str
+
+
+def match_header(header: list[str], table: Table) -> list[HeaderMatch]:
+    """How each field of ``header`` maps to ``table``'s columns (see the module docstring)."""
+    names = {c.name for c in table.columns}
+    by_key = {aliases.normalize(n): n for n in names}
+    out = []
+    for field in header:
+        text = field.replace("\ufeff", "").strip()
+        key = aliases.normalize(text)
+        if text in names:
+            out.append(HeaderMatch(text, text, "exact"))
+        elif key in by_key:
+            out.append(HeaderMatch(text, by_key[key], "normalised"))
+        else:
+            column = aliases.resolve(table.name, text) if table.name in aliases.ALIASES else None
+            found = column in names
+            out.append(HeaderMatch(text, column if found else None,
+                                   "alias" if found else "extra"))
+    return out
+
+
 def _listing(names: list[str]) -> str:
-    shown = ", ".join(names[:MAX_LISTED]) or "(nothing)"
+    shown = ", ".join(printable(n, 40) for n in names[:MAX_LISTED]) or "(nothing)"
     more = len(names) - MAX_LISTED
     return shown + (f" (+{more} more)" if more > 0 else "")
 
 
+def _near_miss(table: Table, missing: list[str], matches: list[HeaderMatch]) -> str:
+    """``; header 'X' not recognised (closest known name: 'y')`` for a missing column, or ''."""
+    if table.name not in aliases.ALIASES:
+        return ""
+    for m in matches:
+        if m.how != "extra" or not aliases.normalize(m.header):
+            continue
+        near = aliases.closest(table.name, m.header)
+        if near is not None and aliases.resolve(table.name, near) in missing:
+            return (f"; header {printable(m.header, 40)!r} not recognised "
+                    f"(closest known name: {near!r})")
+    return ""
+
+
 def map_header(path: Path, header: list[str], columns: list[pa.Array],
-               table: Table) -> dict[str, pa.Array]:
+               table: Table) -> tuple[dict[str, pa.Array], list[HeaderMatch]]:
     """The file's columns by contract name (extras by their header text, blank names dropped).
 
     Raises:
-        ExtractError: a column appears twice, or a column the contract requires is missing.
+        ExtractError: a column appears twice, or a column the contract requires is missing
+            (naming the unrecognised header closest to it, if any).
 
     Example:
         >>> from mtcollect_nb.load.schemas import TABLES
-        >>> head = ["School_ID", "NAME", "schoolnumber", "District Number", "Note"]
+        >>> head = ["School_ID", "NAME", "school.number", "District Number", "Note"]
         >>> cols = [pa.array([v]) for v in ("1", "x", "0001", "0001", "y")]
-        >>> sorted(map_header(Path("schools.csv"), head, cols, TABLES["schools"]))
+        >>> sorted(map_header(Path("schools.csv"), head, cols, TABLES["schools"])[0])
         ['Note', 'districtNumber', 'name', 'schoolID', 'schoolNumber']
     """
-    contract = {normalize_header(c.name): c.name for c in table.columns}
+    matches = match_header(header, table)
     out: dict[str, pa.Array] = {}
     seen: dict[str, str] = {}
-    for field, arr in zip(header, columns, strict=True):
-        key = normalize_header(field)
+    for m, arr in zip(matches, columns, strict=True):
+        key = m.column or aliases.normalize(m.header)
         if not key:
             continue
-        if key not in contract and "." in key and key.rsplit(".", 1)[1] in contract:
-            key = key.rsplit(".", 1)[1]
-        name = contract.get(key, field.replace("\ufeff", "").strip())
         if key in seen:
-            raise ExtractError(f"{path}: column {field!r} appears twice in the header "
-                               f"(also as {seen[key]!r}); remove or rename one")
-        seen[key] = field
-        out[name] = arr
+            raise ExtractError(f"{path}: column {printable(m.header, 40)!r} appears twice in "
+                               f"the header (also as {printable(seen[key], 40)!r}); remove or "
+                               "rename one")
+        seen[key] = m.header
+        out[m.column or m.header] = arr
     missing = [c.name for c in table.columns if c.in_header and c.name not in out]
+    if missing and not any(m.column for m in matches):  # a data row where the header should be
+        raise ExtractError(f"{path}: missing required column(s) {', '.join(missing)}; the "
+                           f"first line ({len(header)} fields) has no known column name: is "
+                           "the header row missing? (its values are not shown: they may be "
+                           "personal data)")
     if missing:
-        found = [f.strip() for f in header if f.strip()]
-        raise ExtractError(f"{path}: missing required column(s) {', '.join(missing)}; "
-                           f"found: {_listing(found)}")
-    return out
+        found = [m.header for m in matches if m.header]
+        raise ExtractError(f"{path}: missing required column(s) {', '.join(missing)}"
+                           f"{_near_miss(table, missing, matches)}; found: {_listing(found)}")
+    return out, matches

@@ -58,13 +58,44 @@ def _digits_and_lengths(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
             pc.binary_length(text).to_numpy(zero_copy_only=False).astype("int64"))
 
 
+#: A number as Excel shows it in scientific notation (``1.2E+08``): the digits are lost.
+_SCIENTIFIC = r"\s*[0-9](?:\.[0-9]+)?[eE]\+?[0-9]{1,3}\s*"
+
+
+def _lines_text(lines: list[int]) -> str:
+    more = f" … +{len(lines) - MAX_LINES} more" if len(lines) > MAX_LINES else ""
+    return ", ".join(map(str, lines[:MAX_LINES])) + more
+
+
+def scientific_notes(df: pd.DataFrame, col: str, file: str) -> list[tuple[str, str, str]]:
+    """A note when IDs are written in scientific notation (``1.2E+08``: Excel lost the digits).
+
+    Example:
+        >>> df = pd.DataFrame({"stateID": ["1.2E+08", "123456789"], "_line": [2, 3]})
+        >>> scientific_notes(df, "stateID", "students.csv")[0][2][:45]
+        '1 value(s) are numbers in scientific notation'
+    """
+    sci = df[col].astype("string").str.fullmatch(_SCIENTIFIC).fillna(False).to_numpy(dtype=bool)
+    if not sci.any():
+        return []
+    lines = df[LINE].to_numpy()[sci].astype(int).tolist()
+    return [(file, col, f"{len(lines)} value(s) are numbers in scientific notation (like "
+                        "1.2E+08): Excel lost the ID's digits, so they match no other file; "
+                        "export again with the column formatted as text: "
+                        f"line {_lines_text(lines)}")]
+
+
 def short_id_notes(tables: dict[str, pd.DataFrame], files: dict[str, str]) -> pd.DataFrame:
-    """One note per ID column where digit-only values are shorter than the column's usual width."""
+    """One note per ID column where digit-only values are shorter than the column's usual width.
+
+    IDs in scientific notation (``1.2E+08``) get a note of their own (:func:`scientific_notes`).
+    """
     rows = []
     for table, col in ID_COLUMNS:
         df = tables.get(table)
         if df is None or col not in df.columns or df.empty:
             continue
+        rows += scientific_notes(df, col, files.get(table, f"{table}.csv"))
         digits, length = _digits_and_lengths(df[col])
         if not digits.any():
             continue
@@ -75,9 +106,7 @@ def short_id_notes(tables: dict[str, pd.DataFrame], files: dict[str, str]) -> pd
         short = digits & (length < usual)
         if short.any():
             lines = df[LINE].to_numpy()[short].astype(int).tolist()
-            more = f" … +{len(lines) - MAX_LINES} more" if len(lines) > MAX_LINES else ""
-            shown = ", ".join(map(str, lines[:MAX_LINES]))
             rows.append((files.get(table, f"{table}.csv"), col,
                          f"{len(lines)} value(s) have fewer digits than the usual {usual} "
-                         f"(leading zeros lost in Excel?): line {shown}{more}"))
+                         f"(leading zeros lost in Excel?): line {_lines_text(lines)}"))
     return pd.DataFrame(rows, columns=list(NOTE_COLUMNS))

@@ -25,16 +25,24 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from mtcollect_nb.columns import ACCOUNTING_COLUMNS, LINE, REJECTED_COLUMNS, RULE_ID
-from mtcollect_nb.errors import ExtractError
+from mtcollect_nb.columns import (
+    ACCOUNTING_COLUMNS,
+    HEADER_COLUMNS,
+    LINE,
+    NOTE_COLUMNS,
+    REJECTED_COLUMNS,
+    RULE_ID,
+)
 from mtcollect_nb.load import schemas
 from mtcollect_nb.load.bundle import Bundle
 from mtcollect_nb.load.contracts import check_frame
 from mtcollect_nb.load.fast import first_copies, isin_known
-from mtcollect_nb.load.headers import find_file, map_header
+from mtcollect_nb.load.headers import HeaderMatch, find_file, map_header
 from mtcollect_nb.load.id_notes import short_id_notes
 from mtcollect_nb.load.parse import ROW_CHECKS, ColumnParse, parse_column
+from mtcollect_nb.load.quick import check_folder
 from mtcollect_nb.load.readers import RawTable, read_raw
+from mtcollect_nb.load.write_csv import write_bundle
 
 _REJ_COLS = (*REJECTED_COLUMNS, RULE_ID)
 
@@ -45,6 +53,8 @@ class _Rejects:
     def __init__(self, file: str) -> None:
         self.file = file
         self.parts: list[pd.DataFrame] = []
+        self.notes: list[str] = []  # the reader's notes on the whole file
+        self.headers: list[HeaderMatch] = []  # how each header field was read
 
     def add(self, rule: str, lines: np.ndarray, column: list[str] | str,
             value: list[str], reason: list[str] | str) -> None:
@@ -79,17 +89,20 @@ def load_bundle(folder: Path) -> Bundle:
         [1, 1, 205, 0, 0, 0]
     """
     folder = Path(folder)
-    if not folder.is_dir():
-        raise ExtractError(f"{folder}: extracts folder not found")
+    check_folder(folder)
     tables: dict[str, pd.DataFrame] = {}
     files: dict[str, str] = {}
     rejected: list[pd.DataFrame] = []
     accounting: list[tuple[str, int, int, int]] = []
+    notes: list[tuple[str, str, str]] = []
+    headers: list[tuple[str, str, str, str]] = []
     for name in schemas.LOAD_ORDER:
         path = find_file(folder, name)
         if path is None:
             continue
         frame, rej, n_read = load_table(path, name, tables, files)
+        notes += [(path.name, "", n) for n in rej.notes]
+        headers += [(path.name, m.header, m.column or "", m.how) for m in rej.headers]
         n_rej = rej.count()
         if n_read != len(frame) + n_rej:  # the accounting invariant; a bug if broken
             raise AssertionError(f"{path}: read {n_read} != used {len(frame)} + rejected {n_rej}")
@@ -100,8 +113,11 @@ def load_bundle(folder: Path) -> Bundle:
     rej_frame = (pd.concat(rejected, ignore_index=True) if rejected
                  else pd.DataFrame({c: pd.Series([], dtype="object") for c in _REJ_COLS}))
     acc = pd.DataFrame(accounting, columns=list(ACCOUNTING_COLUMNS))
+    note_frame = pd.concat([pd.DataFrame(notes, columns=list(NOTE_COLUMNS)),
+                            short_id_notes(tables, files)], ignore_index=True)
     return Bundle(tables=tables, rejected=rej_frame, accounting=acc, source_dir=folder,
-                  files=files, notes=short_id_notes(tables, files))
+                  files=files, notes=note_frame,
+                  headers=pd.DataFrame(headers, columns=list(HEADER_COLUMNS)))
 
 
 def load_table(path: Path, name: str, parents: dict[str, pd.DataFrame],
@@ -117,18 +133,21 @@ def load_table(path: Path, name: str, parents: dict[str, pd.DataFrame],
         (['Peña'], ['not a whole number'], 2)
     """
     table = schemas.TABLES[name]
-    raw = read_raw(path)
-    text = map_header(path, raw.header, raw.columns, table)
+    raw = read_raw(path, lambda header: map_header(path, header, [pa.array([])] * len(header),
+                                                   table))
+    text, matches = map_header(path, raw.header, raw.columns, table)
     n = len(raw.lines)
     parsed = [parse_column(text.get(c.name, pa.repeat("1" if c.absent_true else "", n)), c)
               for c in table.columns]
     cols = _RowValues(parsed)
     rej = _Rejects(path.name)
+    rej.notes, rej.headers = raw.notes, matches
     rej.add("DQ-03", np.array([b[0] for b in raw.bad_rows]), "",
             [b[2][:200] for b in raw.bad_rows], [b[1] for b in raw.bad_rows])
     keep = _reject_unparseable(cols, raw.lines, parsed, text, name, rej)
-    keep &= _reject_duplicates(cols, raw.lines, keep, table, text, rej)
     keep &= _reject_orphans(cols, raw.lines, keep, table, parents, parent_files, text, rej)
+    keep &= _reject_duplicates(cols, raw.lines, keep, table, text, rej)
+    _note_used_copies(cols, raw.lines, keep, table, rej)
     return check_frame(name, _used_frame(cols, raw.lines, text, keep)), rej, raw.n_read
 
 
@@ -201,7 +220,12 @@ def _reject_unparseable(cols: _RowValues, lines: np.ndarray, parsed: list[Column
 def _reject_duplicates(cols: _RowValues, lines: np.ndarray, keep: np.ndarray,
                        table: schemas.Table, text: dict[str, pa.Array],
                        rej: _Rejects) -> np.ndarray:
-    """DQ-01: second and later rows with the key of an earlier used row."""
+    """DQ-01: second and later rows with the key of an earlier row that is used.
+
+    Rows already rejected (DQ-02/03) are not candidates, so when the first copy of a key is
+    rejected the next valid copy is used (rules.md decisions); the reason names the line used
+    and whether earlier copies were rejected.
+    """
     ok = np.ones(len(lines), dtype=bool)
     if not table.key or not keep.any():
         return ok
@@ -216,10 +240,33 @@ def _reject_duplicates(cols: _RowValues, lines: np.ndarray, keep: np.ndarray,
     ok[rows] = False
     raw_vals = [_raw(text, k, rows) for k in key]
     value = [", ".join(vs) for vs in zip(*raw_vals, strict=True)]
-    reason = [f"duplicate key: the same {' + '.join(key)} as line {int(line)} (first copy used)"
-              for line in lines[cand[first[dup]]]]
+    reason = [f"duplicate key: the same {' + '.join(key)} as line {int(line)} (the copy on line "
+              f"{int(line)} is used)" for line in lines[cand[first[dup]]]]
     rej.add("DQ-01", lines[rows], " + ".join(key), value, reason)
     return ok
+
+
+def _note_used_copies(cols: _RowValues, lines: np.ndarray, keep: np.ndarray,
+                      table: schemas.Table, rej: _Rejects) -> None:
+    """Add "the copy on line N is used" to DQ-02/03 rows whose key a used row has."""
+    bad = [p for p in rej.parts if p[RULE_ID].iloc[0] in ("DQ-02", "DQ-03")]
+    if not table.key or not bad or not keep.any():
+        return
+    key = list(table.key)
+    vals = [pd.Series(cols[k]) for k in key]
+    known = ~pd.concat(vals, axis=1).isna().any(axis=1).to_numpy()
+    rows = np.concatenate((np.flatnonzero(keep), np.flatnonzero(~keep & known)))
+    first = first_copies([v.to_numpy()[rows] for v in vals])
+    n_used = int(keep.sum())
+    hit = first[n_used:] < n_used
+    used_line = dict(zip(lines[rows[n_used:][hit]].tolist(),
+                         lines[rows[first[n_used:][hit]]].tolist(), strict=True))
+    for part in bad:
+        extra = part["line"].map(used_line)
+        has = extra.notna().to_numpy()
+        if has.any():
+            part.loc[has, "reason"] = (part.loc[has, "reason"] + "; the copy on line "
+                                       + extra[has].astype("int64").astype(str) + " is used")
 
 
 def _reject_orphans(cols: _RowValues, lines: np.ndarray, keep: np.ndarray,
@@ -243,30 +290,6 @@ def _reject_orphans(cols: _RowValues, lines: np.ndarray, keep: np.ndarray,
                   f"(no {ref.parent_column} with this value was loaded)")
         rej.add("DQ-02", lines[rows], ref.column, value, reason)
     return ok
-
-
-def write_bundle(bundle: Bundle, folder: Path) -> None:
-    """Write ``bundle``'s tables as ``NAME.csv`` files the loader reads back (tests, examples).
-
-    Dates are written ``YYYY-MM-DD``, booleans ``1``/``0``, nulls blank.
-
-    Example:
-        >>> import tempfile, pathlib
-        >>> from mtcollect_nb.testing import make_bundle
-        >>> d = pathlib.Path(tempfile.mkdtemp()); write_bundle(make_bundle(), d)
-        >>> (d / "schools.csv").read_text().splitlines()[1]
-        '1,0001,0001,Test School,1'
-    """
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, df in bundle.tables.items():
-        out = df.drop(columns=[LINE], errors="ignore").copy()
-        for col in out.columns:
-            s = out[col]
-            if pd.api.types.is_datetime64_any_dtype(s):
-                out[col] = s.dt.strftime("%Y-%m-%d").fillna("")
-            elif pd.api.types.is_bool_dtype(s):
-                out[col] = s.astype(int)
-        out.to_csv(folder / f"{name}.csv", index=False)
 
 
 __all__ = ["RawTable", "load_bundle", "load_table", "write_bundle"]

@@ -22,7 +22,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,6 +39,7 @@ from mtcollect_nb.load.fast import (
     fast_int,
     strip_free,
 )
+from mtcollect_nb.load.row_checks import MAX_DAY_MINUTES, ROW_CHECKS, RowCheck
 from mtcollect_nb.load.schemas import Column, dtype_of, normalize_code
 
 #: Values of a boolean column (compared upper-case after stripping); blank is false.
@@ -46,9 +47,12 @@ TRUE_WORDS: frozenset[str] = frozenset({"1", "1.0", "Y", "YES", "T", "TRUE", "X"
 FALSE_WORDS: frozenset[str] = frozenset({"", "0", "0.0", "N", "NO", "F", "FALSE"})
 #: Excel serial dates accepted: 1 (1900-01-01) .. 73050 (2099-12-31), origin 1899-12-30.
 EXCEL_SERIAL_MAX = 73050
-MAX_DAY_MINUTES = 1440
 
 MISSING = "missing value (required)"
+TOO_LARGE = "number too large for this column"
+#: Largest magnitude of a ``num`` value (hours, FTE): anything larger is a typo, not data.
+MAX_NUMBER = 1e12
+_BIG_INT_RE = r"[+-]?[0-9]{19,}(?:\.0*)?"
 REASONS: dict[str, str] = {
     "int": "not a whole number",
     "num": "not a number",
@@ -146,11 +150,31 @@ def parse_column(text: pa.Array, col: Column) -> ColumnParse:
         values = values | blank
     reason = np.full(len(bad), "", dtype=object)
     reason[bad] = REASONS.get(col.type, "")
+    if col.type in ("int", "num"):
+        big = _too_large(enc.dictionary, values, bad, col.type)
+        bad |= big
+        reason[big] = TOO_LARGE
     if col.required:
         missing = blank & ~bad
         reason[missing] = MISSING
         bad = bad | missing
     return ColumnParse(col, index, values, null, bad, reason)
+
+
+def _too_large(dic: pa.Array, values: np.ndarray, bad: np.ndarray, type_: str) -> np.ndarray:
+    """Distinct values that are numbers too large for the column (int64, :data:`MAX_NUMBER`).
+
+    Example:
+        >>> d = pa.array(["99999999999999999999", "7", "x"])
+        >>> _too_large(d, np.zeros(3), np.array([True, False, True]), "int").tolist()
+        [True, False, False]
+    """
+    if type_ == "num":
+        return ~bad & ~(np.abs(np.nan_to_num(values, nan=0.0)) <= MAX_NUMBER)
+    if not bad.any():
+        return np.zeros(len(bad), dtype=bool)
+    text = _stripped(dic).str.replace(",", "", regex=False)
+    return bad & text.str.fullmatch(_BIG_INT_RE).to_numpy(dtype=bool)
 
 
 def _stripped(dic: pa.Array) -> pd.Series:
@@ -209,7 +233,7 @@ def _parse_num(u: pd.Series) -> Parsed:
     ok = u.str.fullmatch(_NUM_RE).to_numpy(dtype=bool)
     vals = np.full(len(u), np.nan)
     if ok.any():
-        vals[ok] = pd.to_numeric(u[ok]).to_numpy(dtype="float64")
+        vals[ok] = u[ok].astype("float64").to_numpy()  # (to_numeric overflows on 20 digits)
     return vals, ~ok, ~ok & ~blank
 
 
@@ -262,51 +286,5 @@ _PARSERS: dict[str, Callable[[pd.Series], Parsed]] = {
 }
 
 
-# ---- row checks: values that parse but cannot be true (DQ-03) -------------------------------
-@dataclass(frozen=True)
-class RowCheck:
-    """``column`` of a row is impossible when ``bad(frame)`` is true; ``reason`` says why.
-
-    ``frame`` maps column names to typed row values: a DataFrame, or a mapping of the arrays
-    :meth:`ColumnParse.values` gives; ``bad`` returns a bool ndarray (a missing value is not bad).
-    """
-
-    column: str
-    reason: str
-    bad: Callable[[Mapping[str, Any]], np.ndarray]
-
-
-def _mask(cmp: Any) -> np.ndarray:
-    """A comparison result as a bool ndarray, missing (NA) as False."""
-    if isinstance(cmp, np.ndarray):
-        return cmp.astype(bool, copy=False)
-    return np.asarray(cmp.to_numpy(dtype=bool, na_value=False), dtype=bool)
-
-
-def _end_before(end: str, start: str) -> RowCheck:
-    return RowCheck(end, f"{end} is before {start}", lambda f: _mask(f[end] < f[start]))
-
-
-def _negative(col: str) -> RowCheck:
-    return RowCheck(col, "negative value", lambda f: _mask(f[col] < 0))
-
-
-def _minutes(col: str) -> tuple[RowCheck, RowCheck]:
-    return _negative(col), RowCheck(
-        col, f"more than {MAX_DAY_MINUTES} minutes (a day has {MAX_DAY_MINUTES})",
-        lambda f: _mask(f[col] > MAX_DAY_MINUTES))
-
-
-ROW_CHECKS: dict[str, tuple[RowCheck, ...]] = {
-    "calendars": (_end_before("endDate", "startDate"), *_minutes("wholeDayAbsence")),
-    "days": _minutes("minutes"),
-    "enrollments": (_end_before("endDate", "startDate"), _negative("mtFallAggregateHours"),
-                    _negative("mtSpringAggregateHours"), _negative("mtSpringAbsent")),
-    "attendance": _minutes("presentMinutes"),
-    "district_residency": (_end_before("endDate", "startDate"),),
-    "programs": (_end_before("endDate", "startDate"),),
-    "fall_count": (_negative("fallAggregateHours"),),
-    "sections": (_end_before("termEndDate", "termStartDate"), *_minutes("minutesPerDay")),
-    "section_staff": (_end_before("endDate", "startDate"),),
-    "rosters": (_end_before("endDate", "startDate"),),
-}
+__all__ = ["MAX_DAY_MINUTES", "MISSING", "REASONS", "ROW_CHECKS", "TOO_LARGE", "ColumnParse",
+           "RowCheck", "parse_column"]

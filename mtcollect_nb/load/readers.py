@@ -19,6 +19,9 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,11 +31,18 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from mtcollect_nb.errors import ExtractError
+from mtcollect_nb.load.decode import to_utf8
+from mtcollect_nb.load.records import _layout
 from mtcollect_nb.load.xlsx import read_xlsx_rows
 
 DELIMITERS: tuple[str, ...] = (",", "\t", ";")
-ENCODINGS_TRIED = "UTF-8, UTF-16 or Windows-1252"
-_NL, _CR, _QUOTE = 10, 13, 34
+#: A record spanning more lines than this is a stray quote, not a value with line breaks.
+MAX_RECORD_LINES = 50
+#: Broken records one file may have before it is refused as a whole.
+MAX_BROKEN = 1000
+_PHYSICAL = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+\Z")
+STRAY_QUOTE = ("unbalanced quote (\") on this line: only this line is rejected, the next "
+               "lines were read on their own")
 
 
 @dataclass
@@ -45,6 +55,7 @@ class RawTable:
         columns: one ``pa.Array`` of strings per header field (blank = ``""``, never null).
         lines: int64 line (xlsx: sheet row) on which each row starts.
         bad_rows: ``(line, reason, text)`` of rows that do not split into the header's fields.
+        notes: loader notes on the whole file (lines read as Windows-1252, broken quotes).
     """
 
     path: Path
@@ -52,6 +63,7 @@ class RawTable:
     columns: list[pa.Array]
     lines: np.ndarray
     bad_rows: list[tuple[int, str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def n_read(self) -> int:
@@ -59,8 +71,12 @@ class RawTable:
         return len(self.lines) + len(self.bad_rows)
 
 
-def read_raw(path: Path) -> RawTable:
+def read_raw(path: Path, check_header: Callable[[list[str]], object] | None = None,
+             ) -> RawTable:
     r"""Read ``path`` (``.csv`` or ``.xlsx``) as text columns; ExtractError if it cannot be read.
+
+    ``check_header`` is called with the header before the rows are read (an xlsx sheet is
+    refused on a wrong header before it is expanded).
 
     Example:
         >>> import tempfile, pathlib
@@ -70,12 +86,26 @@ def read_raw(path: Path) -> RawTable:
         (['x,\ny', 'z'], [2, 5])
     """
     if path.suffix.lower() == ".xlsx":
-        header, rows, lines = read_xlsx_rows(path)
+        header, rows, lines = read_xlsx_rows(path, check_header)
         raw = _merge_ragged(_from_rows(path, header, [], [], []), rows, lines,
                             [",".join(r) for r in rows])
     else:
-        raw = _read_csv(path, _to_utf8(path, path.read_bytes()))
+        data, notes = to_utf8(path, path.read_bytes())
+        raw = _read_csv(path, data, check_header)
+        raw.notes = notes + _broken_note(raw)
     return _drop_blank_rows(raw)
+
+
+def _broken_note(raw: RawTable) -> list[str]:
+    """A loader note when lines were rejected for an unbalanced quote (damage limited)."""
+    lines = [line for line, why, _ in raw.bad_rows
+             if why == STRAY_QUOTE or why.startswith("badly quoted")]
+    if not lines:
+        return []
+    shown = ", ".join(map(str, lines[:10])) + (f" … +{len(lines) - 10} more"
+                                                if len(lines) > 10 else "")
+    return [f"{len(lines)} line(s) with a broken quote (\") were rejected on their own; "
+            f"the lines after each were read normally: line {shown}"]
 
 
 def _drop_blank_rows(raw: RawTable) -> RawTable:
@@ -98,107 +128,14 @@ def _blank(col: pa.Array) -> pa.Array:
     return pc.or_(pc.equal(pc.binary_length(col), 0), pc.utf8_is_space(col))
 
 
-def _to_utf8(path: Path, data: bytes) -> bytes:
-    """The file's bytes as UTF-8 without BOM, or ExtractError when it is not text."""
-    if data[:4] == b"PK\x03\x04":
-        raise ExtractError(f"{path}: this is an Excel workbook saved under a .csv name; "
-                           f"save it as CSV or rename it {path.stem}.xlsx")
-    if data[:4] == b"\xd0\xcf\x11\xe0":
-        raise ExtractError(f"{path}: this is an old Excel .xls file; save it as .xlsx or CSV")
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        try:
-            return data.decode("utf-16").encode("utf-8")
-        except UnicodeDecodeError as err:
-            raise ExtractError(f"{path}: not valid UTF-16 text ({err.reason})") from None
-    if data[:3] == b"\xef\xbb\xbf":
-        data = data[3:]
-    if b"\x00" in data[:65536]:
-        raise ExtractError(f"{path}: not a text file (binary data); export it again as CSV")
-    if data.isascii():
-        return data
-    try:
-        data.decode("utf-8")
-        return data
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252").encode("utf-8")
-    except UnicodeDecodeError:
-        raise ExtractError(f"{path}: cannot be decoded as {ENCODINGS_TRIED}; export it again "
-                           "as CSV (UTF-8)") from None
-
-
-def _record_starts(data: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Start offset, end offset and line of every non-empty record (quote-parity split).
-
-    A line break ends a record when an even number of quote characters precedes it. This is
-    exact for well-formed CSV; :func:`_read_csv` cross-checks the record count with pyarrow.
-    Files without CR or quote characters skip those scans (``bytes.find`` is cheap).
-    """
-    arr = np.frombuffer(data, dtype=np.uint8)
-    breaks = np.flatnonzero(arr == _NL)
-    has_cr = data.find(b"\r") >= 0
-    if has_cr:
-        crs = np.flatnonzero(arr == _CR)
-        after = arr[np.minimum(crs + 1, len(arr) - 1)]
-        lone = crs[(crs + 1 >= len(arr)) | (after != _NL)]
-        if len(lone):  # a CR not followed by LF ends a line too (old Mac files)
-            breaks = np.union1d(breaks, lone)
-    if data.find(b'"') >= 0:
-        quotes = np.flatnonzero(arr == _QUOTE)
-        terms = breaks[np.searchsorted(quotes, breaks) % 2 == 0]
-    else:
-        terms = breaks
-    starts = np.concatenate(([0], terms + 1))
-    ends = np.concatenate((terms, [len(arr)]))
-    length = ends - starts
-    if has_cr:
-        length -= (length > 0) & (arr[np.maximum(ends - 1, 0)] == _CR)
-    keep = length > 0
-    starts, ends = starts[keep], ends[keep]
-    if terms is breaks:  # every break ends a record: record i starts on line i + 1
-        lines = np.flatnonzero(keep) + 1
-    else:
-        lines = np.searchsorted(breaks, starts, side="left") + 1
-    return starts, ends, lines.astype("int64")
-
-
-def _layout(data: bytes) -> tuple[int, int, int, np.ndarray]:
-    """Header start and end offset, body start offset and the line of every body record.
-
-    The header is the first record that is not whitespace only. A file without CR, quote
-    or blank line has one record per line: the lines are counted, not located.
-    """
-    arr = np.frombuffer(data, dtype=np.uint8)
-    simple = data.find(b"\r") < 0 and data.find(b'"') < 0 and arr[0] != _NL
-    if simple:
-        breaks = arr == _NL
-        simple = not (breaks[1:] & breaks[:-1]).any()
-    if not simple:
-        starts, ends, lines = _record_starts(data)
-        first = 0
-        while not data[starts[first]:ends[first]].strip():
-            first += 1  # whitespace-only lines above the header
-        body = int(starts[first + 1]) if len(starts) > first + 1 else len(data)
-        return int(starts[first]), int(ends[first]), body, lines[first + 1:]
-    n_lines = int(np.count_nonzero(breaks)) + (arr[-1] != _NL)
-    start, line = 0, 1
-    while True:
-        end = data.find(b"\n", start)
-        end = len(data) if end < 0 else end
-        if data[start:end].strip():
-            break
-        start, line = end + 1, line + 1  # whitespace-only lines above the header
-    return start, end, min(end + 1, len(data)), np.arange(line + 1, n_lines + 1, dtype="int64")
-
-
 def _sniff(header_line: str) -> str:
     counts = [header_line.count(d) for d in DELIMITERS]
     return DELIMITERS[int(np.argmax(counts))] if max(counts) else ","
 
 
-def _read_csv(path: Path, data: bytes) -> RawTable:
-    """``data`` (valid UTF-8: what :func:`_to_utf8` returns) split into text columns."""
+def _read_csv(path: Path, data: bytes,
+              check_header: Callable[[list[str]], object] | None = None) -> RawTable:
+    """``data`` (valid UTF-8: what :func:`decode.to_utf8` returns) split into text columns."""
     if not data or data.isspace():  # (bytes.strip() would copy the file)
         raise ExtractError(f"{path}: file is empty (no header row)")
     head_start, head_end, body_start, body_lines = _layout(data)
@@ -206,10 +143,15 @@ def _read_csv(path: Path, data: bytes) -> RawTable:
     delim = _sniff(head_text.split("\n", 1)[0])
     header = next(csv.reader(io.StringIO(head_text), delimiter=delim))
     header = [h.strip() for h in header]
+    if check_header is not None:
+        check_header(header)
     names = [f"f{i}" for i in range(len(header))]
     invalid: list[tuple[int | None, str]] = []
 
     quoted = data.find(b'"', body_start) >= 0  # else no quoting, no line break in a value
+    if quoted and (data.count(b'"', body_start) % 2 or (
+            len(body_lines) > 1 and int(np.diff(body_lines).max()) > MAX_RECORD_LINES)):
+        return _read_csv_exact(path, data, header, delim)  # a stray quote: limit the damage
 
     def on_invalid(row: pacsv.InvalidRow) -> str:
         invalid.append((row.number, row.text))
@@ -225,7 +167,7 @@ def _read_csv(path: Path, data: bytes) -> RawTable:
                                              invalid_row_handler=on_invalid),
             convert_options=pacsv.ConvertOptions(
                 column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False,
-                quoted_strings_can_be_null=False, check_utf8=False))  # _to_utf8 checked it
+                quoted_strings_can_be_null=False, check_utf8=False))  # to_utf8 checked it
 
     try:
         table = read(True)
@@ -248,24 +190,65 @@ def _read_csv(path: Path, data: bytes) -> RawTable:
 
 
 def _read_csv_exact(path: Path, data: bytes, header: list[str], delim: str) -> RawTable:
-    """Slow exact path (Python csv): stray quotes made the fast record split disagree."""
-    reader = csv.reader(io.StringIO(data.decode("utf-8"), newline=""), delimiter=delim)
+    """Slow exact path (Python csv): stray quotes made the fast record split disagree.
+
+    A record that cannot be a row (an unclosed quote at the end of the file, a badly quoted
+    field, a field over the csv module's limit, or a record over several lines with the wrong
+    number of fields or over :data:`MAX_RECORD_LINES` lines) costs only its first line: that
+    line is a bad row and reading starts again on the next line.
+    """
+    phys = _PHYSICAL.findall(data.decode("utf-8"))
     rows: list[list[str]] = []
     lines: list[int] = []
-    prev = 0
+    bad: list[tuple[int, str, str]] = []
     seen_header = False
-    for rec in reader:
-        start, prev = prev + 1, reader.line_num
-        if not "".join(rec).strip():
-            continue
-        if not seen_header:
-            seen_header = True
-            continue
-        rows.append(rec)
-        lines.append(start)
+    at = 0  # index in ``phys`` where the reader (re)starts
+    while at < len(phys):
+        reader = csv.reader(itertools.islice(phys, at, None), delimiter=delim, strict=True)
+        prev, restart = 0, None
+        while True:
+            start = at + prev  # 0-based physical line of the next record
+            try:
+                rec = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as err:
+                spans = reader.line_num - prev > 1  # a quote opened and read across lines
+                restart = _broken(bad, path, phys, start, STRAY_QUOTE if spans and "field "
+                                  "limit" not in str(err) else str(err))
+                break
+            span, prev = reader.line_num - prev, reader.line_num
+            if not "".join(rec).strip():
+                continue
+            if not seen_header:
+                seen_header = True
+                continue
+            if span > 1 and (len(rec) != len(header) or span > MAX_RECORD_LINES):
+                restart = _broken(bad, path, phys, start, STRAY_QUOTE)
+                break
+            rows.append(rec)
+            lines.append(start + 1)
+        if restart is None:
+            break
+        at = restart
     empty = RawTable(path, header, [pa.array([], pa.string())] * len(header),
-                     np.array([], dtype="int64"))
+                     np.array([], dtype="int64"), bad)
     return _merge_ragged(empty, rows, lines, [delim.join(r) for r in rows])
+
+
+def _broken(bad: list[tuple[int, str, str]], path: Path, phys: list[str], start: int,
+            why: str) -> int:
+    """Record physical line ``start`` as a bad row; the line where reading starts again."""
+    if len(bad) >= MAX_BROKEN:
+        raise ExtractError(f"{path}: more than {MAX_BROKEN} lines with broken quoting; "
+                           "export the file again as CSV")
+    if "unexpected end of data" in why:
+        why = STRAY_QUOTE  # a quote opened on this line is never closed
+    elif why != STRAY_QUOTE:
+        why = ("field larger than the reader's limit of 131,072 characters"
+               if "field limit" in why else f"badly quoted field ({why})")
+    bad.append((start + 1, why, phys[start].rstrip("\r\n")[:1000]))
+    return start + 1
 
 
 def _merge_ragged(raw: RawTable, rows: list[list[str]], lines: list[int],

@@ -123,11 +123,26 @@ def parameters(district_number: str, district_name: str, extracts_dir: str,
             "pir_days": 1, "mask_pii": mask_pii}
 
 
+class _ParamsDumper(yaml.SafeDumper):
+    """Writes digit-only text quoted (``district_number: '0999'``), as the README asks users to."""
+
+
+_ParamsDumper.add_representer(str, lambda dumper, value: dumper.represent_scalar(
+    "tag:yaml.org,2002:str", value, style="'" if value.isdigit() else None))
+
+
 def write_params(path: Path, values: dict[str, object]) -> Path:
-    """Write a parameters YAML file (district_number stays quoted text)."""
+    r"""Write a parameters YAML file (district_number stays quoted text).
+
+    Example:
+        >>> import tempfile
+        >>> p = write_params(Path(tempfile.mkdtemp()) / "p.yaml", {"district_number": "0999"})
+        >>> p.read_text()
+        "district_number: '0999'\n"
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(yaml.safe_dump(values, sort_keys=False, allow_unicode=True),
-                    encoding="utf-8")
+    path.write_text(yaml.dump(values, Dumper=_ParamsDumper, sort_keys=False,
+                              allow_unicode=True), encoding="utf-8")
     return path
 
 

@@ -65,3 +65,16 @@ def test_fast_digit_lengths_equal_python_str_methods(values):
     digits, length = _digits_and_lengths(pd.Series(values, dtype=object))
     assert digits.tolist() == text.str.fullmatch(r"\d+").astype(bool).tolist()
     assert length.tolist() == text.str.len().tolist()
+
+
+def test_state_id_in_scientific_notation_gets_a_note():
+    df = pd.DataFrame({"stateID": ["123456789", "1.2E+08", "2e8", "223456789"],
+                       "_line": [2, 3, 4, 5]})
+    notes = short_id_notes({"students": df}, {"students": "students.csv"})
+    assert notes["column"].tolist() == ["stateID"]
+    assert "scientific notation" in notes["note"][0] and notes["note"][0].endswith("line 3, 4")
+
+
+def test_ordinary_ids_get_no_scientific_note():
+    df = pd.DataFrame({"stateID": ["123456789", "E12345678", "1E"], "_line": [2, 3, 4]})
+    assert short_id_notes({"students": df}, {"students": "s.csv"}).empty

@@ -118,8 +118,9 @@ def test_missing_required_column_lists_what_was_found(folder):
 
 
 def test_missing_column_listing_is_capped_at_ten(folder):
-    write_lines(folder, "students", [",".join(f"c{i}" for i in range(14)), ""])
-    with pytest.raises(ExtractError, match=r"found: c0, .*, c9 \(\+4 more\)$"):
+    write_lines(folder, "students", [",".join(["personID"] + [f"c{i}" for i in range(1, 14)]),
+                                     ""])
+    with pytest.raises(ExtractError, match=r"found: personID, c1, .*, c9 \(\+4 more\)$"):
         load_bundle(folder)
 
 
@@ -165,9 +166,11 @@ def test_dq01_duplicate_keys_second_copy_rejected(folder):
     key = lines[3].split(",")
     assert rejected(b, "days.csv") == [
         (len(lines) + 1, "calendarID + date", f"{key[0]}, {key[1]}",
-         "duplicate key: the same calendarID + date as line 4 (first copy used)", "DQ-01"),
+         "duplicate key: the same calendarID + date as line 4 (the copy on line 4 is used)",
+         "DQ-01"),
         (len(lines) + 2, "calendarID + date", f"{key[0]}, {key[1]}",
-         "duplicate key: the same calendarID + date as line 4 (first copy used)", "DQ-01"),
+         "duplicate key: the same calendarID + date as line 4 (the copy on line 4 is used)",
+         "DQ-01"),
     ]
     assert b.tables["days"][LINE].is_unique
     assert_accounting(b)

@@ -117,7 +117,7 @@ CASES = [
          "personID not found in students.csv (no personID with this value was loaded)"),)),
     Case("duplicate key", append_line("students", 3), rejected=(
         ("students.csv", 5, "personID", "DQ-01",
-         "duplicate key: the same personID as line 3 (first copy used)"),)),
+         "duplicate key: the same personID as line 3 (the copy on line 3 is used)"),)),
     Case("blank required value", set_field("attendance", 3, "date", ""), rejected=(
         ("attendance.csv", 3, "date", "DQ-03", "missing value (required)"),)),
     Case("too many fields", append_line("students", STUDENT_LINE.replace("1,", "4,", 1) + ",x,y"),

@@ -3,7 +3,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from mtcollect_nb.load.parse import MISSING, REASONS, ROW_CHECKS, parse_column
+from mtcollect_nb.load.parse import MISSING, REASONS, ROW_CHECKS, TOO_LARGE, parse_column
 from mtcollect_nb.load.schemas import Column
 
 
@@ -53,7 +53,7 @@ def test_int_accepts(text, expected):
     assert not bad[0] and vals[0] == expected and vals.dtype == np.int64
 
 
-@pytest.mark.parametrize("text", ["12.5", "1e3", "abc", "1,000", "12 3", "99999999999999999999"])
+@pytest.mark.parametrize("text", ["12.5", "1e3", "abc", "1,000", "12 3"])
 def test_int_rejects(text):
     _, bad, p = parse([text], "int")
     assert bad[0]
@@ -161,3 +161,18 @@ def test_row_checks_end_before_start_and_minutes():
 def test_non_ascii_digits_are_rejected_not_a_crash(type_):
     _, bad, p = parse(["\u0663", "\u0663\u0664"], type_)
     assert bad.all() and p.reasons_of(np.array([0])) == [REASONS[type_]]
+
+
+@pytest.mark.parametrize(("text", "type_"), [
+    ("99999999999999999999", "int"), ("-1234567890123456789012", "int"),
+    ("99999999999999999999", "num"), ("1e300", "num"), ("99999999999999999999.5", "num"),
+])
+def test_number_too_large_for_its_type_is_a_rejection_not_a_crash(text, type_):
+    _, bad, p = parse([text, "7"], type_)
+    assert bad.tolist() == [True, False]
+    assert p.reasons_of(np.array([0])) == [TOO_LARGE]
+
+
+def test_largest_int64_digits_still_parse():
+    values, bad, _ = parse(["999999999999999999"], "int")
+    assert not bad[0] and values[0] == 999999999999999999

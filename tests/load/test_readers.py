@@ -8,7 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mtcollect_nb.errors import ExtractError
-from mtcollect_nb.load.readers import _blank, _layout, _record_starts, read_raw
+from mtcollect_nb.load.readers import _blank, read_raw
+from mtcollect_nb.load.records import _layout, _record_starts
 from mtcollect_nb.load.xlsx import cell_text
 
 

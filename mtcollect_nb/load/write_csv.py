@@ -1,0 +1,42 @@
+"""Write a bundle's tables as CSV files the loader reads back (tests, examples, synthetic data).
+
+Example:
+    >>> import tempfile, pathlib
+    >>> from mtcollect_nb.testing import make_bundle
+    >>> d = pathlib.Path(tempfile.mkdtemp()); write_bundle(make_bundle(), d)
+    >>> sorted(p.name for p in d.iterdir())[:2]
+    ['attendance.csv', 'calendars.csv']
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from mtcollect_nb.columns import LINE
+from mtcollect_nb.load.bundle import Bundle
+
+
+def write_bundle(bundle: Bundle, folder: Path) -> None:
+    """Write ``bundle``'s tables as ``NAME.csv`` files the loader reads back (tests, examples).
+
+    Dates are written ``YYYY-MM-DD``, booleans ``1``/``0``, nulls blank.
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> from mtcollect_nb.testing import make_bundle
+        >>> d = pathlib.Path(tempfile.mkdtemp()); write_bundle(make_bundle(), d)
+        >>> (d / "schools.csv").read_text().splitlines()[1]
+        '1,0001,0001,Test School,1'
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, df in bundle.tables.items():
+        out = df.drop(columns=[LINE], errors="ignore").copy()
+        for col in out.columns:
+            s = out[col]
+            if pd.api.types.is_datetime64_any_dtype(s):
+                out[col] = s.dt.strftime("%Y-%m-%d").fillna("")
+            elif pd.api.types.is_bool_dtype(s):
+                out[col] = s.astype(int)
+        out.to_csv(folder / f"{name}.csv", index=False)
