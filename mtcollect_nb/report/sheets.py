@@ -56,6 +56,19 @@ def school_names(run: DistrictRun) -> pd.Series:
     return s.set_index(SCHOOL_NUMBER)["name"].fillna("").astype(object)
 
 
+def school_labels(run: DistrictRun) -> pd.Series:
+    """Each schoolNumber as "number name", how figures and the report name a school.
+
+    Example:
+        >>> from mtcollect_nb.checks.run import run_from_analysis
+        >>> from mtcollect_nb.testing import tiny_analysis
+        >>> school_labels(run_from_analysis(tiny_analysis())).to_dict()
+        {'0001': '0001 Test School'}
+    """
+    names = school_names(run)
+    return (names.index.to_series() + " " + names).str.strip()
+
+
 def school_named(cols: tuple[str, ...]) -> tuple[str, ...]:
     """``cols`` with ``schoolName`` right after ``schoolNumber`` (unchanged if it is there).
 
