@@ -29,14 +29,6 @@ NOTEBOOK = "district_validation"
 PARAMS_PATH = "params_path"
 CHECK_OUTPUT = "# NBVAL_CHECK_OUTPUT"
 _RENDERER = "mtcollect_offline"
-# nbconvert's lab template without the CDN scripts (require.js, MathJax, mermaid): the page
-# only needs the plotly.js that the notebook's first figure cell embedded.
-_OFFLINE_TEMPLATE = (
-    "{%- extends 'index.html.j2' -%}\n"
-    "{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}\n"
-    "{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}\n"
-    "{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}\n"
-)
 
 
 def notebooks_dir() -> Path:
@@ -135,6 +127,9 @@ def export_html(notebook_path: Path, html_path: Path) -> Path:
     import nbformat
     from nbconvert import HTMLExporter
 
+    from mtcollect_nb.report.html import OFFLINE_TEMPLATE as _OFFLINE_TEMPLATE
+    from mtcollect_nb.report.html import plotly_script as _plotly_script
+
     exporter = HTMLExporter(
         template_name="lab",
         extra_loaders=[jinja2.DictLoader({"mtcollect_offline.html.j2": _OFFLINE_TEMPLATE})],
@@ -147,14 +142,6 @@ def export_html(notebook_path: Path, html_path: Path) -> Path:
     with atomic_path(html_path) as tmp:
         tmp.write_text(body, encoding="utf-8")
     return html_path
-
-
-def _plotly_script() -> str:
-    """plotly.js inline, as Plotly's own offline HTML embeds it."""
-    from plotly.offline import get_plotlyjs
-
-    return ('<script type="text/javascript">window.PlotlyConfig = {MathJaxConfig: "local"};'
-            f'</script>\n<script type="text/javascript">{get_plotlyjs()}</script>\n')
 
 
 def _kernel_manager() -> Any:
@@ -218,7 +205,9 @@ def run_district_notebook(params_path: str | Path, *, timeout: float | None = No
     html.unlink(missing_ok=True)  # never leave a previous run's page next to a failed run
     parameters = papermill_parameters(params, params_path)
     execute_notebook(source, executed, parameters, timeout, progress)
-    export_html(executed, html)
+    from mtcollect_nb.report.html import export_report
+
+    export_report(executed, html)  # the district's report: no code (the .ipynb keeps it)
     return executed
 
 
