@@ -201,19 +201,25 @@ def report_notebook(nb: Any) -> Any:
     return nb
 
 
-def export_report(notebook_path: Path, html_path: Path) -> Path:
-    """Write the executed notebook as the district's HTML report (no code); atomic."""
+def export_report(notebook_path: Path, html_path: Path, report: bool = True) -> Path:
+    """Write the executed notebook as the district's HTML report (no code); atomic.
+
+    ``report=False``: the whole notebook, code included (for analysts), still offline.
+    """
     import jinja2
     import nbformat
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(
-        template_name="lab", exclude_input=True, exclude_input_prompt=True,
-        exclude_output_prompt=True,
+        template_name="lab", exclude_input=report, exclude_input_prompt=report,
+        exclude_output_prompt=report,
         extra_loaders=[jinja2.DictLoader({"mtcollect_report.html.j2": OFFLINE_TEMPLATE})],
         template_file="mtcollect_report.html.j2",
     )
-    nb = report_notebook(nbformat.read(notebook_path, as_version=4))
+    nb = nbformat.read(notebook_path, as_version=4)
+    if report:
+        nb = report_notebook(nb)
+    nb.metadata.pop("widgets", None)  # nbconvert would load the widget renderer from a CDN
     body, _ = exporter.from_notebook_node(nb)
     body = body.replace("</head>", plotly_script() + "</head>", 1)
     with atomic_path(html_path) as tmp:

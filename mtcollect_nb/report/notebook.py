@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 from mtcollect_nb.errors import ExtractError, MtcollectError
-from mtcollect_nb.files import atomic_path
 from mtcollect_nb.params import Params, load_params, params_from_mapping
 
 NOTEBOOK = "district_validation"
@@ -123,25 +122,9 @@ def export_html(notebook_path: Path, html_path: Path) -> Path:
         >>> "<script src=" in export_html(d / "n.ipynb", d / "n.html").read_text()
         False
     """
-    import jinja2
-    import nbformat
-    from nbconvert import HTMLExporter
+    from mtcollect_nb.report.html import export_report
 
-    from mtcollect_nb.report.html import OFFLINE_TEMPLATE as _OFFLINE_TEMPLATE
-    from mtcollect_nb.report.html import plotly_script as _plotly_script
-
-    exporter = HTMLExporter(
-        template_name="lab",
-        extra_loaders=[jinja2.DictLoader({"mtcollect_offline.html.j2": _OFFLINE_TEMPLATE})],
-        template_file="mtcollect_offline.html.j2",
-    )
-    nb = nbformat.read(notebook_path, as_version=4)
-    nb.metadata.pop("widgets", None)
-    body, _ = exporter.from_notebook_node(nb)
-    body = body.replace("</head>", _plotly_script() + "</head>", 1)
-    with atomic_path(html_path) as tmp:
-        tmp.write_text(body, encoding="utf-8")
-    return html_path
+    return export_report(notebook_path, html_path, report=False)
 
 
 def _kernel_manager() -> Any:
