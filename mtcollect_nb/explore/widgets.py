@@ -102,11 +102,15 @@ def table_html(df: pd.DataFrame, empty: str = "None.") -> str:
     Example:
         >>> "<td>x&lt;y</td>" in table_html(pd.DataFrame({"a": ["x<y"]}))
         True
+        >>> "NaT" in table_html(pd.DataFrame({"end": pd.to_datetime(["2025-01-02", None])}))
+        False
     """
     if df.empty:
         return f"<p><i>{html.escape(empty)}</i></p>"
-    return df.to_html(index=False, na_rep="", escape=True, border=0,
-                      classes="mtcollect-table")
+    dates = {c: df[c].dt.strftime("%Y-%m-%d").fillna("") for c in df.columns
+             if pd.api.types.is_datetime64_any_dtype(df[c])}  # an open end date is blank
+    return df.assign(**dates).to_html(index=False, na_rep="", escape=True, border=0,
+                                      classes="mtcollect-table")
 
 
 def reasons_html(verdict: str, reasons: list[str]) -> str:
@@ -131,14 +135,20 @@ def _show(out: widgets.Output, *things: Any) -> None:
                 display(thing)
 
 
-def _dropdown(label: str, options: list[str]) -> widgets.Dropdown:
-    return widgets.Dropdown(description=label, options=[ANY, *options], value=ANY)
+def _dropdown(label: str, options: list[str],
+              labels: dict[str, str] | None = None) -> widgets.Dropdown:
+    """A filter: ``(any)`` then each option, shown by its label when given."""
+    if not labels:
+        return widgets.Dropdown(description=label, options=[ANY, *options], value=ANY)
+    named = [(labels.get(o, o), o) for o in options]
+    return widgets.Dropdown(description=label, options=[(ANY, ANY), *named], value=ANY)
 
 
 def findings_tab(run: DistrictRun) -> widgets.VBox:
     """Dropdowns school / rule / severity / collection over the findings table."""
     opts = explore.filter_options(run.findings)
-    boxes = {name: _dropdown(name, opts[name]) for name in explore.FILTERS}
+    names = {"school": {v: k for k, v in explore.school_options(run).items()}}
+    boxes = {name: _dropdown(name, opts[name], names.get(name)) for name in explore.FILTERS}
     summary, table = widgets.HTML(), widgets.HTML()
 
     def refresh(_: Any = None) -> None:
