@@ -225,3 +225,16 @@ def test_count_moves_legend_shows_both_colours() -> None:
     bars = [t for t in count_moves_figure(m).data if t.type == "bar"]
     assert {t.marker.color for t in bars} == {GOOD, BAD}
     assert all(t.showlegend is not False for t in bars)
+
+
+def test_findings_grid_picks_a_finding_and_shows_it_in_full(run: DistrictRun) -> None:
+    box = tab_children(explorer(run))["Findings"]
+    table, (picker, columns), record = box.children[2], box.children[3].children, box.children[4]
+    assert "schoolName" in columns.value and "message" in columns.value
+    assert "collection" in columns.options and "collection" not in columns.value
+    assert "Pick a finding" in record.value
+    picker.value = picker.options[1][1]
+    assert "Selected finding" in record.value and "remedy" in record.value
+    assert "background:#fff3c4" in table.value
+    columns.value = ("ruleId",)
+    assert "Test School" not in table.value
