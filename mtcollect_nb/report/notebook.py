@@ -15,7 +15,9 @@ Example:
 
 from __future__ import annotations
 
+import atexit
 import re
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -46,7 +48,8 @@ def notebook_params(*, params_path: str = "", **values: Any) -> Params:
     Dates arrive as ISO strings (``""`` = the default of spec/rules.md). Relative folders
     resolve against the parameters file's folder when ``params_path`` is given. An empty
     ``extracts_dir`` means the synthetic demo district: it is written under ``output_dir``
-    (a new temporary folder when that is empty too) and its own parameters file is used.
+    (a new temporary folder, removed when the process exits, when that is empty too) and its
+    own parameters file is used.
 
     Raises:
         ParameterError: a value is missing or wrong (names the parameter).
@@ -54,7 +57,10 @@ def notebook_params(*, params_path: str = "", **values: Any) -> Params:
     if not values.get("extracts_dir"):
         from mtcollect_nb.synthetic import write_demo
 
-        out = values.get("output_dir") or tempfile.mkdtemp(prefix="mtcollect-demo-")
+        out = values.get("output_dir")
+        if not out:  # the notebook's default run: its folder goes when the kernel exits
+            out = tempfile.mkdtemp(prefix="mtcollect-demo-")
+            atexit.register(shutil.rmtree, out, True)
         return load_params(write_demo(Path(out)))
     data = {k: (None if v == "" and k.endswith("_date") else v) for k, v in values.items()}
     source = params_path or "notebook parameters"
