@@ -53,8 +53,8 @@ OFFLINE_TEMPLATE = (
 )
 STYLE = (
     "<style>.mt-report table{border-collapse:collapse;margin:.4em 0 1em;font-size:13px}"
-    ".mt-report th,.mt-report td{border:1px solid #ccd;padding:3px 6px;text-align:left;"
-    "vertical-align:top}.mt-report th{background:#D9E1F2}"
+    "div.mt-report table th,div.mt-report table td{border:1px solid #ccd;padding:3px 6px;"
+    "text-align:left !important;vertical-align:top}div.mt-report table th{background:#D9E1F2}"
     ".mt-report .error{color:#c0392b}.mt-report .warning{color:#b9770e}"
     ".mt-report .info{color:#2e86c1}</style>"
 )
