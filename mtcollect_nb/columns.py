@@ -46,6 +46,7 @@ PERSON_ID = "personID"
 EFFECTIVE_COUNT_DATE = "effectiveCountDate"
 STUDENT_NAME = "studentName"
 SCHOOL_NUMBER = "schoolNumber"
+SCHOOL_NAME = "schoolName"  # next to schoolNumber on every workbook sheet naming a school
 ON_COUNT_DATE = "onCountDate"
 COUNTED = "counted"
 STREAK = "streak"

@@ -38,6 +38,17 @@ from mtcollect_nb.report.figures import BAD, GOOD, NORMAL, RISK, TEMPLATE
 STATUS_COLORS: dict[str, str] = {PRESENT: GOOD, PARTIAL: RISK, ABSENT: BAD,
                                  EXEMPT_DAY: "#2e86c1", NOT_ENROLLED: "#d5d8dc"}
 WEEKDAYS: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+COUNT_DATE_COLOR = "#d4ac0d"
+
+
+def absences_text(n: int) -> str:
+    """``n`` consecutive whole-day absences, in English.
+
+    Example:
+        >>> absences_text(1), absences_text(11)
+        ('1 consecutive whole-day absence', '11 consecutive whole-day absences')
+    """
+    return f"{n} consecutive whole-day absence" + ("" if n == 1 else "s")
 
 
 def _empty(title: str, note: str) -> go.Figure:
@@ -51,7 +62,8 @@ def calendar_figure(calendar: pd.DataFrame, title: str = "") -> go.Figure:
     """One student's days around the count date: a week-by-weekday grid coloured by status.
 
     Streak days carry their number (1 = first day of the streak; the count date shows the
-    streak length, so the 11 is visible) and a black outline; the count date is a star.
+    streak length, so the 11 is visible) and a black outline; the count date has a gold frame
+    around it (nothing covers its number).
 
     Args:
         calendar: :func:`mtcollect_nb.explore.student_calendar`.
@@ -84,14 +96,15 @@ def calendar_figure(calendar: pd.DataFrame, title: str = "") -> go.Figure:
                         customdata=streak["date"].dt.strftime("%Y-%m-%d"),
                         hovertemplate="%{customdata}: streak day %{text}<extra></extra>")
     count = c.loc[c[IS_COUNT_DATE]]
-    if len(count):
+    if len(count):  # a gold frame around the day: nothing covers the streak number
         fig.add_scatter(name="count date", x=count["week"], y=count["row"], mode="markers",
-                        marker={"symbol": "star", "size": 12, "color": "black"},
+                        marker={"symbol": "square-open", "size": 36, "color": COUNT_DATE_COLOR,
+                                "line": {"width": 3}},
                         hoverinfo="skip")
     n = int(streak.groupby("calendarID").size().max()) if len(streak) else 0
     day = count["date"].min().date().isoformat() if len(count) else "?"
     fig.update_layout(
-        title=title or f"{n} consecutive whole-day absences at the count date {day}"
+        title=title or f"{absences_text(n)} at the count date {day}"
                        + (f" ({EXCLUDE_STREAK}+: excluded)" if n >= EXCLUDE_STREAK else ""),
         template=TEMPLATE, xaxis_title="week of", height=160 + 40 * len(rows),
         yaxis={"categoryorder": "array", "categoryarray": rows[::-1], "title": ""})
@@ -160,12 +173,16 @@ def count_moves_figure(moves: pd.DataFrame) -> go.Figure:
         return _empty("Fall to spring count change by school", "No counts")
     m = moves.iloc[::-1]
     labels = (m["schoolNumber"] + " " + m["schoolName"]).str.strip().tolist()
-    fig = go.Figure([
-        go.Bar(name="reported", y=labels, x=m["changeReported"].tolist(), orientation="h",
-               marker_color=np.where(m["changeReported"] < 0, BAD, GOOD).tolist()),
-        go.Scatter(name="validated", y=labels, x=m["changeValidated"].tolist(),
-                   mode="markers", marker={"symbol": "diamond", "color": "black"}),
-    ])
+    down = (m["changeReported"] < 0).to_numpy()
+    fig = go.Figure([  # one trace per colour: the legend shows both
+        go.Bar(name=name, y=np.array(labels, dtype=object)[mask].tolist(),
+               x=m["changeReported"][mask].tolist(), orientation="h", marker_color=colour)
+        for name, mask, colour in (("reported: up", ~down, GOOD), ("reported: down", down, BAD))
+        if mask.any()
+    ] + [go.Scatter(name="validated", y=labels, x=m["changeValidated"].tolist(),
+                    mode="markers", marker={"symbol": "diamond", "color": "black"})])
+    fig.update_layout(barmode="overlay", yaxis={"categoryorder": "array",
+                                               "categoryarray": labels})
     fig.update_layout(template=TEMPLATE, xaxis_title="spring count - fall count (FTE)",
                       title="Fall to spring count change by school (largest move on top)",
                       height=200 + 30 * len(labels))

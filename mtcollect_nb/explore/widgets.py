@@ -28,8 +28,10 @@ from IPython.display import display
 
 from mtcollect_nb.columns import FINDINGS_COLUMNS
 from mtcollect_nb.explore import figures as xf
+from mtcollect_nb.explore import grid
 from mtcollect_nb.explore import views as explore
 from mtcollect_nb.report.notebook import export_html
+from mtcollect_nb.report.sheets import school_names, with_school_name
 
 if TYPE_CHECKING:
     from mtcollect_nb.checks.run import DistrictRun
@@ -102,11 +104,15 @@ def table_html(df: pd.DataFrame, empty: str = "None.") -> str:
     Example:
         >>> "<td>x&lt;y</td>" in table_html(pd.DataFrame({"a": ["x<y"]}))
         True
+        >>> "NaT" in table_html(pd.DataFrame({"end": pd.to_datetime(["2025-01-02", None])}))
+        False
     """
     if df.empty:
         return f"<p><i>{html.escape(empty)}</i></p>"
-    return df.to_html(index=False, na_rep="", escape=True, border=0,
-                      classes="mtcollect-table")
+    dates = {c: df[c].dt.strftime("%Y-%m-%d").fillna("") for c in df.columns
+             if pd.api.types.is_datetime64_any_dtype(df[c])}  # an open end date is blank
+    return df.assign(**dates).to_html(index=False, na_rep="", escape=True, border=0,
+                                      classes="mtcollect-table")
 
 
 def reasons_html(verdict: str, reasons: list[str]) -> str:
@@ -131,25 +137,50 @@ def _show(out: widgets.Output, *things: Any) -> None:
                 display(thing)
 
 
-def _dropdown(label: str, options: list[str]) -> widgets.Dropdown:
-    return widgets.Dropdown(description=label, options=[ANY, *options], value=ANY)
+def _dropdown(label: str, options: list[str],
+              labels: dict[str, str] | None = None) -> widgets.Dropdown:
+    """A filter: ``(any)`` then each option, shown by its label when given."""
+    if not labels:
+        return widgets.Dropdown(description=label, options=[ANY, *options], value=ANY)
+    named = [(labels.get(o, o), o) for o in options]
+    return widgets.Dropdown(description=label, options=[(ANY, ANY), *named], value=ANY)
 
 
 def findings_tab(run: DistrictRun) -> widgets.VBox:
-    """Dropdowns school / rule / severity / collection over the findings table."""
+    """Filters over a findings grid (chosen columns), and the picked finding in full below."""
     opts = explore.filter_options(run.findings)
-    boxes = {name: _dropdown(name, opts[name]) for name in explore.FILTERS}
-    summary, table = widgets.HTML(), widgets.HTML()
+    names = {"school": {v: k for k, v in explore.school_options(run).items()}}
+    boxes = {name: _dropdown(name, opts[name], names.get(name)) for name in explore.FILTERS}
+    summary, table, record = widgets.HTML(), widgets.HTML(), widgets.HTML()
+    school = school_names(run)
+    all_columns = grid.grid_columns(with_school_name(run.findings[list(FINDINGS_COLUMNS)],
+                                                     school))
+    columns = widgets.SelectMultiple(description="columns", options=all_columns, rows=5,
+                                     value=[c for c in grid.DEFAULT_COLUMNS if c in all_columns])
+    picker = widgets.Dropdown(description="finding", options=[("(pick one)", None)])
+    shown: dict[str, pd.DataFrame] = {}
+
+    def show_record(_: Any = None) -> None:
+        t, at = shown["table"], picker.value
+        table.value = grid.grid_html(t, columns.value, at)
+        record.value = ("<h4>Selected finding</h4>" + grid.record_html(t.iloc[at])
+                        if at is not None else "<p><i>Pick a finding to see it in full.</i></p>")
 
     def refresh(_: Any = None) -> None:
         out = on_filter_change(run, **{k: b.value for k, b in boxes.items()})
         summary.value = f"<b>{html.escape(out['summary'])}</b>"
-        table.value = table_html(out["table"], "No finding matches.")
+        shown["table"] = grid.grid_columns_frame(with_school_name(out["table"], school))
+        picker.options = [("(pick one)", None), *grid.pick_options(shown["table"])]
+        picker.value = None
+        show_record()
 
     for b in boxes.values():
         b.observe(refresh, names="value")
+    columns.observe(show_record, names="value")
+    picker.observe(show_record, names="value")
     refresh()
-    return widgets.VBox([widgets.HBox(list(boxes.values())), summary, table])
+    return widgets.VBox([widgets.HBox(list(boxes.values())), summary, table,
+                         widgets.HBox([picker, columns]), record])
 
 
 def student_tab(run: DistrictRun) -> widgets.VBox:

@@ -9,7 +9,10 @@ Decisions:
       is 0 too nothing is an outlier. A value must also be more than 20 % of |median| away from
       the median, so a 55 among many 50s is not flagged (:func:`robust_outliers`).
     * The fall -> spring change is spring count *reported* (what IC would certify) minus the
-      fall count; outliers are judged on the relative change (change / max(fall, 1)).
+      fall count; outliers are judged on that change as plotted (so a larger move is never
+      left unflagged while a smaller one is flagged), and a move under one FTE student
+      (:data:`MIN_MOVE`) is never an outlier. The relative change shows on hover.
+    * Schools are named "number name" on every axis and legend (:func:`school_labels`).
     * The absence heat map covers each school's instructional days up to the latest effective
       count date (later days have no attendance yet and would all look "not taken").
 
@@ -28,6 +31,7 @@ import plotly.graph_objects as go
 
 from mtcollect_nb.columns import SEVERITIES, STREAK
 from mtcollect_nb.compute.absence import EXCLUDE_STREAK, whole_day_absence_rows
+from mtcollect_nb.report.sheets import school_labels
 
 if TYPE_CHECKING:
     from mtcollect_nb.checks.run import DistrictRun
@@ -35,6 +39,7 @@ if TYPE_CHECKING:
 SEVERITY_COLORS = dict(zip(SEVERITIES, ("#c0392b", "#e67e22", "#2e86c1"), strict=True))
 OUTLIER_Z = 3.5
 OUTLIER_MIN_RELATIVE = 0.2
+MIN_MOVE = 1.0  # FTE students: a smaller fall -> spring move is never an outlier
 AT_RISK = (8, 10)  # streak lengths one school week from exclusion
 NORMAL, RISK, BAD, GOOD = "#7f8c8d", "#e67e22", "#c0392b", "#27ae60"
 TEMPLATE = "plotly_white"
@@ -42,8 +47,12 @@ DISTRICT_LEVEL = "(district)"
 
 
 def robust_outliers(values: pd.Series, threshold: float = OUTLIER_Z,
-                    min_relative: float = OUTLIER_MIN_RELATIVE) -> pd.Series:
+                    min_relative: float = OUTLIER_MIN_RELATIVE,
+                    min_absolute: float = 0.0) -> pd.Series:
     """Whether each value is an outlier by the modified z-score (NaN is never one).
+
+    Every condition grows with the distance from the median, so a value at least as far from
+    it as an outlier is an outlier too. ``min_absolute``: the least distance that counts.
 
     Example:
         >>> bool(robust_outliers(pd.Series([1.0, 1.0, 1.0])).any())
@@ -55,7 +64,7 @@ def robust_outliers(values: pd.Series, threshold: float = OUTLIER_Z,
     scale = mad / 0.6745 if mad > 0 else 1.2533 * dev.abs().mean()
     if not scale or not np.isfinite(scale):
         return pd.Series(False, index=values.index)
-    far = dev.abs() > min_relative * abs(x.median())
+    far = (dev.abs() > min_relative * abs(x.median())) & (dev.abs() >= min_absolute)
     return ((dev.abs() / scale > threshold) & far).fillna(False)
 
 
@@ -66,9 +75,15 @@ def _empty(title: str, note: str) -> go.Figure:
     return fig
 
 
-def _school_grade(df: pd.DataFrame) -> list[list[str]]:
+def _named(numbers: pd.Series, labels: pd.Series | None) -> pd.Series:
+    """School numbers as their labels (unknown numbers stay as they are)."""
+    text = numbers.fillna("").astype(str)
+    return text if labels is None else text.map(labels).fillna(text)
+
+
+def _school_grade(df: pd.DataFrame, labels: pd.Series | None = None) -> list[list[str]]:
     """A two-level (school, grade) category axis."""
-    return [df["schoolNumber"].astype(str).tolist(), df["grade"].astype(str).tolist()]
+    return [_named(df["schoolNumber"], labels).tolist(), df["grade"].astype(str).tolist()]
 
 
 def accounting_figure(run: DistrictRun) -> go.Figure:
@@ -102,11 +117,15 @@ def findings_by_rule_figure(findings: pd.DataFrame) -> go.Figure:
     return fig
 
 
-def findings_by_school_figure(findings: pd.DataFrame) -> go.Figure:
-    """Findings per school, stacked by severity (district-level findings on their own bar)."""
+def findings_by_school_figure(findings: pd.DataFrame,
+                              labels: pd.Series | None = None) -> go.Figure:
+    """Findings per school, stacked by severity (district-level findings on their own bar).
+
+    ``labels``: :func:`school_labels`, to name the schools (numbers alone without it).
+    """
     if findings.empty:
         return _empty("Findings per school", "No findings")
-    school = findings["schoolNumber"].fillna("").replace("", DISTRICT_LEVEL)
+    school = _named(findings["schoolNumber"], labels).replace("", DISTRICT_LEVEL)
     counts = findings.assign(school=school).groupby(["severity", "school"]).size()
     fig = go.Figure()
     for sev in SEVERITIES:
@@ -125,7 +144,7 @@ def anb_figure(run: DistrictRun) -> go.Figure:
     t = run.analysis.anb_table
     if t.empty:
         return _empty("Spring count", "No enrollment on the count date")
-    x = _school_grade(t)
+    x = _school_grade(t, school_labels(run))
     fig = go.Figure([
         go.Bar(name="reported", x=x, y=t["springCountReported"].tolist(), marker_color=NORMAL),
         go.Bar(name="validated", x=x, y=t["springCountValidated"].tolist(), marker_color=GOOD),
@@ -144,6 +163,7 @@ def funding_effect_figure(run: DistrictRun) -> go.Figure:
         return _empty("Funding effect", "No enrollment on the count date")
     effect = (t["springCountValidated"] - t["springCountReported"]).groupby(
         t["schoolNumber"]).sum().round(4).sort_index()
+    effect.index = _named(effect.index.to_series(), school_labels(run)).to_numpy()
     colors = np.where(effect < 0, BAD, GOOD).tolist()
     fig = go.Figure(go.Bar(x=effect.index.tolist(), y=effect.tolist(), marker_color=colors))
     fig.update_layout(title=f"Funding effect: spring count validated - reported "
@@ -162,7 +182,7 @@ def count_change_figure(run: DistrictRun) -> go.Figure:
         return _empty("Fall to spring count change", "No counts")
     change = t["springCountReported"] - t["fallCount"]
     relative = change / t["fallCount"].clip(lower=1.0)
-    out = robust_outliers(relative)
+    out = robust_outliers(change, min_absolute=MIN_MOVE)
     fig = go.Figure()
     for name, mask, color in (("change", ~out, NORMAL), ("outlier", out, BAD)):
         part = t.loc[mask]
@@ -170,7 +190,7 @@ def count_change_figure(run: DistrictRun) -> go.Figure:
             continue
         custom = np.column_stack([part["fallCount"], part["springCountReported"],
                                   (relative[mask] * 100).round(1)])
-        fig.add_bar(name=name, x=_school_grade(part), y=change[mask].tolist(),
+        fig.add_bar(name=name, x=_school_grade(part, school_labels(run)), y=change[mask].tolist(),
                     marker_color=color, customdata=custom,
                     hovertemplate="fall %{customdata[0]} -> spring %{customdata[1]}: "
                                   "%{y:+} (%{customdata[2]}%)<extra></extra>")
@@ -248,6 +268,7 @@ def absence_heatmap_figure(run: DistrictRun) -> go.Figure:
     title = "Daily whole-day absence rate per school"
     if r.empty:
         return _empty(title, "No instructional day with enrolled students")
+    r["schoolNumber"] = _named(r["schoolNumber"], school_labels(run))
     z = r.pivot(index="schoolNumber", columns="date", values="rate")
     absent = r.pivot(index="schoolNumber", columns="date", values="absent").reindex_like(z)
     enrolled = r.pivot(index="schoolNumber", columns="date", values="enrolled").reindex_like(z)

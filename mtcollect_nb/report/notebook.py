@@ -15,13 +15,14 @@ Example:
 
 from __future__ import annotations
 
+import atexit
 import re
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from mtcollect_nb.errors import ExtractError, MtcollectError
-from mtcollect_nb.files import atomic_path
 from mtcollect_nb.params import Params, load_params, params_from_mapping
 
 NOTEBOOK = "district_validation"
@@ -29,14 +30,6 @@ NOTEBOOK = "district_validation"
 PARAMS_PATH = "params_path"
 CHECK_OUTPUT = "# NBVAL_CHECK_OUTPUT"
 _RENDERER = "mtcollect_offline"
-# nbconvert's lab template without the CDN scripts (require.js, MathJax, mermaid): the page
-# only needs the plotly.js that the notebook's first figure cell embedded.
-_OFFLINE_TEMPLATE = (
-    "{%- extends 'index.html.j2' -%}\n"
-    "{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}\n"
-    "{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}\n"
-    "{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}\n"
-)
 
 
 def notebooks_dir() -> Path:
@@ -55,7 +48,8 @@ def notebook_params(*, params_path: str = "", **values: Any) -> Params:
     Dates arrive as ISO strings (``""`` = the default of spec/rules.md). Relative folders
     resolve against the parameters file's folder when ``params_path`` is given. An empty
     ``extracts_dir`` means the synthetic demo district: it is written under ``output_dir``
-    (a new temporary folder when that is empty too) and its own parameters file is used.
+    (a new temporary folder, removed when the process exits, when that is empty too) and its
+    own parameters file is used.
 
     Raises:
         ParameterError: a value is missing or wrong (names the parameter).
@@ -63,7 +57,10 @@ def notebook_params(*, params_path: str = "", **values: Any) -> Params:
     if not values.get("extracts_dir"):
         from mtcollect_nb.synthetic import write_demo
 
-        out = values.get("output_dir") or tempfile.mkdtemp(prefix="mtcollect-demo-")
+        out = values.get("output_dir")
+        if not out:  # the notebook's default run: its folder goes when the kernel exits
+            out = tempfile.mkdtemp(prefix="mtcollect-demo-")
+            atexit.register(shutil.rmtree, out, True)
         return load_params(write_demo(Path(out)))
     data = {k: (None if v == "" and k.endswith("_date") else v) for k, v in values.items()}
     source = params_path or "notebook parameters"
@@ -131,30 +128,9 @@ def export_html(notebook_path: Path, html_path: Path) -> Path:
         >>> "<script src=" in export_html(d / "n.ipynb", d / "n.html").read_text()
         False
     """
-    import jinja2
-    import nbformat
-    from nbconvert import HTMLExporter
+    from mtcollect_nb.report.html import export_report
 
-    exporter = HTMLExporter(
-        template_name="lab",
-        extra_loaders=[jinja2.DictLoader({"mtcollect_offline.html.j2": _OFFLINE_TEMPLATE})],
-        template_file="mtcollect_offline.html.j2",
-    )
-    nb = nbformat.read(notebook_path, as_version=4)
-    nb.metadata.pop("widgets", None)
-    body, _ = exporter.from_notebook_node(nb)
-    body = body.replace("</head>", _plotly_script() + "</head>", 1)
-    with atomic_path(html_path) as tmp:
-        tmp.write_text(body, encoding="utf-8")
-    return html_path
-
-
-def _plotly_script() -> str:
-    """plotly.js inline, as Plotly's own offline HTML embeds it."""
-    from plotly.offline import get_plotlyjs
-
-    return ('<script type="text/javascript">window.PlotlyConfig = {MathJaxConfig: "local"};'
-            f'</script>\n<script type="text/javascript">{get_plotlyjs()}</script>\n')
+    return export_report(notebook_path, html_path, report=False)
 
 
 def _kernel_manager() -> Any:
@@ -218,7 +194,9 @@ def run_district_notebook(params_path: str | Path, *, timeout: float | None = No
     html.unlink(missing_ok=True)  # never leave a previous run's page next to a failed run
     parameters = papermill_parameters(params, params_path)
     execute_notebook(source, executed, parameters, timeout, progress)
-    export_html(executed, html)
+    from mtcollect_nb.report.html import export_report
+
+    export_report(executed, html)  # the district's report: no code (the .ipynb keeps it)
     return executed
 
 

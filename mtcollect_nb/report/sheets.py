@@ -18,6 +18,8 @@ from mtcollect_nb.columns import (
     CTE_COLUMNS,
     FINDINGS_COLUMNS,
     REJECTED_COLUMNS,
+    SCHOOL_NAME,
+    SCHOOL_NUMBER,
 )
 from mtcollect_nb.errors import MtcollectError
 
@@ -36,7 +38,66 @@ def sheet_frames(run: DistrictRun) -> dict[str, pd.DataFrame]:
         "CTE": (cte_frame(run), CTE_COLUMNS),
         "Rejected rows": (a.bundle.rejected, REJECTED_COLUMNS),
     }
-    return {name: exact(name, df, cols) for name, (df, cols) in frames.items()}
+    names = school_names(run)
+    return {name: exact(name, with_school_name(df, names), school_named(cols))
+            for name, (df, cols) in frames.items()}
+
+
+def school_names(run: DistrictRun) -> pd.Series:
+    """The school name of each schoolNumber, from the schools extract (first row of a number).
+
+    Example:
+        >>> from mtcollect_nb.checks.run import run_from_analysis
+        >>> from mtcollect_nb.testing import tiny_analysis
+        >>> school_names(run_from_analysis(tiny_analysis())).to_dict()
+        {'0001': 'Test School'}
+    """
+    s = run.analysis.table("schools").drop_duplicates(SCHOOL_NUMBER)
+    return s.set_index(SCHOOL_NUMBER)["name"].fillna("").astype(object)
+
+
+def school_labels(run: DistrictRun) -> pd.Series:
+    """Each schoolNumber as "number name", how figures and the report name a school.
+
+    Example:
+        >>> from mtcollect_nb.checks.run import run_from_analysis
+        >>> from mtcollect_nb.testing import tiny_analysis
+        >>> school_labels(run_from_analysis(tiny_analysis())).to_dict()
+        {'0001': '0001 Test School'}
+    """
+    names = school_names(run)
+    return (names.index.to_series() + " " + names).str.strip()
+
+
+def school_named(cols: tuple[str, ...]) -> tuple[str, ...]:
+    """``cols`` with ``schoolName`` right after ``schoolNumber`` (unchanged if it is there).
+
+    Example:
+        >>> school_named(("schoolNumber", "grade")), school_named(("file",))
+        (('schoolNumber', 'schoolName', 'grade'), ('file',))
+    """
+    if SCHOOL_NUMBER not in cols or SCHOOL_NAME in cols:
+        return cols
+    at = cols.index(SCHOOL_NUMBER) + 1
+    return (*cols[:at], SCHOOL_NAME, *cols[at:])
+
+
+def with_school_name(df: pd.DataFrame, names: pd.Series) -> pd.DataFrame:
+    """``df`` with a ``schoolName`` column looked up from its schoolNumber (if it lacks one).
+
+    A number the schools extract does not know (or a blank one) gets a blank name.
+
+    Example:
+        >>> with_school_name(pd.DataFrame({"schoolNumber": ["0001", "9"]}),
+        ...                  pd.Series({"0001": "Lincoln"}))["schoolName"].tolist()
+        ['Lincoln', '']
+    """
+    if SCHOOL_NUMBER not in df.columns or SCHOOL_NAME in df.columns:
+        return df
+    at = list(df.columns).index(SCHOOL_NUMBER) + 1
+    out = df.copy(deep=False)
+    out.insert(at, SCHOOL_NAME, df[SCHOOL_NUMBER].map(names).fillna("").astype(object))
+    return out
 
 
 def cte_frame(run: DistrictRun) -> pd.DataFrame:

@@ -1,7 +1,9 @@
 """The findings workbook (``findings.xlsx``) and the machine-readable tables of one district run.
 
 Sheets, in order: Summary, Findings, ANB, Absences, CTE, Rejected rows (spec/outputs.md), each
-with a frozen header row and an autofilter. Every text cell is written with ``write_string``
+with a frozen header row and (the data sheets) an autofilter. Free-text columns wrap at fixed
+widths and every sheet prints landscape, one page wide, its header row on every page and the
+district and page number in the footer. Every text cell is written with ``write_string``
 (a value starting with ``=`` stays text), IDs stay text, and the file is written to a temporary
 file in the same folder and renamed into place, so a crash never leaves half a workbook. A sheet
 with more rows than Excel holds continues on "Findings (2)" etc., noted on the Summary.
@@ -40,6 +42,16 @@ from mtcollect_nb.columns import (
 )
 from mtcollect_nb.files import atomic_path
 from mtcollect_nb.report import summary as ws_sum
+from mtcollect_nb.report.layout import (
+    LINE_HEIGHT,
+    SEVERITY_COLOURS,
+    SUMMARY_WIDTH,
+    column_width,
+    footer_text,
+    formats,
+    print_setup,
+    wrapped_lines,
+)
 from mtcollect_nb.report.masking import mask_run
 from mtcollect_nb.report.sheets import exact, sheet_frames
 
@@ -56,11 +68,6 @@ WORKBOOK_OPTIONS: dict[str, Any] = {
 }
 #: Columns always written as text although they may hold numbers (IDs, codes).
 TEXT_SUFFIXES: tuple[str, ...] = ("ID", "Number")
-NUMBER_FORMATS = {"anbReported": "#,##0.000", "anbValidated": "#,##0.000"}
-SEVERITY_COLOURS = {"error": "#F8CBAD", "warning": "#FFE699", "info": "#DDEBF7"}
-MAX_WIDTH = 60
-
-
 def write_workbook(run: DistrictRun, path: Path) -> Path:
     """Write ``findings.xlsx`` atomically; masks PII first when ``params.mask_pii`` is set.
 
@@ -79,12 +86,13 @@ def write_workbook(run: DistrictRun, path: Path) -> Path:
     with atomic_path(path) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
         try:
-            fmt = _formats(wb)
-            _write_summary(wb, wb.add_worksheet("Summary"), blocks, fmt)
+            fmt = formats(wb)
+            footer = footer_text(run.params.district_number, run.params.district_name)
+            _write_summary(wb, wb.add_worksheet("Summary"), blocks, fmt, footer)
             for name, chunks in parts.items():
                 for i, chunk in enumerate(chunks):
                     ws = wb.add_worksheet(name if i == 0 else f"{name} ({i + 1})")
-                    _write_sheet(ws, chunk, fmt)
+                    _write_sheet(ws, chunk, fmt, footer)
         finally:
             wb.close()
     return path
@@ -96,68 +104,68 @@ def _chunks(df: pd.DataFrame) -> list[pd.DataFrame]:
     return [df.iloc[i * MAX_DATA_ROWS:(i + 1) * MAX_DATA_ROWS] for i in range(n)]
 
 
-def _formats(wb: Workbook) -> dict[str, Any]:
-    fmt: dict[str, Any] = {
-        "header": wb.add_format({"bold": True, "bg_color": "#D9E1F2", "bottom": 1}),
-        "title": wb.add_format({"bold": True, "font_size": 12}),
-        "date": wb.add_format({"num_format": "yyyy-mm-dd"}),
-    }
-    for col, nf in NUMBER_FORMATS.items():
-        fmt[col] = wb.add_format({"num_format": nf})
-    for sev, colour in SEVERITY_COLOURS.items():
-        fmt[sev] = wb.add_format({"bg_color": colour})
-    return fmt
-
-
 def _is_text(col: str, s: pd.Series) -> bool:
     return (col.endswith(TEXT_SUFFIXES) or pd.api.types.is_bool_dtype(s)
             or not (pd.api.types.is_numeric_dtype(s) or pd.api.types.is_datetime64_any_dtype(s)))
 
 
 def _write_column(ws: Worksheet, row0: int, c: int, name: str, s: pd.Series,
-                  fmt: dict[str, Any]) -> int:
-    """Write one column's values below ``row0``; return its display width (characters).
+                  fmt: dict[str, Any], text: np.ndarray, text_fmt: Any) -> None:
+    """Write one column's values below ``row0`` (``text``: :func:`text_values` of ``s``).
 
     Text goes through ``write_string`` only (never the type-guessing ``write``); blanks and
     NA are left empty. Values are taken from numpy arrays, not cell by cell from pandas.
     """
-    text = text_values(s)
-    width = max(map(len, text), default=0)
     if _is_text(name, s):
-        write_string = ws.write_string
+        write_string, cell_fmt = ws.write_string, text_fmt
         at = np.flatnonzero(text != "")
         for row, value in zip((at + row0).tolist(), text[at].tolist(), strict=True):
-            write_string(row, c, value)
+            write_string(row, c, value, cell_fmt)
     elif pd.api.types.is_datetime64_any_dtype(s):
         write_datetime, date_fmt = ws.write_datetime, fmt["date"]
         at = np.flatnonzero(s.notna().to_numpy())
         for row, day in zip((at + row0).tolist(), s.array[at], strict=True):
             write_datetime(row, c, day.to_pydatetime(), date_fmt)
     else:
-        write_number, num_fmt = ws.write_number, fmt.get(name)
+        write_number, num_fmt = ws.write_number, fmt.get(name, fmt["number"])
         values = pd.to_numeric(s, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
         at = np.flatnonzero(np.isfinite(values))
         for row, value in zip((at + row0).tolist(), values[at].tolist(), strict=True):
             write_number(row, c, value, num_fmt)
-    return width
 
 
 def _write_table(ws: Worksheet, row0: int, df: pd.DataFrame, fmt: dict[str, Any],
-                 widths: dict[int, int]) -> int:
-    """Header at ``row0`` and data below; returns the last row written; updates ``widths``."""
+                 widths: dict[int, int], wrap: bool = True) -> int:
+    """Header at ``row0`` and data below; returns the last row written; updates ``widths``.
+
+    With ``wrap``, free-text and over-long columns get a fixed width and wrapped cells.
+    """
+    lines = np.ones(len(df), dtype="int64")
     for c, col in enumerate(df.columns):
         ws.write_string(row0, c, str(col), fmt["header"])
-        w = _write_column(ws, row0 + 1, c, str(col), df[col], fmt)
-        widths[c] = max(widths.get(c, 0), len(str(col)) + 2, min(w + 2, MAX_WIDTH))
+        text = text_values(df[col])
+        content = max(map(len, text), default=0)
+        width, wrapped = column_width(str(col), content)
+        if not wrap:
+            width, wrapped = max(len(str(col)), min(content, SUMMARY_WIDTH)) + 2, False
+        _write_column(ws, row0 + 1, c, str(col), df[col], fmt, text,
+                      fmt["wrap"] if wrapped else fmt["text"])
+        widths[c] = max(widths.get(c, 0), width)
+        if wrapped:
+            lines = np.maximum(lines, wrapped_lines(text, width))
+    for row in np.flatnonzero(lines > 1).tolist():  # explicit heights: not every reader fits
+        ws.set_row(row0 + 1 + row, LINE_HEIGHT * int(lines[row]))
     return row0 + len(df)
 
 
-def _write_sheet(ws: Worksheet, df: pd.DataFrame, fmt: dict[str, Any]) -> None:
+def _write_sheet(ws: Worksheet, df: pd.DataFrame, fmt: dict[str, Any], footer: str) -> None:
     widths: dict[int, int] = {}
     last = _write_table(ws, 0, df, fmt, widths)
     ncol = max(len(df.columns), 1)
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, last, ncol - 1)
+    ws.repeat_rows(0)
+    print_setup(ws, footer)
     for c, w in widths.items():
         ws.set_column(c, c, w)
     if "severity" in df.columns and len(df):
@@ -168,8 +176,8 @@ def _write_sheet(ws: Worksheet, df: pd.DataFrame, fmt: dict[str, Any]) -> None:
 
 
 def _write_summary(wb: Workbook, ws: Worksheet, blocks: list[ws_sum.Block],
-                   fmt: dict[str, Any]) -> None:
-    """Blocks one below the other; the first has the frozen header and the filter."""
+                   fmt: dict[str, Any], footer: str) -> None:
+    """Blocks one below the other (the first row frozen, no filter), charts to the right."""
     widths: dict[int, int] = {}
     where: dict[str, tuple[int, pd.DataFrame]] = {}
     row = 0
@@ -178,13 +186,13 @@ def _write_summary(wb: Workbook, ws: Worksheet, blocks: list[ws_sum.Block],
             ws.write_string(row, 0, block.title, fmt["title"])
             row += 1
         where[block.title] = (row, block.frame)
-        last = _write_table(ws, row, block.frame, fmt, widths)
+        last = _write_table(ws, row, block.frame, fmt, widths, wrap=False)
         if k == 0:
             ws.freeze_panes(1, 0)
-            ws.autofilter(0, 0, last, len(block.frame.columns) - 1)
         row = last + 2
+    print_setup(ws, footer)
     for c, w in widths.items():
-        ws.set_column(c, c, min(w, 40))
+        ws.set_column(c, c, min(w, SUMMARY_WIDTH))
     _add_charts(wb, ws, where, col=max(widths, default=0) + 2)
 
 

@@ -183,3 +183,58 @@ def test_tour_example_card_finds_the_planted_finding(run: DistrictRun) -> None:
     assert masked_items["stateID"].startswith("S-") and "studentName" not in masked_items
     for key in ("planted", "ruleId", "message", "remedy", "enrollmentID"):
         assert masked_items[key] == items[key]
+
+
+
+def test_school_filter_shows_school_names(run: DistrictRun) -> None:
+    box = tab_children(explorer(run))["Findings"]
+    school = box.children[0].children[0]
+    assert ("0001 Test School", "0001") in school.options and school.options[0] == (ANY, ANY)
+    school.value = "0001"
+    assert f"{len(run.findings)} of {len(run.findings)} findings" in box.children[1].value
+
+
+def test_open_end_date_is_blank_not_nat() -> None:
+    df = pd.DataFrame({"endDate": pd.to_datetime(["2025-01-02", None])})
+    text = explore_widgets.table_html(df)
+    assert "NaT" not in text and "2025-01-02" in text
+
+
+def test_streak_text_reads_as_english() -> None:
+    from mtcollect_nb.explore.figures import absences_text
+
+    assert absences_text(1) == "1 consecutive whole-day absence"
+    assert absences_text(0) == "0 consecutive whole-day absences"
+
+
+def test_count_date_mark_does_not_cover_the_streak_number(run: DistrictRun) -> None:
+    fig = on_student_change(run, 1)["calendar_figure"]
+    count = next(t for t in fig.data if t.name == "count date")
+    streak = next(t for t in fig.data if t.name == "streak day")
+    assert count.marker.symbol.endswith("-open")  # a frame, not a filled star on the number
+    assert count.marker.size > streak.marker.size
+    assert "11 consecutive whole-day absences" in fig.layout.title.text
+
+
+def test_count_moves_legend_shows_both_colours() -> None:
+    from mtcollect_nb.explore.figures import count_moves_figure
+    from mtcollect_nb.report.figures import BAD, GOOD
+
+    m = pd.DataFrame({"schoolNumber": ["0001", "0002"], "schoolName": ["A", "B"],
+                      "changeReported": [3.0, -2.0], "changeValidated": [3.0, -2.0]})
+    bars = [t for t in count_moves_figure(m).data if t.type == "bar"]
+    assert {t.marker.color for t in bars} == {GOOD, BAD}
+    assert all(t.showlegend is not False for t in bars)
+
+
+def test_findings_grid_picks_a_finding_and_shows_it_in_full(run: DistrictRun) -> None:
+    box = tab_children(explorer(run))["Findings"]
+    table, (picker, columns), record = box.children[2], box.children[3].children, box.children[4]
+    assert "schoolName" in columns.value and "message" in columns.value
+    assert "collection" in columns.options and "collection" not in columns.value
+    assert "Pick a finding" in record.value
+    picker.value = picker.options[1][1]
+    assert "Selected finding" in record.value and "remedy" in record.value
+    assert "background:#fff3c4" in table.value
+    columns.value = ("ruleId",)
+    assert "Test School" not in table.value

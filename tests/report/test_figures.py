@@ -4,6 +4,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mtcollect_nb.checks.run import DistrictRun, run_from_analysis
 from mtcollect_nb.columns import CTE_COLUMNS, FINDINGS_COLUMNS
@@ -66,16 +68,19 @@ def test_findings_by_rule_and_school() -> None:
     by = {t.name: dict(zip(t.x, t.y, strict=True)) for t in fig.data}
     assert by == {"error": {"0001": 1, "0002": 1}, "warning": {"(district)": 1},
                   "info": {"0001": 1}}
+    named = figures.findings_by_school_figure(f, pd.Series({"0001": "0001 Lincoln"}))
+    assert list(named.data[0].x) == ["0001 Lincoln", "0002"]
 
 
 def test_anb_and_funding_effect() -> None:
     run = run_with(anb_table=anb())
     rep, val = figures.anb_figure(run).data
-    assert [list(level) for level in rep.x] == [["0001", "0001", "0002"], ["05", "06", "09"]]
+    assert [list(level) for level in rep.x] == [
+        ["0001 Test School", "0001 Test School", "0002"], ["05", "06", "09"]]
     assert list(rep.y) == [10, 20, 30] and list(val.y) == [9, 20, 31.5]
     fig = figures.funding_effect_figure(run)
     bar = fig.data[0]
-    assert list(bar.x) == ["0001", "0002"] and list(bar.y) == [-1.0, 1.5]
+    assert list(bar.x) == ["0001 Test School", "0002"] and list(bar.y) == [-1.0, 1.5]
     assert list(bar.marker.color) == [figures.BAD, figures.GOOD]
     assert "+0.5" in fig.layout.title.text
 
@@ -87,7 +92,8 @@ def test_count_change_marks_outlier() -> None:
             springCountValidated=[0.0] * 6)
     fig = figures.count_change_figure(run_with(anb_table=t))
     normal, outlier = fig.data
-    assert outlier.name == "outlier" and [list(v) for v in outlier.x] == [["0001"], ["06"]]
+    assert outlier.name == "outlier"
+    assert [list(v) for v in outlier.x] == [["0001 Test School"], ["06"]]
     assert list(outlier.y) == [-12.0] and len(normal.y) == 5
     assert "1 outliers" in fig.layout.title.text
 
@@ -183,3 +189,30 @@ def test_deterministic() -> None:
     a, b = heat_run(), heat_run()
     for name in ("absence_heatmap_figure", "streak_distribution_figure", "anb_figure"):
         assert getattr(figures, name)(a).to_json() == getattr(figures, name)(b).to_json()
+
+
+def test_count_change_outliers_follow_the_plotted_change() -> None:
+    """Issue 14: a -0.25 FTE move of a tiny grade was flagged while a -3 move was not."""
+    t = anb(schoolNumber=["0001"] * 6, grade=["01", "02", "03", "04", "05", "06"],
+            fallCount=[10.0, 20.0, 30.0, 40.0, 0.5, 100.0],
+            springCountReported=[10.0, 20.0, 30.0, 40.0, 0.25, 97.0],
+            springCountValidated=[0.0] * 6)
+    fig = figures.count_change_figure(run_with(anb_table=t))
+    outlier = next(tr for tr in fig.data if tr.name == "outlier")
+    assert list(outlier.y) == [-3.0]
+
+
+def test_a_move_under_one_student_is_never_an_outlier() -> None:
+    values = pd.Series([0.0] * 20 + [0.75])
+    assert not figures.robust_outliers(values, min_absolute=1.0).any()
+    assert figures.robust_outliers(values, min_absolute=0.0).iloc[-1]
+
+
+@given(st.lists(st.floats(-1e4, 1e4, allow_nan=False), min_size=1, max_size=30))
+def test_outliers_are_monotone_in_distance_from_the_median(xs: list[float]) -> None:
+    """Whatever is flagged, every value at least as far from the median is flagged too."""
+    s = pd.Series(xs)
+    out = figures.robust_outliers(s)
+    dev = (s - s.median()).abs()
+    if out.any():
+        assert out[dev >= dev[out].min()].all()

@@ -12,6 +12,7 @@ from mtcollect_nb.checks.engine import FINDINGS_FRAME_COLUMNS
 from mtcollect_nb.checks.run import DistrictRun, run_from_analysis
 from mtcollect_nb.columns import ABSENCES_COLUMNS, FINDINGS_COLUMNS
 from mtcollect_nb.report import masking, workbook
+from mtcollect_nb.report.sheets import school_named
 from mtcollect_nb.testing import absences, enrollment, make_analysis, params, school_days, student
 
 NAMES = ["Zebulon", "Quixote-Ramírez", "O'Neil", "Peña", "Teachworth", "Minerva"]
@@ -94,19 +95,20 @@ def test_same_pseudonym_across_sheets_and_runs(tmp_path: Path) -> None:
     p1 = workbook.write_workbook(district(), tmp_path / "a.xlsx")
     p2 = workbook.write_workbook(district(), tmp_path / "b.xlsx")
     b1, b2 = openpyxl.load_workbook(p1), openpyxl.load_workbook(p2)
-    state = FINDINGS_COLUMNS.index("stateID")
-    name = FINDINGS_COLUMNS.index("studentName")
+    FINDINGS, ABSENCES = map(school_named, (FINDINGS_COLUMNS, ABSENCES_COLUMNS))  # headers
+    state = FINDINGS.index("stateID")
+    name = FINDINGS.index("studentName")
     rows = [[c.value for c in r] for r in b1["Findings"].iter_rows(min_row=2)]
-    field = FINDINGS_COLUMNS.index("field")
+    field = FINDINGS.index("field")
     anb01 = next(r for r in rows if r[0] == "ANB-01" and r[field] == "stateID")
     absent = [c.value for c in b1["Absences"][2]]
-    pseudo = absent[ABSENCES_COLUMNS.index("stateID")]
+    pseudo = absent[ABSENCES.index("stateID")]
     assert re.fullmatch(r"S-[0-9A-F]{12}", pseudo)
-    assert anb01[state] == pseudo and anb01[FINDINGS_COLUMNS.index("value")] == pseudo
+    assert anb01[state] == pseudo and anb01[FINDINGS.index("value")] == pseudo
     assert anb01[name] is None
-    assert absent[ABSENCES_COLUMNS.index("studentName")] is None
-    assert pseudo in anb01[FINDINGS_COLUMNS.index("message")]
-    assert "2025-01-17" in anb01[FINDINGS_COLUMNS.index("message")]  # non-PII text kept
+    assert absent[ABSENCES.index("studentName")] is None
+    assert pseudo in anb01[FINDINGS.index("message")]
+    assert "2025-01-17" in anb01[FINDINGS.index("message")]  # non-PII text kept
     for sheet in ("Findings", "Absences", "CTE", "Rejected rows"):
         assert [[c.value for c in r] for r in b1[sheet].iter_rows()] == [
             [c.value for c in r] for r in b2[sheet].iter_rows()], sheet

@@ -20,10 +20,14 @@ from mtcollect_nb.columns import (
     REJECTED_COLUMNS,
 )
 from mtcollect_nb.errors import MtcollectError
-from mtcollect_nb.report import workbook
+from mtcollect_nb.report import layout, workbook
+from mtcollect_nb.report.sheets import school_named
 from mtcollect_nb.testing import enrollment, make_analysis, params, student
 
 SHEETS = ["Summary", "Findings", "ANB", "Absences", "CTE", "Rejected rows"]
+# the sheets' headers: the columns with schoolName next to schoolNumber
+FINDINGS_SHEET, ANB_SHEET, ABSENCES_SHEET, CTE_SHEET = map(
+    school_named, (FINDINGS_COLUMNS, ANB_COLUMNS, ABSENCES_COLUMNS, CTE_COLUMNS))
 DANGEROUS = ["=1+1", "+SUM(A1:A2)", "-2", "@cmd", "http://example.com/x", "=HYPERLINK(\"x\")"]
 
 
@@ -67,6 +71,10 @@ def absences_frame() -> pd.DataFrame:
 def make_run(n_findings: int = 3, mask: bool = False, **tables: list[dict]) -> DistrictRun:
     tables.setdefault("students", [student(1, stateID="012345678"), student(2)])
     tables.setdefault("enrollments", [enrollment(10, 1), enrollment(11, 2, grade="10")])
+    tables.setdefault("schools", [
+        {"schoolID": 1, "districtNumber": "0001", "schoolNumber": "0001", "name": "Test School"},
+        {"schoolID": 2, "districtNumber": "0001", "schoolNumber": "0123",
+         "name": "Lincoln Elementary"}])
     a = make_analysis(params(mask_pii=mask), **tables)
     run = run_from_analysis(a)
     rows = [finding(ruleId="ANB-01", schoolNumber="0123", stateID="012345678",
@@ -98,19 +106,20 @@ def book(tmp_path: Path) -> openpyxl.Workbook:
 
 def test_sheets_in_order_with_exact_headers(book: openpyxl.Workbook) -> None:
     assert book.sheetnames == SHEETS
-    for name, cols in [("Findings", FINDINGS_COLUMNS), ("ANB", ANB_COLUMNS),
-                       ("Absences", ABSENCES_COLUMNS), ("CTE", CTE_COLUMNS),
+    for name, cols in [("Findings", FINDINGS_SHEET), ("ANB", ANB_SHEET),
+                       ("Absences", ABSENCES_SHEET), ("CTE", CTE_SHEET),
                        ("Rejected rows", REJECTED_COLUMNS)]:
         assert tuple(cells(book[name])[0]) == cols, name
     assert "personID" not in cells(book["Findings"])[0]
 
 
-def test_every_sheet_frozen_and_filtered(book: openpyxl.Workbook) -> None:
+def test_every_sheet_frozen_and_data_sheets_filtered(book: openpyxl.Workbook) -> None:
     for ws in book.worksheets:
         assert ws.freeze_panes == "A2", ws.title
-        assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:"), ws.title
-    assert book["Findings"].auto_filter.ref == "A1:P4"
-    assert book["Summary"].auto_filter.ref == "A1:B12"  # the Run block, with "Law applied"
+        if ws.title != "Summary":
+            assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:"), ws.title
+    assert book["Findings"].auto_filter.ref == "A1:Q4"
+    assert book["Summary"].auto_filter.ref is None  # its blocks are not one table
 
 
 def test_text_stays_text_never_formula(book: openpyxl.Workbook) -> None:
@@ -124,21 +133,21 @@ def test_text_stays_text_never_formula(book: openpyxl.Workbook) -> None:
                     seen.add(c.value)
     assert seen == {*DANGEROUS, "=cmd|' /C calc'!A0"}
     f = cells(book["Findings"])
-    assert f[1][FINDINGS_COLUMNS.index("schoolNumber")] == "0123"
-    assert f[1][FINDINGS_COLUMNS.index("stateID")] == "012345678"
-    assert f[1][FINDINGS_COLUMNS.index("enrollmentID")] == "10"
+    assert f[1][FINDINGS_SHEET.index("schoolNumber")] == "0123"
+    assert f[1][FINDINGS_SHEET.index("stateID")] == "012345678"
+    assert f[1][FINDINGS_SHEET.index("enrollmentID")] == "10"
     assert book["Findings"].cell(2, 1).hyperlink is None
 
 
 def test_types_numbers_dates_ids(book: openpyxl.Workbook) -> None:
     anb = cells(book["ANB"])
-    assert anb[1][:3] == ["0123", "06", "Elementary"]
-    assert anb[1][ANB_COLUMNS.index("springCountReported")] == 3.0
+    assert anb[1][:4] == ["0123", "Lincoln Elementary", "06", "Elementary"]
+    assert anb[1][ANB_SHEET.index("springCountReported")] == 3.0
     ab = book["Absences"]
-    assert ab.cell(2, ABSENCES_COLUMNS.index("enrollmentID") + 1).value == "10"
-    start = ab.cell(2, ABSENCES_COLUMNS.index("streakStart") + 1)
+    assert ab.cell(2, ABSENCES_SHEET.index("enrollmentID") + 1).value == "10"
+    start = ab.cell(2, ABSENCES_SHEET.index("streakStart") + 1)
     assert start.is_date and start.value.date().isoformat() == "2025-01-16"
-    assert ab.cell(2, ABSENCES_COLUMNS.index("excludeComputed") + 1).value == "Yes"
+    assert ab.cell(2, ABSENCES_SHEET.index("excludeComputed") + 1).value == "Yes"
     rej = cells(book["Rejected rows"])
     assert rej[1] == ["students.csv", 7, "birthdate", "=cmd|' /C calc'!A0", "bad date"]
 
@@ -222,8 +231,8 @@ def test_long_sheet_continues_never_truncates(tmp_path: Path,
                                "Absences", "CTE", "Rejected rows"]
     parts = [cells(book[n]) for n in ("Findings", "Findings (2)", "Findings (3)")]
     assert [len(p) - 1 for p in parts] == [2, 2, 1]
-    assert all(tuple(p[0]) == FINDINGS_COLUMNS for p in parts)
-    ids = [r[FINDINGS_COLUMNS.index("stateID")] for p in parts for r in p[1:]]
+    assert all(tuple(p[0]) == FINDINGS_SHEET for p in parts)
+    ids = [r[FINDINGS_SHEET.index("stateID")] for p in parts for r in p[1:]]
     assert ids == ["012345678", *(f"90000000{i}" for i in range(1, 5))]
     for n in ("Findings (2)", "Findings (3)"):
         assert book[n].freeze_panes == "A2" and book[n].auto_filter.ref
@@ -233,7 +242,7 @@ def test_long_sheet_continues_never_truncates(tmp_path: Path,
 
 
 def test_cte_headers_only_without_teacher_class_files(book: openpyxl.Workbook) -> None:
-    assert cells(book["CTE"]) == [list(CTE_COLUMNS)]
+    assert cells(book["CTE"]) == [list(CTE_SHEET)]
 
 
 def test_cte_sheet_from_cte_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -247,9 +256,9 @@ def test_cte_sheet_from_cte_module(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     run = make_run(courses=[], sections=[], section_staff=[], rosters=[])
     book = openpyxl.load_workbook(workbook.write_workbook(run, tmp_path / "f.xlsx"))
     data = cells(book["CTE"])[1]
-    assert data[CTE_COLUMNS.index("sectionID")] == "55"
-    assert data[CTE_COLUMNS.index("minutesPerDay")] == 50
-    assert data[CTE_COLUMNS.index("teacherOfRecord")] == "@Lee"
+    assert data[CTE_SHEET.index("sectionID")] == "55"
+    assert data[CTE_SHEET.index("minutesPerDay")] == 50
+    assert data[CTE_SHEET.index("teacherOfRecord")] == "@Lee"
 
 
 def test_missing_column_is_a_clear_error(tmp_path: Path) -> None:
@@ -266,8 +275,8 @@ def test_empty_run_writes_headers(tmp_path: Path) -> None:
     run.analysis.__dict__.update(anb_table=anb_frame().iloc[:0],
                                  absences_table=absences_frame().iloc[:0])
     book = openpyxl.load_workbook(workbook.write_workbook(run, tmp_path / "f.xlsx"))
-    assert cells(book["Findings"]) == [list(FINDINGS_COLUMNS)]
-    assert book["Findings"].auto_filter.ref == "A1:P1"
+    assert cells(book["Findings"]) == [list(FINDINGS_SHEET)]
+    assert book["Findings"].auto_filter.ref == "A1:Q1"
 
 
 def test_write_tables(tmp_path: Path) -> None:
@@ -287,3 +296,60 @@ def test_write_tables(tmp_path: Path) -> None:
     assert s["district_number"] == "0001"
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(
         p.name for p in out.values())
+
+
+def test_free_text_wraps_at_fixed_widths(book: openpyxl.Workbook) -> None:
+    ws = book["Findings"]
+    for col in ("message", "remedy", "value", "expected"):
+        letter = openpyxl.utils.get_column_letter(FINDINGS_SHEET.index(col) + 1)
+        assert ws[f"{letter}2"].alignment.wrap_text, col
+        assert ws.column_dimensions[letter].width == pytest.approx(
+            layout.WRAP_WIDTHS[col], abs=1), col
+    rule = openpyxl.utils.get_column_letter(FINDINGS_SHEET.index("ruleId") + 1)
+    assert not ws[f"{rule}2"].alignment.wrap_text
+    assert ws["A1"].alignment.wrap_text  # long headers wrap instead of widening a column
+    reason = openpyxl.utils.get_column_letter(REJECTED_COLUMNS.index("reason") + 1)
+    assert book["Rejected rows"][f"{reason}2"].alignment.wrap_text
+
+
+def test_widths_fit_values_up_to_a_cap() -> None:
+    assert layout.column_width("stateID", 9) == (11, False)
+    assert layout.column_width("rosterCountOnCountDate", 2) == (layout.HEADER_WIDTH + 2, False)
+    assert layout.column_width("courseNumber", 80) == (layout.MAX_WIDTH, True)
+    assert layout.column_width("message", 3) == (layout.WRAP_WIDTHS["message"], True)
+
+
+def test_every_sheet_prints_landscape_one_page_wide_with_titles_and_footer(
+        book: openpyxl.Workbook) -> None:
+    for ws in book.worksheets:
+        assert ws.page_setup.orientation == "landscape", ws.title
+        # fitToWidth is left out of the XML when it is 1 (its default in the file format)
+        assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        footer = ws.oddFooter
+        assert footer.left.text == "District 0001 Test District", ws.title
+        assert footer.right.text == "Page &P of &N" and footer.center.text == "&A", ws.title
+        if ws.title != "Summary":
+            assert ws.print_title_rows == "$1:$1", ws.title
+
+
+def test_footer_escapes_ampersand() -> None:
+    assert layout.footer_text("0123", "Hays & Lodge Pole").startswith(
+        "&LDistrict 0123 Hays && Lodge Pole&C")
+
+
+def test_school_name_next_to_school_number_on_every_sheet(book: openpyxl.Workbook) -> None:
+    for name in ("Findings", "ANB", "Absences", "CTE"):
+        header = cells(book[name])[0]
+        assert header[header.index("schoolNumber") + 1] == "schoolName", name
+    f = cells(book["Findings"])
+    assert f[1][FINDINGS_SHEET.index("schoolName")] == "Lincoln Elementary"
+    ab = cells(book["Absences"])
+    assert ab[1][ABSENCES_SHEET.index("schoolName")] == "Lincoln Elementary"
+
+
+def test_unknown_school_number_gets_a_blank_name(tmp_path: Path) -> None:
+    run = make_run(schools=[{"schoolID": 1, "districtNumber": "0001", "schoolNumber": "0001",
+                             "name": "Test School"}])
+    book = openpyxl.load_workbook(workbook.write_workbook(run, tmp_path / "f.xlsx"))
+    assert cells(book["Findings"])[1][FINDINGS_SHEET.index("schoolName")] is None

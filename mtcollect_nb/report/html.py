@@ -1,0 +1,235 @@
+"""The district-facing report: ``district_validation.html`` without code, for the district.
+
+nbconvert's own HTML export with the inputs and prompts left out (the executed ``.ipynb`` keeps
+the code for analysts). Before exporting, the cells the district does not need are dropped:
+the parameters cells, cells tagged :data:`ANALYST_TAG` (the printed checks nbval compares),
+code cells that show nothing, and stderr. plotly.js is embedded once in the head and no CDN
+script is added, so the page opens with no network. The notebook shows :func:`header_html` and
+:func:`findings_html` (findings listed per rule) as HTML outputs.
+
+Example:
+    >>> import nbformat, tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(1)")])
+    >>> nbformat.write(nb, d / "n.ipynb")
+    >>> "print(1)" in export_report(d / "n.ipynb", d / "n.html").read_text()
+    False
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from mtcollect_nb.columns import SEVERITIES
+from mtcollect_nb.files import atomic_path
+from mtcollect_nb.report.sheets import school_labels
+
+if TYPE_CHECKING:
+    from mtcollect_nb.checks.run import DistrictRun
+    from mtcollect_nb.params import Params
+
+#: Cells with this tag are for analysts only (left out of the district's HTML report).
+ANALYST_TAG = "analyst-only"
+#: Tags of the parameters cells (the notebook's and the one papermill injects).
+PARAMETER_TAGS = frozenset({"parameters", "injected-parameters"})
+#: Placeholder until ``compute.law`` says which law applies; the lead wires the real text.
+LAW_PLACEHOLDER = "Montana ANB and Teacher-Class rules of the school year (spec/rules.md)"
+#: Findings listed per rule in the page (all of them are in findings.xlsx).
+MAX_ROWS_PER_RULE = 200
+#: Columns of a rule's findings table in the report.
+FINDING_COLUMNS: tuple[str, ...] = ("school", "student", "record", "field", "value",
+                                    "expected", "message")
+#: nbconvert's lab template without the CDN scripts (require.js, MathJax, mermaid).
+OFFLINE_TEMPLATE = (
+    "{%- extends 'index.html.j2' -%}\n"
+    "{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}\n"
+    "{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}\n"
+    "{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}\n"
+)
+STYLE = (
+    "<style>.mt-report table{border-collapse:collapse;margin:.4em 0 1em;font-size:13px}"
+    "div.mt-report table th,div.mt-report table td{border:1px solid #ccd;padding:3px 6px;"
+    "text-align:left !important;vertical-align:top}div.mt-report table th{background:#D9E1F2}"
+    ".mt-report .error{color:#c0392b}.mt-report .warning{color:#b9770e}"
+    ".mt-report .info{color:#2e86c1}</style>"
+)
+
+
+def law_applied(params: Params) -> str:
+    """The law the run applied, for the report header (placeholder: see LAW_PLACEHOLDER).
+
+    Example:
+        >>> from mtcollect_nb.testing import params
+        >>> law_applied(params())
+        'Montana ANB and Teacher-Class rules of the school year (spec/rules.md), 2024-25'
+    """
+    year = params.school_year
+    return f"{LAW_PLACEHOLDER}, {year - 1}-{year % 100:02d}"
+
+
+def header_html(run: DistrictRun, law: str | None = None, ran: datetime | None = None) -> str:
+    """The report's header: district, school year, count dates, the law applied, when it ran.
+
+    Example:
+        >>> from mtcollect_nb.checks.run import run_from_analysis
+        >>> from mtcollect_nb.testing import tiny_analysis
+        >>> "District 0001 Test District" in header_html(run_from_analysis(tiny_analysis()))
+        True
+    """
+    p = run.params
+    ran = ran or datetime.now().astimezone()
+    rows = [("School year", f"{p.school_year - 1}-{p.school_year % 100:02d}"),
+            ("Fall count date", p.fall.isoformat()),
+            ("Spring count date", p.spring.isoformat()),
+            ("Kindergarten age date", p.k_age_date.isoformat()),
+            ("Law applied", law or law_applied(p)),
+            ("Ran", ran.strftime("%Y-%m-%d %H:%M %Z").strip()),
+            ("Names and IDs", "masked" if p.mask_pii else "as in Infinite Campus")]
+    body = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>"
+                   for k, v in rows)
+    title = html.escape(f"District {p.district_number} {p.district_name}")
+    return (f'{STYLE}<div class="mt-report"><h1>{title}: Spring ANB and Teacher-Class '
+            f"validation</h1><table>{body}</table></div>")
+
+
+def findings_table(findings: pd.DataFrame, labels: pd.Series) -> pd.DataFrame:
+    """One rule's findings as the report lists them (columns :data:`FINDING_COLUMNS`).
+
+    ``school`` is "number name", ``student`` "stateID name", ``record`` the enrollment,
+    course, section or staff member the finding is about.
+
+    Example:
+        >>> f = pd.DataFrame({"schoolNumber": ["0001"], "stateID": ["S1"], "studentName": [""],
+        ...     "enrollmentID": ["10"], "courseNumber": [""], "sectionID": [""],
+        ...     "staffStateID": [""], "field": ["grade"], "value": ["KG"], "expected": ["01"],
+        ...     "message": ["m"]})
+        >>> findings_table(f, pd.Series({"0001": "0001 Lincoln"})).iloc[0].tolist()
+        ['0001 Lincoln', 'S1', 'enrollment 10', 'grade', 'KG', '01', 'm']
+    """
+    def text(col: str) -> pd.Series:
+        return findings[col].fillna("").astype(str)
+
+    school = text("schoolNumber")
+    record = pd.Series("", index=findings.index, dtype=object)
+    for col, word in (("enrollmentID", "enrollment"), ("courseNumber", "course"),
+                      ("sectionID", "section"), ("staffStateID", "staff")):
+        part = text(col)
+        record = record + "; " + (word + " " + part).where(part != "", "")
+    record = record.str.replace(r"(; )+", "; ", regex=True).str.strip("; ")
+    return pd.DataFrame({
+        "school": school.map(labels).fillna(school),
+        "student": (text("stateID") + " " + text("studentName")).str.strip(),
+        "record": record, "field": text("field"), "value": text("value"),
+        "expected": text("expected"), "message": text("message"),
+    }).reset_index(drop=True)
+
+
+def findings_html(run: DistrictRun, max_rows: int = MAX_ROWS_PER_RULE) -> str:
+    """Every finding, rule by rule (errors first): title, count, remedy, and a table.
+
+    Columns that are blank for every finding of a rule are left out of its table.
+
+    Example:
+        >>> from mtcollect_nb.checks.run import run_from_analysis
+        >>> from mtcollect_nb.testing import tiny_analysis
+        >>> findings_html(run_from_analysis(tiny_analysis()))
+        '<div class="mt-report"><p>No findings.</p></div>'
+    """
+    f = run.findings
+    if f.empty:
+        return '<div class="mt-report"><p>No findings.</p></div>'
+    titles = _titles(run)
+    labels = school_labels(run)
+    order = f.assign(_s=f["severity"].map({s: i for i, s in enumerate(SEVERITIES)}))
+    parts = [STYLE, '<div class="mt-report">']
+    for (_, rule), g in order.groupby(["_s", "ruleId"], sort=True):  # one block per rule
+        sev = str(g["severity"].iloc[0])
+        t = findings_table(g, labels)
+        t = t.loc[:, (t != "").any()]
+        remedies = g["remedy"].fillna("").astype(str).unique()
+        if len(remedies) > 1:
+            t["remedy"] = g["remedy"].fillna("").astype(str).to_numpy()
+        more = (f"<p>and {len(t) - max_rows} more: see the Findings sheet of "
+                "findings.xlsx.</p>" if len(t) > max_rows else "")
+        head = html.escape(f"{rule}: {titles.get(rule, '')}".rstrip(": "))
+        parts += [f'<h3>{head} <span class="{sev}">({sev}, {len(g)} '
+                  f'finding{"s" if len(g) != 1 else ""})</span></h3>',
+                  (f"<p><b>Remedy:</b> {html.escape(remedies[0])}</p>"
+                   if len(remedies) == 1 and remedies[0] else ""),
+                  t.head(max_rows).to_html(index=False, escape=True, border=0), more]
+    return "".join(parts) + "</div>"
+
+
+def _titles(run: DistrictRun) -> dict[str, str]:
+    """Rule id -> title, from the rule catalog."""
+    from mtcollect_nb.checks.catalog import all_rules
+
+    return {rid: r.title for rid, r in all_rules().items()}
+
+
+def report_notebook(nb: Any) -> Any:
+    """A copy of the executed notebook as the district sees it (what :func:`export_report` drops).
+
+    Example:
+        >>> import nbformat
+        >>> nb = nbformat.v4.new_notebook(cells=[
+        ...     nbformat.v4.new_code_cell("x = 1"), nbformat.v4.new_markdown_cell("# Hi")])
+        >>> [c.cell_type for c in report_notebook(nb).cells]
+        ['markdown']
+    """
+    import copy
+
+    nb = copy.deepcopy(nb)
+    nb.metadata.pop("widgets", None)  # nbconvert would load the widget renderer from a CDN
+    keep = []
+    for cell in nb.cells:
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        if tags & (PARAMETER_TAGS | {ANALYST_TAG}):
+            continue
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in cell.get("outputs", []) if not (
+                o.get("output_type") == "stream" and o.get("name") == "stderr")]
+            if not cell.outputs:
+                continue
+        keep.append(cell)
+    nb.cells = keep
+    return nb
+
+
+def export_report(notebook_path: Path, html_path: Path, report: bool = True) -> Path:
+    """Write the executed notebook as the district's HTML report (no code); atomic.
+
+    ``report=False``: the whole notebook, code included (for analysts), still offline.
+    """
+    import jinja2
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(
+        template_name="lab", exclude_input=report, exclude_input_prompt=report,
+        exclude_output_prompt=report,
+        extra_loaders=[jinja2.DictLoader({"mtcollect_report.html.j2": OFFLINE_TEMPLATE})],
+        template_file="mtcollect_report.html.j2",
+    )
+    nb = nbformat.read(notebook_path, as_version=4)
+    if report:
+        nb = report_notebook(nb)
+    nb.metadata.pop("widgets", None)  # nbconvert would load the widget renderer from a CDN
+    body, _ = exporter.from_notebook_node(nb)
+    body = body.replace("</head>", plotly_script() + "</head>", 1)
+    with atomic_path(html_path) as tmp:
+        tmp.write_text(body, encoding="utf-8")
+    return html_path
+
+
+def plotly_script() -> str:
+    """plotly.js inline, once, as Plotly's own offline HTML embeds it."""
+    from plotly.offline import get_plotlyjs
+
+    return ('<script type="text/javascript">window.PlotlyConfig = {MathJaxConfig: "local"};'
+            f'</script>\n<script type="text/javascript">{get_plotlyjs()}</script>\n')
