@@ -5,10 +5,12 @@ finding's identifying fields, never of a row number or a message text:
 
 - ``schoolNumber``, the student (``personID``, IC's permanent ID, else ``stateID``),
   ``enrollmentID``, ``courseNumber``, ``sectionID``, ``staffStateID`` and ``field``;
-- a data-quality finding's ``field`` names file, line and column: the line is dropped (an
-  added row shifts every line below it);
-- only when two findings still share all of that, their ``value`` tells them apart, then
-  their order.
+- a data-quality finding (a rejected row) has no record but its file, column and value:
+  its ``field`` names file, line and column, and the line is dropped (an added row shifts
+  every line below it), its ``value`` is part of the key;
+- only when two other findings still share all of that (one rule, one record, one field), their
+  ``value`` tells them apart, then their order. Such a pair's keys change when one of them goes
+  away (a rule reports a record and field once, so this is rare).
 
 The IDs are hashed in their masked form (the pseudonyms of :mod:`mtcollect_nb.report.masking`),
 so a masked and an unmasked run of the same data give the same keys whether the key is taken
@@ -30,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from mtcollect_nb.checks.run import DistrictRun
-from mtcollect_nb.columns import FINDING_KEY, PERSON_ID
+from mtcollect_nb.columns import DATA_QUALITY, FINDING_KEY, PERSON_ID
 from mtcollect_nb.report.masking import Scrubber, is_masked, mask_frame, salt_key
 
 #: The identifying fields, in key order (the student is personID, else stateID).
@@ -88,8 +90,8 @@ def finding_keys(run: DistrictRun) -> pd.Series:
     ids = [c for c in ("stateID", "staffStateID", PERSON_ID) if c in f.columns]
     view = f if masked else f.assign(**mask_frame(f[ids]))
     text = identity(view)
-    dup = text.duplicated(keep=False)
-    if dup.any():  # same record, same field: the (masked) value tells them apart
+    dup = (text.duplicated(keep=False) | (f["collection"] == DATA_QUALITY)).to_numpy()
+    if dup.any():  # the (masked) value tells them apart
         part = f.loc[dup, ["field", "value"]]
         values = (part["value"] if masked
                   else mask_frame(part, Scrubber.from_bundle(run.analysis.bundle))["value"])

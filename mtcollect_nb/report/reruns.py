@@ -149,6 +149,7 @@ def count_changes(budget_units: pd.DataFrame, previous_run: dict[str, Any] | Non
                   ) -> pd.DataFrame:
     """Spring count reported and validated per budget unit: previous run, this run."""
     now = budget_units.reindex(columns=list(history.COUNT_COLUMNS))
+    now = now.astype({"budgetUnit": object})
     before = history.record_counts(previous_run)
     out = now.merge(before, on="budgetUnit", how="outer", suffixes=("", "Previous"))
     return out.reindex(columns=list(SINCE_COUNT_COLUMNS)).sort_values(

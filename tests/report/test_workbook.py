@@ -17,13 +17,14 @@ from mtcollect_nb.columns import (
     BUDGET_UNIT_COLUMNS,
     CTE_COLUMNS,
     FINDINGS_COLUMNS,
+    FINDINGS_SHEET_COLUMNS,
     REJECTED_COLUMNS,
 )
 from mtcollect_nb.errors import MtcollectError
 from mtcollect_nb.report import workbook
 from mtcollect_nb.testing import enrollment, make_analysis, params, student
 
-SHEETS = ["Summary", "Findings", "ANB", "Absences", "CTE", "Rejected rows"]
+SHEETS = ["Summary", "Findings", "ANB", "Absences", "CTE", "Rejected rows", "Since last run"]
 DANGEROUS = ["=1+1", "+SUM(A1:A2)", "-2", "@cmd", "http://example.com/x", "=HYPERLINK(\"x\")"]
 
 
@@ -98,7 +99,7 @@ def book(tmp_path: Path) -> openpyxl.Workbook:
 
 def test_sheets_in_order_with_exact_headers(book: openpyxl.Workbook) -> None:
     assert book.sheetnames == SHEETS
-    for name, cols in [("Findings", FINDINGS_COLUMNS), ("ANB", ANB_COLUMNS),
+    for name, cols in [("Findings", FINDINGS_SHEET_COLUMNS), ("ANB", ANB_COLUMNS),
                        ("Absences", ABSENCES_COLUMNS), ("CTE", CTE_COLUMNS),
                        ("Rejected rows", REJECTED_COLUMNS)]:
         assert tuple(cells(book[name])[0]) == cols, name
@@ -109,7 +110,7 @@ def test_every_sheet_frozen_and_filtered(book: openpyxl.Workbook) -> None:
     for ws in book.worksheets:
         assert ws.freeze_panes == "A2", ws.title
         assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:"), ws.title
-    assert book["Findings"].auto_filter.ref == "A1:P4"
+    assert book["Findings"].auto_filter.ref == "A1:U4"
     assert book["Summary"].auto_filter.ref == "A1:B11"
 
 
@@ -219,10 +220,10 @@ def test_long_sheet_continues_never_truncates(tmp_path: Path,
     book = openpyxl.load_workbook(
         workbook.write_workbook(make_run(n_findings=5), tmp_path / "f.xlsx"))
     assert book.sheetnames == ["Summary", "Findings", "Findings (2)", "Findings (3)", "ANB",
-                               "Absences", "CTE", "Rejected rows"]
+                               "Absences", "CTE", "Rejected rows", "Since last run"]
     parts = [cells(book[n]) for n in ("Findings", "Findings (2)", "Findings (3)")]
     assert [len(p) - 1 for p in parts] == [2, 2, 1]
-    assert all(tuple(p[0]) == FINDINGS_COLUMNS for p in parts)
+    assert all(tuple(p[0]) == FINDINGS_SHEET_COLUMNS for p in parts)
     ids = [r[FINDINGS_COLUMNS.index("stateID")] for p in parts for r in p[1:]]
     assert ids == ["012345678", *(f"90000000{i}" for i in range(1, 5))]
     for n in ("Findings (2)", "Findings (3)"):
@@ -266,8 +267,8 @@ def test_empty_run_writes_headers(tmp_path: Path) -> None:
     run.analysis.__dict__.update(anb_table=anb_frame().iloc[:0],
                                  absences_table=absences_frame().iloc[:0])
     book = openpyxl.load_workbook(workbook.write_workbook(run, tmp_path / "f.xlsx"))
-    assert cells(book["Findings"]) == [list(FINDINGS_COLUMNS)]
-    assert book["Findings"].auto_filter.ref == "A1:P1"
+    assert cells(book["Findings"]) == [list(FINDINGS_SHEET_COLUMNS)]
+    assert book["Findings"].auto_filter.ref == "A1:U1"
 
 
 def test_write_tables(tmp_path: Path) -> None:
@@ -275,7 +276,7 @@ def test_write_tables(tmp_path: Path) -> None:
     assert {p.name for p in out.values()} == {"findings.parquet", "anb.parquet",
                                               "budget_units.parquet", "summary.json"}
     f = pd.read_parquet(out["findings"])
-    assert tuple(f.columns) == FINDINGS_COLUMNS and len(f) == 3
+    assert tuple(f.columns) == FINDINGS_SHEET_COLUMNS and len(f) == 3
     assert f["schoolNumber"].tolist() == ["0123"] * 3
     assert tuple(pd.read_parquet(out["anb"]).columns) == ANB_COLUMNS
     bu = pd.read_parquet(out["budget_units"])
