@@ -27,6 +27,8 @@ from mtcollect_nb.columns import FINDING_KEY, FINDINGS_SHEET_COLUMNS, FIRST_SEEN
 FINDINGS_SHEET = "Findings"
 #: Summary row saying whether the previous run was masked.
 MASKED_ITEM = "PII masked"
+#: How far down a sheet the header row is looked for.
+HEADER_ROWS = 20
 
 
 @dataclass(frozen=True)
@@ -119,9 +121,17 @@ def _read(path: Path) -> tuple[pd.DataFrame | None, bool | None]:
 
 
 def _sheet_rows(ws: Any) -> pd.DataFrame | None:
-    """One Findings sheet as text columns of :data:`FINDINGS_SHEET_COLUMNS` (None: not ours)."""
+    """One Findings sheet as text columns of :data:`FINDINGS_SHEET_COLUMNS` (None: not ours).
+
+    The header is the first of the first :data:`HEADER_ROWS` rows that names ``findingKey``
+    (a district may have inserted a title row above it).
+    """
     rows = ws.iter_rows(values_only=True)
-    header = [cell_text(v) for v in next(rows, ())]
+    header: list[str] = []
+    for _ in range(HEADER_ROWS):
+        header = [cell_text(v) for v in next(rows, ())]
+        if FINDING_KEY in header:
+            break
     if FINDING_KEY not in header:
         return None
     at = {c: header.index(c) for c in FINDINGS_SHEET_COLUMNS if c in header}

@@ -188,7 +188,7 @@ def _masked_rows(rows: pd.DataFrame) -> pd.DataFrame:
     for col in out.columns.intersection(list(TEXT_ID_COLUMNS)):
         text = out[col].fillna("").astype(str)
         real = ~text.str.fullmatch(_PSEUDONYM) & (text != "")
-        out.loc[real, col] = pseudonyms(text[real], col)
+        out[col] = text.where(~real, pseudonyms(text[real], col).reindex(text.index))
     titles = {rid: r.title for rid, r in all_rules().items()}
     out["studentName"] = ""
     out["value"] = ""
