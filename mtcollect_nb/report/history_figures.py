@@ -29,10 +29,10 @@ SERIES: tuple[tuple[str, str, str, int], ...] = (
 
 
 def window_figure(runs: pd.DataFrame) -> go.Figure:
-    """Two panels over the runs of :func:`~mtcollect_nb.report.history.runs_table`: the
-    district's spring count reported and validated, and errors open / warnings not reviewed.
+    """Two panels over the runs: spring counts; errors open and warnings not reviewed.
 
-    Each run is one point (its time on the x axis), so ten days of reruns read left to right.
+    ``runs`` is :func:`~mtcollect_nb.report.history.runs_table`. Each run is one point (its
+    time on the x axis), so ten days of reruns read left to right.
     """
     if runs.empty:
         fig = go.Figure()

@@ -59,7 +59,8 @@ def test_masked_and_unmasked_runs_give_the_same_keys(demo) -> None:
     assert (mask_run(run).findings["stateID"] != run.findings["stateID"]).any()
 
 
-@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=4, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(0, 2**31 - 1), extra=st.integers(1, 5))
 def test_rerun_with_unrelated_rows_changed_keeps_every_key(demo, tmp_path_factory, seed: int,
                                                             extra: int) -> None:

@@ -54,7 +54,8 @@ def test_corrupt_previous_is_reported_kept_and_the_run_goes_on(fresh, content: b
     book = write_outputs(fresh)
     kept = list(out.glob("findings.previous-*.xlsx"))
     assert len(kept) == 1 and kept[0].read_bytes() == content
-    grid = [[c.value for c in r] for r in openpyxl.load_workbook(book)["Since last run"].iter_rows()]
+    since = openpyxl.load_workbook(book)["Since last run"]
+    grid = [[c.value for c in r] for r in since.iter_rows()]
     problem = next(r[1] for r in grid if r[0] == "Previous findings.xlsx")
     assert "could not be read" in problem and kept[0].name in problem and "\n" not in problem
     assert set(pd.read_excel(book, sheet_name="Findings")["status"]) == {"new"}

@@ -1,4 +1,4 @@
-"""Two runs of one synthetic district: notes typed in the workbook, one problem fixed, one added."""
+"""Two runs of a synthetic district: notes typed in the workbook, one problem fixed, one added."""
 
 from __future__ import annotations
 
