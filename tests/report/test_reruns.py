@@ -18,6 +18,7 @@ from mtcollect_nb.columns import (
     SINCE_COUNT_COLUMNS,
     SINCE_FINDINGS_COLUMNS,
 )
+from mtcollect_nb.explore.tour import fix_duplicate_enrollment
 from mtcollect_nb.params import load_params
 from mtcollect_nb.report import history, summary
 from mtcollect_nb.report.pipeline import analyze_district, write_outputs
@@ -58,11 +59,7 @@ def type_notes(path: Path, notes: dict[str, tuple[object, str]]) -> None:
 
 def fix_and_break(extracts: Path) -> None:
     """Fix DQ-01 (drop the duplicated enrollment line), add a DQ-03 (a 31 February)."""
-    lines = (extracts / "enrollments.csv").read_text(encoding="utf-8").splitlines(keepends=True)
-    seen: set[str] = set()
-    kept = [ln for ln in lines if not (ln in seen or seen.add(ln))]  # type: ignore[func-returns-value]
-    assert len(kept) == len(lines) - 1
-    (extracts / "enrollments.csv").write_text("".join(kept), encoding="utf-8")
+    assert fix_duplicate_enrollment(extracts) == 1
     att = extracts / "attendance.csv"
     first = att.read_text(encoding="utf-8").splitlines()[1].split(",")
     first[2] = NEW_BAD_DATE
