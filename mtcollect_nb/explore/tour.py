@@ -211,5 +211,6 @@ def rerun_example(base: Path) -> dict[str, pd.DataFrame]:
     type_note(workbook, "ANB-02", "checked with the school: counted correctly", reviewed="x")
     fix_duplicate_enrollment(Path(params.extracts_dir))
     write_outputs(analyze_district(params))
-    return {**history.since_last_run(params.output_dir),
-            "runs": history.runs_table(params.output_dir)}
+    out = Path(params.output_dir)
+    return {**history.since_last_run(out),
+            "runs": history.runs_table(out)}

@@ -47,7 +47,7 @@ RUN_COLUMNS: tuple[str, ...] = (
 )
 
 
-def history_dir(out_dir: Path) -> Path:
+def history_dir(out_dir: Path | str) -> Path:
     """``out_dir/history``."""
     return Path(out_dir) / HISTORY_DIR
 
@@ -82,7 +82,7 @@ def write_record(out_dir: Path, record: dict[str, Any]) -> Path:
     return path
 
 
-def load_records(out_dir: Path) -> list[dict[str, Any]]:
+def load_records(out_dir: Path | str) -> list[dict[str, Any]]:
     """Every readable record, oldest first (a damaged file is skipped, not fatal)."""
     folder = history_dir(out_dir)
     records = []
@@ -96,7 +96,7 @@ def load_records(out_dir: Path) -> list[dict[str, Any]]:
     return sorted(records, key=lambda r: str(r["started"]))
 
 
-def last_record(out_dir: Path) -> dict[str, Any] | None:
+def last_record(out_dir: Path | str) -> dict[str, Any] | None:
     """The latest record, or None before the first run."""
     records = load_records(out_dir)
     return records[-1] if records else None
@@ -119,7 +119,7 @@ def record_counts(record: dict[str, Any] | None) -> pd.DataFrame:
     return df.astype({c: "float64" for c in COUNT_COLUMNS[1:]})
 
 
-def runs_table(out_dir: Path) -> pd.DataFrame:
+def runs_table(out_dir: Path | str) -> pd.DataFrame:
     """One row per run, oldest first: totals and district spring counts (RUN_COLUMNS).
 
     Example:
@@ -138,7 +138,7 @@ def runs_table(out_dir: Path) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(RUN_COLUMNS))
 
 
-def since_last_run(out_dir: Path) -> dict[str, pd.DataFrame]:
+def since_last_run(out_dir: Path | str) -> dict[str, pd.DataFrame]:
     """The last run's *Since last run* tables: ``counts``, ``findings``, ``ready``.
 
     What the notebook shows after the workbook is written (the same tables as the sheet).

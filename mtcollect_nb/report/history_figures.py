@@ -52,6 +52,6 @@ def window_figure(runs: pd.DataFrame) -> go.Figure:
     return fig
 
 
-def window_figure_for(out_dir: Path) -> go.Figure:
+def window_figure_for(out_dir: Path | str) -> go.Figure:
     """:func:`window_figure` of a district's output folder."""
     return window_figure(runs_table(out_dir))
