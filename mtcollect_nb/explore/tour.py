@@ -197,12 +197,20 @@ def fix_duplicate_enrollment(extracts: Path) -> int:
     return int(dup.sum())
 
 
-def rerun_example(base: Path) -> dict[str, pd.DataFrame]:
+@dataclass(frozen=True)
+class RerunExample:
+    """Day 2 of :func:`rerun_example`: its *Since last run* tables and every run so far."""
+
+    since: history.SinceLastRun
+    runs: pd.DataFrame
+
+
+def rerun_example(base: Path) -> RerunExample:
     """Day 1 and day 2 of a collection window, on a new demo district under ``base``.
 
     Day 1: run, then the district notes the duplicate enrollment (DQ-01) and reviews a
     warning (ANB-02) in the workbook. It fixes the duplicate in IC and exports again. Day 2:
-    rerun. Returns :func:`mtcollect_nb.report.history.since_last_run` of day 2 and ``runs``
+    rerun. Returns :func:`mtcollect_nb.report.history.since_last_run` of day 2 and the runs
     (:func:`~mtcollect_nb.report.history.runs_table`).
     """
     params = load_params(write_demo(Path(base)))
@@ -212,5 +220,4 @@ def rerun_example(base: Path) -> dict[str, pd.DataFrame]:
     fix_duplicate_enrollment(Path(params.extracts_dir))
     write_outputs(analyze_district(params))
     out = Path(params.output_dir)
-    return {**history.since_last_run(out),
-            "runs": history.runs_table(out)}
+    return RerunExample(since=history.since_last_run(out), runs=history.runs_table(out))

@@ -18,6 +18,7 @@ Example:
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +26,12 @@ import pandas as pd
 
 from mtcollect_nb.checks.text import text_values
 from mtcollect_nb.columns import (
+    CHANGE,
+    CHANGE_STILL_OPEN,
     FINDING_KEY,
     FIRST_SEEN,
+    READY_COLUMNS,
+    REVIEWED,
     SINCE_COUNT_COLUMNS,
     SINCE_FINDINGS_COLUMNS,
     STATUS,
@@ -138,15 +143,38 @@ def runs_table(out_dir: Path | str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(RUN_COLUMNS))
 
 
-def since_last_run(out_dir: Path | str) -> dict[str, pd.DataFrame]:
-    """The last run's *Since last run* tables: ``counts``, ``findings``, ``ready``.
+@dataclass(frozen=True)
+class SinceLastRun:
+    """The last run's *Since last run* tables, as the notebook shows them.
 
-    What the notebook shows after the workbook is written (the same tables as the sheet).
+    Attributes:
+        ready: ready to certify per collection (READY_COLUMNS).
+        counts: spring counts per budget unit, previous run and this one.
+        findings: fixed, new and still open findings (SINCE_FINDINGS_COLUMNS).
     """
+
+    ready: pd.DataFrame
+    counts: pd.DataFrame
+    findings: pd.DataFrame
+
+    @property
+    def changed(self) -> pd.DataFrame:
+        """The findings fixed or new since the previous run."""
+        return self.findings.loc[self.findings[CHANGE] != CHANGE_STILL_OPEN].reset_index(
+            drop=True)
+
+    @property
+    def reviewed(self) -> pd.DataFrame:
+        """The findings the district marked reviewed (fixed ones included)."""
+        return self.findings.loc[self.findings[REVIEWED] != ""].reset_index(drop=True)
+
+
+def since_last_run(out_dir: Path | str) -> SinceLastRun:
+    """The last run's *Since last run* tables (the same as the workbook's sheet)."""
     rec = last_record(out_dir) or {}
     since = rec.get("since") or {}
     findings = pd.DataFrame(since.get("findings") or []).reindex(
         columns=list(SINCE_FINDINGS_COLUMNS))
     counts = pd.DataFrame(since.get("counts") or []).reindex(columns=list(SINCE_COUNT_COLUMNS))
-    ready = pd.DataFrame(rec.get("ready") or [])
-    return {"counts": counts, "findings": findings.fillna(""), "ready": ready}
+    ready = pd.DataFrame(rec.get("ready") or []).reindex(columns=list(READY_COLUMNS))
+    return SinceLastRun(ready=ready, counts=counts, findings=findings.fillna(""))

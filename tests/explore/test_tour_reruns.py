@@ -11,15 +11,17 @@ from mtcollect_nb.explore import tour
 
 def test_rerun_example_shows_the_fix_with_its_note(tmp_path: Path) -> None:
     window = tour.rerun_example(tmp_path / "demo")
-    f = window["findings"]
+    f = window.since.findings
     fixed = f.loc[f["change"] == "fixed"]
     assert fixed["ruleId"].tolist() == ["DQ-01"]
     assert fixed["note"].tolist() == ["duplicate enrollment: removed in IC"]
     assert (f.loc[f["change"] != "fixed", "change"] == "still open").all()
     anb02 = f.loc[f["ruleId"] == "ANB-02"]
     assert anb02["reviewed"].tolist() == ["x"]
-    assert window["runs"]["fixed"].tolist() == [0, 1]
-    assert len(window["ready"]) == 2
+    assert window.runs["fixed"].tolist() == [0, 1]
+    assert len(window.since.ready) == 2
+    assert window.since.changed["ruleId"].tolist() == ["DQ-01"]
+    assert set(window.since.reviewed["ruleId"]) == {"ANB-02"}
 
 
 def test_type_note_names_a_missing_rule(tmp_path: Path) -> None:

@@ -203,7 +203,8 @@ def test_history_one_file_per_run(two_runs: dict) -> None:
     assert runs["started"].tolist()[0] == pd.Timestamp(FIRST_RUN)
     assert runs["fixed"].tolist() == [0, 1] and runs["new"].tolist()[1] == 1
     since = history.since_last_run(two_runs["out"])
-    assert since["findings"].loc[lambda d: d["change"] == "fixed", "note"].tolist() == [
+    assert since.findings.loc[lambda d: d["change"] == "fixed", "note"].tolist() == [
         "duplicate removed in IC"]
-    assert list(since["ready"]["collection"]) == ["Spring ANB", "Spring Teacher-Class"]
+    assert list(since.ready["collection"]) == ["Spring ANB", "Spring Teacher-Class"]
+    assert sorted(since.changed["change"]) == ["fixed", "new"]
     assert sum(p.stat().st_size for p in files) < 200_000
