@@ -17,6 +17,7 @@ Example:
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -205,14 +206,19 @@ class RerunExample:
     runs: pd.DataFrame
 
 
-def rerun_example(base: Path) -> RerunExample:
+def rerun_example(base: Path | None = None) -> RerunExample:
     """Day 1 and day 2 of a collection window, on a new demo district under ``base``.
+
+    ``base`` defaults to a new temporary folder: never the tour's output folder, which must
+    hold masked outputs only (the demo's extracts are unmasked synthetic data).
 
     Day 1: run, then the district notes the duplicate enrollment (DQ-01) and reviews a
     warning (ANB-02) in the workbook. It fixes the duplicate in IC and exports again. Day 2:
     rerun. Returns :func:`mtcollect_nb.report.history.since_last_run` of day 2 and the runs
     (:func:`~mtcollect_nb.report.history.runs_table`).
     """
+    if base is None:
+        base = Path(tempfile.mkdtemp(prefix="mtcollect-tour-"))
     params = load_params(write_demo(Path(base)))
     workbook = write_outputs(analyze_district(params))
     type_note(workbook, "DQ-01", "duplicate enrollment: removed in IC")
