@@ -74,3 +74,39 @@ TEACHER_CLASS = "Spring Teacher-Class"
 REMINDERS = "Other reminders"
 DATA_QUALITY = "Data quality"
 COLLECTIONS: tuple[str, ...] = (SPRING_ANB, TEACHER_CLASS, REMINDERS, DATA_QUALITY)
+
+# ---- reruns in the collection window (spec/outputs.md "Reruns in the collection window") ----
+FINDING_KEY = "findingKey"
+STATUS = "status"
+FIRST_SEEN = "firstSeen"
+REVIEWED = "reviewed"
+NOTE = "note"
+RERUN_COLUMNS: tuple[str, ...] = (FINDING_KEY, STATUS, FIRST_SEEN, REVIEWED, NOTE)
+#: The Findings sheet: the finding's columns, then the rerun columns.
+FINDINGS_SHEET_COLUMNS: tuple[str, ...] = (*FINDINGS_COLUMNS, *RERUN_COLUMNS)
+STATUS_NEW, STATUS_OPEN, STATUS_REVIEWED = "new", "open", "reviewed"
+STATUSES: tuple[str, ...] = (STATUS_NEW, STATUS_OPEN, STATUS_REVIEWED)
+#: The *Since last run* sheet's findings table: what changed, then the finding.
+CHANGE = "change"
+CHANGE_FIXED, CHANGE_NEW, CHANGE_STILL_OPEN = "fixed", "new", "still open"
+SINCE_FINDINGS_COLUMNS: tuple[str, ...] = (
+    CHANGE, "ruleId", "severity", "collection", "schoolNumber", "stateID", "studentName",
+    "enrollmentID", "sectionID", "field", "value", "message", FINDING_KEY, FIRST_SEEN,
+    REVIEWED, NOTE,
+)
+SINCE_COUNT_COLUMNS: tuple[str, ...] = (
+    "budgetUnit", "springCountReportedPrevious", "springCountReported",
+    "springCountValidatedPrevious", "springCountValidated",
+)
+#: Ready to certify, per collection (the Summary and summary.json).
+READY_COLUMNS: tuple[str, ...] = (
+    "collection", "errorsOpen", "warningsNotReviewed", "rulesNotRun", "ready", "verdict",
+)
+CERTIFIED_COLLECTIONS: tuple[str, ...] = (SPRING_ANB, TEACHER_CLASS)
+
+# ---- reconciliation with Infinite Campus (spec/outputs.md "Reconciliation") ----------------
+IC_COUNT = "icCount"
+RECONCILE_COLUMNS: tuple[str, ...] = (
+    "schoolNumber", "grade", IC_COUNT, "springCountReported", "springCountValidated",
+    "icMinusReported", "icMinusValidated",
+)

@@ -14,6 +14,7 @@ from mtcollect_nb.checks import (  # noqa: F401  (importing a rule module regist
     anb_exclusions,
     anb_programs,
     data_quality,
+    reconcile,
     reminders,
     teacher_class,
 )

@@ -3,7 +3,8 @@
 :data:`CHECK_GROUPS` groups every rule of the catalog for teaching (one group per notebook
 section); :func:`example` finds, in a (masked) demo run, the finding produced by the case that
 :func:`mtcollect_nb.synthetic.planted_cases` says was planted for a rule, and lays it out as a
-card: what was planted, then the finding's fields and its remedy.
+card: what was planted, then the finding's fields and its remedy. :func:`rerun_example` shows
+two days of a collection window: notes typed in the workbook, a fix, the rerun that sees it.
 
 Decisions: the group of a rule and the example rule of each group are chosen here, for
 teaching; in a masked run the planted personIDs and stateIDs are matched through their
@@ -16,13 +17,19 @@ Example:
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from mtcollect_nb.columns import FINDINGS_COLUMNS, PERSON_ID
+from mtcollect_nb.columns import FINDING_KEY, FINDINGS_COLUMNS, NOTE, PERSON_ID, REVIEWED
+from mtcollect_nb.params import load_params
+from mtcollect_nb.report import history
 from mtcollect_nb.report.masking import is_masked, pseudo_person_ids, pseudonyms
+from mtcollect_nb.report.pipeline import analyze_district, write_outputs
+from mtcollect_nb.synthetic.write import write_demo
 
 if TYPE_CHECKING:
     from pandas.io.formats.style import Styler
@@ -57,6 +64,7 @@ CHECK_GROUPS: dict[str, Group] = {
     "Other reminders: 9th-grade date, photos, gifted":
         Group(("GRD-01", "GRD-02", "PHO-01", "PHO-02", "GFT-01", "GFT-02", "GFT-03"), "GRD-01"),
     "Data quality of the extracts": Group(("DQ-01", "DQ-02", "DQ-03"), "DQ-02"),
+    "Reconcile with Infinite Campus": Group(("REC-01",), "REC-01"),
 }
 CARD_COLUMNS: tuple[str, ...] = ("item", "value")
 
@@ -151,3 +159,71 @@ def example_card(run: DistrictRun, cases: Cases, rule_id: str) -> Styler:
 def group_example(run: DistrictRun, cases: Cases, group: str) -> pd.DataFrame:
     """:func:`example` of the example rule of a :data:`CHECK_GROUPS` group."""
     return example(run, cases, CHECK_GROUPS[group].example)
+
+
+# ---- two runs: fix, rerun, see it fixed -------------------------------------------------------
+def type_note(workbook: Path, rule_id: str, note: str, reviewed: str = "") -> str:
+    """What a district does in Excel: fill reviewed and note of a rule's first finding.
+
+    Saves the workbook; returns that finding's key.
+
+    Raises:
+        KeyError: the workbook has no finding of ``rule_id``.
+    """
+    from openpyxl import load_workbook
+
+    wb = load_workbook(workbook)
+    ws = wb["Findings"]
+    head = [c.value for c in ws[1]]
+    col = {c: head.index(c) + 1 for c in ("ruleId", FINDING_KEY, REVIEWED, NOTE)}
+    row = next((r for r in range(2, ws.max_row + 1)
+                if ws.cell(r, col["ruleId"]).value == rule_id), None)
+    if row is None:
+        raise KeyError(f"{workbook.name}: no {rule_id} finding")
+    ws.cell(row, col[REVIEWED]).value = reviewed or None
+    ws.cell(row, col[NOTE]).value = note
+    wb.save(workbook)
+    return str(ws.cell(row, col[FINDING_KEY]).value)
+
+
+def fix_duplicate_enrollment(extracts: Path) -> int:
+    """The fix made in Infinite Campus for DQ-01: export enrollments without the second copy.
+
+    Returns how many duplicate lines were dropped.
+    """
+    path = Path(extracts) / "enrollments.csv"
+    lines = pd.Series(path.read_text(encoding="utf-8").splitlines(keepends=True), dtype=object)
+    dup = lines.duplicated()
+    path.write_text("".join(lines.loc[~dup]), encoding="utf-8")
+    return int(dup.sum())
+
+
+@dataclass(frozen=True)
+class RerunExample:
+    """Day 2 of :func:`rerun_example`: its *Since last run* tables and every run so far."""
+
+    since: history.SinceLastRun
+    runs: pd.DataFrame
+
+
+def rerun_example(base: Path | None = None) -> RerunExample:
+    """Day 1 and day 2 of a collection window, on a new demo district under ``base``.
+
+    ``base`` defaults to a new temporary folder: never the tour's output folder, which must
+    hold masked outputs only (the demo's extracts are unmasked synthetic data).
+
+    Day 1: run, then the district notes the duplicate enrollment (DQ-01) and reviews a
+    warning (ANB-02) in the workbook. It fixes the duplicate in IC and exports again. Day 2:
+    rerun. Returns :func:`mtcollect_nb.report.history.since_last_run` of day 2 and the runs
+    (:func:`~mtcollect_nb.report.history.runs_table`).
+    """
+    if base is None:
+        base = Path(tempfile.mkdtemp(prefix="mtcollect-tour-"))
+    params = load_params(write_demo(Path(base)))
+    workbook = write_outputs(analyze_district(params))
+    type_note(workbook, "DQ-01", "duplicate enrollment: removed in IC")
+    type_note(workbook, "ANB-02", "checked with the school: counted correctly", reviewed="x")
+    fix_duplicate_enrollment(Path(params.extracts_dir))
+    write_outputs(analyze_district(params))
+    out = Path(params.output_dir)
+    return RerunExample(since=history.since_last_run(out), runs=history.runs_table(out))

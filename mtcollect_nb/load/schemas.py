@@ -203,7 +203,8 @@ _TABLE_LIST: tuple[Table, ...] = (
         _c("personID", "int", True), _c("staffStateID", "str"), _c("lastName", "str"),
         _c("firstName", "str"),
     ), key=("personID",), extra={"group": "teacher_class"}),
-)
+    Table("ic_counts", (_c("schoolNumber", "code4", True), _c("grade", "grade", True),
+                        _c("count", "num", True)), key=("schoolNumber", "grade")))
 
 TABLES: dict[str, Table] = {t.name: t for t in _TABLE_LIST}
 REQUIRED_TABLES: tuple[str, ...] = tuple(t.name for t in _TABLE_LIST if t.required_file)
@@ -212,8 +213,7 @@ OPTIONAL_TABLES: tuple[str, ...] = tuple(t.name for t in _TABLE_LIST if not t.re
 LOAD_ORDER: tuple[str, ...] = (
     "schools", "calendars", "days", "students", "staff", "enrollments", "attendance",
     "district_residency", "programs", "esa_participants", "gifted", "graduation", "fall_count",
-    "courses", "sections", "section_staff", "rosters",
-)
+    "courses", "sections", "section_staff", "rosters", "ic_counts")
 assert set(LOAD_ORDER) == set(TABLES)
 
 

@@ -5,7 +5,10 @@ workbook); ``masking`` replaces PII by pseudonyms (``pseudonyms`` hashes IDs wit
 secret from ``salt``; ``scrub`` masks free text and error messages); ``sheets`` builds the
 data sheets, ``summary`` the Summary sheet, ``workbook`` writes findings.xlsx and the
 parquet tables; ``figures`` draws the district notebook's Plotly figures; ``notebook`` and
-``papermill_engine`` run the notebooks.
+``papermill_engine`` run the notebooks. Reruns in the collection window: ``keys`` (findingKey),
+``previous`` (reading the previous findings.xlsx), ``reruns`` (status, notes carried forward,
+*Since last run*), ``history`` + ``history_figures`` (``output_dir/history/``, one file per
+run), ``certify`` (ready to certify, per collection).
 
 May import: ``checks``, ``compute``, ``load``, ``synthetic`` and the top-level modules. Never
 ``explore``, ``state`` or ``cli``.

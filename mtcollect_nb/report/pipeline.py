@@ -18,8 +18,12 @@ from mtcollect_nb.checks.run import DistrictRun, run_from_analysis
 from mtcollect_nb.compute.analysis import Analysis
 from mtcollect_nb.load.loader import load_bundle
 from mtcollect_nb.params import Params
+from mtcollect_nb.report import history
+from mtcollect_nb.report.keys import with_keys
 from mtcollect_nb.report.masking import mask_run
 from mtcollect_nb.report.scrub import scrubbed_errors
+from mtcollect_nb.report.reruns import prepare, run_record
+from mtcollect_nb.report.summary import ready_table
 from mtcollect_nb.report.workbook import write_tables, write_workbook
 
 __all__ = ["DistrictRun", "analyze_district", "run_from_analysis", "write_outputs"]
@@ -36,18 +40,26 @@ def analyze_district(params: Params) -> DistrictRun:
     """
     with scrubbed_errors(params.mask_pii):  # a message quoting the data is masked too
         bundle = load_bundle(Path(params.extracts_dir))
-    run = run_from_analysis(Analysis(bundle, params))
+    run = with_keys(run_from_analysis(Analysis(bundle, params)))  # keys before masking
     return mask_run(run) if params.mask_pii else run
 
 
 def write_outputs(run: DistrictRun) -> Path:
-    """Write ``findings.xlsx`` and the machine-readable tables into the output folder.
+    """Write ``findings.xlsx``, the machine-readable tables and this run's history record.
 
-    The tables (findings/anb/budget_units parquet, summary.json) feed the statewide rollup.
+    In this order, each file atomically: the previous workbook is read (its ``reviewed`` and
+    ``note`` carried forward; an unreadable one is copied beside it, reported in one line on the
+    Summary), then the new workbook replaces it, then the tables (findings/anb/budget_units
+    parquet, summary.json, for the rollup), then ``history/run-<started>.json``. A crash at any
+    point loses no note: until the new workbook is in place, the old one is untouched.
     Returns the workbook's path.
     """
     out = Path(run.params.output_dir)
     out.mkdir(parents=True, exist_ok=True)
-    workbook = write_workbook(run, out / "findings.xlsx")
-    write_tables(run, out)
+    run = with_keys(run)
+    run = mask_run(run) if run.params.mask_pii else run
+    reruns = prepare(run, out / "findings.xlsx")
+    workbook = write_workbook(run, out / "findings.xlsx", reruns)
+    write_tables(run, out, reruns)
+    history.write_record(out, run_record(run, reruns, ready_table(run, reruns)))
     return workbook

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import pandas as pd
 
+from mtcollect_nb.checks.reconcile import reconcile_table
 from mtcollect_nb.checks.run import DistrictRun
 from mtcollect_nb.columns import (
     ABSENCES_COLUMNS,
     ANB_COLUMNS,
     CTE_COLUMNS,
-    FINDINGS_COLUMNS,
+    FINDINGS_SHEET_COLUMNS,
+    RECONCILE_COLUMNS,
     REJECTED_COLUMNS,
     SCHOOL_NAME,
     SCHOOL_NUMBER,
@@ -28,16 +30,26 @@ _SHEET = list(CTE_COLUMNS)
 TEACHER_CLASS_TABLES: tuple[str, ...] = ("courses", "sections", "section_staff", "rosters")
 
 
-def sheet_frames(run: DistrictRun) -> dict[str, pd.DataFrame]:
-    """The data sheets' frames (exact columns, in order), after masking if the run asks."""
+def sheet_frames(run: DistrictRun,
+                 findings: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+    """The data sheets' frames (exact columns, in order), after masking if the run asks.
+
+    ``findings`` is the findings with the rerun columns
+    (:func:`mtcollect_nb.report.reruns.prepare`); without it they are blank. *Reconcile* is
+    there only when the ``ic_counts`` file was provided.
+    """
     a = run.analysis
+    if findings is None:
+        findings = run.findings.reindex(columns=list(FINDINGS_SHEET_COLUMNS), fill_value="")
     frames = {
-        "Findings": (run.findings, FINDINGS_COLUMNS),
+        "Findings": (findings, FINDINGS_SHEET_COLUMNS),
         "ANB": (a.anb_table, ANB_COLUMNS),
         "Absences": (a.absences_table, ABSENCES_COLUMNS),
         "CTE": (cte_frame(run), CTE_COLUMNS),
         "Rejected rows": (a.bundle.rejected, REJECTED_COLUMNS),
     }
+    if a.has("ic_counts"):
+        frames["Reconcile"] = (reconcile_table(a), RECONCILE_COLUMNS)
     names = school_names(run)
     return {name: exact(name, with_school_name(df, names), school_named(cols))
             for name, (df, cols) in frames.items()}

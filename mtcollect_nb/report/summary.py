@@ -14,7 +14,7 @@ Example:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -27,7 +27,11 @@ from mtcollect_nb.columns import (
     SEVERITIES,
 )
 from mtcollect_nb.compute.law import law_applied
+from mtcollect_nb.report.certify import readiness, ready_json
 from mtcollect_nb.report.masking import is_masked
+
+if TYPE_CHECKING:
+    from mtcollect_nb.report.reruns import Reruns
 
 RUN_INFO_COLUMNS: tuple[str, ...] = ("item", "value")
 BY_RULE_COLUMNS: tuple[str, ...] = ("ruleId", "severity", "collection", "title", "findings")
@@ -43,6 +47,12 @@ BUDGET_UNIT_BLOCK = "ANB per budget unit"
 NOT_RUN_BLOCK = "Rules that did not run"
 CONTINUED_BLOCK = "Sheets continued (more rows than one Excel sheet holds)"
 NOTES_BLOCK = "Loader notes (values kept, but check the export)"
+READY_BLOCK = "Ready to certify"
+RERUN_BLOCK = "This run and the previous one"
+SINCE_COUNTS_BLOCK = "Spring count per budget unit: previous run and this run"
+SINCE_FINDINGS_BLOCK = "Findings fixed, new and still open since the previous run"
+_TOTAL_LABELS = {"fixed": "Findings fixed since the previous run", "new": "New findings",
+                 "stillOpen": "Findings still open", "reviewed": "Warnings and info reviewed"}
 
 
 @dataclass(frozen=True)
@@ -133,10 +143,43 @@ def budget_units(run: DistrictRun) -> pd.DataFrame:
     return run.analysis.budget_units.reindex(columns=list(BUDGET_UNIT_COLUMNS))
 
 
-def summary_blocks(run: DistrictRun, continued: pd.DataFrame | None = None) -> list[Block]:
+def ready_table(run: DistrictRun, reruns: Reruns | None = None) -> pd.DataFrame:
+    """Ready to certify per collection (READY_COLUMNS).
+
+    Without ``reruns`` no warning counts as reviewed (as on a first run).
+    """
+    return readiness(run.findings if reruns is None else reruns.findings, run.not_run)
+
+
+def rerun_info(reruns: Reruns) -> pd.DataFrame:
+    """This run against the previous one: when, the previous workbook, and the totals."""
+    prev = reruns.previous
+    last = reruns.previous_run
+    if prev.problem:
+        wb = f"{prev.problem}; kept as {reruns.kept.name}" if reruns.kept else prev.problem
+        wb += "; no reviewed/note carried forward"
+    else:
+        wb = "read: reviewed and note carried forward" if prev.found else "none"
+    rows = [("Previous run", str(last["started"]).replace("T", " ") if last
+             else "none (first run in this output folder)"),
+            ("Previous findings.xlsx", wb),
+            *((_TOTAL_LABELS[k], str(v)) for k, v in reruns.totals().items())]
+    return pd.DataFrame(rows, columns=list(RUN_INFO_COLUMNS))
+
+
+def since_blocks(reruns: Reruns) -> list[Block]:
+    """The *Since last run* sheet: this run vs the previous, counts, findings that changed."""
+    return [Block(RERUN_BLOCK, rerun_info(reruns)),
+            Block(SINCE_COUNTS_BLOCK, reruns.counts),
+            Block(SINCE_FINDINGS_BLOCK, reruns.since)]
+
+
+def summary_blocks(run: DistrictRun, continued: pd.DataFrame | None = None,
+                   reruns: Reruns | None = None) -> list[Block]:
     """The Summary sheet's tables, in order; the first one gets the frozen header and filter."""
     blocks = [
         Block(RUN_BLOCK, run_info(run)),
+        Block(READY_BLOCK, ready_table(run, reruns)),
         Block(ACCOUNTING_BLOCK, accounting(run)),
         Block(BY_SEVERITY_BLOCK, findings_by_severity(run.findings)),
         Block(BY_RULE_BLOCK, findings_by_rule(run)),
@@ -144,18 +187,21 @@ def summary_blocks(run: DistrictRun, continued: pd.DataFrame | None = None) -> l
         Block(NOT_RUN_BLOCK, run.not_run.reindex(columns=list(NOT_RUN_COLUMNS))),
     ]
     if continued is not None and len(continued):
-        blocks.insert(1, Block(CONTINUED_BLOCK, continued))
+        blocks.insert(2, Block(CONTINUED_BLOCK, continued))
     if len(run.analysis.bundle.notes):
-        blocks.insert(2, Block(NOTES_BLOCK, run.analysis.bundle.notes))
+        blocks.insert(3, Block(NOTES_BLOCK, run.analysis.bundle.notes))
     return blocks
 
 
-def summary_json(run: DistrictRun) -> dict[str, Any]:
+def summary_json(run: DistrictRun, reruns: Reruns | None = None) -> dict[str, Any]:
     """The run summary for the statewide rollup and the batch summary (``summary.json``).
 
     Keys: district_number, district_name, school_year, started, version, pii_masked,
     status (errors, warnings, info), springCountReported and springCountValidated (district
-    totals) and budgetUnits (budget unit -> the BUDGET_UNIT_COLUMNS numbers).
+    totals), budgetUnits (budget unit -> the BUDGET_UNIT_COLUMNS numbers), ``certify``
+    (collection -> errorsOpen, warningsNotReviewed, rulesNotRun, ready, verdict), ``ready``
+    (every certified collection ready) and ``reruns`` (previousRun, fixed, new, stillOpen,
+    reviewed; previousRun is None on a first run or without ``reruns``).
 
     Example:
         >>> from mtcollect_nb.testing import tiny_analysis
@@ -182,4 +228,14 @@ def summary_json(run: DistrictRun) -> dict[str, Any]:
         "springCountReported": float(nums["springCountReported"].sum()),
         "springCountValidated": float(nums["springCountValidated"].sum()),
         "budgetUnits": by_unit,
+        **ready_json(ready_table(run, reruns)),
+        "reruns": _rerun_json(reruns),
     }
+
+
+def _rerun_json(reruns: Reruns | None) -> dict[str, Any]:
+    if reruns is None:
+        return {"previousRun": None, "fixed": 0, "new": 0, "stillOpen": 0, "reviewed": 0}
+    last = reruns.previous_run
+    return {"previousRun": last["started"] if last else None, **reruns.totals(),
+            "previousWorkbookProblem": reruns.previous.problem}

@@ -1,9 +1,10 @@
 """The findings workbook (``findings.xlsx``) and the machine-readable tables of one district run.
 
-Sheets, in order: Summary, Findings, ANB, Absences, CTE, Rejected rows (spec/outputs.md), each
-with a frozen header row and (the data sheets) an autofilter. Free-text columns wrap at fixed
-widths and every sheet prints landscape, one page wide, its header row on every page and the
-district and page number in the footer. Every text cell is written with ``write_string``
+Sheets, in order: Summary, Findings, ANB, Absences, CTE, Rejected rows (spec/outputs.md), then
+Reconcile (only with an ``ic_counts`` file) and Since last run (:mod:`.reruns`), each with a
+frozen header row and (the data sheets) an autofilter. Free-text columns wrap at fixed widths
+and every sheet prints landscape, one page wide, its header row on every page and the district
+and page number in the footer. Every text cell is written with ``write_string``
 (a value starting with ``=`` stays text), IDs stay text, and the file is written to a temporary
 file in the same folder and renamed into place, so a crash never leaves half a workbook. A sheet
 with more rows than Excel holds continues on "Findings (2)" etc., noted on the Summary.
@@ -38,7 +39,7 @@ from mtcollect_nb.checks.text import text_values
 from mtcollect_nb.columns import (
     ANB_COLUMNS,
     BUDGET_UNIT_COLUMNS,
-    FINDINGS_COLUMNS,
+    FINDINGS_SHEET_COLUMNS,
 )
 from mtcollect_nb.files import atomic_path
 from mtcollect_nb.report import summary as ws_sum
@@ -52,7 +53,9 @@ from mtcollect_nb.report.layout import (
     print_setup,
     wrapped_lines,
 )
+from mtcollect_nb.report.keys import with_keys
 from mtcollect_nb.report.masking import mask_run
+from mtcollect_nb.report.reruns import Reruns, prepare
 from mtcollect_nb.report.sheets import exact, sheet_frames
 
 if TYPE_CHECKING:
@@ -68,21 +71,28 @@ WORKBOOK_OPTIONS: dict[str, Any] = {
 }
 #: Columns always written as text although they may hold numbers (IDs, codes).
 TEXT_SUFFIXES: tuple[str, ...] = ("ID", "Number")
-def write_workbook(run: DistrictRun, path: Path) -> Path:
+SINCE_SHEET = "Since last run"
+
+
+def write_workbook(run: DistrictRun, path: Path, reruns: Reruns | None = None) -> Path:
     """Write ``findings.xlsx`` atomically; masks PII first when ``params.mask_pii`` is set.
+
+    ``reruns`` is what :func:`mtcollect_nb.report.reruns.prepare` read of the previous run;
+    without it, it is read here from ``path`` (before the new workbook replaces it).
 
     Returns:
         ``path``. The previous workbook there stays intact if anything fails.
     """
-    run = mask_run(run) if run.params.mask_pii else run
+    run = _masked_keyed(run)
     path = Path(path)
-    frames = sheet_frames(run)
+    reruns = reruns or prepare(run, path)
+    frames = sheet_frames(run, reruns.findings)
     parts = {name: _chunks(df) for name, df in frames.items()}
     continued = pd.DataFrame(
         [(name, f"{name} ({i + 1})", len(chunk)) for name, chunks in parts.items()
          for i, chunk in enumerate(chunks) if i],
         columns=list(ws_sum.CONTINUED_COLUMNS))
-    blocks = ws_sum.summary_blocks(run, continued)
+    blocks = ws_sum.summary_blocks(run, continued, reruns)
     with atomic_path(path) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
         try:
@@ -93,9 +103,16 @@ def write_workbook(run: DistrictRun, path: Path) -> Path:
                 for i, chunk in enumerate(chunks):
                     ws = wb.add_worksheet(name if i == 0 else f"{name} ({i + 1})")
                     _write_sheet(ws, chunk, fmt, footer)
+            _write_blocks(wb.add_worksheet(SINCE_SHEET), ws_sum.since_blocks(reruns), fmt, footer)
         finally:
             wb.close()
     return path
+
+
+def _masked_keyed(run: DistrictRun) -> DistrictRun:
+    """``run`` with finding keys (taken before masking), masked when the run asks."""
+    run = with_keys(run)
+    return mask_run(run) if run.params.mask_pii else run
 
 
 def _chunks(df: pd.DataFrame) -> list[pd.DataFrame]:
@@ -177,7 +194,17 @@ def _write_sheet(ws: Worksheet, df: pd.DataFrame, fmt: dict[str, Any], footer: s
 
 def _write_summary(wb: Workbook, ws: Worksheet, blocks: list[ws_sum.Block],
                    fmt: dict[str, Any], footer: str) -> None:
-    """Blocks one below the other (the first row frozen, no filter), charts to the right."""
+    """The Summary's blocks (:func:`_write_blocks`) and its native charts to the right."""
+    widths, where = _write_blocks(ws, blocks, fmt, footer)
+    _add_charts(wb, ws, where, col=max(widths, default=0) + 2)
+
+
+def _write_blocks(ws: Worksheet, blocks: list[ws_sum.Block], fmt: dict[str, Any], footer: str
+                  ) -> tuple[dict[int, int], dict[str, tuple[int, pd.DataFrame]]]:
+    """Blocks one below the other (the first row frozen, no filter: they are not one table).
+
+    Returns the column widths and, per block title, its header row and frame.
+    """
     widths: dict[int, int] = {}
     where: dict[str, tuple[int, pd.DataFrame]] = {}
     row = 0
@@ -193,7 +220,7 @@ def _write_summary(wb: Workbook, ws: Worksheet, blocks: list[ws_sum.Block],
     print_setup(ws, footer)
     for c, w in widths.items():
         ws.set_column(c, c, min(w, SUMMARY_WIDTH))
-    _add_charts(wb, ws, where, col=max(widths, default=0) + 2)
+    return widths, where
 
 
 def _add_charts(wb: Workbook, ws: Worksheet, where: dict[str, tuple[int, pd.DataFrame]],
@@ -228,24 +255,29 @@ def _series(ws: Worksheet, r0: int, df: pd.DataFrame, cat: str, val: str,
             "values": [name, r0 + 1, vc, last, vc], "fill": {"color": colour}}
 
 
-def write_tables(run: DistrictRun, out_dir: Path) -> dict[str, Path]:
+def write_tables(run: DistrictRun, out_dir: Path,
+                 reruns: Reruns | None = None) -> dict[str, Path]:
     """findings/anb/budget_units ``.parquet`` and ``summary.json`` for the statewide rollup.
+
+    The findings have the rerun columns; ``reruns`` as for :func:`write_workbook` (read here
+    from ``out_dir/findings.xlsx`` when not given, without replacing it).
 
     Example:
         >>> sorted(TABLE_FILES)
         ['anb', 'budget_units', 'findings', 'summary']
     """
-    run = mask_run(run) if run.params.mask_pii else run
+    run = _masked_keyed(run)
     out = Path(out_dir)
+    reruns = reruns or prepare(run, out / "findings.xlsx", keep=False)
     frames = {
-        "findings": exact("findings", run.findings, FINDINGS_COLUMNS),
+        "findings": exact("findings", reruns.findings, FINDINGS_SHEET_COLUMNS),
         "anb": exact("anb", run.analysis.anb_table, ANB_COLUMNS),
         "budget_units": exact("budget_units", run.analysis.budget_units, BUDGET_UNIT_COLUMNS),
     }
     written: dict[str, Path] = {}
     for name, df in frames.items():
         written[name] = _write_atomic(out / TABLE_FILES[name], partial(_parquet, df))
-    text = json.dumps(ws_sum.summary_json(run), indent=2, sort_keys=True)
+    text = json.dumps(ws_sum.summary_json(run, reruns), indent=2, sort_keys=True)
     written["summary"] = _write_atomic(out / TABLE_FILES["summary"],
                                        lambda p: p.write_text(text + "\n", encoding="utf-8"))
     return written

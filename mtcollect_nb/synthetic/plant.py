@@ -8,7 +8,7 @@ data-quality rows (DQ-01..03) are text-level edits made here, just before the CS
 
 Example:
     >>> sorted(PLANTED)[:3], len(PLANTED)
-    (['ANB-01', 'ANB-02', 'ANB-03'], 42)
+    (['ANB-01', 'ANB-02', 'ANB-03'], 43)
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from __future__ import annotations
 import pandas as pd
 
 from mtcollect_nb.synthetic import plant_anb, plant_more, plant_tc  # noqa: F401 (register)
+from mtcollect_nb.synthetic.ic_counts import PLANTED_DESCRIPTION as _REC
 from mtcollect_nb.synthetic.model import District
 from mtcollect_nb.synthetic.planter import CASES, Planter, fix_dtypes
 
@@ -35,7 +36,7 @@ def _descriptions() -> tuple[dict[str, str], dict[str, str]]:
     joined = {k: " Also: ".join(v) for k, v in planted.items()}
     rules = {k: v for k, v in joined.items() if not k.startswith("near:")}
     near = {k: v for k, v in joined.items() if k.startswith("near:")}
-    rules.update(_DQ)
+    rules.update(_DQ, **{"REC-01": _REC})
     return dict(sorted(rules.items())), dict(sorted(near.items()))
 
 

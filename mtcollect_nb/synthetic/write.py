@@ -20,6 +20,7 @@ from mtcollect_nb.load.schemas import TABLES, Column
 from mtcollect_nb.synthetic.attendance import attendance_rows, build_attendance_codes
 from mtcollect_nb.synthetic.derive import apply_overrides, derive
 from mtcollect_nb.synthetic.enroll import build_enrollments
+from mtcollect_nb.synthetic.ic_counts import plant_ic_counts
 from mtcollect_nb.synthetic.model import District
 from mtcollect_nb.synthetic.people import build_people
 from mtcollect_nb.synthetic.plant import (
@@ -58,6 +59,8 @@ def build_district(*, students: int = 600, seed: int = 1, district_number: str =
     derive(d)
     apply_overrides(d)
     d.tables["attendance"] = attendance_rows(d)
+    if plant:
+        plant_ic_counts(d)
     return d
 
 
@@ -79,9 +82,11 @@ def _text(s: pd.Series, col: Column, us_dates: bool) -> pd.Series:
 
 
 def to_text(d: District) -> dict[str, pd.DataFrame]:
-    """Every contract table as text columns in contract order."""
+    """Every contract table the district has, as text columns in contract order."""
     out = {}
     for name, table in TABLES.items():
+        if name not in d.tables:  # an optional extract this district does not export
+            continue
         df = d.tables[name].reset_index(drop=True)
         cols = {}
         for col in table.columns:

@@ -17,6 +17,7 @@ from mtcollect_nb.columns import (
     BUDGET_UNIT_COLUMNS,
     CTE_COLUMNS,
     FINDINGS_COLUMNS,
+    FINDINGS_SHEET_COLUMNS,
     REJECTED_COLUMNS,
 )
 from mtcollect_nb.errors import MtcollectError
@@ -24,10 +25,10 @@ from mtcollect_nb.report import layout, workbook
 from mtcollect_nb.report.sheets import school_named
 from mtcollect_nb.testing import enrollment, make_analysis, params, student
 
-SHEETS = ["Summary", "Findings", "ANB", "Absences", "CTE", "Rejected rows"]
+SHEETS = ["Summary", "Findings", "ANB", "Absences", "CTE", "Rejected rows", "Since last run"]
 # the sheets' headers: the columns with schoolName next to schoolNumber
 FINDINGS_SHEET, ANB_SHEET, ABSENCES_SHEET, CTE_SHEET = map(
-    school_named, (FINDINGS_COLUMNS, ANB_COLUMNS, ABSENCES_COLUMNS, CTE_COLUMNS))
+    school_named, (FINDINGS_SHEET_COLUMNS, ANB_COLUMNS, ABSENCES_COLUMNS, CTE_COLUMNS))
 DANGEROUS = ["=1+1", "+SUM(A1:A2)", "-2", "@cmd", "http://example.com/x", "=HYPERLINK(\"x\")"]
 
 
@@ -116,9 +117,9 @@ def test_sheets_in_order_with_exact_headers(book: openpyxl.Workbook) -> None:
 def test_every_sheet_frozen_and_data_sheets_filtered(book: openpyxl.Workbook) -> None:
     for ws in book.worksheets:
         assert ws.freeze_panes == "A2", ws.title
-        if ws.title != "Summary":
+        if ws.title not in ("Summary", "Since last run"):
             assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:"), ws.title
-    assert book["Findings"].auto_filter.ref == "A1:Q4"
+    assert book["Findings"].auto_filter.ref == "A1:V4"
     assert book["Summary"].auto_filter.ref is None  # its blocks are not one table
 
 
@@ -228,7 +229,7 @@ def test_long_sheet_continues_never_truncates(tmp_path: Path,
     book = openpyxl.load_workbook(
         workbook.write_workbook(make_run(n_findings=5), tmp_path / "f.xlsx"))
     assert book.sheetnames == ["Summary", "Findings", "Findings (2)", "Findings (3)", "ANB",
-                               "Absences", "CTE", "Rejected rows"]
+                               "Absences", "CTE", "Rejected rows", "Since last run"]
     parts = [cells(book[n]) for n in ("Findings", "Findings (2)", "Findings (3)")]
     assert [len(p) - 1 for p in parts] == [2, 2, 1]
     assert all(tuple(p[0]) == FINDINGS_SHEET for p in parts)
@@ -276,7 +277,7 @@ def test_empty_run_writes_headers(tmp_path: Path) -> None:
                                  absences_table=absences_frame().iloc[:0])
     book = openpyxl.load_workbook(workbook.write_workbook(run, tmp_path / "f.xlsx"))
     assert cells(book["Findings"]) == [list(FINDINGS_SHEET)]
-    assert book["Findings"].auto_filter.ref == "A1:Q1"
+    assert book["Findings"].auto_filter.ref == "A1:V1"
 
 
 def test_write_tables(tmp_path: Path) -> None:
@@ -284,7 +285,7 @@ def test_write_tables(tmp_path: Path) -> None:
     assert {p.name for p in out.values()} == {"findings.parquet", "anb.parquet",
                                               "budget_units.parquet", "summary.json"}
     f = pd.read_parquet(out["findings"])
-    assert tuple(f.columns) == FINDINGS_COLUMNS and len(f) == 3
+    assert tuple(f.columns) == FINDINGS_SHEET_COLUMNS and len(f) == 3
     assert f["schoolNumber"].tolist() == ["0123"] * 3
     assert tuple(pd.read_parquet(out["anb"]).columns) == ANB_COLUMNS
     bu = pd.read_parquet(out["budget_units"])

@@ -25,7 +25,7 @@ from mtcollect_nb.synthetic import (
 RULE_IDS = (
     [f"ANB-{i:02d}" for i in range(1, 25)] + [f"TCH-{i:02d}" for i in range(1, 5)]
     + [f"CTE-{i:02d}" for i in range(1, 5)] + ["GRD-01", "GRD-02", "PHO-01", "PHO-02"]
-    + [f"GFT-{i:02d}" for i in range(1, 4)] + [f"DQ-{i:02d}" for i in range(1, 4)]
+    + [f"GFT-{i:02d}" for i in range(1, 4)] + [f"DQ-{i:02d}" for i in range(1, 4)] + ["REC-01"]
 )
 
 
@@ -179,7 +179,8 @@ def test_planted_table_covers_every_rule() -> None:
     for rule_id in RULE_IDS:
         keys = cases[rule_id]
         assert keys["description"]
-        assert any(k in keys for k in ("personID", "sectionID", "courseID", "enrollmentID"))
+        assert any(k in keys for k in ("personID", "sectionID", "courseID", "enrollmentID",
+                                       "schoolID"))
 
 
 def test_every_rule_fires_on_the_demo(tmp_path: Path) -> None:

@@ -1,0 +1,144 @@
+"""Ready to certify? Per collection: errors open, warnings not reviewed, rules that did not run.
+
+The verdict the Summary shows, ``summary.json`` carries (``ready``) and ``mtcollect run``
+prints (:func:`verdict_line`). A collection is **ready** when it has no error (a reviewed error
+still counts: it must be fixed in Infinite Campus) and every warning is reviewed. Rules that did
+not run (an optional file not provided) do not block: the verdict names them, so the district
+decides whether the file matters. Data-quality findings (rejected rows) count for the
+collection of the file they were rejected from (courses, sections, section staff, rosters and
+staff: Teacher-Class; every other file: Spring ANB).
+
+Example:
+    >>> f = pd.DataFrame({"ruleId": ["ANB-02"], "severity": ["warning"],
+    ...                   "collection": ["Spring ANB"], "field": [""], "status": ["reviewed"]})
+    >>> r = readiness(f, pd.DataFrame(columns=["ruleId", "reason"]))
+    >>> r[["collection", "ready", "verdict"]].values.tolist()[0]
+    ['Spring ANB', True, 'Ready to certify']
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from mtcollect_nb.checks.catalog import all_rules
+from mtcollect_nb.columns import (
+    CERTIFIED_COLLECTIONS,
+    DATA_QUALITY,
+    ERROR,
+    READY_COLUMNS,
+    SPRING_ANB,
+    STATUS,
+    STATUS_REVIEWED,
+    TEACHER_CLASS,
+    WARNING,
+)
+from mtcollect_nb.load.schemas import TABLES
+
+_FILE = r"^([A-Za-z_]+)\.(?:csv|xlsx)\b"
+_TEACHER_CLASS_TABLES = {n: t.extra.get("group") == "teacher_class" for n, t in TABLES.items()}
+
+
+def certify_collection(findings: pd.DataFrame) -> pd.Series:
+    """The collection each finding counts for (data quality: by the file's table group)."""
+    coll = findings["collection"].astype(object)
+    dq = (coll == DATA_QUALITY).to_numpy()
+    if dq.any():
+        table = findings.loc[dq, "field"].astype(str).str.extract(_FILE, expand=False)
+        tc = table.map(_TEACHER_CLASS_TABLES)
+        coll = coll.copy()
+        coll[dq] = np.where(tc.fillna(False).astype(bool), TEACHER_CLASS, SPRING_ANB)
+    return coll
+
+
+def verdict(errors: int, warnings: int, not_run: int) -> str:
+    """The plain verdict of one collection.
+
+    Example:
+        >>> verdict(2, 1, 0)
+        'Not ready: 2 errors open, 1 warning not reviewed'
+        >>> verdict(0, 0, 3)
+        'Ready to certify (3 rules did not run: optional file not provided)'
+    """
+    def n(k: int, one: str, many: str) -> str:
+        return f"{k} {one if k == 1 else many}"
+
+    if errors or warnings:
+        parts = [n(errors, "error open", "errors open")] if errors else []
+        parts += [n(warnings, "warning not reviewed", "warnings not reviewed")] if warnings else []
+        if not_run:
+            parts.append(n(not_run, "rule did not run", "rules did not run"))
+        return "Not ready: " + ", ".join(parts)
+    if not_run:
+        return (f"Ready to certify ({n(not_run, 'rule did not run', 'rules did not run')}: "
+                "optional file not provided)")
+    return "Ready to certify"
+
+
+def readiness(findings: pd.DataFrame, not_run: pd.DataFrame) -> pd.DataFrame:
+    """Per certified collection (Spring ANB, Spring Teacher-Class): READY_COLUMNS.
+
+    ``findings`` needs ``status`` (the rerun columns); without it no warning counts as
+    reviewed.
+    """
+    coll = certify_collection(findings) if len(findings) else pd.Series([], dtype=object)
+    sev = findings["severity"] if len(findings) else pd.Series([], dtype=object)
+    status = (findings[STATUS] if STATUS in findings.columns
+              else pd.Series("", index=findings.index, dtype=object))
+    rules = all_rules()
+    skipped = pd.Series([rules[r].collection if r in rules else "" for r in not_run["ruleId"]],
+                        dtype=object)
+    rows = []
+    for c in CERTIFIED_COLLECTIONS:  # two collections
+        errors = int(((coll == c) & (sev == ERROR)).sum())
+        warnings = int(((coll == c) & (sev == WARNING) & (status != STATUS_REVIEWED)).sum())
+        missed = int((skipped == c).sum())
+        rows.append((c, errors, warnings, missed, not (errors or warnings),
+                     verdict(errors, warnings, missed)))
+    return pd.DataFrame(rows, columns=list(READY_COLUMNS))
+
+
+def ready_json(ready: pd.DataFrame) -> dict[str, Any]:
+    """``summary.json``'s ``certify`` (per collection) and ``ready`` (all collections ready).
+
+    Example:
+        >>> f = pd.DataFrame(columns=["ruleId", "severity", "collection", "field", "status"])
+        >>> ready_json(readiness(f, pd.DataFrame(columns=["ruleId", "reason"])))["ready"]
+        True
+    """
+    per = {str(r["collection"]): {k: (bool(v) if k == "ready" else v if k == "verdict"
+                                      else int(v)) for k, v in r.items() if k != "collection"}
+           for r in ready.to_dict("records")}
+    return {"certify": per, "ready": bool(ready["ready"].all()) if len(ready) else True}
+
+
+def verdict_line(ready: pd.DataFrame) -> str:
+    """One line for ``mtcollect run``: ``Spring ANB: Ready to certify; Spring Teacher-Class: …``.
+
+    Example:
+        >>> f = pd.DataFrame(columns=["ruleId", "severity", "collection", "field", "status"])
+        >>> verdict_line(readiness(f, pd.DataFrame(columns=["ruleId", "reason"])))[:28]
+        'Spring ANB: Ready to certify'
+    """
+    return "; ".join(f"{c}: {v}" for c, v in zip(ready["collection"], ready["verdict"],
+                                                  strict=True))
+
+
+def read_verdict(out_dir: Path) -> tuple[bool, str]:
+    """(ready, verdict line) from a district's ``summary.json``: what ``mtcollect run`` prints.
+
+    Example:
+        >>> import tempfile
+        >>> d = Path(tempfile.mkdtemp())
+        >>> _ = (d / "summary.json").write_text(json.dumps({"ready": False, "certify": {
+        ...     "Spring ANB": {"verdict": "Not ready: 1 error open"}}}))
+        >>> read_verdict(d)
+        (False, 'Spring ANB: Not ready: 1 error open')
+    """
+    s = json.loads((Path(out_dir) / "summary.json").read_text(encoding="utf-8"))
+    per = s.get("certify") or {}
+    return bool(s.get("ready")), "; ".join(f"{c}: {v['verdict']}" for c, v in per.items())

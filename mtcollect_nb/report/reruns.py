@@ -1,0 +1,214 @@
+"""Reruns in the collection window: status, firstSeen, reviewed and note, and what changed.
+
+Each run of a district's output folder knows the previous one (spec/outputs.md "Reruns in the
+collection window"): :func:`prepare` reads the previous ``findings.xlsx`` (before the new one
+replaces it) and the last run of ``output_dir/history/``, and carries ``reviewed`` and
+``note`` forward by ``findingKey``. Statuses:
+
+- ``new``: not found by the previous run (on the first run, every finding);
+- ``reviewed``: a warning or info the district marked reviewed (it stays listed);
+- ``open``: anything else, including a reviewed **error**: it still counts as an error.
+
+``reviewed`` is whatever the district typed (``x``, ``yes``, ``TRUE``, a date, initials): any
+text but blank, ``no``, ``n``, ``false``, ``0`` or ``-`` means reviewed. Notes are text: a note
+typed as ``=SUM(A1)`` comes back as that text, never as a formula.
+
+Example:
+    >>> is_reviewed(pd.Series(["x", "", "No", "TRUE", "2025-02-10"])).tolist()
+    [True, False, False, True, True]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from mtcollect_nb.checks.catalog import all_rules
+from mtcollect_nb.checks.run import DistrictRun
+from mtcollect_nb.columns import (
+    BUDGET_UNIT_COLUMNS,
+    CHANGE,
+    CHANGE_FIXED,
+    CHANGE_NEW,
+    CHANGE_STILL_OPEN,
+    ERROR,
+    FINDING_KEY,
+    FINDINGS_SHEET_COLUMNS,
+    FIRST_SEEN,
+    NOTE,
+    READY_COLUMNS,
+    REVIEWED,
+    SINCE_COUNT_COLUMNS,
+    SINCE_FINDINGS_COLUMNS,
+    STATUS,
+    STATUS_NEW,
+    STATUS_OPEN,
+    STATUS_REVIEWED,
+    WARNING,
+)
+from mtcollect_nb.report import history
+from mtcollect_nb.report.keys import with_keys
+from mtcollect_nb.report.masking import TEXT_ID_COLUMNS, is_masked, pseudonyms
+from mtcollect_nb.report.previous import Previous, keep_copy, read_previous
+
+#: What typed into ``reviewed`` means "not reviewed" (compared lower case, stripped).
+NOT_REVIEWED: frozenset[str] = frozenset({"", "no", "n", "false", "0", "-"})
+_PSEUDONYM = r"^[SLT]-[0-9A-F]{12}$"
+
+
+@dataclass(frozen=True)
+class Reruns:
+    """What this run knows of the previous one.
+
+    Attributes:
+        findings: the run's findings with the rerun columns (FINDINGS_SHEET_COLUMNS + personID).
+        previous: the previous workbook as read (or why not).
+        previous_run: the last history record (None on a first run).
+        kept: where an unreadable previous workbook was copied (None when not needed).
+        since: the *Since last run* findings (fixed, new, still open).
+        counts: spring counts per budget unit, previous run vs this one.
+    """
+
+    findings: pd.DataFrame
+    previous: Previous
+    previous_run: dict[str, Any] | None
+    kept: Path | None
+    since: pd.DataFrame
+    counts: pd.DataFrame
+
+    def totals(self) -> dict[str, int]:
+        """Findings fixed, new, still open and reviewed."""
+        change = self.since[CHANGE].value_counts()
+        status = self.findings[STATUS].value_counts()
+        return {"fixed": int(change.get(CHANGE_FIXED, 0)), "new": int(change.get(CHANGE_NEW, 0)),
+                "stillOpen": int(change.get(CHANGE_STILL_OPEN, 0)),
+                "reviewed": int(status.get(STATUS_REVIEWED, 0))}
+
+
+def is_reviewed(typed: pd.Series) -> pd.Series:
+    """Whether what the district typed into ``reviewed`` marks the finding reviewed."""
+    return ~typed.fillna("").astype(str).str.strip().str.lower().isin(NOT_REVIEWED)
+
+
+def carry_forward(findings: pd.DataFrame, previous: pd.DataFrame, today: dt.date,
+                  seen: pd.DataFrame | None = None) -> pd.DataFrame:
+    """``findings`` (with ``findingKey``) plus status, firstSeen, reviewed and note.
+
+    Args:
+        findings: this run's findings.
+        previous: the previous workbook's findings (key, firstSeen, reviewed, note).
+        today: this run's date (firstSeen of a new finding).
+        seen: keys and firstSeen of the previous run from the history (more reliable than
+            the workbook's firstSeen cells, which the district may edit); None when absent.
+
+    Example:
+        >>> f = pd.DataFrame({"findingKey": ["A", "B"], "severity": ["warning", "error"]})
+        >>> p = pd.DataFrame({"findingKey": ["A", "B"], "firstSeen": [pd.NaT, pd.NaT],
+        ...                   "reviewed": ["x", "x"], "note": ["ok", "=1+1"]})
+        >>> carry_forward(f, p, dt.date(2025, 2, 7))[["status", "note"]].values.tolist()
+        [['reviewed', 'ok'], ['open', '=1+1']]
+    """
+    prev = previous.drop_duplicates(FINDING_KEY).set_index(FINDING_KEY)
+    keys = findings[FINDING_KEY]
+    known = keys.isin(prev.index)
+    first = keys.map(prev[FIRST_SEEN]) if len(prev) else pd.Series(pd.NaT, index=keys.index)
+    if seen is not None and len(seen):
+        s = seen.drop_duplicates(FINDING_KEY).set_index(FINDING_KEY)
+        known = known | keys.isin(s.index)
+        first = keys.map(pd.to_datetime(s[FIRST_SEEN], errors="coerce")).fillna(first)
+    first = pd.to_datetime(first, errors="coerce").where(known).fillna(pd.Timestamp(today))
+    reviewed = keys.map(prev[REVIEWED]).fillna("").astype(object) if len(prev) else ""
+    note = keys.map(prev[NOTE]).fillna("").astype(object) if len(prev) else ""
+    out = findings.assign(**{REVIEWED: reviewed, NOTE: note})
+    done = is_reviewed(out[REVIEWED]) & (out["severity"] != ERROR)
+    out[STATUS] = np.where(~known, STATUS_NEW, np.where(done, STATUS_REVIEWED, STATUS_OPEN))
+    out[FIRST_SEEN] = first.dt.normalize().astype("datetime64[ns]")
+    return out
+
+
+def since_last_run(findings: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
+    """The *Since last run* findings: fixed (previous keys gone, with notes), new, still open."""
+    fixed = previous.loc[~previous[FINDING_KEY].isin(findings[FINDING_KEY])]
+    parts = [fixed.assign(**{CHANGE: CHANGE_FIXED}),
+             findings.loc[findings[STATUS] == STATUS_NEW].assign(**{CHANGE: CHANGE_NEW}),
+             findings.loc[findings[STATUS] != STATUS_NEW].assign(**{CHANGE: CHANGE_STILL_OPEN})]
+    cols = list(SINCE_FINDINGS_COLUMNS)
+    out = pd.concat([p.reindex(columns=cols) for p in parts], ignore_index=True)
+    text = [c for c in cols if c != FIRST_SEEN]
+    out[text] = out[text].fillna("").astype(object)
+    out[FIRST_SEEN] = pd.to_datetime(out[FIRST_SEEN], errors="coerce").astype("datetime64[ns]")
+    return out
+
+
+def count_changes(budget_units: pd.DataFrame, previous_run: dict[str, Any] | None
+                  ) -> pd.DataFrame:
+    """Spring count reported and validated per budget unit: previous run, this run."""
+    now = budget_units.reindex(columns=list(history.COUNT_COLUMNS))
+    now = now.astype({"budgetUnit": object})
+    before = history.record_counts(previous_run)
+    out = now.merge(before, on="budgetUnit", how="outer", suffixes=("", "Previous"))
+    return out.reindex(columns=list(SINCE_COUNT_COLUMNS)).sort_values(
+        "budgetUnit", kind="mergesort").reset_index(drop=True)
+
+
+def prepare(run: DistrictRun, workbook: Path, *, keep: bool = True) -> Reruns:
+    """Read the previous run (workbook, history) and carry its notes into ``run``'s findings.
+
+    Call it before the new workbook replaces ``workbook``. With ``keep``, an unreadable previous
+    workbook is copied beside it first (:func:`mtcollect_nb.report.previous.keep_copy`).
+    """
+    run = with_keys(run)
+    workbook = Path(workbook)
+    previous = read_previous(workbook)
+    kept = keep_copy(previous, run.started) if keep else None
+    last = history.last_record(workbook.parent)
+    seen = history.record_findings(last)
+    findings = carry_forward(run.findings, previous.findings, run.started.date(), seen)
+    prev_rows = previous.findings if previous.usable else seen.reindex(
+        columns=list(FINDINGS_SHEET_COLUMNS))
+    if is_masked(run) and previous.masked is not True:
+        prev_rows = _masked_rows(prev_rows)
+    return Reruns(findings=findings, previous=previous, previous_run=last, kept=kept,
+                  since=since_last_run(findings, prev_rows),
+                  counts=count_changes(run.analysis.budget_units, last))
+
+
+def _masked_rows(rows: pd.DataFrame) -> pd.DataFrame:
+    """Previous rows shown in a masked run: pseudonymous IDs, no names, no free text.
+
+    A previous run that was not masked (or did not say so) may show real IDs and names;
+    its fixed findings are shown with pseudonyms, the rule's title as message, and their note.
+    """
+    out = rows.copy()
+    for col in out.columns.intersection(list(TEXT_ID_COLUMNS)):
+        text = out[col].fillna("").astype(str)
+        real = ~text.str.fullmatch(_PSEUDONYM) & (text != "")
+        out[col] = text.where(~real, pseudonyms(text[real], col).reindex(text.index))
+    titles = {rid: r.title for rid, r in all_rules().items()}
+    out["studentName"] = ""
+    out["value"] = ""
+    out["message"] = out["ruleId"].map(titles).fillna("")
+    return out
+
+
+def run_record(run: DistrictRun, reruns: Reruns, ready: pd.DataFrame) -> dict[str, Any]:
+    """This run's ``history/`` record (see :mod:`mtcollect_nb.report.history`)."""
+    f = reruns.findings
+    sev = f["severity"].value_counts()
+    unreviewed = int(((f["severity"] == WARNING) & (f[STATUS] != STATUS_REVIEWED)).sum())
+    return {
+        "started": run.started.isoformat(), "version": run.version,
+        "district_number": run.params.district_number,
+        "counts": history.records_frame(run.analysis.budget_units, BUDGET_UNIT_COLUMNS),
+        "totals": {"errors": int(sev.get(ERROR, 0)), "warnings": int(sev.get(WARNING, 0)),
+                   "warningsNotReviewed": unreviewed, **reruns.totals()},
+        "ready": history.records_frame(ready, READY_COLUMNS),
+        "findings": history.records_frame(f, history.RECORD_FINDING_COLUMNS),
+        "since": {"findings": history.records_frame(reruns.since, SINCE_FINDINGS_COLUMNS),
+                  "counts": history.records_frame(reruns.counts, SINCE_COUNT_COLUMNS)},
+    }
