@@ -3,33 +3,39 @@
 Usage::
 
     python bench/batch_options.py --districts 40            # every option, once each
-    python bench/batch_options.py --districts 100 --repeat 3 --options today,warm-shared
+    python bench/batch_options.py --districts 100 --repeat 3 --options batch,floor
 
 Every option runs the same synthetic state (``write_state(districts=N, seed=1)``, cached in
 ``bench/.data/``) from scratch (its output folder deleted first) in a child process, so the
-figures are that child's own: wall seconds, CPU seconds (``os.wait4``: the child and every
-descendant it waited for, kernels included), peak RSS of the whole process tree (sampled every
-0.1 s with psutil, summed over the tree) and the output size on disk. Options:
+figures are that child's own: wall seconds, CPU seconds of the whole process tree (every
+process as last sampled by psutil every 0.05 s, or ``os.wait4``'s count when that is more),
+peak RSS of the tree (summed over its processes) and the output size on disk; plus papermill's
+cell durations summed per cell. Options:
 
-``today``
-    ``batch.run_batch(workers=2)``: a new worker process and a new kernel per district,
-    plotly.js embedded in every HTML page.
-``pool-fresh``
-    two long-lived worker processes (imports paid once); a new kernel per district.
-``warm``
-    two long-lived workers, each with one kernel kept for every district (namespace reset
-    between districts, :data:`RESET`); plotly.js embedded.
-``warm-cached``
-    ``warm`` with the nbconvert HTML exporter built once per worker instead of per district.
-``warm-shared``
-    ``warm-cached`` with one plotly.js file under the output root and a relative
-    ``<script src>`` in every page.
+``batch``
+    ``state.batch.run_batch(workers=2)`` as shipped: two long-lived workers, each with one
+    warm kernel for every district (namespace reset between districts), one shared plotly.js.
+``batch-embedded``
+    the same with plotly.js embedded in every page (``plotly_js="embedded"``).
+``batch-fresh-kernel``
+    the same workers with a fresh kernel for every district (``kernel_reuse=1``).
 ``floor``
     every district analysed in this one process without notebooks
     (``analyze_district`` + ``write_outputs``): the in-process floor of the statewide row.
 
-The ``warm*`` and ``pool-fresh`` options are a prototype of the design (no time limit, no
-failure handling): they measure the cost, not the robustness.
+The design was chosen on a prototype of these options at commit 7165662 (40 districts, load
+~3 from other users, medians of 1-3 runs; CPU s is the figure to compare):
+
+==========================================================  ======  =======  =======
+option                                                      wall s  CPU s    output
+==========================================================  ======  =======  =======
+old batch: new process + new kernel per district, js each    84.3    139.0   197 MB
+long-lived workers, new kernel per district (n=1)            54.6     91.2   213 MB
+warm kernel per worker, namespace reset                      39.1     55.7   213 MB
+  + HTML exporter built once per worker                      41.4     46.3   213 MB
+  + one shared plotly.js                                     39.5     42.3    34 MB
+floor (in process, no notebooks)                              8.8      8.4     2 MB
+==========================================================  ======  =======  =======
 """
 
 from __future__ import annotations
@@ -51,18 +57,9 @@ if __package__ in (None, ""):  # run as a script: make ``bench`` importable
 
 from bench.harness import DATA_DIR, fmt_bytes
 
-OPTIONS = ("today", "pool-fresh", "warm", "warm-cached", "warm-shared", "floor")
+OPTIONS = ("batch", "batch-embedded", "batch-fresh-kernel", "floor")
 WORKERS = 2
-#: Run in the kernel before each district: a fresh namespace, In[1] again, warning registries
-#: invalidated (a warning shown once in an earlier district shows again), filters restored.
-RESET = (
-    "import warnings as _w, gc as _gc\n"
-    "_f = globals().setdefault('_mtc_filters', list(_w.filters))\n"
-    "_w.simplefilter('default'); _w.filters[:] = _f\n"
-    "get_ipython().reset(new_session=True)\n"
-    "globals()['_mtc_filters'] = _f\n"
-    "_gc.collect()\n"
-)
+KERNEL_REUSE = 50
 
 
 # ---- the state ----
@@ -84,180 +81,11 @@ def du(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
-# ---- the prototype worker ----
-class WarmWorker:
-    """One worker's kernel, kept across districts (or a new one per district)."""
-
-    def __init__(self, keep: bool) -> None:
-        from mtcollect_nb.notebook import _kernel_manager
-
-        self.keep = keep
-        self.make_km = _kernel_manager
-        self.km: Any = None
-        self.exporter: Any = None
-
-    def kernel(self) -> Any:
-        from jupyter_core.utils import run_sync
-
-        if self.km is None or not run_sync(self.km.is_alive)():
-            self.km = self.make_km()
-            run_sync(self.km.start_kernel)(extra_arguments=["--IPKernelApp.log_level=ERROR"])
-        return self.km
-
-    def stop(self) -> None:
-        from jupyter_core.utils import run_sync
-
-        if self.km is not None:
-            run_sync(self.km.shutdown_kernel)(now=True)
-            self.km = None
-
-    def run(self, params_file: Path, cached: bool, shared_js: Path | None) -> dict[str, float]:
-        """One district: (reset), papermill with this kernel, HTML export; timings."""
-        import papermill as pm
-
-        from mtcollect_nb import notebook as nbmod
-        from mtcollect_nb.params import load_params
-
-        t0 = time.perf_counter()
-        km = self.kernel()
-        t1 = time.perf_counter()
-        params = load_params(params_file)
-        out = Path(params.output_dir)
-        out.mkdir(parents=True, exist_ok=True)
-        executed, html = out / f"{nbmod.NOTEBOOK}.ipynb", out / f"{nbmod.NOTEBOOK}.html"
-        pm.execute_notebook(
-            str(nbmod.notebooks_dir() / f"{nbmod.NOTEBOOK}.ipynb"), str(executed),
-            parameters=nbmod.papermill_parameters(params, params_file), kernel_name="python3",
-            engine_name=_register_warm(), km=km, progress_bar=False, start_timeout=120,
-            reset_code=RESET if self.keep else None)
-        t2 = time.perf_counter()
-        _export(executed, html, self, cached, shared_js)
-        t3 = time.perf_counter()
-        if not self.keep:
-            self.stop()
-        return {"kernel_s": t1 - t0, "papermill_s": t2 - t1, "html_s": t3 - t2}
-
-
-def _register_warm() -> str:
-    """The throttled engine, with a reset before the first cell and the client closed after."""
-    from papermill.clientwrap import PapermillNotebookClient
-    from papermill.engines import papermill_engines
-    from papermill.utils import merge_kwargs, remove_args
-
-    from mtcollect_nb.papermill_engine import ThrottledEngine
-
-    class Client(PapermillNotebookClient):  # type: ignore[misc]
-        reset_code: str | None = None
-
-        async def async_start_new_kernel_client(self) -> Any:
-            kc = await super().async_start_new_kernel_client()
-            if self.reset_code:
-                msg_id = kc.execute(self.reset_code, silent=True, store_history=False)
-                reply = await self.async_wait_for_reply(msg_id)
-                assert reply["content"]["status"] == "ok", reply["content"]
-            return kc
-
-    class WarmEngine(ThrottledEngine):  # type: ignore[misc]
-        @classmethod
-        def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, log_output: bool = False,
-                                     stdout_file: Any = None, stderr_file: Any = None,
-                                     start_timeout: int = 60, execution_timeout: Any = None,
-                                     reset_code: str | None = None, **kwargs: Any) -> Any:
-            kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
-            final = merge_kwargs(kwargs, timeout=execution_timeout, startup_timeout=start_timeout,
-                                 kernel_name=kernel_name, log_output=log_output)
-            client = Client(nb_man, **final)
-            client.reset_code = reset_code
-            try:
-                return client.execute()
-            finally:
-                if client.kc is not None:
-                    client.kc.stop_channels()
-
-    papermill_engines.register("mtcollect-warm-proto", WarmEngine)
-    return "mtcollect-warm-proto"
-
-
-def _export(executed: Path, html: Path, worker: WarmWorker, cached: bool,
-            shared_js: Path | None) -> None:
-    import jinja2
-    import nbformat
-    from nbconvert import HTMLExporter
-
-    from mtcollect_nb import notebook as nbmod
-
-    exporter = worker.exporter if cached else None
-    if exporter is None:
-        exporter = HTMLExporter(
-            template_name="lab",
-            extra_loaders=[jinja2.DictLoader({"mtcollect_offline.html.j2":
-                                              nbmod._OFFLINE_TEMPLATE})],
-            template_file="mtcollect_offline.html.j2")
-        if cached:
-            worker.exporter = exporter
-    nb = nbformat.read(executed, as_version=4)
-    nb.metadata.pop("widgets", None)
-    body, _ = exporter.from_notebook_node(nb)
-    if shared_js is None:
-        script = nbmod._plotly_script()
-    else:
-        rel = os.path.relpath(shared_js, html.parent)
-        script = ('<script type="text/javascript">window.PlotlyConfig = {MathJaxConfig: '
-                  f'"local"}};</script>\n<script type="text/javascript" src="{rel}"></script>\n')
-    html.write_text(body.replace("</head>", script + "</head>", 1), encoding="utf-8")
-
-
-_WORKER: WarmWorker | None = None
-
-
-def _init(keep: bool) -> None:
-    global _WORKER
-    from mtcollect_nb.startup import defer_rfc3987_syntax
-
-    defer_rfc3987_syntax()
-    _WORKER = WarmWorker(keep)
-    # shut the kept kernel down when the pool ends the worker (its CPU time is then counted)
-    from multiprocessing.util import Finalize
-
-    Finalize(_WORKER, _WORKER.stop, exitpriority=10)
-
-
-def _task(job: tuple[str, bool, str | None]) -> dict[str, Any]:
-    params_file, cached, shared = job
-    assert _WORKER is not None
-    return {"params": params_file, **_WORKER.run(Path(params_file), cached,
-                                                  Path(shared) if shared else None)}
-
-
-def run_pool(params_dir: Path, keep: bool, cached: bool, shared: bool) -> list[dict[str, Any]]:
-    """The prototype batch: WORKERS long-lived processes, districts largest first."""
-    import multiprocessing as mp
-
-    from mtcollect_nb.batch_io import output_root, plan
-
-    ds = plan(params_dir)
-    root = output_root(ds, params_dir)
-    shared_js = None
-    if shared:
-        from plotly.offline import get_plotlyjs
-
-        root.mkdir(parents=True, exist_ok=True)
-        shared_js = root / "plotly.min.js"
-        shared_js.write_text(get_plotlyjs(), encoding="utf-8")
-    jobs = [(str(d.params_file), cached, str(shared_js) if shared_js else None) for d in ds]
-    ctx = mp.get_context("spawn")
-    with ctx.Pool(WORKERS, initializer=_init, initargs=(keep,), maxtasksperchild=None) as pool:
-        rows = list(pool.imap_unordered(_task, jobs))
-        pool.close()
-        pool.join()
-    return rows
-
-
 def run_floor(params_dir: Path) -> list[dict[str, Any]]:
     """Every district analysed in this process, no notebooks."""
-    from mtcollect_nb.batch_io import plan
     from mtcollect_nb.params import load_params
-    from mtcollect_nb.pipeline import analyze_district, write_outputs
+    from mtcollect_nb.report.pipeline import analyze_district, write_outputs
+    from mtcollect_nb.state.batch_io import plan
 
     rows = []
     for d in plan(params_dir):
@@ -270,18 +98,16 @@ def run_floor(params_dir: Path) -> list[dict[str, Any]]:
 def child(option: str, params_dir: Path, result: Path) -> None:
     """Run one option (in its own process); write its per-district rows as JSON."""
     rows: list[dict[str, Any]]
-    if option == "today":
-        from mtcollect_nb.batch import run_batch
-
-        s = run_batch(params_dir, workers=WORKERS, force=True, rollup=False, progress=False)
-        assert (s.rows["status"] == "ok").all(), s.rows
-        rows = s.rows[["district", "seconds"]].to_dict("records")
-    elif option == "floor":
+    if option == "floor":
         rows = run_floor(params_dir)
     else:
-        rows = run_pool(params_dir, keep=option != "pool-fresh",
-                        cached=option in ("warm-cached", "warm-shared"),
-                        shared=option == "warm-shared")
+        from mtcollect_nb.state.batch import run_batch
+
+        s = run_batch(params_dir, workers=WORKERS, force=True, rollup=False, progress=False,
+                      plotly_js="embedded" if option == "batch-embedded" else "shared",
+                      kernel_reuse=1 if option == "batch-fresh-kernel" else KERNEL_REUSE)
+        assert (s.rows["status"] == "ok").all(), s.rows
+        rows = s.rows[["district", "seconds"]].to_dict("records")
     result.write_text(json.dumps(rows), encoding="utf-8")
 
 
@@ -363,12 +189,7 @@ def summarise(runs: list[dict[str, Any]], n_districts: int) -> dict[str, Any]:
     """Medians over the repeats of one option."""
     med = {k: statistics.median(r[k] for r in runs)
            for k in ("wall_s", "cpu_s", "peak_rss", "output_bytes")}
-    parts: dict[str, float] = {}
-    for key in ("kernel_s", "papermill_s", "html_s"):
-        vals = [sum(row[key] for row in r["rows"] if key in row) for r in runs]
-        if any(vals):
-            parts[key] = statistics.median(vals) / n_districts
-    return {"option": runs[0]["option"], "n": len(runs), **med, "per_district": parts,
+    return {"option": runs[0]["option"], "n": len(runs), **med,
             "cells": min(runs, key=lambda r: abs(r["wall_s"] - med["wall_s"]))["cells"],
             "walls": [round(r["wall_s"], 1) for r in runs],
             "cpus": [round(r["cpu_s"], 1) for r in runs]}
@@ -402,21 +223,20 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  wall {runs[-1]['wall_s']:.1f} s, cpu {runs[-1]['cpu_s']:.1f} s, "
                   f"load {os.getloadavg()[0]:.2f}", file=sys.stderr, flush=True)
         results.append(summarise(runs, args.districts))
-    base = next((r for r in results if r["option"] == "today"), results[0])
+    base = results[0]
     floor = next((r for r in results if r["option"] == "floor"), None)
     print(f"\n{args.districts} districts, {WORKERS} workers; medians of {args.repeat}; "
           f"load after {os.getloadavg()[0]:.2f}")
-    head = (f"{'option':12s} {'wall s':>7s} {'cpu s':>7s} {'vs today':>8s} {'vs floor':>8s} "
-            f"{'peak RSS':>9s} {'output':>8s}  per district (s): kernel / papermill / html")
+    head = (f"{'option':18s} {'wall s':>7s} {'cpu s':>7s} {'vs first':>8s} {'vs floor':>8s} "
+            f"{'peak RSS':>9s} {'output':>8s}")
     print(head)
     print("-" * len(head))
     for r in results:
         vs_floor = f"{r['wall_s'] / floor['wall_s']:.1f}x" if floor else ""
-        parts = " / ".join(f"{v:.2f}" for v in r["per_district"].values())
-        print(f"{r['option']:12s} {r['wall_s']:7.1f} {r['cpu_s']:7.1f} "
+        print(f"{r['option']:18s} {r['wall_s']:7.1f} {r['cpu_s']:7.1f} "
               f"{r['wall_s'] / base['wall_s']:7.2f}x {vs_floor:>8s} "
               f"{fmt_bytes(r['peak_rss']):>9s} "
-              f"{fmt_bytes(r['output_bytes']):>8s}  {parts}")
+              f"{fmt_bytes(r['output_bytes']):>8s}")
     for r in results:
         if r["cells"]:
             print(f"\n{r['option']}: notebook cells, seconds per district (median run)")
