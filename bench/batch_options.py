@@ -45,9 +45,7 @@ import json
 import os
 import shutil
 import statistics
-import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -55,30 +53,17 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: make ``bench`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import DATA_DIR, fmt_bytes
+from bench.harness import fmt_bytes
+from bench.statewide import du, ensure_batch_state, run_tree
 
 OPTIONS = ("batch", "batch-embedded", "batch-fresh-kernel", "floor")
 WORKERS = 2
 KERNEL_REUSE = 50
 
 
-# ---- the state ----
 def ensure_state(districts: int, seed: int = 1) -> Path:
     """The cached synthetic state's parameters folder (written once)."""
-    from mtcollect_nb.synthetic import write_state
-
-    root = DATA_DIR / f"batch_state_{districts}_s{seed}"
-    if not (root / ".done").exists():
-        shutil.rmtree(root, ignore_errors=True)
-        print(f"writing synthetic state: {districts} districts -> {root}", file=sys.stderr)
-        write_state(root, districts=districts, seed=seed)
-        (root / ".done").write_text("ok\n")
-    return root / "parameters"
-
-
-def du(path: Path) -> int:
-    """Bytes of every file under ``path``."""
-    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+    return ensure_batch_state(districts, seed, log=lambda m: print(m, file=sys.stderr))
 
 
 def run_floor(params_dir: Path) -> list[dict[str, Any]]:
@@ -113,59 +98,17 @@ def child(option: str, params_dir: Path, result: Path) -> None:
 
 # ---- the parent: run each option in a child, measure it ----
 def measure(option: str, params_dir: Path) -> dict[str, Any]:
-    """Wall, CPU (child + waited descendants), peak tree RSS and output size of one option."""
-    import psutil
-
+    """Wall, CPU and peak RSS of the process tree, output size and cell durations of one run."""
     out_root = params_dir.parent / "output"
     shutil.rmtree(out_root, ignore_errors=True)
     result = params_dir.parent / f".{option}.json"
-    start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, __file__, "--child", option, str(params_dir),
-                             str(result)])
-    peak = [0]
-    done = threading.Event()
-
-    cpu: dict[int, float] = {}  # pid -> last seen own user+system seconds
-
-    def sample() -> None:
-        try:
-            root = psutil.Process(proc.pid)
-        except psutil.Error:
-            return
-        while not done.is_set():
-            total = 0
-            try:
-                procs = [root, *root.children(recursive=True)]
-            except psutil.Error:
-                break
-            for p in procs:
-                try:
-                    with p.oneshot():
-                        total += p.memory_info().rss
-                        t = p.cpu_times()
-                    cpu[p.pid] = t.user + t.system
-                except psutil.Error:
-                    pass
-            peak[0] = max(peak[0], total)
-            done.wait(0.05)
-
-    t = threading.Thread(target=sample, daemon=True)
-    t.start()
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    done.set()
-    t.join()
-    if os.waitstatus_to_exitcode(status) != 0:
+    got = run_tree([sys.executable, __file__, "--child", option, str(params_dir), str(result)])
+    if got["exit"] != 0:
         raise RuntimeError(f"{option} failed")
     rows = json.loads(result.read_text(encoding="utf-8"))
     result.unlink()
-    cells = cell_durations(out_root)
-    return {"option": option, "wall_s": wall,
-            # every process of the tree as last sampled (a lower bound: up to 0.05 s of each
-            # process's last moments is missed), or what wait4 counted if that is more
-            "cpu_s": max(sum(cpu.values()), usage.ru_utime + usage.ru_stime), "cells": cells,
-            "peak_rss": peak[0], "output_bytes": du(out_root) if out_root.exists() else 0,
-            "rows": rows}
+    return {"option": option, **got, "cells": cell_durations(out_root),
+            "output_bytes": du(out_root) if out_root.exists() else 0, "rows": rows}
 
 
 def cell_durations(out_root: Path) -> dict[str, float]:

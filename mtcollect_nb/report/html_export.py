@@ -65,12 +65,17 @@ def _exporter() -> Any:
     """The HTML exporter (nbconvert, lab template without CDN scripts), built once per process."""
     import jinja2
     from nbconvert import HTMLExporter
+    from nbconvert.filters import clean_html
 
-    return HTMLExporter(
+    exporter = HTMLExporter(
         template_name="lab",
         extra_loaders=[jinja2.DictLoader({"mtcollect_offline.html.j2": _OFFLINE_TEMPLATE})],
         template_file="mtcollect_offline.html.j2",
     )
+    # bleach-cleaning the highlighted code of every cell is a third of a page's templating;
+    # the cells' code is the same page after page (a pure function of its text): cache it
+    exporter.register_filter("clean_html", functools.lru_cache(maxsize=1024)(clean_html))
+    return exporter
 
 
 def _plotly_script(html_path: Path, plotly_js: Path | None) -> str:

@@ -16,6 +16,9 @@ Decisions (one place):
 * A district gets a fresh kernel when the kernel is dead, when the previous district in this
   kernel failed (whatever state a failed cell left), or after :data:`KERNEL_REUSE` districts
   (memory a long run fragments is given back).
+* The executed notebook is saved while it runs at most every :data:`SAVE_EVERY_S` seconds
+  (``mtcollect run``: every second): a district of the batch takes about a second, and a
+  stopped one still shows on disk where it was, to within those seconds.
 * The kernel's own stdout/stderr go to the worker's log (``batch_logs/worker-<n>.log``); the
   worker's output during a district goes to that district's log, as before.
 
@@ -39,6 +42,8 @@ from mtcollect_nb.state.batch_io import one_line
 
 #: Districts one kernel runs before it is replaced by a fresh one.
 KERNEL_REUSE = 50
+#: Seconds between saves of a running batch notebook (papermill_engine.SAVE_EVERY_S).
+SAVE_EVERY_S = 5.0
 #: What the worker runs in the kernel (silently, outside the history) before each district.
 RESET_CODE = ("__import__('mtcollect_nb.state.kernel_pool', fromlist=['reset_namespace'])"
               ".reset_namespace()")
@@ -178,9 +183,11 @@ def serve(max_districts: int = KERNEL_REUSE) -> int:
     each district's output goes to the ``log`` named in its job. Ends, shutting its kernel
     down, when stdin closes.
     """
+    from mtcollect_nb.report import papermill_engine
     from mtcollect_nb.startup import defer_rfc3987_syntax
 
     defer_rfc3987_syntax()
+    papermill_engine.SAVE_EVERY_S = SAVE_EVERY_S
     reply = os.fdopen(os.dup(1), "w", encoding="utf-8")
     worker_log = os.fdopen(os.dup(2), "w", encoding="utf-8")  # for the kernels
     os.dup2(2, 1)  # stray prints go to the worker log, never into the reply pipe
