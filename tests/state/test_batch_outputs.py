@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import threading
 from pathlib import Path
 
 import nbformat
@@ -13,6 +14,7 @@ import pandas as pd
 import psutil
 import pytest
 
+from mtcollect_nb.errors import MtcollectError
 from mtcollect_nb.report import html_export
 from mtcollect_nb.report.notebook import run_district_notebook
 from mtcollect_nb.state import batch, kernel_pool
@@ -96,7 +98,7 @@ def test_batch_pages_share_one_plotly_js_and_single_runs_embed_it(state):
     assert not list((base / "batch").glob("*/plotly*.js"))
 
 
-def test_warm_kernel_is_reused_replaced_after_n_and_after_a_death(state):
+def test_warm_kernel_is_reused_and_replaced_after_n_and_after_a_death(state):
     _, _, ds = state
     kernel = kernel_pool.WarmKernel(max_districts=2)
     try:
@@ -110,7 +112,16 @@ def test_warm_kernel_is_reused_replaced_after_n_and_after_a_death(state):
         psutil.Process(second).kill()  # the kernel dies between districts
         psutil.Process(second).wait(10)
         kernel.manager()  # what the next district gets
-        assert kernel.pid not in (first, second) and kernel.starts == 3
+        third = kernel.pid
+        assert third not in (first, second) and kernel.starts == 3
+        # the kernel dies during a district (say the OOM killer): that district fails, the
+        # kernel is replaced, the next district runs
+        threading.Timer(1.0, lambda: psutil.Process(third).kill()).start()
+        with pytest.raises(MtcollectError, match="[Kk]ernel"):
+            kernel.run(ds[0].params_file)
+        assert kernel.km is None
+        kernel.run(ds[1].params_file)
+        assert kernel.pid != third and kernel.starts == 4
     finally:
         kernel.stop()
     assert kernel.pid is None
