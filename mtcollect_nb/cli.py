@@ -122,7 +122,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     if not params_dir.is_dir():
         raise MtcollectError(f"{params_dir}: parameters folder not found")
     summary = run_batch(params_dir, workers=args.workers, force=args.force,
-                        timeout=args.timeout)
+                        timeout=args.timeout, plotly_js=args.plotly_js)
     counts = summary.rows["status"].value_counts()
     print(", ".join(f"{k}: {int(counts.get(k, 0))}" for k in ("ok", "failed", "skipped")))
     print(f"batch summary: {summary.path_xlsx}")
@@ -240,6 +240,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=_seconds, metavar="S",
                    help="seconds one district may run before it is stopped "
                         f"(default: {DEFAULT_TIMEOUT:g})")
+    p.add_argument("--plotly-js", choices=("shared", "embedded"), default="shared",
+                   help="district pages load one plotly.js under the output root (shared, "
+                        "default) or each embeds its own (embedded: self-contained, +4.6 MB)")
 
     p = add("synth", cmd_synth, "write a synthetic district extract bundle")
     p.add_argument("--out", required=True, metavar="DIR", help="folder for the extract files")

@@ -27,7 +27,7 @@ def write_params(tmp_path: Path, text: str = GOOD) -> Path:
 
 
 def write_params_and_extracts(tmp_path: Path) -> Path:
-    """A parameters file whose extracts folder holds a small valid bundle (passes the pre-check)."""
+    """A parameters file whose extracts folder holds a small valid bundle (passes the check)."""
     from mtcollect_nb.load.loader import write_bundle
     from mtcollect_nb.testing import make_bundle
 

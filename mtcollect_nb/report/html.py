@@ -21,22 +21,23 @@ from __future__ import annotations
 import html
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from mtcollect_nb.columns import SEVERITIES
-from mtcollect_nb.files import atomic_path
+from mtcollect_nb.report.html_export import (  # noqa: F401  (the report's cells)
+    ANALYST_TAG,
+    PARAMETER_TAGS,
+    export_html,
+    report_notebook,
+)
 from mtcollect_nb.report.sheets import school_labels
 
 if TYPE_CHECKING:
     from mtcollect_nb.checks.run import DistrictRun
     from mtcollect_nb.params import Params
 
-#: Cells with this tag are for analysts only (left out of the district's HTML report).
-ANALYST_TAG = "analyst-only"
-#: Tags of the parameters cells (the notebook's and the one papermill injects).
-PARAMETER_TAGS = frozenset({"parameters", "injected-parameters"})
 #: Placeholder until ``compute.law`` says which law applies; the lead wires the real text.
 LAW_PLACEHOLDER = "Montana ANB and Teacher-Class rules of the school year (spec/rules.md)"
 #: Findings listed per rule in the page (all of them are in findings.xlsx).
@@ -44,13 +45,6 @@ MAX_ROWS_PER_RULE = 200
 #: Columns of a rule's findings table in the report.
 FINDING_COLUMNS: tuple[str, ...] = ("school", "student", "record", "field", "value",
                                     "expected", "message")
-#: nbconvert's lab template without the CDN scripts (require.js, MathJax, mermaid).
-OFFLINE_TEMPLATE = (
-    "{%- extends 'index.html.j2' -%}\n"
-    "{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}\n"
-    "{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}\n"
-    "{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}\n"
-)
 STYLE = (
     "<style>.mt-report table{border-collapse:collapse;margin:.4em 0 1em;font-size:13px}"
     "div.mt-report table th,div.mt-report table td{border:1px solid #ccd;padding:3px 6px;"
@@ -172,64 +166,10 @@ def _titles(run: DistrictRun) -> dict[str, str]:
     return {rid: r.title for rid, r in all_rules().items()}
 
 
-def report_notebook(nb: Any) -> Any:
-    """A copy of the executed notebook as the district sees it (what :func:`export_report` drops).
-
-    Example:
-        >>> import nbformat
-        >>> nb = nbformat.v4.new_notebook(cells=[
-        ...     nbformat.v4.new_code_cell("x = 1"), nbformat.v4.new_markdown_cell("# Hi")])
-        >>> [c.cell_type for c in report_notebook(nb).cells]
-        ['markdown']
-    """
-    import copy
-
-    nb = copy.deepcopy(nb)
-    nb.metadata.pop("widgets", None)  # nbconvert would load the widget renderer from a CDN
-    keep = []
-    for cell in nb.cells:
-        tags = set(cell.get("metadata", {}).get("tags", []))
-        if tags & (PARAMETER_TAGS | {ANALYST_TAG}):
-            continue
-        if cell.cell_type == "code":
-            cell.outputs = [o for o in cell.get("outputs", []) if not (
-                o.get("output_type") == "stream" and o.get("name") == "stderr")]
-            if not cell.outputs:
-                continue
-        keep.append(cell)
-    nb.cells = keep
-    return nb
-
-
 def export_report(notebook_path: Path, html_path: Path, report: bool = True) -> Path:
     """Write the executed notebook as the district's HTML report (no code); atomic.
 
-    ``report=False``: the whole notebook, code included (for analysts), still offline.
+    ``report=False``: the whole notebook, code included (for analysts), still offline. (The
+    export itself: :func:`mtcollect_nb.report.html_export.export_html`.)
     """
-    import jinja2
-    import nbformat
-    from nbconvert import HTMLExporter
-
-    exporter = HTMLExporter(
-        template_name="lab", exclude_input=report, exclude_input_prompt=report,
-        exclude_output_prompt=report,
-        extra_loaders=[jinja2.DictLoader({"mtcollect_report.html.j2": OFFLINE_TEMPLATE})],
-        template_file="mtcollect_report.html.j2",
-    )
-    nb = nbformat.read(notebook_path, as_version=4)
-    if report:
-        nb = report_notebook(nb)
-    nb.metadata.pop("widgets", None)  # nbconvert would load the widget renderer from a CDN
-    body, _ = exporter.from_notebook_node(nb)
-    body = body.replace("</head>", plotly_script() + "</head>", 1)
-    with atomic_path(html_path) as tmp:
-        tmp.write_text(body, encoding="utf-8")
-    return html_path
-
-
-def plotly_script() -> str:
-    """plotly.js inline, once, as Plotly's own offline HTML embeds it."""
-    from plotly.offline import get_plotlyjs
-
-    return ('<script type="text/javascript">window.PlotlyConfig = {MathJaxConfig: "local"};'
-            f'</script>\n<script type="text/javascript">{get_plotlyjs()}</script>\n')
+    return export_html(notebook_path, html_path, report=report)

@@ -24,14 +24,13 @@ from typing import Any
 
 from mtcollect_nb.errors import ExtractError, MtcollectError
 from mtcollect_nb.params import Params, load_params, params_from_mapping
+from mtcollect_nb.report.html_export import export_html
 
 NOTEBOOK = "district_validation"
 #: Extra notebook parameter (besides the :class:`Params` fields): the parameters file used.
 PARAMS_PATH = "params_path"
 CHECK_OUTPUT = "# NBVAL_CHECK_OUTPUT"
 _RENDERER = "mtcollect_offline"
-
-
 def notebooks_dir() -> Path:
     """The repository's ``notebooks/`` folder (the package is installed editable).
 
@@ -114,26 +113,7 @@ def offline_plotly() -> None:
     pio.renderers._activate_pending_renderers()
 
 
-def export_html(notebook_path: Path, html_path: Path) -> Path:
-    """Write the executed notebook as one HTML page that needs no network; atomic.
-
-    plotly.js is embedded once in the page's head (the figures' scripts call it). Saved
-    widget state is dropped first: nbconvert would add a script loading the widget renderer
-    from a CDN (widgets show as their text; figures and tables as they are).
-
-    Example:
-        >>> import nbformat, tempfile
-        >>> d = Path(tempfile.mkdtemp())
-        >>> nbformat.write(nbformat.v4.new_notebook(), d / "n.ipynb")
-        >>> "<script src=" in export_html(d / "n.ipynb", d / "n.html").read_text()
-        False
-    """
-    from mtcollect_nb.report.html import export_report
-
-    return export_report(notebook_path, html_path, report=False)
-
-
-def _kernel_manager() -> Any:
+def kernel_manager() -> Any:
     """A kernel manager whose ``python3`` kernel is this interpreter, whatever is registered.
 
     A ``python3`` kernelspec in the user's Jupyter folder may point at another Python; the
@@ -150,6 +130,11 @@ def _kernel_manager() -> Any:
     return AsyncKernelManager(kernel_name="python3", kernel_spec_manager=_ThisPython())
 
 
+_kernel_manager = kernel_manager  # the earlier name (benchmarks, tests)
+#: Command-line arguments of every notebook kernel.
+KERNEL_ARGUMENTS = ("--IPKernelApp.log_level=ERROR",)
+
+
 def _braces(path: Path) -> str:
     """Papermill formats paths with the parameters (``{x}``); escape literal braces."""
     return str(path).replace("{", "{{").replace("}", "}}")
@@ -161,7 +146,8 @@ def _first_line(text: str) -> str:
 
 
 def run_district_notebook(params_path: str | Path, *, timeout: float | None = None,
-                          progress: bool = False) -> Path:
+                          progress: bool = False, km: Any = None, reset_code: str | None = None,
+                          plotly_js: Path | None = None) -> Path:
     """Execute the district notebook for one parameters file; export its HTML.
 
     Writes ``<output_dir>/district_validation.ipynb`` (kept, with the traceback, when a cell
@@ -172,6 +158,11 @@ def run_district_notebook(params_path: str | Path, *, timeout: float | None = No
         params_path: the district's parameters YAML file.
         timeout: seconds any one cell may run (None: no limit).
         progress: show papermill's progress bar (on stderr).
+        km: the manager of a running kernel to use and leave running (a batch worker's warm
+            kernel); None: a new kernel, shut down after the run.
+        reset_code: code run silently in the kernel before the first cell.
+        plotly_js: a shared plotly.js file for the page (``html_export.write_shared_plotly``);
+            None: plotly.js embedded in the page.
 
     Returns:
         The executed notebook's path.
@@ -193,10 +184,10 @@ def run_district_notebook(params_path: str | Path, *, timeout: float | None = No
     executed, html = out / f"{NOTEBOOK}.ipynb", out / f"{NOTEBOOK}.html"
     html.unlink(missing_ok=True)  # never leave a previous run's page next to a failed run
     parameters = papermill_parameters(params, params_path)
-    execute_notebook(source, executed, parameters, timeout, progress)
-    from mtcollect_nb.report.html import export_report
-
-    export_report(executed, html)  # the district's report: no code (the .ipynb keeps it)
+    execute_notebook(source, executed, parameters, timeout, progress, km=km,
+                     reset_code=reset_code)
+    # the district's report: no code (the executed .ipynb keeps it for analysts)
+    export_html(executed, html, plotly_js, report=True)
     return executed
 
 
@@ -231,8 +222,13 @@ def store_checked_outputs(path: Path | None = None) -> Path:
 
 
 def execute_notebook(source: Path, executed: Path, parameters: dict[str, Any],
-                     timeout: float | None, progress: bool) -> None:
-    """Run papermill; any failure becomes one :class:`MtcollectError` line."""
+                     timeout: float | None, progress: bool, *, km: Any = None,
+                     reset_code: str | None = None) -> None:
+    """Run papermill; any failure becomes one :class:`MtcollectError` line.
+
+    ``km``: a running kernel to use (and leave running), else a new kernel of this Python;
+    ``reset_code`` runs silently in the kernel before the first cell.
+    """
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
@@ -242,8 +238,9 @@ def execute_notebook(source: Path, executed: Path, parameters: dict[str, Any],
         pm.execute_notebook(
             _braces(source), _braces(executed), parameters=parameters, kernel_name="python3",
             engine_name=register(),
-            km=_kernel_manager(), progress_bar=progress, execution_timeout=timeout,
-            start_timeout=120, extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            km=kernel_manager() if km is None else km, progress_bar=progress,
+            execution_timeout=timeout, start_timeout=120,
+            extra_arguments=list(KERNEL_ARGUMENTS), reset_code=reset_code,
         )
     except PapermillExecutionError as exc:
         reason = _first_line(f"{exc.ename}: {exc.evalue}") if exc.evalue else exc.ename

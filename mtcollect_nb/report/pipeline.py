@@ -21,8 +21,8 @@ from mtcollect_nb.params import Params
 from mtcollect_nb.report import history
 from mtcollect_nb.report.keys import with_keys
 from mtcollect_nb.report.masking import mask_run
-from mtcollect_nb.report.scrub import scrubbed_errors
 from mtcollect_nb.report.reruns import prepare, run_record
+from mtcollect_nb.report.scrub import scrubbed_errors
 from mtcollect_nb.report.summary import ready_table
 from mtcollect_nb.report.workbook import write_tables, write_workbook
 

@@ -43,6 +43,7 @@ from mtcollect_nb.columns import (
 )
 from mtcollect_nb.files import atomic_path
 from mtcollect_nb.report import summary as ws_sum
+from mtcollect_nb.report.keys import with_keys
 from mtcollect_nb.report.layout import (
     LINE_HEIGHT,
     SEVERITY_COLOURS,
@@ -53,7 +54,6 @@ from mtcollect_nb.report.layout import (
     print_setup,
     wrapped_lines,
 )
-from mtcollect_nb.report.keys import with_keys
 from mtcollect_nb.report.masking import mask_run
 from mtcollect_nb.report.reruns import Reruns, prepare
 from mtcollect_nb.report.sheets import exact, sheet_frames

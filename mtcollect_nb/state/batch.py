@@ -1,20 +1,32 @@
-"""Statewide batch: every district's notebook in its own process, N at a time, resumable.
+"""Statewide batch: N long-lived workers, each with a warm kernel, district after district.
 
-Each district runs ``python -m mtcollect_nb.state.batch --worker PARAMS RESULT`` (one papermill
-run) in a new session; a thread per slot waits for it with the district's wall-clock limit and,
-when the limit passes, kills the worker *and every descendant* (the Jupyter kernel runs in its own
-session, so killing the process group alone would leave it running). One district's failure or
-hang is one ``failed`` row; the others go on.
+Each slot has one worker process (:class:`~mtcollect_nb.state.workers.Worker`, in a new
+session) that keeps one Jupyter kernel and runs every district given to it in that kernel
+(:mod:`mtcollect_nb.state.kernel_pool`: the namespace is reset between districts; a fresh
+kernel after a kernel death, a failed district or :data:`KERNEL_REUSE` districts). A thread
+per slot sends the worker one district at a time and waits for its answer with the
+district's wall-clock limit; when the limit passes, it kills the worker *and every
+descendant* (the kernel runs in its own session, so killing the process group alone would
+leave it running) and the next district gets a new worker. One district's failure or hang is
+one ``failed`` row; the others go on.
 
 Decisions (one place):
 
 * OUTPUT_ROOT = the common folder of the districts' output folders' parents (``output/`` for
   the usual ``output/<district>`` layout); ``PARAMS_DIR/../output`` when no parameters file is
-  valid. The summary, the worker logs (``batch_logs/``) and the statewide rollup go there.
+  valid. The summary, the logs (``batch_logs/``: one per district, one per worker), the
+  shared plotly.js and the statewide rollup go there.
 * A district is skipped (unless ``force``) when ``findings.xlsx``, ``summary.json`` and
   ``district_validation.html`` (the last output a run writes) exist and are newer than its
   parameters file and every file under its extracts folder.
-* Default time limit per district: :data:`DEFAULT_TIMEOUT` seconds.
+* Districts run largest first (bytes of extracts), so the last one to finish is a small one;
+  the summary keeps file-name order.
+* Default time limit per district: :data:`DEFAULT_TIMEOUT` seconds, counted from the moment
+  the district is handed to its worker (a new worker's start and a fresh kernel count).
+* plotly.js: by default (``plotly_js="shared"``) written once as
+  ``OUTPUT_ROOT/plotly-<version>.min.js`` and loaded by every district page with a relative
+  ``<script src>`` (offline; copy the file with a district folder you hand out);
+  ``"embedded"`` puts it into every page, as ``mtcollect run`` always does.
 * Exit code: 0 when every district is ok or skipped, 1 when any failed (the summary still lists
   every district; findings are never failures).
 
@@ -25,35 +37,42 @@ Example:
 
 from __future__ import annotations
 
-import json
+import contextlib
 import os
-import subprocess
-import sys
-import threading
-import time
-from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor, as_completed
+import queue
+from collections.abc import Generator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import pandas as pd
 
 from mtcollect_nb.errors import MtcollectError
 from mtcollect_nb.state.batch_io import (
     COMPLETION_MARK,
+    FAILED,
+    OK,
+    SKIPPED,
     SUMMARY_COLUMNS,
     District,
+    extracts_bytes,
     is_fresh,
+    one_line,
     output_root,
     plan,
     summary_counts,
     write_summary,
 )
+from mtcollect_nb.state.kernel_pool import KERNEL_REUSE
+from mtcollect_nb.state.workers import Running, Worker, kill_tree
 
-OK, FAILED, SKIPPED = "ok", "failed", "skipped"
+__all__ = ["FAILED", "OK", "SKIPPED", "BatchSummary", "kill_tree", "one_line", "run_batch",
+           "run_district"]
 DEFAULT_TIMEOUT = 3600.0
 LOGS = "batch_logs"
 ROLLUP = "statewide_rollup"
+PlotlyJs = Literal["shared", "embedded"]
 
 
 @dataclass
@@ -80,110 +99,23 @@ class BatchSummary:
         return int((self.rows["status"] == FAILED).any())
 
 
-def one_line(text: str, limit: int = 300) -> str:
-    """The first non-blank line of ``text``, at most ``limit`` characters."""
-    line = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
-    return line if len(line) <= limit else line[: limit - 3] + "..."
-
-
-def kill_tree(pid: int) -> None:
-    """Kill a process and all its descendants, even those in other sessions (kernels).
-
-    The root is stopped first so it cannot start new children while the tree is collected.
-    Waits for the descendants; the caller reaps the root (``Popen.wait``) to keep its status.
-    """
-    import psutil
-
-    try:
-        root = psutil.Process(pid)
-        root.suspend()
-        procs = [root, *root.children(recursive=True)]
-    except psutil.Error:
-        return
-    for p in procs:
-        try:
-            p.kill()
-        except psutil.Error:
-            pass
-    psutil.wait_procs(procs[1:], timeout=10)
-
-
-class _Running:
-    """The worker processes alive now, so an interrupted batch can kill them all."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._procs: dict[int, subprocess.Popen[bytes]] = {}
-        self._stopping = False
-
-    def add(self, proc: subprocess.Popen[bytes]) -> None:
-        with self._lock:
-            self._procs[proc.pid] = proc
-            stopping = self._stopping
-        if stopping:  # started after kill_all: stop it at once
-            kill_tree(proc.pid)
-
-    def remove(self, proc: subprocess.Popen[bytes]) -> None:
-        with self._lock:
-            self._procs.pop(proc.pid, None)
-
-    def kill_all(self) -> None:
-        with self._lock:
-            self._stopping = True
-            procs = list(self._procs.values())
-        for p in procs:
-            kill_tree(p.pid)
-
-
-def run_district(d: District, timeout: float | None, log: Path,
-                 running: _Running | None = None) -> tuple[str, float, str]:
-    """Run one district's notebook in a worker process; (status, seconds, message).
+def run_district(worker: Worker, d: District, timeout: float | None, log: Path,
+                 plotly_js: Path | None = None) -> tuple[str, float, str]:
+    """Run one district in ``worker``; (status, seconds, message).
 
     Never raises for a district problem: a bad run, a crash or the time limit is ``failed``,
     and a failed district loses its completion mark, so the next batch runs it again.
     """
-    status, seconds, message = _run_worker(d, timeout, log, running)
+    status, seconds, message = worker.run(d, timeout, log, plotly_js)
     if status == FAILED and d.output_dir is not None:
         (d.output_dir / COMPLETION_MARK).unlink(missing_ok=True)
     return status, seconds, message
 
 
-def _run_worker(d: District, timeout: float | None, log: Path,
-                running: _Running | None) -> tuple[str, float, str]:
-    log.parent.mkdir(parents=True, exist_ok=True)
-    result = log.with_suffix(".result.json")
-    result.unlink(missing_ok=True)
-    cmd = [sys.executable, "-m", "mtcollect_nb.state.batch", "--worker", str(d.params_file),
-           str(result)]
-    start = time.monotonic()
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, start_new_session=True,
-                                env={**os.environ, "PYTHONUNBUFFERED": "1"})
-        if running is not None:
-            running.add(proc)
-        try:
-            code = proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            kill_tree(proc.pid)
-            proc.wait()
-            seconds = time.monotonic() - start
-            return FAILED, seconds, f"time limit of {timeout:g} s exceeded; run stopped"
-        finally:
-            if running is not None:
-                running.remove(proc)
-    seconds = time.monotonic() - start
-    try:
-        message = str(json.loads(result.read_text(encoding="utf-8"))["error"])
-        result.unlink()
-    except (OSError, ValueError, KeyError):
-        message = f"worker exited with code {code} without a result (see {log})"
-    return (OK if code == 0 and not message else FAILED), seconds, message
-
-
 def run_batch(params_dir: Path, *, workers: int | None = None, force: bool = False,
               timeout: float | None = None, timeouts: Mapping[str, float] | None = None,
-              rollup: bool = True, progress: bool = True) -> BatchSummary:
+              rollup: bool = True, progress: bool = True, plotly_js: PlotlyJs = "shared",
+              kernel_reuse: int = KERNEL_REUSE) -> BatchSummary:
     """Run every district of ``params_dir`` (``*.yaml``/``*.yml``) and write the summary.
 
     Args:
@@ -194,12 +126,18 @@ def run_batch(params_dir: Path, *, workers: int | None = None, force: bool = Fal
         timeouts: per-district overrides, by district number.
         rollup: run the statewide rollup notebook into OUTPUT_ROOT afterwards.
         progress: show a progress bar (stderr).
+        plotly_js: ``"shared"``: one plotly.js file under OUTPUT_ROOT for every district
+            page; ``"embedded"``: in every page (each page self-contained, ~4.6 MB more).
+        kernel_reuse: districts one kernel runs before a fresh kernel replaces it.
 
     Raises:
-        MtcollectError: ``params_dir`` is missing or holds no parameters file.
+        MtcollectError: ``params_dir`` is missing or holds no parameters file, or
+            ``plotly_js`` is neither ``"shared"`` nor ``"embedded"``.
     """
     from tqdm import tqdm
 
+    if plotly_js not in ("shared", "embedded"):
+        raise MtcollectError(f"plotly_js must be 'shared' or 'embedded', not {plotly_js!r}")
     districts = plan(Path(params_dir))
     root = output_root(districts, Path(params_dir))
     limit = DEFAULT_TIMEOUT if timeout is None else timeout
@@ -213,32 +151,28 @@ def run_batch(params_dir: Path, *, workers: int | None = None, force: bool = Fal
             rows[i] = _row(d, SKIPPED, None, "", root)
         else:
             todo.append(i)
+    todo.sort(key=lambda i: -extracts_bytes(districts[i]))  # largest first
+    js = None
+    if plotly_js == "shared" and todo:
+        from mtcollect_nb.report.html_export import write_shared_plotly
+
+        js = write_shared_plotly(root)
     tally = {OK: 0, FAILED: 0, SKIPPED: 0}
     for r in rows.values():
         tally[str(r["status"])] += 1
-    running = _Running()
     bar = tqdm(total=len(districts), initial=len(rows), unit="district", desc="batch",
                disable=not progress)
     bar.set_postfix(done=tally[OK], failed=tally[FAILED], skipped=tally[SKIPPED])
-    pool = ThreadPoolExecutor(max_workers=n)
+    limits = {i: (timeouts or {}).get(districts[i].district, limit) for i in todo}
     try:
-        futures = {
-            pool.submit(run_district, districts[i],
-                        (timeouts or {}).get(districts[i].district, limit),
-                        root / LOGS / f"{districts[i].params_file.stem}.log", running): i
-            for i in todo
-        }
-        for fut in as_completed(futures):
-            i = futures[fut]
-            status, seconds, message = fut.result()
-            rows[i] = _row(districts[i], status, seconds, one_line(message), root)
-            tally[status] += 1
-            bar.set_postfix(done=tally[OK], failed=tally[FAILED], skipped=tally[SKIPPED])
-            bar.update()
-    finally:  # on Ctrl-C: cancel what has not started, kill what runs (kernels included)
-        pool.shutdown(wait=False, cancel_futures=True)
-        running.kill_all()
-        pool.shutdown(wait=True)
+        with contextlib.closing(_run_all(districts, limits, root, n, js,
+                                         kernel_reuse)) as results:
+            for i, (status, seconds, message) in results:
+                rows[i] = _row(districts[i], status, seconds, one_line(message), root)
+                tally[status] += 1
+                bar.set_postfix(done=tally[OK], failed=tally[FAILED], skipped=tally[SKIPPED])
+                bar.update()
+    finally:
         bar.close()
     table = (pd.DataFrame([rows[i] for i in sorted(rows)], columns=list(SUMMARY_COLUMNS))
              .astype({"seconds": "Float64", "errors": "Int64", "warnings": "Int64",
@@ -248,6 +182,54 @@ def run_batch(params_dir: Path, *, workers: int | None = None, force: bool = Fal
     if rollup:
         summary.rollup, summary.rollup_error = _run_rollup(root)
     return summary
+
+
+def _run_all(districts: list[District], limits: dict[int, float], root: Path, n: int,
+             js: Path | None, kernel_reuse: int
+             ) -> Generator[tuple[int, tuple[str, float, str]], None, None]:
+    """Run the districts ``limits`` names (in its order) on ``n`` slots; yield as they end.
+
+    Each slot is a thread with one :class:`Worker`, taking the next district when its last
+    one ended. Closed early (Ctrl-C), no district starts any more and every worker's tree is
+    killed.
+    """
+    running = Running()
+    jobs: queue.SimpleQueue[int] = queue.SimpleQueue()
+    for i in limits:
+        jobs.put(i)
+    done: queue.SimpleQueue[tuple[int, tuple[str, float, str]]] = queue.SimpleQueue()
+
+    def slot(k: int) -> None:
+        worker = Worker(root / LOGS / f"worker-{k + 1}.log", running, kernel_reuse)
+        try:
+            while not running.stopping:
+                try:
+                    i = jobs.get_nowait()
+                except queue.Empty:
+                    return
+                d = districts[i]
+                try:
+                    result = run_district(worker, d, limits[i],
+                                          root / LOGS / f"{d.params_file.stem}.log", js)
+                except Exception as exc:  # a bug here must not hang the batch
+                    result = (FAILED, 0.0, f"{type(exc).__name__}: {one_line(str(exc))}")
+                done.put((i, result))
+        finally:
+            worker.close()
+
+    pool = ThreadPoolExecutor(max_workers=n)
+    finished = 0
+    try:
+        futures = [pool.submit(slot, k) for k in range(min(n, len(limits)))]
+        while finished < len(limits):
+            yield done.get()
+            finished += 1
+        for f in futures:
+            f.result()
+    finally:  # on Ctrl-C: start nothing more, kill what runs (kernels included)
+        if finished < len(limits):
+            running.kill_all()
+        pool.shutdown(wait=True)
 
 
 def _row(d: District, status: str, seconds: float | None, message: str,
@@ -266,29 +248,8 @@ def _run_rollup(root: Path) -> tuple[Path | None, str]:
     executed = root / f"{ROLLUP}.ipynb"
     try:
         execute_notebook(notebooks_dir() / f"{ROLLUP}.ipynb", executed,
-                 {"batch_dir": str(root.resolve())}, None, False)
+                         {"batch_dir": str(root.resolve())}, None, False)
         export_html(executed, root / f"{ROLLUP}.html")
     except (MtcollectError, OSError) as exc:
         return None, one_line(str(exc))
     return executed, ""
-
-
-def _worker(params_file: str, result: str) -> int:
-    """Worker process: run one district; write ``{"error": ""|message}`` to ``result``."""
-    from mtcollect_nb.report.notebook import run_district_notebook
-
-    try:
-        run_district_notebook(params_file)
-        error = ""
-    except MtcollectError as exc:
-        error = one_line(str(exc)) or type(exc).__name__
-    except Exception as exc:  # any crash is this district's failure, reported in one line
-        error = f"{type(exc).__name__}: {one_line(str(exc))}"
-    Path(result).write_text(json.dumps({"error": error}), encoding="utf-8")
-    return 1 if error else 0
-
-
-if __name__ == "__main__":
-    if len(sys.argv) == 4 and sys.argv[1] == "--worker":
-        sys.exit(_worker(sys.argv[2], sys.argv[3]))
-    sys.exit("usage: python -m mtcollect_nb.state.batch --worker PARAMS.yaml RESULT.json")

@@ -23,6 +23,7 @@ from mtcollect_nb.errors import MtcollectError
 from mtcollect_nb.files import atomic_path
 from mtcollect_nb.params import load_params
 
+OK, FAILED, SKIPPED = "ok", "failed", "skipped"
 SUMMARY_COLUMNS: tuple[str, ...] = (
     "district", "name", "status", "seconds", "errors", "warnings",
     "springCountReported", "springCountValidated", "message", "paramsFile", "outputDir",
@@ -54,6 +55,29 @@ class District:
     output_dir: Path | None = None
     extracts_dir: Path | None = None
     error: str = ""
+
+
+def one_line(text: str, limit: int = 300) -> str:
+    r"""The first non-blank line of ``text``, at most ``limit`` characters.
+
+    Example:
+        >>> len(one_line("x" * 400)), one_line("  \n  b  \n c")
+        (300, 'b')
+    """
+    line = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
+    return line if len(line) <= limit else line[: limit - 3] + "..."
+
+
+def extracts_bytes(d: District) -> int:
+    """Bytes of the district's extract files (0 when unknown): the batch runs large ones first.
+
+    Example:
+        >>> extracts_bytes(District(Path("x.yaml"), "0001"))
+        0
+    """
+    if d.extracts_dir is None or not d.extracts_dir.is_dir():
+        return 0
+    return sum(p.stat().st_size for p in d.extracts_dir.rglob("*") if p.is_file())
 
 
 def plan(params_dir: Path) -> list[District]:

@@ -125,8 +125,6 @@ def test_mutated_districts_stop_cleanly_or_run_with_accounting_and_no_formula(te
     assert seen  # unmasked, the names are there: the leak check of the masked test can fail
 
 
-@pytest.mark.xfail(strict=False, reason="issue 15 item 15: rejected rows keep raw text in a "
-                   "masked run until the privacy change lands (report/masking.py)")
 def test_masked_mutated_runs_show_no_raw_name_or_state_id(template, tmp_path, raw_pii):
     ids, names = raw_pii
     for what, result in _examples(template, tmp_path, masked=True):
@@ -139,8 +137,6 @@ def test_masked_mutated_runs_show_no_raw_name_or_state_id(template, tmp_path, ra
         assert not _leaks(texts, ids, names), (what, _leaks(texts, ids, names)[:3])
 
 
-@pytest.mark.xfail(strict=False, reason="issue 15 item 15: rejected rows keep raw text in a "
-                   "masked run until the privacy change lands (report/masking.py)")
 def test_masked_run_with_a_broken_student_row_shows_no_raw_text(template, tmp_path, raw_pii):
     folder = tmp_path / "broken"
     shutil.copytree(template, folder)

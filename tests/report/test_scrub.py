@@ -99,12 +99,13 @@ def test_scrubbed_errors_keep_the_type_and_drop_the_raw_original() -> None:
 
 @pytest.mark.parametrize("mask", [True, False])
 def test_a_masked_run_masks_a_load_error(tmp_path: Path, mask: bool) -> None:
-    """students.csv without its header: the loader quotes the first data line."""
+    """students.csv whose header is damaged after its first name: the loader quotes the line."""
     bundle = make_bundle(students=[student(70001, stateID="987650000", lastName="Zqxwvut")],
                          enrollments=[enrollment(10, 70001)], days=school_days())
     write_bundle(bundle, tmp_path)
     students = tmp_path / "students.csv"
-    students.write_text("".join(students.read_text().splitlines(keepends=True)[1:]))
+    lines = students.read_text().splitlines(keepends=True)
+    students.write_text("personID," + lines[1].split(",", 1)[1] + "".join(lines[1:]))
     with pytest.raises(ExtractError) as info:
         analyze_district(params(mask_pii=mask, extracts_dir=str(tmp_path)))
     text = str(info.value)
