@@ -29,10 +29,27 @@ DEFAULT_DEMO_DIR = "mtcollect-demo"
 
 
 def _report_outputs(notebook: Path) -> None:
+    """Where the outputs are, the law applied, the verdict, and one closing line of counts."""
+    import json
+
+    from mtcollect_nb.report.certify import read_verdict
+
     out = notebook.parent
     print(f"findings workbook: {out / 'findings.xlsx'}")
     print(f"report (HTML):     {out / 'district_validation.html'}")
     print(f"executed notebook: {notebook}")
+    summary = out / "summary.json"
+    if not summary.is_file():
+        return
+    s = json.loads(summary.read_text(encoding="utf-8"))
+    ready, verdict = read_verdict(out)
+    if s.get("law"):
+        print(f"law applied:       {s['law']}")
+    print(f"ready to certify:  {verdict}")
+    n = s.get("status", {})
+    print(f"done: {n.get('errors', 0)} errors, {n.get('warnings', 0)} warnings, "
+          f"{n.get('info', 0)} info; {'ready' if ready else 'not ready'} to certify; "
+          f"outputs in {out}")
 
 
 def _writable_folder(path: Path, what: str = "output folder") -> None:
@@ -78,6 +95,7 @@ def _precheck(params_path: Path) -> None:
     """Before a kernel starts: the parameters, the output folder, every file and header."""
     from mtcollect_nb.load.quick import check_headers
     from mtcollect_nb.params import load_params
+    from mtcollect_nb.report.scrub import scrubbed_errors
 
     _expect_file(params_path, "parameters file",
                  "for a folder of parameters files use: mtcollect batch DIR")
@@ -86,7 +104,8 @@ def _precheck(params_path: Path) -> None:
     if not extracts.exists():  # (the same line as the notebook runner's)
         raise ExtractError(f"{params_path}: extracts_dir not found: {extracts}")
     _writable_folder(Path(params.output_dir))
-    check_headers(extracts)
+    with scrubbed_errors(params.mask_pii):  # a header line quoting data is masked too
+        check_headers(extracts)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -114,6 +133,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_batch(args: argparse.Namespace) -> int:
     """Run every district of a parameters folder."""
+    from mtcollect_nb.load.headers import printable
     from mtcollect_nb.state.batch import run_batch
 
     params_dir = Path(args.params_dir)
@@ -123,8 +143,16 @@ def cmd_batch(args: argparse.Namespace) -> int:
         raise MtcollectError(f"{params_dir}: parameters folder not found")
     summary = run_batch(params_dir, workers=args.workers, force=args.force,
                         timeout=args.timeout, plotly_js=args.plotly_js)
-    counts = summary.rows["status"].value_counts()
+    rows = summary.rows
+    counts = rows["status"].value_counts()
     print(", ".join(f"{k}: {int(counts.get(k, 0))}" for k in ("ok", "failed", "skipped")))
+    failed = rows.loc[rows["status"] == "failed"]
+    for district, name, message in zip(failed["district"], failed["name"], failed["message"],
+                                       strict=True):  # one line per failed district
+        print(f"failed: {district} {name}: {printable(str(message), 300)}", file=sys.stderr)
+    if len(rows) and int(counts.get("skipped", 0)) == len(rows):
+        print("every district was skipped: its outputs are newer than its inputs "
+              "(mtcollect batch --force reruns them)")
     print(f"batch summary: {summary.path_xlsx}")
     if summary.rollup is not None:
         print(f"statewide rollup: {summary.rollup.with_suffix('.html')}")

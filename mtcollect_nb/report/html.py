@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from mtcollect_nb.columns import SEVERITIES
+from mtcollect_nb.compute import law as compute_law
 from mtcollect_nb.report.html_export import (  # noqa: F401  (the report's cells)
     ANALYST_TAG,
     PARAMETER_TAGS,
@@ -38,8 +39,6 @@ if TYPE_CHECKING:
     from mtcollect_nb.checks.run import DistrictRun
     from mtcollect_nb.params import Params
 
-#: Placeholder until ``compute.law`` says which law applies; the lead wires the real text.
-LAW_PLACEHOLDER = "Montana ANB and Teacher-Class rules of the school year (spec/rules.md)"
 #: Findings listed per rule in the page (all of them are in findings.xlsx).
 MAX_ROWS_PER_RULE = 200
 #: Columns of a rule's findings table in the report.
@@ -55,15 +54,14 @@ STYLE = (
 
 
 def law_applied(params: Params) -> str:
-    """The law the run applied, for the report header (placeholder: see LAW_PLACEHOLDER).
+    """The law the run applied, for the header (:func:`mtcollect_nb.compute.law.law_applied`).
 
     Example:
         >>> from mtcollect_nb.testing import params
-        >>> law_applied(params())
-        'Montana ANB and Teacher-Class rules of the school year (spec/rules.md), 2024-25'
+        >>> law_applied(params()).startswith("law of 2024-25")
+        True
     """
-    year = params.school_year
-    return f"{LAW_PLACEHOLDER}, {year - 1}-{year % 100:02d}"
+    return compute_law.law_applied(params.school_year)
 
 
 def header_html(run: DistrictRun, law: str | None = None, ran: datetime | None = None) -> str:

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from mtcollect_nb.errors import ExtractError, MtcollectError
+from mtcollect_nb.files import atomic_path, atomic_write_text
 from mtcollect_nb.params import Params, load_params, params_from_mapping
 from mtcollect_nb.report.html_export import export_html
 
@@ -217,7 +218,7 @@ def store_checked_outputs(path: Path | None = None) -> Path:
         cell.execution_count = result.execution_count if cell.outputs else None
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
-    nbformat.write(nb, path)
+    atomic_write_text(path, nbformat.writes(nb) + "\n")
     return path
 
 
@@ -234,23 +235,30 @@ def execute_notebook(source: Path, executed: Path, parameters: dict[str, Any],
 
     from mtcollect_nb.report.papermill_engine import register
 
+    failed: PapermillExecutionError | None = None
     try:
-        pm.execute_notebook(
-            _braces(source), _braces(executed), parameters=parameters, kernel_name="python3",
-            engine_name=register(),
-            km=kernel_manager() if km is None else km, progress_bar=progress,
-            execution_timeout=timeout, start_timeout=120,
-            extra_arguments=list(KERNEL_ARGUMENTS), reset_code=reset_code,
-        )
-    except PapermillExecutionError as exc:
-        reason = _first_line(f"{exc.ename}: {exc.evalue}") if exc.evalue else exc.ename
-        raise MtcollectError(
-            f"{executed}: cell [{exc.exec_count}] failed: {reason}") from None
+        # written beside the target and renamed onto it at the end (a full disk never leaves
+        # a truncated notebook); a notebook whose cell failed is kept, with its traceback
+        with atomic_path(Path(executed), suffix=".ipynb") as tmp:
+            try:
+                pm.execute_notebook(
+                    _braces(source), _braces(tmp), parameters=parameters,
+                    kernel_name="python3", engine_name=register(),
+                    km=kernel_manager() if km is None else km, progress_bar=progress,
+                    execution_timeout=timeout, start_timeout=120,
+                    extra_arguments=list(KERNEL_ARGUMENTS), reset_code=reset_code,
+                )
+            except PapermillExecutionError as exc:
+                failed = exc
     except MtcollectError:
         raise
     except Exception as exc:  # kernel died, cell timeout, kernel did not start ...
         reason = _first_line(str(exc)) or type(exc).__name__
         raise MtcollectError(f"{executed}: {type(exc).__name__}: {reason}") from None
+    if failed is not None:
+        reason = (_first_line(f"{failed.ename}: {failed.evalue}") if failed.evalue
+                  else failed.ename)
+        raise MtcollectError(f"{executed}: cell [{failed.exec_count}] failed: {reason}")
 
 
 if __name__ == "__main__":  # pragma: no cover - maintainer tool

@@ -220,6 +220,7 @@ def summary_json(run: DistrictRun, reruns: Reruns | None = None) -> dict[str, An
         "district_number": p.district_number,
         "district_name": p.district_name,
         "school_year": p.school_year,
+        "law": law_applied(p.school_year),
         "started": run.started.isoformat(),
         "version": run.version,
         "pii_masked": bool(p.mask_pii or _masked(run)),

@@ -65,6 +65,7 @@ from mtcollect_nb.state.batch_io import (
     write_summary,
 )
 from mtcollect_nb.state.kernel_pool import KERNEL_REUSE
+from mtcollect_nb.state.lock import output_lock
 from mtcollect_nb.state.workers import Running, Worker, kill_tree
 
 __all__ = ["FAILED", "OK", "SKIPPED", "BatchSummary", "kill_tree", "one_line", "run_batch",
@@ -134,12 +135,21 @@ def run_batch(params_dir: Path, *, workers: int | None = None, force: bool = Fal
         MtcollectError: ``params_dir`` is missing or holds no parameters file, or
             ``plotly_js`` is neither ``"shared"`` nor ``"embedded"``.
     """
-    from tqdm import tqdm
-
     if plotly_js not in ("shared", "embedded"):
-        raise MtcollectError(f"plotly_js must be 'shared' or 'embedded', not {plotly_js!r}")
+        raise MtcollectError(f"plotly_js must be shared or embedded, not {plotly_js!r}")
     districts = plan(Path(params_dir))
     root = output_root(districts, Path(params_dir))
+    with output_lock(root):  # one batch per output root (a second one: one line)
+        return _run_locked(districts, root, workers, force, timeout, timeouts, rollup,
+                           progress, plotly_js, kernel_reuse)
+
+
+def _run_locked(districts: list[District], root: Path, workers: int | None, force: bool,
+                timeout: float | None, timeouts: Mapping[str, float] | None, rollup: bool,
+                progress: bool, plotly_js: PlotlyJs, kernel_reuse: int) -> BatchSummary:
+    """:func:`run_batch` once the output root is locked."""
+    from tqdm import tqdm
+
     limit = DEFAULT_TIMEOUT if timeout is None else timeout
     n = max(1, workers or os.cpu_count() or 1)
     rows: dict[int, dict[str, object]] = {}
@@ -176,7 +186,8 @@ def run_batch(params_dir: Path, *, workers: int | None = None, force: bool = Fal
         bar.close()
     table = (pd.DataFrame([rows[i] for i in sorted(rows)], columns=list(SUMMARY_COLUMNS))
              .astype({"seconds": "Float64", "errors": "Int64", "warnings": "Int64",
-                      "springCountReported": "Float64", "springCountValidated": "Float64"}))
+                      "springCountReported": "Float64", "springCountValidated": "Float64",
+                      "newFindings": "Int64", "fixedFindings": "Int64"}))
     xlsx, csv = write_summary(table, root)
     summary = BatchSummary(table, xlsx, csv)
     if rollup:

@@ -20,13 +20,14 @@ import pandas as pd
 import yaml
 
 from mtcollect_nb.errors import MtcollectError
-from mtcollect_nb.files import atomic_path
+from mtcollect_nb.files import atomic_path, write_csv
 from mtcollect_nb.params import load_params
 
 OK, FAILED, SKIPPED = "ok", "failed", "skipped"
 SUMMARY_COLUMNS: tuple[str, ...] = (
     "district", "name", "status", "seconds", "errors", "warnings",
-    "springCountReported", "springCountValidated", "message", "paramsFile", "outputDir",
+    "springCountReported", "springCountValidated", "ready", "newFindings", "fixedFindings",
+    "message", "paramsFile", "outputDir",
 )
 COUNT_COLUMNS: tuple[str, ...] = SUMMARY_COLUMNS[4:8]
 #: A district run is complete only when all of these exist; the HTML is written last (and
@@ -174,17 +175,21 @@ def summary_counts(output_dir: Path) -> dict[str, Any]:
     data = data if isinstance(data, dict) else {}
     status = data.get("status")
     status = status if isinstance(status, dict) else {}
+    reruns = data.get("reruns")
+    reruns = reruns if isinstance(reruns, dict) else {}
+    ready = data.get("ready")
     return {"errors": status.get("errors"), "warnings": status.get("warnings"),
             "springCountReported": data.get("springCountReported"),
-            "springCountValidated": data.get("springCountValidated")}
+            "springCountValidated": data.get("springCountValidated"),
+            "ready": None if ready is None else ("yes" if ready else "no"),
+            "newFindings": reruns.get("new"), "fixedFindings": reruns.get("fixed")}
 
 
 def write_summary(rows: pd.DataFrame, root: Path) -> tuple[Path, Path]:
     """Write ``batch_summary.xlsx`` and ``.csv`` into ``root`` atomically; text stays text."""
     root.mkdir(parents=True, exist_ok=True)
     xlsx, csv = root / f"{SUMMARY_NAME}.xlsx", root / f"{SUMMARY_NAME}.csv"
-    with atomic_path(csv) as tmp_csv:
-        rows.to_csv(tmp_csv, index=False, encoding="utf-8")
+    write_csv(rows, csv)  # text that looks like a formula is escaped (files.csv_safe)
     with atomic_path(xlsx) as tmp_x:
         _write_summary_xlsx(rows, tmp_x)
     return xlsx, csv

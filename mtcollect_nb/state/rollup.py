@@ -23,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from mtcollect_nb.columns import BUDGET_UNIT_COLUMNS, ELEMENTARY, HIGH_SCHOOL, SEVERITIES
+from mtcollect_nb.files import csv_restore
 from mtcollect_nb.state import suppression as sp
 
 SUMMARY_CSV = "batch_summary.csv"
@@ -56,9 +57,10 @@ def load_state(batch_dir: str | Path) -> State:
     A district marked ok whose tables are missing is reported as failed, not dropped silently.
     """
     root = Path(batch_dir)
-    text = {c: str for c in ("district", "name", "status", "message", "paramsFile", "outputDir")}
-    summary = pd.read_csv(root / SUMMARY_CSV, dtype=text, keep_default_na=False,
-                          na_values={"seconds": [""]})
+    text = {c: str for c in ("district", "name", "status", "ready", "message", "paramsFile",
+                             "outputDir")}
+    summary = csv_restore(pd.read_csv(root / SUMMARY_CSV, dtype=text, keep_default_na=False,
+                                      na_values={"seconds": [""]}))  # our escaping undone
     ran = summary["status"].isin(["ok", "skipped"])
     units, counts, names = [], [], {}
     for idx in summary.index[ran]:  # one iteration per district, not per student
@@ -253,11 +255,31 @@ def counts_line(state: State) -> str:
             f"(ok {ok}, skipped {sk}); failed {fa}")
 
 
+def readiness_line(state: State) -> str:
+    """Districts ready to certify, and findings new and fixed since each district's last run.
+
+    Example:
+        >>> s = pd.DataFrame({"status": ["ok", "ok", "failed"], "ready": ["yes", "no", ""],
+        ...                   "newFindings": [0, 3, None], "fixedFindings": [2, 1, None]})
+        >>> readiness_line(State(s, pd.DataFrame(), pd.DataFrame(), pd.Series()))
+        'ready to certify: 1 of 2 districts run; since their last run: 3 findings new, 3 fixed'
+    """
+    s = state.summary
+    ran = s.loc[s["status"].isin(["ok", "skipped"])]
+    ready = int((ran.get("ready", pd.Series(dtype=object)) == "yes").sum())
+    def total(col: str) -> int:
+        return int(pd.to_numeric(ran.get(col, pd.Series(dtype="float64")),
+                                 errors="coerce").fillna(0).sum())
+    return (f"ready to certify: {ready} of {len(ran)} districts run; since their last run: "
+            f"{total('newFindings')} findings new, {total('fixedFindings')} fixed")
+
+
 def headline(state: State, pub: Publication) -> str:
     """The key statewide numbers as text (suppressed values stay suppressed)."""
     bu, d = pub.budget_units.loc[TOTAL], pub.districts.loc[TOTAL]
     return "\n".join([
         counts_line(state),
+        readiness_line(state),
         f"statewide ANB reported {bu['anbReported']}, validated {bu['anbValidated']}, "
         f"funding effect {bu[EFFECT]}",
         f"findings statewide: errors {d['errors']}, warnings {d['warnings']}",

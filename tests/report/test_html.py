@@ -93,7 +93,7 @@ def test_header_names_district_year_dates_law_and_time() -> None:
     for text in ("District 0001 Test District", "2024-25", "2024-10-07", "2025-02-03",
                  "MCA 20-9-311 (2025)", "2025-02-07 09:30 UTC"):
         assert text in words, text
-    assert report_html.LAW_PLACEHOLDER in report_html.header_html(run)
+    assert "law of 2024-25: MCA 20-9-311 (2023)" in report_html.header_html(run)  # compute.law
 
 
 def executed_notebook(path: Path) -> Path:

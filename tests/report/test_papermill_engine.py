@@ -27,12 +27,15 @@ def small_notebook(path: Path, cells: int, fail_at: int | None = None) -> Path:
 
 
 def count_writes(monkeypatch) -> list[str]:
+    """Every write of the output notebook: the engine's saves and papermill's final one."""
     import papermill.engines as engines
+    import papermill.execute as execute
 
     writes: list[str] = []
     real = engines.write_ipynb
-    monkeypatch.setattr(engines, "write_ipynb",
-                        lambda nb, path: (writes.append(path), real(nb, path)))
+    for module in (engines, execute):
+        monkeypatch.setattr(module, "write_ipynb",
+                            lambda nb, path: (writes.append(path), real(nb, path)))
     return writes
 
 

@@ -126,7 +126,13 @@ def test_summary_counts_from_summary_json(tmp_path):
         "springCountValidated": 118.0,
         "budgetUnits": {"Elementary": {"springCountReported": 1.0}}}))
     assert summary_counts(tmp_path) == {"errors": 3, "warnings": 4, "springCountReported": 120.5,
-                                        "springCountValidated": 118.0}
+                                        "springCountValidated": 118.0, "ready": None,
+                                        "newFindings": None, "fixedFindings": None}
+    (tmp_path / "summary.json").write_text(json.dumps({
+        "status": {"errors": 0, "warnings": 0}, "ready": True,
+        "reruns": {"new": 2, "fixed": 5}}))
+    counts = summary_counts(tmp_path)
+    assert (counts["ready"], counts["newFindings"], counts["fixedFindings"]) == ("yes", 2, 5)
     (tmp_path / "summary.json").write_text("not json")
     assert set(summary_counts(tmp_path).values()) == {None}
 
@@ -148,6 +154,8 @@ def test_write_summary_keeps_text_as_text(tmp_path):
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref
     back = pd.read_csv(csv, dtype={"district": str})
     assert back.loc[0, "district"] == "0012"
+    # issue 15 item 19: a spreadsheet opening the CSV sees text, not a formula
+    assert back.loc[0, "name"] == "'=HYPERLINK(\"x\")" and back.loc[0, "message"] == "'+1 -2 @x"
     assert not list((tmp_path / "out").glob(".*tmp"))
 
 

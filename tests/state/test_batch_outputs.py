@@ -24,8 +24,10 @@ pytestmark = [pytest.mark.notebooks, pytest.mark.slow,
               pytest.mark.filterwarnings("ignore::DeprecationWarning")]
 
 #: What two runs of the same district may differ in (two single runs too): the run's time,
-#: Plotly's random figure ids and the random id of papermill's injected-parameters cell.
-STAMP = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d+)?")
+#: Plotly's random figure ids, pandas Styler's random table ids and the random id of
+#: papermill's injected-parameters cell.
+STAMP = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?")  # also "Ran" HH:MM
+STYLER_ID = re.compile(r"\bT_[0-9a-f]{5}")
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 INLINE_JS = re.compile(r'<script type="text/javascript">/\*\*.*?</script>', re.S)
 SHARED_JS = re.compile(r'<script type="text/javascript" charset="utf-8" src="[^"]*"></script>')
@@ -44,6 +46,7 @@ def state(tmp_path_factory):
     root = s.path_csv.parent
     shutil.copytree(root, base / "batch")
     for d in plan(params_dir):
+        shutil.rmtree(d.output_dir)  # a first run too (no previous workbook, no history)
         run_district_notebook(d.params_file)
     return base, root, plan(params_dir)
 
@@ -56,7 +59,7 @@ def pages(folder: Path) -> str:
         if "injected-parameters" in c.metadata.get("tags", []):
             text = text.replace(c.id, "<injected>")
     text = SHARED_JS.sub("<plotly.js>", INLINE_JS.sub("<plotly.js>", text))
-    return UUID.sub("<uuid>", STAMP.sub("<time>", text))
+    return STYLER_ID.sub("T_<id>", UUID.sub("<uuid>", STAMP.sub("<time>", text)))
 
 
 def cells(path: Path) -> dict[str, list[list[object]]]:
