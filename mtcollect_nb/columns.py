@@ -71,3 +71,7 @@ TEACHER_CLASS = "Spring Teacher-Class"
 REMINDERS = "Other reminders"
 DATA_QUALITY = "Data quality"
 COLLECTIONS: tuple[str, ...] = (SPRING_ANB, TEACHER_CLASS, REMINDERS, DATA_QUALITY)
+
+# ---- Infinite Campus semantics (compute/absence.py, load/periods.py) ------------------------
+#: Resolved whole-day absence threshold of an attendance row (grade level, calendar, default).
+WHOLE_DAY_THRESHOLD = "wholeDayThreshold"

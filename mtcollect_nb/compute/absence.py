@@ -12,8 +12,13 @@ back that is not one (:mod:`mtcollect_nb.compute.streak_grid`; no sort or merge 
 the benchmark.
 
 Decisions (spec open):
-    * The whole-day threshold is ``min(wholeDayAbsence, day minutes)``: blank means the day's
-      minutes, and on a short day (early release) missing every minute is a whole-day absence.
+    * The whole-day threshold of a day is the grade level's Whole Day Absence (grade_levels.csv),
+      else the calendar's ``wholeDayAbsence``, else ``whole_day_absence_default`` (240, IC's
+      default; :func:`whole_day_threshold`). On a day shorter than the threshold (a half day)
+      missing all of the day's minutes is a whole-day absence: the test is
+      ``absent >= min(threshold, day minutes)``.
+    * The grade of an attendance row is that of the student's enrollment (not noShow) in that
+      calendar covering the date (the latest-starting one where two cover it).
     * A blank ``presentMinutes`` means 0 minutes present (``status`` is not looked at).
     * Excuse ``X`` (exempt) is not an absence: it breaks the streak like a day present.
     * Enrolled days are the union of the student's enrollments in that calendar (noShow ones
@@ -43,7 +48,9 @@ from mtcollect_nb.columns import (
     ON_COUNT_DATE,
     STREAK,
     STREAK_START,
+    WHOLE_DAY_THRESHOLD,
 )
+from mtcollect_nb.compute.intervals import covers
 from mtcollect_nb.compute.streak_grid import grid_streaks
 
 if TYPE_CHECKING:
@@ -55,37 +62,111 @@ EXCLUDE_STREAK = 11
 ABSENCES_SHEET_MIN_STREAK = 6
 #: Excuse code that does not count as an absence (exempt).
 EXEMPT = "X"
+#: Infinite Campus's Whole Day Absence when neither grade level nor calendar sets one (rules.md).
+WHOLE_DAY_ABSENCE_DEFAULT = 240
 
 _PAIR = ["personID", "calendarID"]
 _OUT = ["enrollmentID", STREAK, STREAK_START]
+
+
+def whole_day_threshold(grade_value: pd.Series, calendar_value: pd.Series,
+                        default: int = WHOLE_DAY_ABSENCE_DEFAULT) -> pd.Series:
+    """Whole-day threshold in minutes: the grade level's, else the calendar's, else ``default``.
+
+    Example:
+        >>> s = lambda *v: pd.Series(v, dtype="Float64")
+        >>> whole_day_threshold(s(200, None, None), s(300, 300, None)).tolist()
+        [200.0, 300.0, 240.0]
+    """
+    g = pd.to_numeric(grade_value, errors="coerce").astype("float64")
+    c = pd.to_numeric(calendar_value, errors="coerce").astype("float64")
+    return g.fillna(c).fillna(float(default))
 
 
 def whole_day_absence(minutes: pd.Series, present: pd.Series, excuse: pd.Series,
                       threshold: pd.Series) -> pd.Series:
     """Whether each attendance row is a whole-day absence (the one place of that decision).
 
+    Absent minutes (day minutes - presentMinutes) reach ``min(threshold, day minutes)``: on a
+    day shorter than the threshold (a half day), missing all of it is a whole-day absence.
+
     Args:
         minutes: the day's scheduled minutes.
         present: presentMinutes (NA = 0 minutes present).
         excuse: ``E``, ``U``, ``X`` or blank; ``X`` (exempt) is never an absence.
-        threshold: the calendar's wholeDayAbsence (NA = the day's minutes).
+        threshold: the resolved threshold (:func:`whole_day_threshold`; NA = 240).
 
     Example:
         >>> s = lambda *v: pd.Series(v)
-        >>> whole_day_absence(s(360, 360, 360), s(121, 120, 0), s("U", "E", "X"),
-        ...                   s(240, 240, pd.NA)).tolist()
-        [False, True, False]
+        >>> whole_day_absence(s(360, 360, 360, 360, 180), s(121, 120, 119, 0, 0),
+        ...                   s("U", "E", "U", "X", "U"), s(240, 240, pd.NA, 240, 240)).tolist()
+        [False, True, True, False, True]
     """
     mins = pd.to_numeric(minutes, errors="coerce").to_numpy(dtype="float64", na_value=0.0)
     pres = pd.to_numeric(present, errors="coerce").to_numpy(dtype="float64", na_value=0.0)
     need = pd.to_numeric(threshold, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-    need = np.minimum(np.where(np.isnan(need), mins, need), mins)
+    need = np.minimum(np.where(np.isnan(need), WHOLE_DAY_ABSENCE_DEFAULT, need), mins)
     whole = (mins - pres) >= need
     rows = np.flatnonzero(whole)  # normalise the few distinct excuse codes of those rows only
     codes, uniques = pd.factorize(np.asarray(excuse, dtype=object)[rows], use_na_sentinel=True)
     exempt = np.array([str(u).strip().upper() == EXEMPT for u in uniques] + [False], dtype=bool)
     whole[rows[exempt[codes]]] = False
     return pd.Series(whole, index=minutes.index)
+
+
+def attendance_thresholds(attendance: pd.DataFrame, enrollments: pd.DataFrame,
+                          calendars: pd.DataFrame, grade_levels: pd.DataFrame,
+                          default: int = WHOLE_DAY_ABSENCE_DEFAULT) -> pd.Series:
+    """The whole-day threshold of each attendance row (:func:`whole_day_threshold`).
+
+    Only rows of calendars with a grade-level override are joined to their enrollment's grade
+    (vectorized merge on personID + calendarID, then the enrollment covering the date).
+
+    Example:
+        >>> from mtcollect_nb.testing import make_analysis, enrollment, absences
+        >>> a = make_analysis(enrollments=[enrollment(10, 1, grade="KG")],
+        ...                   attendance=absences(1, ["2025-02-03"]))
+        >>> gl = pd.DataFrame({"calendarID": [1], "grade": ["KG"], "wholeDayAbsence": [180]})
+        >>> attendance_thresholds(a.table("attendance"), a.table("enrollments"), a.calendars,
+        ...                       gl).tolist()
+        [180.0]
+    """
+    att = attendance.reset_index(drop=True)
+    cal = att["calendarID"].map(calendars.set_index("calendarID")["wholeDayAbsence"])
+    grade = pd.Series(np.nan, index=att.index)
+    gl = grade_levels.loc[grade_levels["wholeDayAbsence"].notna(),
+                          ["calendarID", "grade", "wholeDayAbsence"]]
+    hit = np.flatnonzero(att["calendarID"].isin(gl["calendarID"]).to_numpy())
+    if len(gl) and len(hit):
+        e = enrollments.loc[~enrollments["noShow"].astype(bool),
+                            ["personID", "calendarID", "grade", "startDate", "endDate"]]
+        e = e.merge(gl, on=["calendarID", "grade"])
+        m = att.loc[hit, ["personID", "calendarID", "date"]].reset_index().merge(
+            e, on=["personID", "calendarID"])
+        m = m.loc[covers(m["startDate"], m["endDate"], m["date"])]
+        m = m.sort_values(["index", "startDate"], kind="mergesort").drop_duplicates(
+            "index", keep="last")
+        grade[m["index"].to_numpy()] = m["wholeDayAbsence"].to_numpy(dtype="float64")
+    out = whole_day_threshold(grade, cal.reset_index(drop=True), default)
+    return pd.Series(out.to_numpy(), index=attendance.index, name=WHOLE_DAY_THRESHOLD)
+
+
+def day_attendance(a: Frames) -> pd.DataFrame:
+    """The attendance table + ``wholeDayThreshold`` of each row (computed once per analysis).
+
+    What the streak engine, the explorer's calendar and the figures read.
+
+    Example:
+        >>> from mtcollect_nb.testing import tiny_analysis
+        >>> list(day_attendance(tiny_analysis()).columns)[-1]
+        'wholeDayThreshold'
+    """
+    def build() -> pd.DataFrame:
+        att = a.table("attendance")
+        thr = attendance_thresholds(att, a.table("enrollments"), a.calendars,
+                                    a.table("grade_levels"), a.params.whole_day_absence_default)
+        return att.assign(**{WHOLE_DAY_THRESHOLD: thr})
+    return a.memo("absence.attendance", build)
 
 
 def default_targets(enrollments: pd.DataFrame, calendars: pd.DataFrame) -> pd.Series:
@@ -205,12 +286,16 @@ def whole_day_absence_rows(attendance: pd.DataFrame, instructional_days: pd.Data
         [True, False]
     """
     att = attendance.reset_index(drop=True)
-    info = instructional_days[["calendarID", "date", "minutes"]].merge(
-        calendars[["calendarID", "wholeDayAbsence"]], on="calendarID", how="left")
-    m = att[["calendarID", "date"]].merge(info, on=["calendarID", "date"], how="left")
+    m = att[["calendarID", "date"]].merge(
+        instructional_days[["calendarID", "date", "minutes"]], on=["calendarID", "date"],
+        how="left")
     on_day = m["minutes"].notna()
-    whole = whole_day_absence(m["minutes"], att["presentMinutes"], att["excuse"],
-                              m["wholeDayAbsence"])
+    if WHOLE_DAY_THRESHOLD in att.columns:
+        thr = att[WHOLE_DAY_THRESHOLD]
+    else:
+        thr = whole_day_threshold(pd.Series(np.nan, index=att.index), att["calendarID"].map(
+            calendars.set_index("calendarID")["wholeDayAbsence"]))
+    whole = whole_day_absence(m["minutes"], att["presentMinutes"], att["excuse"], thr)
     return pd.Series((on_day & whole).to_numpy(), index=attendance.index)
 
 
@@ -222,7 +307,7 @@ def streaks_at_count_date(a: Frames) -> pd.DataFrame:
         >>> streaks_at_count_date(tiny_analysis())["streak"].tolist()
         [0, 0]
     """
-    return compute_streaks(a.instructional_days, a.table("attendance"),
+    return compute_streaks(a.instructional_days, day_attendance(a),
                            a.table("enrollments"), a.calendars,
                            targets=a.on_count_date["enrollmentID"])
 

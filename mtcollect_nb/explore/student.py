@@ -39,7 +39,12 @@ from mtcollect_nb.columns import (
     STREAK,
     STREAK_START,
 )
-from mtcollect_nb.compute.absence import EXCLUDE_STREAK, EXEMPT, whole_day_absence_rows
+from mtcollect_nb.compute.absence import (
+    EXCLUDE_STREAK,
+    EXEMPT,
+    day_attendance,
+    whole_day_absence_rows,
+)
 from mtcollect_nb.compute.anb import (
     EXCLUDED_VALIDATED,
     KINDERGARTEN_MIN_AGE,
@@ -112,7 +117,7 @@ def student_calendar(run: DistrictRun, person_id: int, weeks: int = 6) -> pd.Dat
     cal["start"] = start.where(~(_monday(cal[STREAK_START]) < start), _monday(cal[STREAK_START]))
     d = a.instructional_days.merge(cal, on="calendarID")
     d = d.loc[(d["date"] >= d["start"]) & (d["date"] <= d["end"])].reset_index(drop=True)
-    att = a.table("attendance")
+    att = day_attendance(a)  # with the resolved whole-day threshold of each row
     att = att.loc[(att[PERSON_ID] == person_id) & att["calendarID"].isin(cal["calendarID"])]
     att = att.assign(wholeDay=whole_day_absence_rows(att, a.instructional_days,
                                                      a.calendars).to_numpy())

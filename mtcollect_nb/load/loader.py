@@ -27,7 +27,7 @@ import pyarrow as pa
 
 from mtcollect_nb.columns import ACCOUNTING_COLUMNS, LINE, REJECTED_COLUMNS, RULE_ID
 from mtcollect_nb.errors import ExtractError
-from mtcollect_nb.load import schemas
+from mtcollect_nb.load import periods, schemas
 from mtcollect_nb.load.bundle import Bundle
 from mtcollect_nb.load.contracts import check_frame
 from mtcollect_nb.load.fast import first_copies, isin_known
@@ -90,13 +90,15 @@ def load_bundle(folder: Path) -> Bundle:
         if path is None:
             continue
         frame, rej, n_read = load_table(path, name, tables, files)
-        n_rej = rej.count()
-        if n_read != len(frame) + n_rej:  # the accounting invariant; a bug if broken
-            raise AssertionError(f"{path}: read {n_read} != used {len(frame)} + rejected {n_rej}")
+        n_rej, n_used = rej.count(), len(frame)
+        if n_read != n_used + n_rej:  # the accounting invariant; a bug if broken
+            raise AssertionError(f"{path}: read {n_read} != used {n_used} + rejected {n_rej}")
+        if name == "attendance":  # IC's period form -> one row per day (accounting: period rows)
+            frame = periods.to_daily(frame, tables, path.name)
         tables[name], files[name] = frame, path.name
         if n_rej:
             rejected.append(rej.frame())
-        accounting.append((path.name, n_read, len(frame), n_rej))
+        accounting.append((path.name, n_read, n_used, n_rej))
     rej_frame = (pd.concat(rejected, ignore_index=True) if rejected
                  else pd.DataFrame({c: pd.Series([], dtype="object") for c in _REJ_COLS}))
     acc = pd.DataFrame(accounting, columns=list(ACCOUNTING_COLUMNS))
@@ -260,6 +262,8 @@ def write_bundle(bundle: Bundle, folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for name, df in bundle.tables.items():
         out = df.drop(columns=[LINE], errors="ignore").copy()
+        if not periods.is_period_form(out):  # the daily form's header has no periodID
+            out = out.drop(columns=["periodID"], errors="ignore")
         for col in out.columns:
             s = out[col]
             if pd.api.types.is_datetime64_any_dtype(s):

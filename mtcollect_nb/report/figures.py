@@ -27,7 +27,11 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from mtcollect_nb.columns import SEVERITIES, STREAK
-from mtcollect_nb.compute.absence import EXCLUDE_STREAK, whole_day_absence_rows
+from mtcollect_nb.compute.absence import (
+    EXCLUDE_STREAK,
+    day_attendance,
+    whole_day_absence_rows,
+)
 
 if TYPE_CHECKING:
     from mtcollect_nb.checks.run import DistrictRun
@@ -230,7 +234,7 @@ def absence_rates(run: DistrictRun) -> pd.DataFrame:
     events["enrolled"] = events.groupby("calendarID")["d"].cumsum()
     days = pd.merge_asof(days.sort_values(["date", "calendarID"], kind="mergesort"),
                          events[["calendarID", "date", "enrolled"]], on="date", by="calendarID")
-    att = a.table("attendance")
+    att = day_attendance(a)  # with the resolved whole-day threshold of each row
     absent = att.loc[whole_day_absence_rows(att, a.instructional_days, a.calendars),
                      ["personID", "calendarID", "date"]].drop_duplicates()
     absent = absent.groupby(["calendarID", "date"]).size().rename("absent").reset_index()
