@@ -5,9 +5,11 @@ The Teacher-Class rules (:mod:`mtcollect_nb.checks.teacher_class`) and the CTE s
 (:meth:`Frames.memo`). Decisions taken here (spec/rules.md leaves them open):
 
 * A section's **count date** is the effective spring count date of its course's calendar
-  (first instructional day on or after the count date), or the count date itself where the
-  calendar has no instructional day on or after it. "On the count date" means the same thing
-  for enrollments, so a section and its students are judged on the same day.
+  (first instructional day on or after the count date). A calendar with no instructional day
+  on or after the count date has none: its sections are not spring sections, as its
+  enrollments are not on the count date (rules.md; DQ-04 names the calendar). "On the count
+  date" means the same thing for enrollments, so a section and its students are judged on the
+  same day.
 * A **spring section** is one whose term [termStartDate, termEndDate] covers its count date, of
   a course that is not stateExcluded, in a calendar that is not stateExcluded (the TEAMS
   Teacher-Class extract drops excluded courses and calendars). ``active`` is applied only by the
@@ -63,8 +65,9 @@ def _spring_sections(a: Frames) -> pd.DataFrame:
     cal = a.calendars[["calendarID", "stateExclude", EFFECTIVE_COUNT_DATE]].rename(
         columns={"stateExclude": "calendarExcluded"})
     s = a.section_info.merge(cal, on="calendarID", how="left")
-    s[COUNT_DATE] = s[EFFECTIVE_COUNT_DATE].fillna(a.spring).astype("datetime64[ns]")
-    spring = ((s["termStartDate"] <= s[COUNT_DATE]) & (s[COUNT_DATE] <= s["termEndDate"])
+    s[COUNT_DATE] = s[EFFECTIVE_COUNT_DATE].astype("datetime64[ns]")  # NaT: no count date
+    spring = (s[COUNT_DATE].notna() & (s["termStartDate"] <= s[COUNT_DATE])
+              & (s[COUNT_DATE] <= s["termEndDate"])
               & ~s["courseExcluded"].eq(True) & ~s["calendarExcluded"].eq(True))
     out = s.loc[spring].drop(columns=[EFFECTIVE_COUNT_DATE])
     for col in ("active", "cte", "workBasedLearning"):

@@ -26,7 +26,7 @@ from mtcollect_nb.synthetic.periods import PERIOD_FORM_ONLY
 RULE_IDS = (
     [f"ANB-{i:02d}" for i in range(1, 23)] + [f"TCH-{i:02d}" for i in range(1, 5)]
     + [f"CTE-{i:02d}" for i in range(1, 5)] + ["GRD-01", "GRD-02", "PHO-01", "PHO-02"]
-    + [f"GFT-{i:02d}" for i in range(1, 4)] + [f"DQ-{i:02d}" for i in range(1, 4)]
+    + [f"GFT-{i:02d}" for i in range(1, 4)] + [f"DQ-{i:02d}" for i in range(1, 5)]
 )
 
 
