@@ -15,10 +15,14 @@ The Teacher-Class rules (:mod:`mtcollect_nb.checks.teacher_class`) and the CTE s
   Teacher-Class extract drops excluded courses and calendars). ``active`` is applied only by the
   rules that name it (TCH-01, TCH-04).
 * A **roster period** is [startDate, endDate] with a blank start read as the term start and a
-  blank end as the term end. An **enrollment period** is [startDate, endDate] (blank end = open)
-  of an enrollment that is not a no-show.
+  blank end as the term end; a roster row with no days (end before start, e.g. a blank start
+  and an end before the term) overlaps no enrollment. An **enrollment period** is
+  [startDate, endDate] (blank end = open) of an enrollment that is not a no-show.
 * The **teacher of record** is a section_staff row with role 00..12 whose [startDate, endDate]
-  (blank = open) covers the count date; where several cover it, all are listed.
+  (blank = open) covers the count date; where several people are, all are listed, each once
+  (a person with two covering rows is listed with the lowest role).
+* **Students on the count date** (TCH-01, TCH-02, TCH-04) are the roster rows covering the
+  section's count date of students enrolled in the course's calendar that day (rules.md).
 * Roster counts (distinct students): **window** = on the roster at some day in
   [fall count date, section count date] on which the student also had an enrollment in the
   course's calendar; **on the count date** = roster and enrollment both cover the count date.
@@ -102,8 +106,9 @@ def _teachers(a: Frames) -> pd.DataFrame:
     name = name.where(name != "", "staff personID " + t["staffPersonID"].astype(str))
     state = t["staffStateID"]
     t["teacherLabel"] = name + np.where(state != "", " (" + state + ")", "")
-    return t.sort_values(["sectionID", "role", "staffPersonID"], kind="mergesort").reset_index(
-        drop=True)
+    t = t.sort_values(["sectionID", "role", "staffPersonID"], kind="mergesort")
+    # one person with two staff rows covering the count date is one teacher of record
+    return t.drop_duplicates(["sectionID", "staffPersonID"]).reset_index(drop=True)
 
 
 def enrollment_periods(a: Frames) -> pd.DataFrame:
@@ -152,7 +157,7 @@ def _roster_periods(a: Frames) -> pd.DataFrame:
     i, j = join_pairs(lkey, rkey)  # roster row i x enrollment j in that calendar
     rs, rend, cdi = r_start[i], r_end[i], cd[i]
     es, ee = _ns(e["enrStart"])[j], _ns(e["enrEnd"])[j]
-    overlap = (es <= rend) & (rs <= ee)
+    overlap = (es <= rend) & (rs <= ee) & (rs <= rend)  # a roster with no days overlaps nothing
     fall = np.datetime64(pd.Timestamp(a.fall).to_datetime64(), "ns")
     lo = np.maximum(np.maximum(rs, es), fall)
     hi = np.minimum(np.minimum(rend, ee), cdi)
@@ -177,8 +182,9 @@ def _ns(s: pd.Series) -> np.ndarray:
 def roster_counts(a: Frames) -> pd.DataFrame:
     """Per spring section: rosterRows, studentsOnCountDate and the two CTE roster counts.
 
-    ``studentsOnCountDate`` counts students whose roster covers the count date (enrolled or
-    not); the two ``rosterCount`` columns are the CTE counts (module docstring).
+    ``studentsOnCountDate`` counts students whose roster covers the count date and who are
+    enrolled (not no-show) in the course's calendar that day (rules.md decisions: the same
+    students as ``rosterCountOnCountDate``); the ``rosterCount`` columns are the CTE counts.
 
     Example:
         >>> from mtcollect_nb.testing import make_analysis
@@ -207,7 +213,7 @@ def _roster_counts(a: Frames) -> pd.DataFrame:
 
     at = np.searchsorted(ids, out["sectionID"].to_numpy())
     for col, counts in (("rosterRows", np.bincount(sec, minlength=n)),
-                        ("studentsOnCountDate", distinct(r["rosterOnCountDate"])),
+                        ("studentsOnCountDate", distinct(r["onCountDate"])),
                         ("rosterCountWindow", distinct(r["inWindow"])),
                         ("rosterCountOnCountDate", distinct(r["onCountDate"]))):
         out[col] = counts[at].astype("int64")
