@@ -14,8 +14,8 @@ the benchmark.
 Decisions (spec open):
     * The whole-day threshold of a day is the grade level's Whole Day Absence (grade_levels.csv),
       else the calendar's ``wholeDayAbsence``, else ``whole_day_absence_default`` (240, IC's
-      default; :func:`whole_day_threshold`). On a day shorter than the threshold (a half day)
-      missing all of the day's minutes is a whole-day absence: the test is
+      default; :mod:`~mtcollect_nb.compute.thresholds`). On a day shorter than the threshold
+      (a half day) missing all of the day's minutes is a whole-day absence: the test is
       ``absent >= min(threshold, day minutes)``.
     * The grade of an attendance row is that of the student's enrollment (not noShow) in that
       calendar covering the date (the latest-starting one where two cover it).
@@ -50,8 +50,12 @@ from mtcollect_nb.columns import (
     STREAK_START,
     WHOLE_DAY_THRESHOLD,
 )
-from mtcollect_nb.compute.intervals import covers
 from mtcollect_nb.compute.streak_grid import grid_streaks
+from mtcollect_nb.compute.thresholds import (
+    WHOLE_DAY_ABSENCE_DEFAULT,
+    day_attendance,
+    whole_day_threshold,
+)
 
 if TYPE_CHECKING:
     from mtcollect_nb.compute.frames import Frames
@@ -62,25 +66,9 @@ EXCLUDE_STREAK = 11
 ABSENCES_SHEET_MIN_STREAK = 6
 #: Excuse code that does not count as an absence (exempt).
 EXEMPT = "X"
-#: Infinite Campus's Whole Day Absence when neither grade level nor calendar sets one (rules.md).
-WHOLE_DAY_ABSENCE_DEFAULT = 240
 
 _PAIR = ["personID", "calendarID"]
 _OUT = ["enrollmentID", STREAK, STREAK_START]
-
-
-def whole_day_threshold(grade_value: pd.Series, calendar_value: pd.Series,
-                        default: int = WHOLE_DAY_ABSENCE_DEFAULT) -> pd.Series:
-    """Whole-day threshold in minutes: the grade level's, else the calendar's, else ``default``.
-
-    Example:
-        >>> s = lambda *v: pd.Series(v, dtype="Float64")
-        >>> whole_day_threshold(s(200, None, None), s(300, 300, None)).tolist()
-        [200.0, 300.0, 240.0]
-    """
-    g = pd.to_numeric(grade_value, errors="coerce").astype("float64")
-    c = pd.to_numeric(calendar_value, errors="coerce").astype("float64")
-    return g.fillna(c).fillna(float(default))
 
 
 def whole_day_absence(minutes: pd.Series, present: pd.Series, excuse: pd.Series,
@@ -94,7 +82,7 @@ def whole_day_absence(minutes: pd.Series, present: pd.Series, excuse: pd.Series,
         minutes: the day's scheduled minutes.
         present: presentMinutes (NA = 0 minutes present).
         excuse: ``E``, ``U``, ``X`` or blank; ``X`` (exempt) is never an absence.
-        threshold: the resolved threshold (:func:`whole_day_threshold`; NA = 240).
+        threshold: the resolved threshold (:mod:`~mtcollect_nb.compute.thresholds`; NA = 240).
 
     Example:
         >>> s = lambda *v: pd.Series(v)
@@ -112,61 +100,6 @@ def whole_day_absence(minutes: pd.Series, present: pd.Series, excuse: pd.Series,
     exempt = np.array([str(u).strip().upper() == EXEMPT for u in uniques] + [False], dtype=bool)
     whole[rows[exempt[codes]]] = False
     return pd.Series(whole, index=minutes.index)
-
-
-def attendance_thresholds(attendance: pd.DataFrame, enrollments: pd.DataFrame,
-                          calendars: pd.DataFrame, grade_levels: pd.DataFrame,
-                          default: int = WHOLE_DAY_ABSENCE_DEFAULT) -> pd.Series:
-    """The whole-day threshold of each attendance row (:func:`whole_day_threshold`).
-
-    Only rows of calendars with a grade-level override are joined to their enrollment's grade
-    (vectorized merge on personID + calendarID, then the enrollment covering the date).
-
-    Example:
-        >>> from mtcollect_nb.testing import make_analysis, enrollment, absences
-        >>> a = make_analysis(enrollments=[enrollment(10, 1, grade="KG")],
-        ...                   attendance=absences(1, ["2025-02-03"]))
-        >>> gl = pd.DataFrame({"calendarID": [1], "grade": ["KG"], "wholeDayAbsence": [180]})
-        >>> attendance_thresholds(a.table("attendance"), a.table("enrollments"), a.calendars,
-        ...                       gl).tolist()
-        [180.0]
-    """
-    att = attendance.reset_index(drop=True)
-    cal = att["calendarID"].map(calendars.set_index("calendarID")["wholeDayAbsence"])
-    grade = pd.Series(np.nan, index=att.index)
-    gl = grade_levels.loc[grade_levels["wholeDayAbsence"].notna(),
-                          ["calendarID", "grade", "wholeDayAbsence"]]
-    hit = np.flatnonzero(att["calendarID"].isin(gl["calendarID"]).to_numpy())
-    if len(gl) and len(hit):
-        e = enrollments.loc[~enrollments["noShow"].astype(bool),
-                            ["personID", "calendarID", "grade", "startDate", "endDate"]]
-        e = e.merge(gl, on=["calendarID", "grade"])
-        m = att.loc[hit, ["personID", "calendarID", "date"]].reset_index().merge(
-            e, on=["personID", "calendarID"])
-        m = m.loc[covers(m["startDate"], m["endDate"], m["date"])]
-        m = m.sort_values(["index", "startDate"], kind="mergesort").drop_duplicates(
-            "index", keep="last")
-        grade[m["index"].to_numpy()] = m["wholeDayAbsence"].to_numpy(dtype="float64")
-    out = whole_day_threshold(grade, cal.reset_index(drop=True), default)
-    return pd.Series(out.to_numpy(), index=attendance.index, name=WHOLE_DAY_THRESHOLD)
-
-
-def day_attendance(a: Frames) -> pd.DataFrame:
-    """The attendance table + ``wholeDayThreshold`` of each row (computed once per analysis).
-
-    What the streak engine, the explorer's calendar and the figures read.
-
-    Example:
-        >>> from mtcollect_nb.testing import tiny_analysis
-        >>> list(day_attendance(tiny_analysis()).columns)[-1]
-        'wholeDayThreshold'
-    """
-    def build() -> pd.DataFrame:
-        att = a.table("attendance")
-        thr = attendance_thresholds(att, a.table("enrollments"), a.calendars,
-                                    a.table("grade_levels"), a.params.whole_day_absence_default)
-        return att.assign(**{WHOLE_DAY_THRESHOLD: thr})
-    return a.memo("absence.attendance", build)
 
 
 def default_targets(enrollments: pd.DataFrame, calendars: pd.DataFrame) -> pd.Series:

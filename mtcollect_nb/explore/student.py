@@ -39,12 +39,7 @@ from mtcollect_nb.columns import (
     STREAK,
     STREAK_START,
 )
-from mtcollect_nb.compute.absence import (
-    EXCLUDE_STREAK,
-    EXEMPT,
-    day_attendance,
-    whole_day_absence_rows,
-)
+from mtcollect_nb.compute.absence import EXCLUDE_STREAK, EXEMPT, whole_day_absence_rows
 from mtcollect_nb.compute.anb import (
     EXCLUDED_VALIDATED,
     KINDERGARTEN_MIN_AGE,
@@ -53,6 +48,7 @@ from mtcollect_nb.compute.anb import (
 )
 from mtcollect_nb.compute.hours import band
 from mtcollect_nb.compute.intervals import covers
+from mtcollect_nb.compute.thresholds import day_attendance
 
 if TYPE_CHECKING:
     from mtcollect_nb.checks.run import DistrictRun

@@ -27,11 +27,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from mtcollect_nb.columns import SEVERITIES, STREAK
-from mtcollect_nb.compute.absence import (
-    EXCLUDE_STREAK,
-    day_attendance,
-    whole_day_absence_rows,
-)
+from mtcollect_nb.compute.absence import EXCLUDE_STREAK, whole_day_absence_rows
+from mtcollect_nb.compute.thresholds import day_attendance
 
 if TYPE_CHECKING:
     from mtcollect_nb.checks.run import DistrictRun

@@ -72,15 +72,19 @@ def plant_schedule(d: District) -> None:
     _run(d, "schedule")
 
 
-def _dq_targets(d: District) -> tuple[int, int, int]:
-    """Rows of enrollments: to duplicate, of the student given a bad-date row, copied (DQ-04)."""
+def _dq_targets(d: District) -> tuple[int, int, int | None]:
+    """Rows of enrollments: to duplicate, of the student given a bad-date row, copied (DQ-04).
+
+    The DQ-04 row is None in a district too small to have one more ordinary student.
+    """
     used = {pid for keys in d.planted.values() for pid in keys.get("personID", [])}
     e = d.tables["enrollments"]
     ok = (~e["personID"].isin(used) & e["personID"].isin(
         d.pop.loc[d.pop["role"] == "plain", "personID"])).to_numpy()
     rows = d.take(ok, 2)
     ok &= ~e["personID"].isin(e["personID"].iloc[rows]).to_numpy()
-    return int(rows[0]), int(rows[-1]), int(d.take(ok, 1)[0])
+    more = d.take(ok, 1)
+    return int(rows[0]), int(rows[-1]), int(more[0]) if len(more) else None
 
 
 def plant_text(d: District, frames: dict[str, pd.DataFrame]) -> None:
@@ -103,4 +107,5 @@ def plant_text(d: District, frames: dict[str, pd.DataFrame]) -> None:
     d.planted["DQ-03"] = {"personID": [int(enr["personID"])]}
     for rule, text in _DQ.items():
         d.plan[rule] = text
-    plant_dq04(d, frames, dq04)
+    if dq04 is not None:
+        plant_dq04(d, frames, dq04)
