@@ -12,7 +12,7 @@ accounting counts period rows), then :func:`to_daily` gives one row per day:
   (day minutes - presentMinutes);
 * presentMinutes of the day = the day's minutes (days.csv; else the calendar's instructional
   period minutes) - absent minutes, at least 0; the streak engine then sees the same absent
-  minutes as in the daily form;
+  minutes as in the daily form (a day with only a blank-periodID row keeps its row as is);
 * excuse ``X`` (exempt) only when every absent minute is exempt, else ``U`` where any absent
   minute is unexcused, else ``E`` where any is excused, else blank; status is that of the row
   with the most absent minutes; ``_line`` is the day's first period row.
@@ -124,8 +124,12 @@ def to_daily(attendance: pd.DataFrame, tables: dict[str, pd.DataFrame],
     day_total = np.fmax(np.bincount(key, weights=np.nan_to_num(day_min), minlength=n)
                         / np.maximum(np.bincount(key, minlength=n), 1), 0)
     out = att.iloc[first][_DAY].reset_index(drop=True)
-    out["presentMinutes"] = pd.array(np.clip(np.round(day_total - tot), 0, None).astype("int64"),
-                                     dtype="Int64")
+    present_out = pd.array(np.clip(np.round(day_total - tot), 0, None).astype("int64"),
+                           dtype="Int64")
+    count = np.bincount(key, minlength=n)
+    daily = np.bincount(key, weights=whole_day, minlength=n) == count  # a daily row alone
+    given = att["presentMinutes"].array[first]
+    out["presentMinutes"] = pd.array(np.where(daily, given, present_out), dtype="Int64")
     out["status"] = att["status"].to_numpy(dtype=object)[lead]
     out["excuse"] = np.where(exempt_all, "X", np.select([best == 2, best == 1], ["U", "E"], ""))
     out["excuse"] = out["excuse"].astype(object)

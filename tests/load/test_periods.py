@@ -104,6 +104,14 @@ def test_presence_beyond_a_period_is_no_negative_absence(tmp_path):
     assert got["presentMinutes"].tolist() == [360 - 120]
 
 
+def test_daily_row_on_a_day_off_the_calendar_keeps_its_minutes(tmp_path):
+    # a Saturday (no days.csv row) with a blank-periodID row, next to period rows on Monday
+    got = _daily(tmp_path, ["1,1,2025-02-01,,360,T,U", "1,1,2025-02-03,11,0,A,U",
+                            "1,1,2025-02-04,,,A,U"])
+    assert got["presentMinutes"].tolist()[:2] == [360, 240]
+    assert pd.isna(got["presentMinutes"].iloc[2])  # blank stays blank (0 present)
+
+
 def test_clock_minutes_and_period_minutes():
     assert np.isnan(clock_minutes(["8:61"])).all()
     assert period_minutes({"minutes": [pd.NA], "startTime": ["08:00"],
