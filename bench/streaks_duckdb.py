@@ -6,7 +6,7 @@ attendance, enrollments with ``effectiveCountDate``/``onCountDate``, calendars w
 
 1. number each calendar's instructional days 1, 2, 3, ... (``row_number``);
 2. keep the whole-day absences (absent minutes = day minutes - presentMinutes, blank present =
-   0, reach min(calendar's ``wholeDayAbsence``, day minutes), blank = all of the day's minutes;
+   0, reach min(calendar's ``wholeDayAbsence``, day minutes), blank = 240, IC's default;
    excuse ``X`` does not count) on instructional days the student was enrolled in that
    calendar (any enrollment not noShow covering the day, so a grade change does not break a
    run) -- the decisions documented in :mod:`mtcollect_nb.compute.absence`;
@@ -42,7 +42,7 @@ absent AS (
     JOIN cal c ON c.calendarID = a.calendarID
     WHERE upper(trim(coalesce(a.excuse, ''))) <> 'X'
       AND coalesce(d.minutes, 0) - coalesce(a.presentMinutes, 0)
-          >= least(coalesce(c.wholeDayAbsence, d.minutes, 0), coalesce(d.minutes, 0))
+          >= least(coalesce(c.wholeDayAbsence, 240), coalesce(d.minutes, 0))
       AND d.date <= c.effectiveCountDate
       AND EXISTS (
           SELECT 1 FROM enr e

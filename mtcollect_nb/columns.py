@@ -110,3 +110,7 @@ RECONCILE_COLUMNS: tuple[str, ...] = (
     "schoolNumber", "grade", IC_COUNT, "springCountReported", "springCountValidated",
     "icMinusReported", "icMinusValidated",
 )
+
+# ---- Infinite Campus semantics (compute/absence.py, load/periods.py) ------------------------
+#: Resolved whole-day absence threshold of an attendance row (grade level, calendar, default).
+WHOLE_DAY_THRESHOLD = "wholeDayThreshold"

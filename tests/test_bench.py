@@ -60,8 +60,8 @@ def edge_case_district():
     att += absences(5, ["2025-01-30"], excuse="E") + absences(5, ["2025-01-31"], excuse="X")
     att += absences(5, ["2025-02-03"], excuse="E")
     expected[50] = (1, "2025-02-03")
-    # 6: partial day on a calendar without wholeDayAbsence: 100 of 360 minutes present
-    att += absences(6, ["2025-02-03"], present_minutes=100)
+    # 6: partial day on a calendar without wholeDayAbsence (IC default 240): 239 minutes absent
+    att += absences(6, ["2025-02-03"], present_minutes=121)
     expected[60] = (0, None)
     # 7: calendar 2 threshold 240: 260 minutes absent is whole-day, 121 present is not
     att += absences(7, ["2025-01-30"], calendar_id=2, present_minutes=121)

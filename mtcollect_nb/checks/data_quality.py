@@ -1,4 +1,9 @@
-"""Data-quality rules: rows the loader rejected (DQ-01..03) become findings.
+"""Data-quality rules: rows the loader rejected (DQ-01..03) become findings; DQ-04 calendars.
+
+DQ-04 names a calendar (not stateExcluded) with at least one enrollment that is not a no-show
+and no instructional day on or after the spring count date: it has no effective count date, so
+none of its enrollments or sections is on the count date (rules.md); its days file is probably
+incomplete.
 
 Example:
     >>> from mtcollect_nb.testing import tiny_analysis
@@ -10,8 +15,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from mtcollect_nb.checks.registry import rule
-from mtcollect_nb.columns import DATA_QUALITY, ERROR
+from mtcollect_nb.checks.registry import finding_rows, rule
+from mtcollect_nb.checks.text import to_text
+from mtcollect_nb.columns import DATA_QUALITY, EFFECTIVE_COUNT_DATE, ERROR, WARNING
 from mtcollect_nb.compute.analysis import Analysis
 
 _REMEDY = ("Fix the row in Infinite Campus (the screen that owns this field) or in the extract, "
@@ -53,3 +59,38 @@ def dq02_orphan(analysis: Analysis) -> pd.DataFrame:
 def dq03_unparseable(analysis: Analysis) -> pd.DataFrame:
     """Rows rejected because a value could not be parsed or a required value is blank."""
     return dq_rows(analysis, "DQ-03")
+
+
+@rule("DQ-04", WARNING, DATA_QUALITY,
+      title="Calendar with enrollments but no instructional day on or after the count date",
+      remedy="Calendar > Days: check that the calendar's days (with Instruction checked) run "
+             "through the end of the school year, then export days.csv again; until then none "
+             "of its enrollments or sections is on the count date.")
+def dq04_no_count_date(analysis: Analysis) -> pd.DataFrame:
+    """Calendars with enrollments and no instructional day on or after the count date.
+
+    Example:
+        >>> from mtcollect_nb.testing import make_analysis, enrollment, school_days
+        >>> a = make_analysis(enrollments=[enrollment(1, 1)],
+        ...                   days=school_days(end="2025-01-31"))
+        >>> dq04_no_count_date(a)["value"].tolist()
+        ['last instructional day 2025-01-31']
+    """
+    cal = analysis.calendars
+    e = analysis.table("enrollments")
+    e = e.loc[~e["noShow"]]
+    n = e.groupby("calendarID").size()
+    c = cal.loc[cal[EFFECTIVE_COUNT_DATE].isna() & ~cal["stateExclude"]
+                & cal["calendarID"].isin(n.index)]
+    last = analysis.instructional_days.groupby("calendarID")["date"].max()
+    last_text = to_text(c["calendarID"].map(last))
+    value = ("last instructional day " + last_text).where(last_text != "",
+                                                          "no instructional day")
+    count = pd.Timestamp(analysis.spring).strftime("%Y-%m-%d")
+    return finding_rows(
+        c, keys=("schoolNumber",), field="days.csv: instructional days of calendar "
+        + c["calendarID"].astype(str), value=value,
+        expected="an instructional day on or after " + count,
+        message="Calendar " + c["calendarID"].astype(str) + " (" + c["name"].astype(str)
+        + ") has " + c["calendarID"].map(n).astype(str) + " enrollment(s) but no "
+        "instructional day on or after the count date: none of them is on the count date")

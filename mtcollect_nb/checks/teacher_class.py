@@ -3,9 +3,12 @@
 Every rule looks at spring sections only
 (:func:`mtcollect_nb.compute.sections.spring_sections`: term covers the calendar's effective
 count date; course and calendar not stateExcluded). A section
-"with students" has at least one student on its roster on the count date; an "empty roster"
-has no roster row at all. Course-level findings (TCH-01, CTE-01, CTE-02) name the course
-(courseNumber, schoolNumber) and no section; section-level findings name the sectionID.
+"with students" has at least one student on its roster on the count date while enrolled in the
+course's calendar; an "empty roster" (TCH-04) has none (rules.md decisions). Course-level
+findings (TCH-01, CTE-01, CTE-02) name the course (courseNumber, schoolNumber) and no section;
+:func:`course_level_courses` gives the courseIDs behind them (course numbers repeat across
+calendars of a school), so the CTE sheet attaches them by courseID. Section-level findings
+name the sectionID.
 
 Example:
     >>> from mtcollect_nb.testing import make_analysis
@@ -15,6 +18,7 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 
 import pandas as pd
@@ -53,6 +57,47 @@ def _course_level(sp: pd.DataFrame) -> pd.DataFrame:
     return sp.drop_duplicates("courseID").drop(columns=["sectionID"])
 
 
+def _tch01_courses(a: Analysis) -> pd.DataFrame:
+    sp = _with_counts(a)
+    c = _course_level(sp.loc[sp["active"] & (sp["studentsOnCountDate"] > 0)])
+    return c.loc[_blank(c["scedSubjectArea"]) | _blank(c["scedCourseID"])]
+
+
+def _cte01_courses(a: Analysis) -> pd.DataFrame:
+    c = _course_level(_cte(a))
+    return c.loc[_blank(c["ctePathways"].fillna("").astype(str).str.replace(";", "",
+                                                                            regex=False))]
+
+
+def _cte02_courses(a: Analysis) -> pd.DataFrame:
+    c = _course_level(spring_sections(a))
+    return c.loc[c["workBasedLearning"] & _blank(c["wblPartner"])]
+
+
+#: The course-level rules and the courses each reports (one finding per course).
+COURSE_LEVEL: dict[str, Callable[[Analysis], pd.DataFrame]] = {
+    "TCH-01": _tch01_courses, "CTE-01": _cte01_courses, "CTE-02": _cte02_courses}
+
+
+def course_level_courses(a: Analysis) -> pd.DataFrame:
+    """The courses behind the course-level findings: ruleId, courseID, schoolNumber, courseNumber.
+
+    Example:
+        >>> from mtcollect_nb.testing import make_analysis
+        >>> list(course_level_courses(make_analysis()).columns)
+        ['ruleId', 'courseID', 'schoolNumber', 'courseNumber']
+    """
+    cols = ["courseID", "schoolNumber", "courseNumber"]
+    parts = [fn(a)[cols].assign(ruleId=rid) for rid, fn in COURSE_LEVEL.items()
+             if a.has("courses") and a.has("sections")]
+    if not parts:
+        return pd.DataFrame({"ruleId": pd.Series([], dtype=object),
+                             "courseID": pd.Series([], dtype="int64"),
+                             "schoolNumber": pd.Series([], dtype=object),
+                             "courseNumber": pd.Series([], dtype=object)})
+    return pd.concat(parts, ignore_index=True)[["ruleId", *cols]]
+
+
 @rule("TCH-01", ERROR, TEACHER_CLASS,
       title="Active course with a rostered spring section is missing its SCED codes",
       remedy="Course Information: enter the SCED Subject Area and the SCED Course Identifier "
@@ -60,11 +105,8 @@ def _course_level(sp: pd.DataFrame) -> pd.DataFrame:
       tables=(*_TC, "rosters"))
 def tch01_missing_sced(a: Analysis) -> pd.DataFrame:
     """Active, not excluded courses with students in a spring section and a blank SCED code."""
-    sp = _with_counts(a)
-    c = _course_level(sp.loc[sp["active"] & (sp["studentsOnCountDate"] > 0)])
+    c = _tch01_courses(a)
     area, ident = _blank(c["scedSubjectArea"]), _blank(c["scedCourseID"])
-    c = c.loc[area | ident]
-    area, ident = area[c.index], ident[c.index]
     field = (area.map({True: "scedSubjectArea", False: ""}) + (area & ident).map(
         {True: ", ", False: ""}) + ident.map({True: "scedCourseID", False: ""}))
     value = ("subject area '" + c["scedSubjectArea"].fillna("") + "', course identifier '"
@@ -123,12 +165,15 @@ def tch03_roster_not_enrolled(a: Analysis) -> pd.DataFrame:
              "(or mark its course inactive) so it is not reported.",
       tables=(*_TC, "rosters"))
 def tch04_empty_roster(a: Analysis) -> pd.DataFrame:
-    """Spring sections of active courses with no roster row at all."""
+    """Spring sections of active courses with no enrolled student rostered on the count date."""
     sp = _with_counts(a)
-    s = sp.loc[sp["active"] & (sp["rosterRows"] == 0)]
-    return _finding(s, field="Roster", value="0 students", expected="at least one student",
+    s = sp.loc[sp["active"] & (sp["studentsOnCountDate"] == 0)]
+    return _finding(s, field="Roster", value=s["rosterRows"].astype(str) + " roster row(s), "
+                    "0 students on the count date",
+                    expected="at least one enrolled student on " + to_text(s[COUNT_DATE]),
                     message="Spring section " + s["courseNumber"].astype(str) + "-"
-                    + s["number"].astype(str) + " has no students on its roster")
+                    + s["number"].astype(str) + " has no enrolled students on its roster on "
+                    "the count date")
 
 
 def _cte(a: Analysis) -> pd.DataFrame:
@@ -140,9 +185,7 @@ def _cte(a: Analysis) -> pd.DataFrame:
       remedy="Course Information: select the course's CTE Pathway(s).", tables=_TC)
 def cte01_no_pathway(a: Analysis) -> pd.DataFrame:
     """CTE courses with a spring section whose ctePathways holds no code."""
-    c = _course_level(_cte(a))
-    codes = c["ctePathways"].fillna("").astype(str).str.replace(";", "", regex=False)
-    c = c.loc[_blank(codes)]
+    c = _cte01_courses(a)
     return _finding(c, field="ctePathways", value=c["ctePathways"].fillna(""),
                     expected="one or more CTE pathway codes",
                     message="CTE course " + c["courseNumber"].astype(str) + " has no pathway")
@@ -153,8 +196,7 @@ def cte01_no_pathway(a: Analysis) -> pd.DataFrame:
              "Work-Based Learning flag.", tables=_TC)
 def cte02_wbl_partner(a: Analysis) -> pd.DataFrame:
     """Courses with a spring section marked workBasedLearning and a blank wblPartner."""
-    c = _course_level(spring_sections(a))
-    c = c.loc[c["workBasedLearning"] & _blank(c["wblPartner"])]
+    c = _cte02_courses(a)
     return _finding(c, field="wblPartner", value="", expected="the partner organisation",
                     message="Course " + c["courseNumber"].astype(str)
                     + " is work-based learning but names no partner")

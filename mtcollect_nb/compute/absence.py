@@ -12,8 +12,13 @@ back that is not one (:mod:`mtcollect_nb.compute.streak_grid`; no sort or merge 
 the benchmark.
 
 Decisions (spec open):
-    * The whole-day threshold is ``min(wholeDayAbsence, day minutes)``: blank means the day's
-      minutes, and on a short day (early release) missing every minute is a whole-day absence.
+    * The whole-day threshold of a day is the grade level's Whole Day Absence (grade_levels.csv),
+      else the calendar's ``wholeDayAbsence``, else ``whole_day_absence_default`` (240, IC's
+      default; :mod:`~mtcollect_nb.compute.thresholds`). On a day shorter than the threshold
+      (a half day) missing all of the day's minutes is a whole-day absence: the test is
+      ``absent >= min(threshold, day minutes)``.
+    * The grade of an attendance row is that of the student's enrollment (not noShow) in that
+      calendar covering the date (the latest-starting one where two cover it).
     * A blank ``presentMinutes`` means 0 minutes present (``status`` is not looked at).
     * Excuse ``X`` (exempt) is not an absence: it breaks the streak like a day present.
     * Enrolled days are the union of the student's enrollments in that calendar (noShow ones
@@ -43,8 +48,14 @@ from mtcollect_nb.columns import (
     ON_COUNT_DATE,
     STREAK,
     STREAK_START,
+    WHOLE_DAY_THRESHOLD,
 )
 from mtcollect_nb.compute.streak_grid import grid_streaks
+from mtcollect_nb.compute.thresholds import (
+    WHOLE_DAY_ABSENCE_DEFAULT,
+    day_attendance,
+    whole_day_threshold,
+)
 
 if TYPE_CHECKING:
     from mtcollect_nb.compute.frames import Frames
@@ -64,22 +75,25 @@ def whole_day_absence(minutes: pd.Series, present: pd.Series, excuse: pd.Series,
                       threshold: pd.Series) -> pd.Series:
     """Whether each attendance row is a whole-day absence (the one place of that decision).
 
+    Absent minutes (day minutes - presentMinutes) reach ``min(threshold, day minutes)``: on a
+    day shorter than the threshold (a half day), missing all of it is a whole-day absence.
+
     Args:
         minutes: the day's scheduled minutes.
         present: presentMinutes (NA = 0 minutes present).
         excuse: ``E``, ``U``, ``X`` or blank; ``X`` (exempt) is never an absence.
-        threshold: the calendar's wholeDayAbsence (NA = the day's minutes).
+        threshold: the resolved threshold (:mod:`~mtcollect_nb.compute.thresholds`; NA = 240).
 
     Example:
         >>> s = lambda *v: pd.Series(v)
-        >>> whole_day_absence(s(360, 360, 360), s(121, 120, 0), s("U", "E", "X"),
-        ...                   s(240, 240, pd.NA)).tolist()
-        [False, True, False]
+        >>> whole_day_absence(s(360, 360, 360, 360, 180), s(121, 120, 119, 0, 0),
+        ...                   s("U", "E", "U", "X", "U"), s(240, 240, pd.NA, 240, 240)).tolist()
+        [False, True, True, False, True]
     """
     mins = pd.to_numeric(minutes, errors="coerce").to_numpy(dtype="float64", na_value=0.0)
     pres = pd.to_numeric(present, errors="coerce").to_numpy(dtype="float64", na_value=0.0)
     need = pd.to_numeric(threshold, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-    need = np.minimum(np.where(np.isnan(need), mins, need), mins)
+    need = np.minimum(np.where(np.isnan(need), WHOLE_DAY_ABSENCE_DEFAULT, need), mins)
     whole = (mins - pres) >= need
     rows = np.flatnonzero(whole)  # normalise the few distinct excuse codes of those rows only
     codes, uniques = pd.factorize(np.asarray(excuse, dtype=object)[rows], use_na_sentinel=True)
@@ -205,12 +219,16 @@ def whole_day_absence_rows(attendance: pd.DataFrame, instructional_days: pd.Data
         [True, False]
     """
     att = attendance.reset_index(drop=True)
-    info = instructional_days[["calendarID", "date", "minutes"]].merge(
-        calendars[["calendarID", "wholeDayAbsence"]], on="calendarID", how="left")
-    m = att[["calendarID", "date"]].merge(info, on=["calendarID", "date"], how="left")
+    m = att[["calendarID", "date"]].merge(
+        instructional_days[["calendarID", "date", "minutes"]], on=["calendarID", "date"],
+        how="left")
     on_day = m["minutes"].notna()
-    whole = whole_day_absence(m["minutes"], att["presentMinutes"], att["excuse"],
-                              m["wholeDayAbsence"])
+    if WHOLE_DAY_THRESHOLD in att.columns:
+        thr = att[WHOLE_DAY_THRESHOLD]
+    else:
+        thr = whole_day_threshold(pd.Series(np.nan, index=att.index), att["calendarID"].map(
+            calendars.set_index("calendarID")["wholeDayAbsence"]))
+    whole = whole_day_absence(m["minutes"], att["presentMinutes"], att["excuse"], thr)
     return pd.Series((on_day & whole).to_numpy(), index=attendance.index)
 
 
@@ -222,7 +240,7 @@ def streaks_at_count_date(a: Frames) -> pd.DataFrame:
         >>> streaks_at_count_date(tiny_analysis())["streak"].tolist()
         [0, 0]
     """
-    return compute_streaks(a.instructional_days, a.table("attendance"),
+    return compute_streaks(a.instructional_days, day_attendance(a),
                            a.table("enrollments"), a.calendars,
                            targets=a.on_count_date["enrollmentID"])
 

@@ -64,8 +64,38 @@ def join_per_key(keys: pd.Series, text: pd.Series, sep: str) -> pd.Series:
     return pd.Series(out, index=pd.Index(uniques, name=keys.name), name=text.name)
 
 
+def _counts(a: Frames, counts: pd.Series) -> pd.Series:
+    """Roster counts (Int64); blank for every section when rosters.csv was not provided."""
+    if not a.has("rosters"):
+        return pd.Series(pd.NA, index=counts.index, dtype="Int64")
+    return counts.fillna(0).astype("Int64")
+
+
+def cte_notes(a: Frames) -> list[str]:
+    """What the CTE sheet could not fill and why (one line each, for the Summary sheet).
+
+    Example:
+        >>> from mtcollect_nb.testing import make_analysis
+        >>> cte_notes(make_analysis())[0]
+        'CTE sheet empty: courses.csv, sections.csv not provided'
+    """
+    missing = [f"{t}.csv" for t in ("courses", "sections") if not a.has(t)]
+    if missing:
+        return [f"CTE sheet empty: {', '.join(missing)} not provided"]
+    notes = []
+    if not a.has("section_staff"):
+        notes.append("CTE sheet: teacherOfRecord blank: section_staff.csv not provided")
+    if not a.has("rosters"):
+        notes.append("CTE sheet: rosterCountWindow and rosterCountOnCountDate blank: "
+                     "rosters.csv not provided")
+    return notes
+
+
 def cte_sections(a: Frames) -> pd.DataFrame:
     """The CTE sheet without ``findings``: one row per spring section of a CTE course.
+
+    Filled from what exists: without section_staff.csv the teacher is blank, without
+    rosters.csv the roster counts are blank (:func:`cte_notes` says so on the Summary).
 
     Example:
         >>> from mtcollect_nb.testing import make_analysis
@@ -89,8 +119,8 @@ def cte_sections(a: Frames) -> pd.DataFrame:
         "teacherOfRecord": s["sectionID"].map(label).fillna("").astype(object),
         "minutesPerDay": pd.array(s["minutesPerDay"], dtype="Int64"),
         "creditEquivalent": credit_equivalent(s["minutesPerDay"], days),
-        "rosterCountWindow": s["rosterCountWindow"].fillna(0).astype("int64"),
-        "rosterCountOnCountDate": s["rosterCountOnCountDate"].fillna(0).astype("int64"),
+        "rosterCountWindow": _counts(a, s["rosterCountWindow"]),
+        "rosterCountOnCountDate": _counts(a, s["rosterCountOnCountDate"]),
         "workBasedLearning": s["workBasedLearning"].astype(bool),
         "wblPartner": s["wblPartner"].fillna("").astype(object),
     })

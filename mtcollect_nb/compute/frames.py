@@ -129,8 +129,10 @@ class Frames:
     def enrollments(self) -> pd.DataFrame:
         """Every enrollment + its calendar's school and count date, and the count flags.
 
-        Added columns: ``schoolID``, ``schoolNumber``, ``calendarExcluded``,
-        ``effectiveCountDate``, ``budgetUnit``, ``onCountDate`` (extracts.md) and ``counted``
+        Added columns: ``schoolID``, ``schoolNumber``, ``calendarExcluded``, ``gradeExcluded``
+        (a state-excluded grade level of grade_levels.csv), ``effectiveCountDate`` (NaT where
+        the calendar has no instructional day on or after the count date: not on it, DQ-04),
+        ``budgetUnit``, ``onCountDate`` (extracts.md) and ``counted``
         (on the count date, not marked excluded, not extracurricular-only).
         """
         cal = self.calendars[["calendarID", "schoolID", "schoolNumber", "stateExclude",
@@ -140,9 +142,13 @@ class Frames:
         ecd = e[EFFECTIVE_COUNT_DATE]
         e["calendarExcluded"] = e["calendarExcluded"].fillna(False).astype(bool)
         e[BUDGET_UNIT] = budget_unit(e["grade"])
+        gl = self.table("grade_levels")
+        gl = gl.loc[gl["stateExclude"], ["calendarID", "grade"]].assign(gradeExcluded=True)
+        e = e.merge(gl, on=["calendarID", "grade"], how="left")
+        e["gradeExcluded"] = e["gradeExcluded"].eq(True)
         e[ON_COUNT_DATE] = (
             covers(e["startDate"], e["endDate"], ecd)
-            & ~e["noShow"] & ~e["stateExclude"] & ~e["calendarExcluded"]
+            & ~e["noShow"] & ~e["stateExclude"] & ~e["calendarExcluded"] & ~e["gradeExcluded"]
         )
         e[COUNTED] = (e[ON_COUNT_DATE] & ~e["mtExcludeSpringANB"] & ~e["mtExcludeANB"]
                       & ~e["extracurricularOnly"])

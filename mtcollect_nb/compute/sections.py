@@ -5,18 +5,24 @@ The Teacher-Class rules (:mod:`mtcollect_nb.checks.teacher_class`) and the CTE s
 (:meth:`Frames.memo`). Decisions taken here (spec/rules.md leaves them open):
 
 * A section's **count date** is the effective spring count date of its course's calendar
-  (first instructional day on or after the count date), or the count date itself where the
-  calendar has no instructional day on or after it. "On the count date" means the same thing
-  for enrollments, so a section and its students are judged on the same day.
+  (first instructional day on or after the count date). A calendar with no instructional day
+  on or after the count date has none: its sections are not spring sections, as its
+  enrollments are not on the count date (rules.md; DQ-04 names the calendar). "On the count
+  date" means the same thing for enrollments, so a section and its students are judged on the
+  same day.
 * A **spring section** is one whose term [termStartDate, termEndDate] covers its count date, of
   a course that is not stateExcluded, in a calendar that is not stateExcluded (the TEAMS
   Teacher-Class extract drops excluded courses and calendars). ``active`` is applied only by the
   rules that name it (TCH-01, TCH-04).
 * A **roster period** is [startDate, endDate] with a blank start read as the term start and a
-  blank end as the term end. An **enrollment period** is [startDate, endDate] (blank end = open)
-  of an enrollment that is not a no-show.
+  blank end as the term end; a roster row with no days (end before start, e.g. a blank start
+  and an end before the term) overlaps no enrollment. An **enrollment period** is
+  [startDate, endDate] (blank end = open) of an enrollment that is not a no-show.
 * The **teacher of record** is a section_staff row with role 00..12 whose [startDate, endDate]
-  (blank = open) covers the count date; where several cover it, all are listed.
+  (blank = open) covers the count date; where several people are, all are listed, each once
+  (a person with two covering rows is listed with the lowest role).
+* **Students on the count date** (TCH-01, TCH-02, TCH-04) are the roster rows covering the
+  section's count date of students enrolled in the course's calendar that day (rules.md).
 * Roster counts (distinct students): **window** = on the roster at some day in
   [fall count date, section count date] on which the student also had an enrollment in the
   course's calendar; **on the count date** = roster and enrollment both cover the count date.
@@ -63,8 +69,9 @@ def _spring_sections(a: Frames) -> pd.DataFrame:
     cal = a.calendars[["calendarID", "stateExclude", EFFECTIVE_COUNT_DATE]].rename(
         columns={"stateExclude": "calendarExcluded"})
     s = a.section_info.merge(cal, on="calendarID", how="left")
-    s[COUNT_DATE] = s[EFFECTIVE_COUNT_DATE].fillna(a.spring).astype("datetime64[ns]")
-    spring = ((s["termStartDate"] <= s[COUNT_DATE]) & (s[COUNT_DATE] <= s["termEndDate"])
+    s[COUNT_DATE] = s[EFFECTIVE_COUNT_DATE].astype("datetime64[ns]")  # NaT: no count date
+    spring = (s[COUNT_DATE].notna() & (s["termStartDate"] <= s[COUNT_DATE])
+              & (s[COUNT_DATE] <= s["termEndDate"])
               & ~s["courseExcluded"].eq(True) & ~s["calendarExcluded"].eq(True))
     out = s.loc[spring].drop(columns=[EFFECTIVE_COUNT_DATE])
     for col in ("active", "cte", "workBasedLearning"):
@@ -99,8 +106,9 @@ def _teachers(a: Frames) -> pd.DataFrame:
     name = name.where(name != "", "staff personID " + t["staffPersonID"].astype(str))
     state = t["staffStateID"]
     t["teacherLabel"] = name + np.where(state != "", " (" + state + ")", "")
-    return t.sort_values(["sectionID", "role", "staffPersonID"], kind="mergesort").reset_index(
-        drop=True)
+    t = t.sort_values(["sectionID", "role", "staffPersonID"], kind="mergesort")
+    # one person with two staff rows covering the count date is one teacher of record
+    return t.drop_duplicates(["sectionID", "staffPersonID"]).reset_index(drop=True)
 
 
 def enrollment_periods(a: Frames) -> pd.DataFrame:
@@ -149,7 +157,7 @@ def _roster_periods(a: Frames) -> pd.DataFrame:
     i, j = join_pairs(lkey, rkey)  # roster row i x enrollment j in that calendar
     rs, rend, cdi = r_start[i], r_end[i], cd[i]
     es, ee = _ns(e["enrStart"])[j], _ns(e["enrEnd"])[j]
-    overlap = (es <= rend) & (rs <= ee)
+    overlap = (es <= rend) & (rs <= ee) & (rs <= rend)  # a roster with no days overlaps nothing
     fall = np.datetime64(pd.Timestamp(a.fall).to_datetime64(), "ns")
     lo = np.maximum(np.maximum(rs, es), fall)
     hi = np.minimum(np.minimum(rend, ee), cdi)
@@ -174,8 +182,9 @@ def _ns(s: pd.Series) -> np.ndarray:
 def roster_counts(a: Frames) -> pd.DataFrame:
     """Per spring section: rosterRows, studentsOnCountDate and the two CTE roster counts.
 
-    ``studentsOnCountDate`` counts students whose roster covers the count date (enrolled or
-    not); the two ``rosterCount`` columns are the CTE counts (module docstring).
+    ``studentsOnCountDate`` counts students whose roster covers the count date and who are
+    enrolled (not no-show) in the course's calendar that day (rules.md decisions: the same
+    students as ``rosterCountOnCountDate``); the ``rosterCount`` columns are the CTE counts.
 
     Example:
         >>> from mtcollect_nb.testing import make_analysis
@@ -204,7 +213,7 @@ def _roster_counts(a: Frames) -> pd.DataFrame:
 
     at = np.searchsorted(ids, out["sectionID"].to_numpy())
     for col, counts in (("rosterRows", np.bincount(sec, minlength=n)),
-                        ("studentsOnCountDate", distinct(r["rosterOnCountDate"])),
+                        ("studentsOnCountDate", distinct(r["onCountDate"])),
                         ("rosterCountWindow", distinct(r["inWindow"])),
                         ("rosterCountOnCountDate", distinct(r["onCountDate"]))):
         out[col] = counts[at].astype("int64")

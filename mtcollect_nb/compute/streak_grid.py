@@ -33,6 +33,8 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from mtcollect_nb.columns import WHOLE_DAY_THRESHOLD as THRESHOLD
+
 NS_PER_DAY = 86_400_000_000_000
 #: Largest key range looked up through a dense table; wider ranges use a hash index.
 DENSE_MAX = 1 << 22
@@ -152,7 +154,8 @@ def grid_streaks(targets: pd.DataFrame, instructional_days: pd.DataFrame,
     Args:
         targets: enrollmentID, personID, calendarID of the enrollments to report.
         instructional_days: calendarID, date, minutes of the days with instruction.
-        attendance: personID, calendarID, date, presentMinutes, excuse.
+        attendance: personID, calendarID, date, presentMinutes, excuse, and optionally
+            ``wholeDayThreshold`` (resolved per row; else the calendar's wholeDayAbsence).
         enrollments: every enrollment (enrollmentID, personID, calendarID, startDate,
             endDate, noShow): the days a student was enrolled in a calendar.
         calendars: calendarID, effectiveCountDate, wholeDayAbsence.
@@ -192,8 +195,11 @@ def grid_streaks(targets: pd.DataFrame, instructional_days: pd.DataFrame,
     a_pair = pair_of(attendance["personID"], a_cal)
     sel = np.flatnonzero((back >= 0) & (a_pair >= 0))
     a_cal, a_day, back, a_pair = a_cal[sel], a_day[sel], back[sel], a_pair[sel]
-    thr = np.append(pd.to_numeric(calendars["wholeDayAbsence"], errors="coerce").to_numpy(
-        dtype="float64", na_value=np.nan), np.nan)[a_cal]
+    if THRESHOLD in attendance.columns:  # resolved per row (grade level, calendar, default)
+        thr = pd.to_numeric(attendance[THRESHOLD].array[sel]).astype("float64")
+    else:
+        thr = np.append(pd.to_numeric(calendars["wholeDayAbsence"], errors="coerce").to_numpy(
+            dtype="float64", na_value=np.nan), np.nan)[a_cal]
     whole = whole_day(pd.Series(days.minutes[a_cal, a_day - days.day0]),
                       pd.Series(attendance["presentMinutes"].array[sel]),
                       pd.Series(attendance["excuse"].to_numpy()[sel]), pd.Series(thr)).to_numpy()

@@ -48,6 +48,7 @@ from mtcollect_nb.compute.anb import (
 )
 from mtcollect_nb.compute.hours import band
 from mtcollect_nb.compute.intervals import covers
+from mtcollect_nb.compute.thresholds import day_attendance
 
 if TYPE_CHECKING:
     from mtcollect_nb.checks.run import DistrictRun
@@ -112,7 +113,7 @@ def student_calendar(run: DistrictRun, person_id: int, weeks: int = 6) -> pd.Dat
     cal["start"] = start.where(~(_monday(cal[STREAK_START]) < start), _monday(cal[STREAK_START]))
     d = a.instructional_days.merge(cal, on="calendarID")
     d = d.loc[(d["date"] >= d["start"]) & (d["date"] <= d["end"])].reset_index(drop=True)
-    att = a.table("attendance")
+    att = day_attendance(a)  # with the resolved whole-day threshold of each row
     att = att.loc[(att[PERSON_ID] == person_id) & att["calendarID"].isin(cal["calendarID"])]
     att = att.assign(wholeDay=whole_day_absence_rows(att, a.instructional_days,
                                                      a.calendars).to_numpy())

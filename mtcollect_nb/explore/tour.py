@@ -63,7 +63,7 @@ CHECK_GROUPS: dict[str, Group] = {
                                                   "CTE-01"),
     "Other reminders: 9th-grade date, photos, gifted":
         Group(("GRD-01", "GRD-02", "PHO-01", "PHO-02", "GFT-01", "GFT-02", "GFT-03"), "GRD-01"),
-    "Data quality of the extracts": Group(("DQ-01", "DQ-02", "DQ-03"), "DQ-02"),
+    "Data quality of the extracts": Group(("DQ-01", "DQ-02", "DQ-03", "DQ-04"), "DQ-02"),
     "Reconcile with Infinite Campus": Group(("REC-01",), "REC-01"),
 }
 CARD_COLUMNS: tuple[str, ...] = ("item", "value")

@@ -33,7 +33,7 @@ from mtcollect_nb.columns import (
     REJECTED_COLUMNS,
     RULE_ID,
 )
-from mtcollect_nb.load import schemas
+from mtcollect_nb.load import periods, schemas
 from mtcollect_nb.load.bundle import Bundle
 from mtcollect_nb.load.contracts import check_frame
 from mtcollect_nb.load.fast import first_copies, isin_known
@@ -103,13 +103,15 @@ def load_bundle(folder: Path) -> Bundle:
         frame, rej, n_read = load_table(path, name, tables, files)
         notes += [(path.name, "", n) for n in rej.notes]
         headers += [(path.name, m.header, m.column or "", m.how) for m in rej.headers]
-        n_rej = rej.count()
-        if n_read != len(frame) + n_rej:  # the accounting invariant; a bug if broken
-            raise AssertionError(f"{path}: read {n_read} != used {len(frame)} + rejected {n_rej}")
+        n_rej, n_used = rej.count(), len(frame)
+        if n_read != n_used + n_rej:  # the accounting invariant; a bug if broken
+            raise AssertionError(f"{path}: read {n_read} != used {n_used} + rejected {n_rej}")
+        if name == "attendance":  # IC's period form -> one row per day (accounting: period rows)
+            frame = periods.to_daily(frame, tables, path.name)
         tables[name], files[name] = frame, path.name
         if n_rej:
             rejected.append(rej.frame())
-        accounting.append((path.name, n_read, len(frame), n_rej))
+        accounting.append((path.name, n_read, n_used, n_rej))
     rej_frame = (pd.concat(rejected, ignore_index=True) if rejected
                  else pd.DataFrame({c: pd.Series([], dtype="object") for c in _REJ_COLS}))
     acc = pd.DataFrame(accounting, columns=list(ACCOUNTING_COLUMNS))

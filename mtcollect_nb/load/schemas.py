@@ -27,72 +27,15 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 import pandas as pd
 
 from mtcollect_nb.columns import GRADES, LINE
+from mtcollect_nb.load.contract_types import TEXT_TYPES, ColType, Column, Reference, Table
 
-ColType = Literal["int", "num", "date", "bool", "str", "code4", "grade", "role"]
-TEXT_TYPES: frozenset[str] = frozenset({"str", "code4", "grade", "role"})
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column of an extract table.
-
-    Attributes:
-        name: IC field name (camelCase) as it appears in the header.
-        type: one of :data:`ColType`.
-        required: a blank value rejects the row (DQ-03, "missing value").
-        in_header: the header must contain the column (else :class:`ExtractError`).
-        blank_true: a bool whose blank value means true (``schools.accredited``, per spec).
-        absent_true: a bool that is true for every row when the header lacks the column
-            (``courses.active``: a course is active unless the export says otherwise; a blank
-            checkbox in a present column is still false, as for every IC checkbox).
-    """
-
-    name: str
-    type: ColType
-    required: bool = False
-    in_header: bool = True
-    blank_true: bool = False
-    absent_true: bool = False
-
-
-@dataclass(frozen=True)
-class Reference:
-    """A foreign key: ``column`` must exist in ``parent``'s ``parent_column`` (else DQ-02)."""
-
-    column: str
-    parent: str
-    parent_column: str
-
-
-@dataclass(frozen=True)
-class Table:
-    """One extract table: its file stem, columns, key and references."""
-
-    name: str
-    columns: tuple[Column, ...]
-    key: tuple[str, ...] = ()
-    references: tuple[Reference, ...] = ()
-    required_file: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def column_names(self) -> tuple[str, ...]:
-        """The contract's column names, in contract order."""
-        return tuple(c.name for c in self.columns)
-
-    def column(self, name: str) -> Column:
-        """The column called ``name``."""
-        for col in self.columns:
-            if col.name == name:
-                return col
-        raise KeyError(f"{self.name}: no column {name!r}")
-
+__all__ = ["TABLES", "TEXT_TYPES", "ColType", "Column", "Reference", "Table", "dtype_of",
+           "empty_frame", "frame_from_records", "normalize_code"]
 
 def _c(name: str, type_: ColType, required: bool = False, in_header: bool = True) -> Column:
     return Column(name, type_, required, in_header)
@@ -103,6 +46,7 @@ def _opt(name: str, type_: ColType) -> Column:
     return Column(name, type_, False, False)
 
 
+_CAL = Reference("calendarID", "calendars", "calendarID")
 _TABLE_LIST: tuple[Table, ...] = (
     Table("schools", (
         _c("schoolID", "int", True), _c("districtNumber", "code4"),
@@ -146,10 +90,17 @@ _TABLE_LIST: tuple[Table, ...] = (
     Table("attendance", (
         _c("personID", "int", True), _c("calendarID", "int", True), _c("date", "date", True),
         _c("presentMinutes", "int"), _opt("status", "str"), _opt("excuse", "str"),
-    ), key=("personID", "calendarID", "date"), references=(
-        Reference("personID", "students", "personID"),
-        Reference("calendarID", "calendars", "calendarID"),
-    ), required_file=True),
+        _opt("periodID", "int"),  # period form (load/periods.py); blank in the daily form
+    ), key=("personID", "calendarID", "date", "periodID"), references=(
+        Reference("personID", "students", "personID"), _CAL,
+        Reference("periodID", "periods", "periodID")), required_file=True),
+    Table("periods", (_c("calendarID", "int", True), _c("periodID", "int", True),
+        _opt("name", "str"), _opt("minutes", "int"), _opt("startTime", "str"),
+        _opt("endTime", "str"), Column("instructional", "bool", in_header=False,
+                                       blank_true=True)), key=("periodID",), references=(_CAL,)),
+    Table("grade_levels", (_c("calendarID", "int", True), _c("grade", "grade", True),
+        _opt("wholeDayAbsence", "int"), _opt("stateExclude", "bool")),
+        key=("calendarID", "grade"), references=(_CAL,)),
     Table("district_residency", (
         _c("personID", "int", True), _c("startDate", "date"), _c("endDate", "date"),
         _c("residentDistrict", "code4"), _opt("comments", "str"),  # blank start = open start
@@ -211,7 +162,8 @@ REQUIRED_TABLES: tuple[str, ...] = tuple(t.name for t in _TABLE_LIST if t.requir
 OPTIONAL_TABLES: tuple[str, ...] = tuple(t.name for t in _TABLE_LIST if not t.required_file)
 #: Tables loaded before their children, so references can be checked in one pass.
 LOAD_ORDER: tuple[str, ...] = (
-    "schools", "calendars", "days", "students", "staff", "enrollments", "attendance",
+    "schools", "calendars", "days", "periods", "grade_levels", "students", "staff",
+    "enrollments", "attendance",
     "district_residency", "programs", "esa_participants", "gifted", "graduation", "fall_count",
     "courses", "sections", "section_staff", "rosters", "ic_counts")
 assert set(LOAD_ORDER) == set(TABLES)

@@ -16,6 +16,7 @@ import pandas as pd
 
 from mtcollect_nb.columns import LINE
 from mtcollect_nb.load.bundle import Bundle
+from mtcollect_nb.load.periods import is_period_form
 
 
 def write_bundle(bundle: Bundle, folder: Path) -> None:
@@ -33,6 +34,8 @@ def write_bundle(bundle: Bundle, folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for name, df in bundle.tables.items():
         out = df.drop(columns=[LINE], errors="ignore").copy()
+        if not is_period_form(out):  # the daily form's header has no periodID
+            out = out.drop(columns=["periodID"], errors="ignore")
         for col in out.columns:
             s = out[col]
             if pd.api.types.is_datetime64_any_dtype(s):

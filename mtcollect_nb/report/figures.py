@@ -31,6 +31,7 @@ import plotly.graph_objects as go
 
 from mtcollect_nb.columns import SEVERITIES, STREAK
 from mtcollect_nb.compute.absence import EXCLUDE_STREAK, whole_day_absence_rows
+from mtcollect_nb.compute.thresholds import day_attendance
 from mtcollect_nb.report.sheets import school_labels
 
 if TYPE_CHECKING:
@@ -250,7 +251,7 @@ def absence_rates(run: DistrictRun) -> pd.DataFrame:
     events["enrolled"] = events.groupby("calendarID")["d"].cumsum()
     days = pd.merge_asof(days.sort_values(["date", "calendarID"], kind="mergesort"),
                          events[["calendarID", "date", "enrolled"]], on="date", by="calendarID")
-    att = a.table("attendance")
+    att = day_attendance(a)  # with the resolved whole-day threshold of each row
     absent = att.loc[whole_day_absence_rows(att, a.instructional_days, a.calendars),
                      ["personID", "calendarID", "date"]].drop_duplicates()
     absent = absent.groupby(["calendarID", "date"]).size().rename("absent").reset_index()

@@ -13,6 +13,7 @@ import pandas as pd
 
 from mtcollect_nb.checks.reconcile import reconcile_table
 from mtcollect_nb.checks.run import DistrictRun
+from mtcollect_nb.checks.teacher_class import course_level_courses
 from mtcollect_nb.columns import (
     ABSENCES_COLUMNS,
     ANB_COLUMNS,
@@ -23,11 +24,14 @@ from mtcollect_nb.columns import (
     SCHOOL_NAME,
     SCHOOL_NUMBER,
 )
+from mtcollect_nb.compute.sections import spring_sections
 from mtcollect_nb.errors import MtcollectError
 
 _SHEET = list(CTE_COLUMNS)
 #: The extracts the CTE sheet needs (the Teacher-Class files).
 TEACHER_CLASS_TABLES: tuple[str, ...] = ("courses", "sections", "section_staff", "rosters")
+#: The extracts without which the CTE sheet is empty (the others only leave columns blank).
+CTE_SHEET_TABLES: tuple[str, ...] = ("courses", "sections")
 
 
 def sheet_frames(run: DistrictRun,
@@ -113,8 +117,11 @@ def with_school_name(df: pd.DataFrame, names: pd.Series) -> pd.DataFrame:
 
 
 def cte_frame(run: DistrictRun) -> pd.DataFrame:
-    """The CTE sheet; empty when the Teacher-Class files are absent."""
-    if not all(run.analysis.has(t) for t in TEACHER_CLASS_TABLES):
+    """The CTE sheet: empty without courses.csv or sections.csv, else filled from what exists.
+
+    Without section_staff.csv the teacher is blank, without rosters.csv the roster counts.
+    """
+    if not all(run.analysis.has(t) for t in CTE_SHEET_TABLES):
         return pd.DataFrame(columns=list(CTE_COLUMNS))
     return cte_sheet(run)
 
@@ -134,9 +141,10 @@ def exact(sheet: str, df: pd.DataFrame, cols: tuple[str, ...]) -> pd.DataFrame:
 def cte_sheet(run: DistrictRun) -> pd.DataFrame:
     """The CTE sheet: :func:`cte_sections` + ``findings`` (that section's rule ids).
 
-    A section's findings are those naming its sectionID, plus course-level findings (no
-    sectionID) naming its schoolNumber and courseNumber (e.g. CTE-01 missing pathway).
-    The ids are unique, sorted and comma-separated ("CTE-01, TCH-02").
+    A section's findings are those naming its sectionID, plus the course-level findings (no
+    sectionID) of its course, matched by courseID (course numbers repeat across calendars of
+    one school: :func:`~mtcollect_nb.checks.teacher_class.course_level_courses`). The ids are
+    unique, sorted and comma-separated ("CTE-01, TCH-02").
 
     Example:
         >>> from mtcollect_nb.checks.run import run_from_analysis
@@ -144,15 +152,18 @@ def cte_sheet(run: DistrictRun) -> pd.DataFrame:
         >>> list(cte_sheet(run_from_analysis(tiny_analysis())).columns) == list(CTE_COLUMNS)
         True
     """
-    sheet = run.analysis.cte_sections.copy()
+    a = run.analysis
+    sheet = a.cte_sections.copy()
     f = run.findings
     sec_text = sheet["sectionID"].astype(str)
     by_section = f.loc[f["sectionID"] != "", ["sectionID", "ruleId"]]
-    course = f.loc[(f["sectionID"] == "") & (f["courseNumber"] != ""),
-                   ["schoolNumber", "courseNumber", "ruleId"]]
-    keys = pd.DataFrame({"sectionID": sec_text, "schoolNumber": sheet["schoolNumber"],
-                         "courseNumber": sheet["courseNumber"]})
-    by_course = keys.merge(course, on=["schoolNumber", "courseNumber"], how="inner")
+    reported = f.loc[(f["sectionID"] == "") & (f["courseNumber"] != ""),
+                     ["ruleId", "schoolNumber", "courseNumber"]].drop_duplicates()
+    courses = reported.merge(course_level_courses(a), on=["ruleId", "schoolNumber",
+                                                          "courseNumber"])
+    course_of = spring_sections(a).set_index("sectionID")["courseID"]
+    keys = pd.DataFrame({"sectionID": sec_text, "courseID": sheet["sectionID"].map(course_of)})
+    by_course = keys.merge(courses[["courseID", "ruleId"]], on="courseID", how="inner")
     pairs = pd.concat([by_section, by_course[["sectionID", "ruleId"]]], ignore_index=True)
     pairs = pairs.drop_duplicates().sort_values(["sectionID", "ruleId"], kind="mergesort")
     ids = pairs.groupby("sectionID")["ruleId"].agg(", ".join)

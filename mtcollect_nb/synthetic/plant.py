@@ -4,11 +4,12 @@ Trainers point at these. :data:`PLANTED` says in one sentence what was planted f
 id; :func:`planted_cases` builds a district and returns, per rule, the description and the
 exact keys (personID, stateID, enrollmentID, sectionID, courseID) of the planted rows. The
 cases themselves live in :mod:`.plant_anb`, :mod:`.plant_more` and :mod:`.plant_tc`; the
-data-quality rows (DQ-01..03) are text-level edits made here, just before the CSV is written.
+data-quality rows (DQ-01..03 here, DQ-04 in :mod:`.plant_dq`) are text-level edits made
+just before the CSV is written.
 
 Example:
     >>> sorted(PLANTED)[:3], len(PLANTED)
-    (['ANB-01', 'ANB-02', 'ANB-03'], 43)
+    (['ANB-01', 'ANB-02', 'ANB-03'], 44)
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import pandas as pd
 from mtcollect_nb.synthetic import plant_anb, plant_more, plant_tc  # noqa: F401 (register)
 from mtcollect_nb.synthetic.ic_counts import PLANTED_DESCRIPTION as _REC
 from mtcollect_nb.synthetic.model import District
+from mtcollect_nb.synthetic.plant_dq import DQ04_DESCRIPTION, plant_dq04
 from mtcollect_nb.synthetic.planter import CASES, Planter, fix_dtypes
 
 UNKNOWN_PERSON = 999999
@@ -26,6 +28,7 @@ _DQ: dict[str, str] = {
     "DQ-01": "An enrollment row exported twice (same enrollmentID on two lines).",
     "DQ-02": f"An attendance row for personID {UNKNOWN_PERSON}, who is not in students.csv.",
     "DQ-03": f"An attendance row dated {BAD_DATE}, which is not a date.",
+    "DQ-04": DQ04_DESCRIPTION,
 }
 
 
@@ -70,19 +73,24 @@ def plant_schedule(d: District) -> None:
     _run(d, "schedule")
 
 
-def _dq_targets(d: District) -> tuple[int, int]:
-    """(row of enrollments to duplicate, pop row of the student given a bad-date row)."""
+def _dq_targets(d: District) -> tuple[int, int, int | None]:
+    """Rows of enrollments: to duplicate, of the student given a bad-date row, copied (DQ-04).
+
+    The DQ-04 row is None in a district too small to have one more ordinary student.
+    """
     used = {pid for keys in d.planted.values() for pid in keys.get("personID", [])}
     e = d.tables["enrollments"]
     ok = (~e["personID"].isin(used) & e["personID"].isin(
         d.pop.loc[d.pop["role"] == "plain", "personID"])).to_numpy()
     rows = d.take(ok, 2)
-    return int(rows[0]), int(rows[-1])
+    ok &= ~e["personID"].isin(e["personID"].iloc[rows]).to_numpy()
+    more = d.take(ok, 1)
+    return int(rows[0]), int(rows[-1]), int(more[0]) if len(more) else None
 
 
 def plant_text(d: District, frames: dict[str, pd.DataFrame]) -> None:
     """Add the data-quality cases to the text frames (rows the loader must reject)."""
-    dup, bad = _dq_targets(d)
+    dup, bad, dq04 = _dq_targets(d)
     e = frames["enrollments"]
     frames["enrollments"] = pd.concat([e.iloc[: dup + 1], e.iloc[[dup]], e.iloc[dup + 1:]],
                                       ignore_index=True)
@@ -100,3 +108,5 @@ def plant_text(d: District, frames: dict[str, pd.DataFrame]) -> None:
     d.planted["DQ-03"] = {"personID": [int(enr["personID"])]}
     for rule, text in _DQ.items():
         d.plan[rule] = text
+    if dq04 is not None:
+        plant_dq04(d, frames, dq04)

@@ -23,6 +23,7 @@ from mtcollect_nb.synthetic.enroll import build_enrollments
 from mtcollect_nb.synthetic.ic_counts import plant_ic_counts
 from mtcollect_nb.synthetic.model import District
 from mtcollect_nb.synthetic.people import build_people
+from mtcollect_nb.synthetic.periods import PERIOD_FORM_ONLY, grade_levels_frame, periods_frame
 from mtcollect_nb.synthetic.plant import (
     NEAR_MISSES,
     plant_enrollments,
@@ -59,6 +60,8 @@ def build_district(*, students: int = 600, seed: int = 1, district_number: str =
     derive(d)
     apply_overrides(d)
     d.tables["attendance"] = attendance_rows(d)
+    d.tables["periods"] = periods_frame(d.tables["calendars"], d.tables["days"])
+    d.tables["grade_levels"] = grade_levels_frame(d.tables["enrollments"])
     if plant:
         plant_ic_counts(d)
     return d
@@ -90,6 +93,8 @@ def to_text(d: District) -> dict[str, pd.DataFrame]:
         df = d.tables[name].reset_index(drop=True)
         cols = {}
         for col in table.columns:
+            if col.name in PERIOD_FORM_ONLY.get(name, ()):
+                continue  # the daily form has no periodID column (synthetic/periods.py adds it)
             s = df[col.name] if col.name in df.columns else pd.Series([None] * len(df))
             cols[col.name] = _text(s, col, name in US_DATE_TABLES)
         out[name] = pd.DataFrame(cols)

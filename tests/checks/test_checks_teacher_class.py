@@ -230,7 +230,8 @@ def test_roster_counts_window_and_count_date():
     c = roster_counts(a).iloc[0]
     assert c["rosterCountWindow"] == 5          # students 1, 3, 4, 8, 9
     assert c["rosterCountOnCountDate"] == 3     # students 1, 3, 9
-    assert c["studentsOnCountDate"] == 6        # 1, 3, 5, 6, 7, 9 (enrolled or not)
+    # rules.md decisions: students on the count date are enrolled that day (not 5, 6, 7)
+    assert c["studentsOnCountDate"] == 3        # 1, 3, 9
     assert c["rosterRows"] == 10
 
 
@@ -262,3 +263,35 @@ def test_course_level_finding_through_engine():
     assert (f["courseNumber"] == "C1").all() and (f["sectionID"] == "").all()
     assert (f["schoolNumber"] == "0001").all()
     assert f["collection"].eq("Spring Teacher-Class").all()
+
+
+# ---- issue 15 item 6: rules.md "students on the count date" and "empty roster" -------------
+def test_tch03_roster_row_with_no_days_is_flagged():
+    # blank start (= term start 2024-08-26) and an end before the term: the row has no day
+    a = district(enrollments=[enrollment(10, 1, startDate="2024-07-01")],
+                 rosters=[roster(100, 1, end="2024-08-01"), roster(100, 1)])
+    assert tc.tch03_roster_not_enrolled(a)["value"].tolist() == ["2024-08-26..2024-08-01"]
+
+
+def test_tch04_roster_that_ended_before_the_count_date_is_empty():
+    a = district(rosters=[roster(100, 1, end="2025-01-15")])
+    assert tc.tch04_empty_roster(a)["sectionID"].tolist() == [100]
+    assert tc.tch04_empty_roster(district()).empty
+
+
+def test_students_on_the_count_date_must_be_enrolled_that_day():
+    # the roster covers the count date, the enrollment ended before it: no student, so no
+    # TCH-02 (no teacher needed) and the section is empty (TCH-04)
+    a = district(enrollments=[enrollment(10, 1, endDate="2025-01-31")], section_staff=[])
+    assert tc.tch02_no_teacher(a).empty
+    assert tc.tch04_empty_roster(a)["sectionID"].tolist() == [100]
+    assert roster_counts(a)["studentsOnCountDate"].tolist() == [0]
+    assert len(tc.tch02_no_teacher(district(section_staff=[]))) == 1
+
+
+# ---- DQ-04: a calendar without a count date has no spring sections ---------------------------
+def test_section_of_a_calendar_without_count_date_is_not_a_spring_section():
+    a = district(days=school_days(end="2025-01-31"))
+    assert spring_sections(a).empty
+    assert not a.enrollments["onCountDate"].any()
+    assert len(spring_sections(district())) == 1

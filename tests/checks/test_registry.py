@@ -11,7 +11,7 @@ from mtcollect_nb.errors import RuleDefinitionError
 SPEC_IDS = (
     [f"ANB-{i:02d}" for i in range(1, 25)] + [f"TCH-{i:02d}" for i in range(1, 5)]
     + [f"CTE-{i:02d}" for i in range(1, 5)] + ["GRD-01", "GRD-02", "PHO-01", "PHO-02"]
-    + ["GFT-01", "GFT-02", "GFT-03", "DQ-01", "DQ-02", "DQ-03", "REC-01"]
+    + ["GFT-01", "GFT-02", "GFT-03", "DQ-01", "DQ-02", "DQ-03", "DQ-04", "REC-01"]
 )
 
 

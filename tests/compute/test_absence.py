@@ -14,7 +14,14 @@ from mtcollect_nb.compute.absence import (
     whole_day_absence,
 )
 from mtcollect_nb.compute.frames import effective_count_dates
-from mtcollect_nb.testing import absences, enrollment, make_analysis, school_days, student
+from mtcollect_nb.testing import (
+    absences,
+    enrollment,
+    make_analysis,
+    params,
+    school_days,
+    student,
+)
 
 
 def _wd(start, end):
@@ -129,9 +136,57 @@ def test_partial_day_against_whole_day_threshold(present, whole):
     assert _streak(a)[0] == (1 if whole else 0)
 
 
-@pytest.mark.parametrize(("present", "whole"), [(0, True), (1, False)])
-def test_blank_threshold_means_all_of_the_days_minutes(present, whole):
-    assert _streak(_one(absences(1, ["2025-02-03"], present_minutes=present)))[0] == int(whole)
+@pytest.mark.parametrize(("absent", "whole"), [(239, False), (240, True), (241, True)])
+def test_blank_calendar_threshold_is_ics_default_240(absent, whole):
+    """Blank wholeDayAbsence = whole_day_absence_default (240), not all of the day's minutes."""
+    att = absences(1, ["2025-02-03"], present_minutes=360 - absent)
+    assert _streak(_one(att))[0] == int(whole)
+
+
+@pytest.mark.parametrize(("absent", "whole"), [(199, False), (200, True)])
+def test_parameter_default_is_used_when_neither_sets_it(absent, whole):
+    a = make_analysis(params(whole_day_absence_default=200), students=[student(1)],
+                      enrollments=[enrollment(10, 1)],
+                      attendance=absences(1, ["2025-02-03"], present_minutes=360 - absent))
+    assert _streak(a)[0] == int(whole)
+
+
+@pytest.mark.parametrize(("absent", "whole"), [(179, False), (180, True)])
+def test_grade_level_threshold_overrides_the_calendars(absent, whole):
+    att = absences(1, ["2025-02-03"], present_minutes=360 - absent)
+    levels = [{"calendarID": 1, "grade": "06", "wholeDayAbsence": 180},
+              {"calendarID": 1, "grade": "07", "wholeDayAbsence": 60}]
+    a = _one(att, calendars=[_cal(1, wholeDayAbsence=300)], grade_levels=levels)
+    assert _streak(a)[0] == int(whole)
+
+
+def test_grade_level_without_threshold_falls_back_to_the_calendar():
+    att = absences(1, ["2025-02-03"], present_minutes=360 - 250)
+    levels = [{"calendarID": 1, "grade": "06", "stateExclude": False}]
+    a = _one(att, calendars=[_cal(1, wholeDayAbsence=300)], grade_levels=levels)
+    assert _streak(a)[0] == 0
+
+
+def test_grade_of_the_day_decides_after_a_grade_change():
+    """The override applies to the days of the enrollment in that grade only."""
+    enr = [enrollment(9, 1, grade="05", endDate="2025-01-31"),
+           enrollment(10, 1, grade="06", startDate="2025-02-01")]
+    att = absences(1, ["2025-01-31", "2025-02-03"], present_minutes=360 - 200)
+    levels = [{"calendarID": 1, "grade": "06", "wholeDayAbsence": 200}]
+    assert _streak(_one(att, enr=enr, grade_levels=levels)) == (1, "2025-02-03")
+    levels.append({"calendarID": 1, "grade": "05", "wholeDayAbsence": 200})
+    assert _streak(_one(att, enr=enr, grade_levels=levels)) == (2, "2025-01-31")
+
+
+def test_half_day_below_default_threshold_missed_entirely_is_whole_day():
+    days = school_days()
+    for d in days:
+        if d["date"] == pd.Timestamp("2025-01-31"):
+            d["minutes"] = 180
+    assert _streak(_one(absences(1, ["2025-01-31", "2025-02-03"]), days=days)) == (
+        2, "2025-01-31")
+    partial = absences(1, ["2025-01-31"], present_minutes=1) + absences(1, ["2025-02-03"])
+    assert _streak(_one(partial, days=days)) == (1, "2025-02-03")
 
 
 def test_short_day_missed_entirely_is_whole_day_even_below_threshold():

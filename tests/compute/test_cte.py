@@ -10,8 +10,8 @@ from mtcollect_nb.checks.catalog import all_rules
 from mtcollect_nb.checks.engine import run_rules
 from mtcollect_nb.checks.run import DistrictRun
 from mtcollect_nb.columns import CTE_COLUMNS
-from mtcollect_nb.compute.cte import credit_equivalent, cte_sections
-from mtcollect_nb.report.sheets import cte_sheet
+from mtcollect_nb.compute.cte import credit_equivalent, cte_notes, cte_sections
+from mtcollect_nb.report.sheets import cte_frame, cte_sheet
 from mtcollect_nb.testing import enrollment, make_analysis, school_days, student
 
 TC_RULES = ("TCH-01", "TCH-02", "TCH-03", "TCH-04", "CTE-01", "CTE-02", "CTE-03", "CTE-04")
@@ -113,3 +113,67 @@ def test_empty_without_teacher_class_files():
     assert cte_sections(a).empty
     run = DistrictRun(analysis=a, results=run_rules(a, []))
     assert list(cte_sheet(run).columns) == list(CTE_COLUMNS)
+
+
+# ---- issue 15 items 2, 3, 5 ------------------------------------------------------------------
+def _two_calendars(**tables: Any):
+    cals = [{"calendarID": c, "schoolID": 1, "name": f"cal {c}", "endYear": 2025,
+             "startDate": "2024-08-26", "endDate": "2025-06-06"} for c in (1, 2)]
+    tables.setdefault("rosters", [roster(100, 1), roster(200, 2)])
+    tables.setdefault("section_staff", [{"sectionID": 100, "personID": 500, "role": "01"},
+                                        {"sectionID": 200, "personID": 500, "role": "01"}])
+    return make_analysis(
+        calendars=cals, days=school_days(1) + school_days(2),
+        students=[student(1), student(2)],
+        enrollments=[enrollment(10, 1), enrollment(20, 2, calendarID=2)],
+        courses=[course(1), course(2, calendarID=2, number="AG1", ctePathways="")],
+        sections=[section(100, 1), section(200, 2)],
+        staff=[{"personID": 500, "staffStateID": "T500", "lastName": "Smith",
+                "firstName": "Ann"}], **tables)
+
+
+def _sheet(a) -> pd.DataFrame:
+    return cte_sheet(DistrictRun(analysis=a, results=run_rules(
+        a, [all_rules()[r] for r in TC_RULES])))
+
+
+def test_course_findings_attach_by_course_id_not_course_number():
+    # two courses numbered AG1 in one school (two calendars); only course 2 lacks a pathway
+    sheet = _sheet(_two_calendars())
+    assert sheet["courseNumber"].tolist() == ["AG1", "AG1"]
+    assert dict(zip(sheet["sectionID"], sheet["findings"], strict=True)) == {
+        100: "", 200: "CTE-01"}
+
+
+def test_teacher_with_two_covering_staff_rows_is_listed_once():
+    a = _two_calendars(section_staff=[
+        {"sectionID": 100, "personID": 500, "role": "01"},
+        {"sectionID": 100, "personID": 500, "role": "01", "startDate": "2025-01-06"}])
+    assert cte_sections(a)["teacherOfRecord"].tolist() == ["Smith, Ann (T500)", ""]
+
+
+def test_cte_sheet_is_filled_without_section_staff_or_rosters():
+    full = _two_calendars()
+    no_staff = make_analysis(**{t: full.bundle.table(t).to_dict("records")
+                                for t in full.bundle.tables if t != "section_staff"})
+    sheet = _sheet(no_staff)
+    assert sheet["sectionID"].tolist() == [100, 200]
+    assert sheet["teacherOfRecord"].tolist() == ["", ""]
+    assert sheet["rosterCountOnCountDate"].tolist() == [1, 1]
+    assert cte_notes(no_staff) == [
+        "CTE sheet: teacherOfRecord blank: section_staff.csv not provided"]
+    no_rosters = make_analysis(**{t: full.bundle.table(t).to_dict("records")
+                                  for t in full.bundle.tables if t != "rosters"})
+    sheet = _sheet(no_rosters)
+    assert sheet["teacherOfRecord"].tolist() == ["Smith, Ann (T500)"] * 2
+    assert sheet["rosterCountWindow"].isna().all() and sheet["rosterCountOnCountDate"].isna().all()
+    assert "rosters.csv not provided" in cte_notes(no_rosters)[0]
+    assert cte_notes(full) == []
+
+
+def test_cte_frame_of_the_workbook_is_filled_without_section_staff():
+    full = _two_calendars()
+    a = make_analysis(**{t: full.bundle.table(t).to_dict("records")
+                         for t in full.bundle.tables if t != "section_staff"})
+    run = DistrictRun(analysis=a, results=run_rules(a, [all_rules()[r] for r in TC_RULES]))
+    assert cte_frame(run)["sectionID"].tolist() == [100, 200]

@@ -41,7 +41,8 @@ def roster_periods_reference(a) -> pd.DataFrame:
     r["rosterOnCountDate"] = (r[ROSTER_START] <= cd) & (cd <= r[ROSTER_END])
     m = r[[ROSTER_ROW, "personID", "calendarID", ROSTER_START, ROSTER_END, COUNT_DATE]].merge(
         enrollment_periods(a), on=["personID", "calendarID"], how="inner")
-    overlap = (m["enrStart"] <= m[ROSTER_END]) & (m[ROSTER_START] <= m["enrEnd"])
+    overlap = ((m["enrStart"] <= m[ROSTER_END]) & (m[ROSTER_START] <= m["enrEnd"])
+               & (m[ROSTER_START] <= m[ROSTER_END]))  # a roster row with no days: no overlap
     def ns(col):
         return m[col].to_numpy(dtype="datetime64[ns]")
 
@@ -67,7 +68,7 @@ def roster_counts_reference(a) -> pd.DataFrame:
         return r.loc[mask].groupby("sectionID")["personID"].nunique()
 
     for col, counts in (("rosterRows", r.groupby("sectionID").size()),
-                        ("studentsOnCountDate", distinct(r["rosterOnCountDate"])),
+                        ("studentsOnCountDate", distinct(r["onCountDate"])),
                         ("rosterCountWindow", distinct(r["inWindow"])),
                         ("rosterCountOnCountDate", distinct(r["onCountDate"]))):
         out[col] = out["sectionID"].map(counts).fillna(0).astype("int64")
@@ -129,7 +130,7 @@ def test_generated_districts_reach_every_flag():
         [True, True, True], [True, True, True], [True, False, False]]
     c = roster_counts(a)
     assert c[["rosterRows", "studentsOnCountDate", "rosterCountWindow",
-              "rosterCountOnCountDate"]].values.tolist() == [[3, 2, 1, 1]]
+              "rosterCountOnCountDate"]].values.tolist() == [[3, 1, 1, 1]]
     pd.testing.assert_frame_equal(r, roster_periods_reference(a))
 
 
