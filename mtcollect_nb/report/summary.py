@@ -26,6 +26,7 @@ from mtcollect_nb.columns import (
     NOT_RUN_COLUMNS,
     SEVERITIES,
 )
+from mtcollect_nb.compute.cte import cte_notes
 from mtcollect_nb.compute.law import law_applied
 from mtcollect_nb.report.certify import readiness, ready_json
 from mtcollect_nb.report.masking import is_masked
@@ -47,6 +48,7 @@ BUDGET_UNIT_BLOCK = "ANB per budget unit"
 NOT_RUN_BLOCK = "Rules that did not run"
 CONTINUED_BLOCK = "Sheets continued (more rows than one Excel sheet holds)"
 NOTES_BLOCK = "Loader notes (values kept, but check the export)"
+SHEET_NOTES_BLOCK = "Sheets left partly blank (a file was not provided)"
 READY_BLOCK = "Ready to certify"
 RERUN_BLOCK = "This run and the previous one"
 SINCE_COUNTS_BLOCK = "Spring count per budget unit: previous run and this run"
@@ -190,6 +192,9 @@ def summary_blocks(run: DistrictRun, continued: pd.DataFrame | None = None,
         blocks.insert(2, Block(CONTINUED_BLOCK, continued))
     if len(run.analysis.bundle.notes):
         blocks.insert(3, Block(NOTES_BLOCK, run.analysis.bundle.notes))
+    sheet_notes = cte_notes(run.analysis)
+    if sheet_notes:  # e.g. the CTE sheet without section_staff.csv (issue 15 item 5)
+        blocks.append(Block(SHEET_NOTES_BLOCK, pd.DataFrame({"note": sheet_notes})))
     return blocks
 
 

@@ -354,3 +354,18 @@ def test_unknown_school_number_gets_a_blank_name(tmp_path: Path) -> None:
                              "name": "Test School"}])
     book = openpyxl.load_workbook(workbook.write_workbook(run, tmp_path / "f.xlsx"))
     assert cells(book["Findings"])[1][FINDINGS_SHEET.index("schoolName")] is None
+
+
+def test_summary_says_what_the_cte_sheet_could_not_fill(tmp_path: Path) -> None:
+    """Issue 15 item 5: without section_staff.csv the CTE sheet is filled as far as it can
+    be, and the Summary says which column stays blank and why."""
+    def summary_text(run: DistrictRun) -> str:
+        book = openpyxl.load_workbook(workbook.write_workbook(run, tmp_path / "f.xlsx"))
+        return " ".join(str(v) for row in cells(book["Summary"]) for v in row if v)
+
+    partial = summary_text(make_run(courses=[], sections=[], rosters=[]))
+    assert "Sheets left partly blank" in partial
+    assert "teacherOfRecord blank: section_staff.csv not provided" in partial
+    assert "rosterCountWindow and rosterCountOnCountDate blank" not in partial
+    full = summary_text(make_run(courses=[], sections=[], section_staff=[], rosters=[]))
+    assert "Sheets left partly blank" not in full
