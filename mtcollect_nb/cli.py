@@ -20,7 +20,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from mtcollect_nb.errors import ExtractError, MtcollectError
+from mtcollect_nb.cli_checks import (
+    expect_folder,
+    precheck,
+    report_outputs,
+    writable_folder,
+)
+from mtcollect_nb.errors import MtcollectError
 from mtcollect_nb.state.batch import DEFAULT_TIMEOUT
 from mtcollect_nb.version import __version__
 
@@ -28,61 +34,12 @@ EXIT_OK, EXIT_UNEXPECTED, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
 DEFAULT_DEMO_DIR = "mtcollect-demo"
 
 
-def _report_outputs(notebook: Path) -> None:
-    """Where the outputs are, the law applied, the verdict, and one closing line of counts."""
-    import json
-
-    from mtcollect_nb.report.certify import read_verdict
-
-    out = notebook.parent
-    print(f"findings workbook: {out / 'findings.xlsx'}")
-    print(f"report (HTML):     {out / 'district_validation.html'}")
-    print(f"executed notebook: {notebook}")
-    summary = out / "summary.json"
-    if not summary.is_file():
-        return
-    s = json.loads(summary.read_text(encoding="utf-8"))
-    ready, verdict = read_verdict(out)
-    if s.get("law"):
-        print(f"law applied:       {s['law']}")
-    print(f"ready to certify:  {verdict}")
-    n = s.get("status", {})
-    print(f"done: {n.get('errors', 0)} errors, {n.get('warnings', 0)} warnings, "
-          f"{n.get('info', 0)} info; {'ready' if ready else 'not ready'} to certify; "
-          f"outputs in {out}")
-
-
-def _writable_folder(path: Path, what: str = "output folder") -> None:
-    """MtcollectError unless ``path`` is (or can be made) a folder we can write into."""
-    import tempfile
-
-    if path.exists() and not path.is_dir():
-        raise MtcollectError(f"{path}: the {what} is a file, not a folder")
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=path, prefix=".mtcollect-write-test-"):
-            pass
-    except OSError as err:
-        reason = err.strerror or type(err).__name__
-        raise MtcollectError(f"{path}: the {what} cannot be written ({reason})") from None
-
-
-def _expect_file(path: Path, what: str, instead: str) -> None:
-    if path.is_dir():
-        raise MtcollectError(f"{path}: is a folder, not a {what} ({instead})")
-
-
-def _expect_folder(path: Path, what: str, instead: str) -> None:
-    if path.is_file():
-        raise MtcollectError(f"{path}: is a file, not a {what} ({instead})")
-
-
 def cmd_check_extracts(args: argparse.Namespace) -> int:
     """Read an extract folder and report what a run would make of it (no notebook)."""
     from mtcollect_nb.report.check_extracts import check_extracts, format_check
 
     folder = Path(args.folder)
-    _expect_folder(folder, "folder", "give the folder that holds the extract files")
+    expect_folder(folder, "folder", "give the folder that holds the extract files")
     result = check_extracts(folder)
     for line in format_check(result):
         print(line)
@@ -91,32 +48,15 @@ def cmd_check_extracts(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _precheck(params_path: Path) -> None:
-    """Before a kernel starts: the parameters, the output folder, every file and header."""
-    from mtcollect_nb.load.quick import check_headers
-    from mtcollect_nb.params import load_params
-    from mtcollect_nb.report.scrub import scrubbed_errors
-
-    _expect_file(params_path, "parameters file",
-                 "for a folder of parameters files use: mtcollect batch DIR")
-    params = load_params(params_path)
-    extracts = Path(params.extracts_dir)
-    if not extracts.exists():  # (the same line as the notebook runner's)
-        raise ExtractError(f"{params_path}: extracts_dir not found: {extracts}")
-    _writable_folder(Path(params.output_dir))
-    with scrubbed_errors(params.mask_pii):  # a header line quoting data is masked too
-        check_headers(extracts)
-
-
 def cmd_demo(args: argparse.Namespace) -> int:
     """Write the synthetic demo district and run the district notebook on it."""
     from mtcollect_nb.report.notebook import run_district_notebook
     from mtcollect_nb.synthetic import write_demo
 
-    _writable_folder(Path(args.out), "demo folder")
+    writable_folder(Path(args.out), "demo folder")
     params_path = write_demo(Path(args.out), **_given(args, "seed"))
     print(f"demo district written: {params_path}")
-    _report_outputs(run_district_notebook(params_path, timeout=args.timeout, progress=True))
+    report_outputs(run_district_notebook(params_path, timeout=args.timeout, progress=True))
     return EXIT_OK
 
 
@@ -126,8 +66,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     params = Path(args.params)
     if params.exists():  # (a missing file: the notebook runner's own message)
-        _precheck(params)
-    _report_outputs(run_district_notebook(args.params, timeout=args.timeout, progress=True))
+        precheck(params)
+    report_outputs(run_district_notebook(args.params, timeout=args.timeout, progress=True))
     return EXIT_OK
 
 
@@ -137,7 +77,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     from mtcollect_nb.state.batch import run_batch
 
     params_dir = Path(args.params_dir)
-    _expect_folder(params_dir, "folder of parameters files",
+    expect_folder(params_dir, "folder of parameters files",
                    "for one parameters file use: mtcollect run FILE")
     if not params_dir.is_dir():
         raise MtcollectError(f"{params_dir}: parameters folder not found")
@@ -165,7 +105,7 @@ def cmd_synth(args: argparse.Namespace) -> int:
     """Write one synthetic district's extract bundle."""
     from mtcollect_nb.synthetic import write_district
 
-    _writable_folder(Path(args.out), "extracts folder")
+    writable_folder(Path(args.out), "extracts folder")
     write_district(Path(args.out), **_given(args, "students", "seed"))
     print(f"synthetic district written: {Path(args.out)}")
     return EXIT_OK
@@ -175,7 +115,7 @@ def cmd_synth_state(args: argparse.Namespace) -> int:
     """Write a synthetic state: many districts and one parameters file each."""
     from mtcollect_nb.synthetic import write_state
 
-    _writable_folder(Path(args.out), "state folder")
+    writable_folder(Path(args.out), "state folder")
     params_dir = write_state(Path(args.out), **_given(args, "districts", "seed", "scale"))
     print(f"parameters folder: {params_dir}  (next: mtcollect batch {params_dir})")
     return EXIT_OK

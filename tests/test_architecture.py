@@ -22,7 +22,7 @@ STAGES: dict[str, int] = {
     "checks": 4,
     "report": 5,
     "explore": 6, "state": 6,
-    "cli": 7, "__init__": 7,
+    "cli": 7, "cli_checks": 7, "__init__": 7,
 }
 #: Stages of equal rank that must not import each other.
 SIBLINGS = {("explore", "state"), ("state", "explore")}

@@ -240,11 +240,12 @@ def _reject_duplicates(cols: _RowValues, lines: np.ndarray, keep: np.ndarray,
         return ok
     rows = cand[dup]
     ok[rows] = False
-    raw_vals = [_raw(text, k, rows) for k in key]
+    shown = [k for k in key if k in text] or key  # a key column the file lacks (the daily
+    raw_vals = [_raw(text, k, rows) for k in shown]  # form's periodID) is not shown
     value = [", ".join(vs) for vs in zip(*raw_vals, strict=True)]
-    reason = [f"duplicate key: the same {' + '.join(key)} as line {int(line)} (the copy on line "
-              f"{int(line)} is used)" for line in lines[cand[first[dup]]]]
-    rej.add("DQ-01", lines[rows], " + ".join(key), value, reason)
+    reason = [f"duplicate key: the same {' + '.join(shown)} as line {int(line)} (the copy on "
+              f"line {int(line)} is used)" for line in lines[cand[first[dup]]]]
+    rej.add("DQ-01", lines[rows], " + ".join(shown), value, reason)
     return ok
 
 

@@ -93,8 +93,9 @@ def to_daily(attendance: pd.DataFrame, tables: dict[str, pd.DataFrame],
     if not is_period_form(attendance):
         return attendance
     if "periods" not in tables:
-        raise ExtractError(f"{file}: attendance in Infinite Campus's period form (a periodID "
-                           "column) needs periods.csv (each period's minutes), which is missing")
+        raise ExtractError(f"{file}: attendance in the period form of Infinite Campus (a "
+                           "periodID column) needs periods.csv (the minutes of each period), "
+                           "which is missing")
     per = tables["periods"]
     att = attendance.reset_index(drop=True)
     pos = pd.Index(per["periodID"]).get_indexer(att["periodID"].fillna(-1).astype("int64"))
