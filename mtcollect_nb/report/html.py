@@ -27,12 +27,14 @@ import pandas as pd
 
 from mtcollect_nb.columns import SEVERITIES
 from mtcollect_nb.compute import law as compute_law
+from mtcollect_nb.report.certify import readiness
 from mtcollect_nb.report.html_export import (  # noqa: F401  (the report's cells)
     ANALYST_TAG,
     PARAMETER_TAGS,
     export_html,
     report_notebook,
 )
+from mtcollect_nb.report.reruns import prepare
 from mtcollect_nb.report.sheets import school_labels
 
 if TYPE_CHECKING:
@@ -49,7 +51,7 @@ STYLE = (
     "div.mt-report table th,div.mt-report table td{border:1px solid #ccd;padding:3px 6px;"
     "text-align:left !important;vertical-align:top}div.mt-report table th{background:#D9E1F2}"
     ".mt-report .error{color:#c0392b}.mt-report .warning{color:#b9770e}"
-    ".mt-report .info{color:#2e86c1}</style>"
+    ".mt-report .info{color:#2e86c1}.mt-report .ok{color:#1e8449}</style>"
 )
 
 
@@ -87,6 +89,28 @@ def header_html(run: DistrictRun, law: str | None = None, ran: datetime | None =
     title = html.escape(f"District {p.district_number} {p.district_name}")
     return (f'{STYLE}<div class="mt-report"><h1>{title}: Spring ANB and Teacher-Class '
             f"validation</h1><table>{body}</table></div>")
+
+
+def verdict_html(run: DistrictRun) -> str:
+    """Ready to certify? Per collection: errors open, warnings not reviewed, rules not run.
+
+    ``reviewed`` is what the district typed into the previous ``findings.xlsx`` of the run's
+    output folder (read, not replaced: :func:`mtcollect_nb.report.reruns.prepare`), so the
+    verdict is the one this run's workbook and ``mtcollect run`` give.
+
+    Example:
+        >>> from mtcollect_nb.checks.run import run_from_analysis
+        >>> from mtcollect_nb.testing import tiny_analysis
+        >>> "Ready to certify" in verdict_html(run_from_analysis(tiny_analysis()))
+        True
+    """
+    reruns = prepare(run, Path(run.params.output_dir) / "findings.xlsx", keep=False)
+    ready = readiness(reruns.findings, run.not_run)
+    rows = "".join(
+        f"<tr><th>{html.escape(str(r['collection']))}</th>"
+        f"<td class=\"{'ok' if r['ready'] else 'error'}\"><b>{html.escape(str(r['verdict']))}"
+        f"</b></td></tr>" for r in ready.to_dict("records"))
+    return f'{STYLE}<div class="mt-report"><h2>Ready to certify?</h2><table>{rows}</table></div>'
 
 
 def findings_table(findings: pd.DataFrame, labels: pd.Series) -> pd.DataFrame:

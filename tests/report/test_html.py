@@ -154,3 +154,13 @@ def test_demo_report_is_for_the_district(demo: Path) -> None:
     assert "Lincoln Elementary" in text.split("Plotly.newPlot(", 1)[1]  # figures name schools
     executed = nbformat.read(demo / "district_validation.ipynb", as_version=4)
     assert any("pipeline.analyze_district" in c.source for c in executed.cells)  # code kept
+
+
+def test_verdict_says_per_collection_whether_it_is_ready(tmp_path: Path) -> None:
+    """Two ANB errors: Spring ANB not ready; Teacher-Class has only an info: ready."""
+    run = run_with_findings()
+    run.analysis.params = run.params.model_copy(update={"output_dir": str(tmp_path)})
+    words = Page(report_html.verdict_html(run)).words
+    assert "Ready to certify?" in words
+    assert "Spring ANB Not ready: 2 errors open" in words
+    assert "Spring Teacher-Class Ready to certify" in words
