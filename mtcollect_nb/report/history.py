@@ -91,7 +91,7 @@ def load_records(out_dir: Path | str) -> list[dict[str, Any]]:
     """Every readable record, oldest first (a damaged file is skipped, not fatal)."""
     folder = history_dir(out_dir)
     records = []
-    for p in sorted(folder.glob("run-*.json")) if folder.is_dir() else []:
+    for p in sorted(folder.glob("run-*.json"), key=_order) if folder.is_dir() else []:
         try:
             rec = json.loads(p.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -99,6 +99,21 @@ def load_records(out_dir: Path | str) -> list[dict[str, Any]]:
         if isinstance(rec, dict) and "started" in rec:
             records.append(rec)
     return sorted(records, key=lambda r: str(r["started"]))
+
+
+def _order(path: Path) -> tuple[str, int]:
+    """Files in the order they were written: ``run-T.json``, then ``run-T-1.json``, ...
+
+    Two runs started in the same second share T; a plain name sort would put ``-1`` first.
+
+    Example:
+        >>> sorted([Path("run-1-1.json"), Path("run-1.json"), Path("run-1-2.json")], key=_order)
+        [PosixPath('run-1.json'), PosixPath('run-1-1.json'), PosixPath('run-1-2.json')]
+    """
+    stem, _, n = path.stem.rpartition("-")
+    if stem.count("-") >= 1 and n.isdigit() and len(n) < 4:  # "-N" added by write_record
+        return stem, int(n)
+    return path.stem, 0
 
 
 def last_record(out_dir: Path | str) -> dict[str, Any] | None:

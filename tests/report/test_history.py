@@ -46,3 +46,11 @@ def test_window_figure_draws_counts_and_open_errors(tmp_path: Path) -> None:
 def test_no_history_no_runs(tmp_path: Path) -> None:
     assert runs_table(tmp_path).empty and last_record(tmp_path) is None
     assert window_figure(runs_table(tmp_path)).data == ()
+
+
+def test_two_runs_in_the_same_second_keep_their_order(tmp_path: Path) -> None:
+    """The second record of a second is run-T-1.json; it is the last run, not the first."""
+    for n in range(3):
+        write_record(tmp_path, {"started": "2025-02-07T08:00:00", "n": n})
+    assert [r["n"] for r in load_records(tmp_path)] == [0, 1, 2]
+    assert last_record(tmp_path)["n"] == 2
