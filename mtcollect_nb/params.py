@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import (
@@ -28,7 +28,7 @@ from mtcollect_nb.errors import ParameterError
 #: Dates must lie in these calendar years around ``school_year`` (a typo such as 9999 or
 #: 2052 is an error, not a run that fails later inside pandas).
 DATE_YEARS_BEFORE, DATE_YEARS_AFTER = 2, 1
-_DATE_KEYS = ("fall_count_date", "spring_count_date", "kindergarten_age_date")
+_DATE_KEYS = ("fall_count_date", "spring_count_date", "kindergarten_age_date", "as_of")
 
 
 class _Refused(Exception):
@@ -101,6 +101,21 @@ class Params(BaseModel):
                     "nor the calendar sets it (IC's default)")
     esa_program: bool = Field(
         default=True, description="false: the ESA rules (ANB-11, ANB-12) do not run")
+    collection_season: Literal["spring", "fall"] = Field(
+        default="spring", description="which count date's collections: spring (February) or "
+                                      "fall (October)")
+    as_of: dt.date | None = Field(
+        default=None, description="a date before the season's count date: a forecast run with "
+                                  "the call list (attendance known up to this date)")
+    call_list_min_streak: int = Field(
+        default=3, ge=1, le=11,
+        description="consecutive whole-day absences at as_of that put a student on the call list")
+    columns: dict[str, dict[str, str]] = Field(
+        default_factory=dict,
+        description="per file: the district's own header -> the contract's column")
+    values: dict[str, dict[str, dict[str, str]]] = Field(
+        default_factory=dict,
+        description="per file and column: the district's own code -> the contract's code")
 
     @field_validator("district_number", mode="before")
     @classmethod
@@ -109,7 +124,8 @@ class Params(BaseModel):
             raise ValueError("must be text of 4 digits, quoted in YAML (e.g. \"0123\")")
         return v
 
-    @field_validator("pir_days", "school_year", "whole_day_absence_default", mode="before")
+    @field_validator("pir_days", "school_year", "whole_day_absence_default",
+                     "call_list_min_streak", mode="before")
     @classmethod
     def _no_bool(cls, v: Any) -> Any:
         if isinstance(v, bool):
@@ -133,7 +149,28 @@ class Params(BaseModel):
         for key, value in defaults.items():
             if getattr(self, key) is None:
                 object.__setattr__(self, key, value)
+        if self.as_of is not None and self.as_of >= self.count_date:
+            raise ValueError(f"as_of: {self.as_of.isoformat()} is not before the "
+                             f"{self.collection_season} count date "
+                             f"{self.count_date.isoformat()} (a forecast is made before it; "
+                             "leave as_of out to check the count date itself)")
         return self
+
+    @property
+    def count_date(self) -> dt.date:
+        """The count date of the run's season (``collection_season``).
+
+        Example:
+            >>> Params(district_number="0123", district_name="X", school_year=2025,
+            ...        extracts_dir="e", output_dir="o", collection_season="fall").count_date
+            datetime.date(2024, 10, 7)
+        """
+        return self.fall if self.collection_season == "fall" else self.spring
+
+    @property
+    def forecast(self) -> bool:
+        """True in a forecast run (``as_of`` set: attendance known only up to it)."""
+        return self.as_of is not None
 
     @property
     def spring(self) -> dt.date:

@@ -160,3 +160,44 @@ def test_the_cli_gives_exit_2_for_an_impossible_date(tmp_path, capsys):
     assert main(["run", str(path)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "spring_count_date" in err and str(path) in err
+
+
+def test_season_picks_the_count_date():
+    spring = params_from_mapping(dict(GOOD))
+    fall = params_from_mapping(dict(GOOD, collection_season="fall"))
+    assert spring.count_date == spring.spring and fall.count_date == fall.fall
+    assert spring.count_date != fall.count_date
+    with pytest.raises(ParameterError, match="'collection_season'"):
+        params_from_mapping(dict(GOOD, collection_season="winter"))
+
+
+@pytest.mark.parametrize(("season", "as_of", "ok"), [
+    ("spring", "2025-01-31", True), ("spring", "2025-02-03", False),
+    ("spring", "2025-02-04", False), ("fall", "2024-10-06", True), ("fall", "2024-10-07", False),
+])
+def test_as_of_must_come_before_the_seasons_count_date(season, as_of, ok):
+    data = dict(GOOD, collection_season=season, as_of=as_of)
+    if ok:
+        p = params_from_mapping(data)
+        assert p.forecast and p.as_of.isoformat() == as_of
+    else:
+        with pytest.raises(ParameterError) as err:
+            params_from_mapping(data, "d.yaml")
+        assert str(err.value).startswith("d.yaml: 'as_of'") and "count date" in str(err.value)
+
+
+def test_not_a_forecast_by_default_and_min_streak_range():
+    p = params_from_mapping(dict(GOOD))
+    assert not p.forecast and p.call_list_min_streak == 3
+    for bad in (0, 12, True):
+        with pytest.raises(ParameterError, match="call_list_min_streak"):
+            params_from_mapping(dict(GOOD, call_list_min_streak=bad))
+
+
+def test_column_and_value_maps_are_typed():
+    p = params_from_mapping(dict(GOOD, columns={"schools": {"sch_no": "schoolNumber"}},
+                                 values={"programs": {"program": {"ESA-MT": "ESA"}}}))
+    assert p.columns["schools"]["sch_no"] == "schoolNumber"
+    assert p.values["programs"]["program"]["ESA-MT"] == "ESA"
+    with pytest.raises(ParameterError, match="columns"):
+        params_from_mapping(dict(GOOD, columns={"schools": ["sch_no"]}))
