@@ -175,7 +175,7 @@ def graduate_candidates(a: Analysis) -> pd.DataFrame:
 @rule("ANB-17", ERROR, SPRING_ANB,
       title="Early graduate with missing or out-of-window diploma fields",
       remedy=f"{GRADUATION}: Diploma Date, Diploma Type, Diploma Period (with End Status 400)",
-      tables=("fall_count",))
+      tables=("fall_count",), seasons=("spring",))
 def anb_17(a: Analysis) -> pd.DataFrame:
     """Early graduate missing diplomaDate/Type/Period, or diplomaDate outside [fall, spring)."""
     c = graduate_candidates(a)
@@ -199,7 +199,7 @@ def anb_17(a: Analysis) -> pd.DataFrame:
       title="Early graduate's Spring Aggregate Hours differ from the fall count's hours",
       remedy=f"{ENROLLMENT_FIELDS}: Spring Aggregate Hours of an early graduate equal the "
              "aggregate hours certified in the fall count",
-      tables=("fall_count",))
+      tables=("fall_count",), seasons=("spring",))
 def anb_18(a: Analysis) -> pd.DataFrame:
     """Early graduate whose mtSpringAggregateHours != fallAggregateHours; a blank is a value.
 
@@ -225,7 +225,7 @@ def anb_18(a: Analysis) -> pd.DataFrame:
       title="Graduated before the spring count date but not counted in grade 12 in the fall",
       remedy=f"Student Information > General > Enrollments: End Status and {GRADUATION}; only "
              "students counted in grade 12 on the fall count date are early graduates for ANB",
-      tables=("fall_count",))
+      tables=("fall_count",), seasons=("spring",))
 def anb_19(a: Analysis) -> pd.DataFrame:
     """Flag endStatus 400 before the spring count date, not counted in grade 12 on fall_count."""
     c = graduate_candidates(a)

@@ -90,7 +90,8 @@ def _streak_text(e: pd.DataFrame) -> pd.Series:
 @rule("ANB-01", ERROR, SPRING_ANB,
       title="Absent 11+ consecutive days at the count date, not marked Exclude Spring ANB",
       remedy=f"{ENROLLMENT_FIELDS}: check Exclude Spring ANB – 10 Day Rule (the "
-             f"{COUNT_DATE_TOOL} sets it and Spring Absent when rerun)")
+             f"{COUNT_DATE_TOOL} sets it and Spring Absent when rerun)",
+      count_date_attendance=True)
 def anb_01(a: Analysis) -> pd.DataFrame:
     """Streak >= 11 at the count date, mtExcludeSpringANB not set."""
     e = exclusion_scope(a)
@@ -102,7 +103,7 @@ def anb_01(a: Analysis) -> pd.DataFrame:
 @rule("ANB-02", WARNING, SPRING_ANB,
       title="Marked Exclude Spring ANB but fewer than 11 consecutive absences computed",
       remedy=f"{ENROLLMENT_FIELDS}: clear Exclude Spring ANB – 10 Day Rule, or correct the "
-             f"attendance and rerun the {COUNT_DATE_TOOL}")
+             f"attendance and rerun the {COUNT_DATE_TOOL}", count_date_attendance=True)
 def anb_02(a: Analysis) -> pd.DataFrame:
     """Flag mtExcludeSpringANB set, computed streak < 11."""
     e = exclusion_scope(a)
@@ -114,7 +115,7 @@ def anb_02(a: Analysis) -> pd.DataFrame:
 @rule("ANB-03", WARNING, SPRING_ANB,
       title="Reported Spring Absent and computed streak fall on different sides of 11",
       remedy=f"Rerun the {COUNT_DATE_TOOL} to recompute Spring Absent, or correct "
-             f"{ENROLLMENT_FIELDS}: Spring Absent")
+             f"{ENROLLMENT_FIELDS}: Spring Absent", count_date_attendance=True)
 def anb_03(a: Analysis) -> pd.DataFrame:
     """Flag mtSpringAbsent (when given) >= 11 differs from computed streak >= 11."""
     e = exclusion_scope(a)

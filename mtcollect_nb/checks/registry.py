@@ -35,6 +35,9 @@ if TYPE_CHECKING:
 RuleFn = Callable[["Analysis"], pd.DataFrame]
 _ID = re.compile(r"^[A-Z]{2,3}-\d{2}$")
 
+#: The collection seasons (``Params.collection_season``).
+SEASONS: tuple[str, ...] = ("spring", "fall")
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -54,6 +57,10 @@ class Rule:
         law: an attribute of :class:`~mtcollect_nb.compute.law.Law` that must be true in the
             law of the school year (``pk_special_ed_counted`` for ANB-24); otherwise the rule
             did not run, naming the law applied.
+        seasons: the collection seasons (``collection_season``) the rule is part of; in
+            another season it did not run, "not part of the fall collection".
+        count_date_attendance: the rule needs attendance on the count date (ANB-01..03);
+            in a forecast run (``as_of`` set) it did not run, "count date not reached".
     """
 
     id: str
@@ -65,6 +72,8 @@ class Rule:
     fn: RuleFn
     param: str | None = None
     law: str | None = None
+    seasons: tuple[str, ...] = SEASONS
+    count_date_attendance: bool = False
 
     def __call__(self, analysis: Analysis) -> pd.DataFrame:
         """Run the check."""
@@ -87,12 +96,14 @@ def rule(
     tables: tuple[str, ...] = (),
     param: str | None = None,
     law: str | None = None,
+    seasons: tuple[str, ...] = SEASONS,
+    count_date_attendance: bool = False,
     registry: dict[str, Rule] | None = None,
 ) -> Callable[[RuleFn], Rule]:
     """Declare a rule; it joins :data:`RULES` (or ``registry``) at import time.
 
-    ``param`` and ``law`` gate the rule (see :class:`Rule`); the engine decides, the rule's
-    function never tests them.
+    ``param``, ``law``, ``seasons`` and ``count_date_attendance`` gate the rule (see
+    :class:`Rule`); the engine decides, the rule's function never tests them.
 
     Raises:
         RuleDefinitionError: bad or duplicate id, unknown severity, collection, table,
@@ -116,9 +127,12 @@ def rule(
         raise RuleDefinitionError(f"rule {id}: parameter {param!r} has no reason text")
     if law is not None and not isinstance(getattr(LAWS[0], law, None), bool):
         raise RuleDefinitionError(f"rule {id}: {law!r} is not a flag of the law table")
+    if not seasons or any(x not in SEASONS for x in seasons):
+        raise RuleDefinitionError(f"rule {id}: seasons {seasons!r} not among {SEASONS}")
 
     def decorate(fn: RuleFn) -> Rule:
-        r = Rule(id, severity, collection, title, remedy, tuple(tables), fn, param, law)
+        r = Rule(id, severity, collection, title, remedy, tuple(tables), fn, param, law,
+                 tuple(seasons), count_date_attendance)
         reg[id] = r
         return r
 
@@ -126,9 +140,9 @@ def rule(
 
 
 def not_run_reason(r: Rule, analysis: Analysis) -> str | None:
-    """Why ``r`` does not run on ``analysis``: a parameter, the law, a missing optional file.
+    """Why ``r`` does not run on ``analysis`` (``None`` when it runs).
 
-    ``None`` when it runs.
+    In this order: the season, a forecast run, a parameter, the law, a missing optional file.
 
     Example:
         >>> from mtcollect_nb.testing import make_analysis, params
@@ -137,7 +151,13 @@ def not_run_reason(r: Rule, analysis: Analysis) -> str | None:
         >>> not_run_reason(r, make_analysis(params(esa_program=False)))
         'did not run: ESA program not active'
     """
-    if r.param is not None and not getattr(analysis.params, r.param):
+    params = analysis.params
+    if params.collection_season not in r.seasons:
+        return f"not part of the {params.collection_season} collection"
+    if r.count_date_attendance and params.as_of is not None:
+        return (f"count date not reached: attendance known to {params.as_of.isoformat()} "
+                "(a forecast run)")
+    if r.param is not None and not getattr(params, r.param):
         return PARAM_REASONS[r.param]
     if r.law is not None:
         year = analysis.params.school_year

@@ -98,3 +98,34 @@ def test_finding_rows_equals_column_by_column(n, seed, shuffle):
     pd.testing.assert_frame_equal(
         finding_rows(df, ("enrollmentID", "personID", "x"), **cols),
         plain.reset_index(drop=True))
+
+
+def test_season_and_forecast_gates_come_from_the_registry():
+    from mtcollect_nb.checks.registry import not_run_reason
+    from mtcollect_nb.testing import make_analysis, params
+
+    reg: dict = {}
+    spring_only = rule("ZZ-01", "info", "Data quality", title="t", remedy="r",
+                       seasons=("spring",), registry=reg)(_noop)
+    needs_count_date = rule("ZZ-02", "info", "Data quality", title="t", remedy="r",
+                            count_date_attendance=True, registry=reg)(_noop)
+    plain = rule("ZZ-03", "info", "Data quality", title="t", remedy="r", registry=reg)(_noop)
+    spring, fall = make_analysis(params()), make_analysis(params(collection_season="fall"))
+    forecast = make_analysis(params(as_of="2025-01-21"))
+    assert not_run_reason(spring_only, spring) is None
+    assert not_run_reason(spring_only, fall) == "not part of the fall collection"
+    assert not_run_reason(needs_count_date, spring) is None
+    assert not_run_reason(needs_count_date, forecast).startswith(
+        "count date not reached: attendance known to 2025-01-21")
+    assert all(not_run_reason(plain, a) is None for a in (spring, fall, forecast))
+    with pytest.raises(RuleDefinitionError, match="seasons"):
+        rule("ZZ-04", "info", "Data quality", title="t", remedy="r", seasons=("winter",),
+             registry=reg)(_noop)
+
+
+def test_catalog_gates_as_the_spec_says():
+    rules = all_rules()
+    assert {r for r, x in rules.items() if x.seasons != ("spring", "fall")} == {
+        "ANB-17", "ANB-18", "ANB-19"}
+    assert {r for r, x in rules.items() if x.count_date_attendance} == {
+        "ANB-01", "ANB-02", "ANB-03"}
