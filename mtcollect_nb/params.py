@@ -35,6 +35,13 @@ class _Refused(Exception):
     """A YAML construct the parameters file may not use (message names the key and line)."""
 
 
+#: How to write a Windows path in YAML (said whenever a backslash in double quotes is refused).
+WINDOWS_PATHS = ("in YAML's double quotes a backslash starts an escape (\"C:\\temp\\new\" "
+                 "would read as a tab and a new line): write Windows paths in single quotes "
+                 "('C:\\Users\\clerk\\extracts') or with forward slashes "
+                 "(C:/Users/clerk/extracts)")
+
+
 class _StrictLoader(yaml.SafeLoader):
     """Safe YAML without anchors/aliases, duplicate keys or implicit dates (pydantic parses them).
 
@@ -50,6 +57,15 @@ class _StrictLoader(yaml.SafeLoader):
             raise _Refused(f"{key} uses a YAML anchor or alias (& or *) on line "
                            f"{event.start_mark.line + 1}; write the value out")
         return super().compose_node(parent, index)
+
+    def construct_scalar(self, node: Any) -> Any:
+        if getattr(node, "style", None) == '"':
+            start, end = node.start_mark, node.end_mark
+            raw = start.buffer[start.pointer:end.pointer] if start.buffer is not None else ""
+            if "\\" in raw:
+                raise _Refused(f"line {start.line + 1}: a backslash in double quotes; "
+                               + WINDOWS_PATHS)
+        return super().construct_scalar(node)
 
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
         seen: dict[Any, int] = {}
@@ -238,7 +254,10 @@ def load_params(path: str | Path) -> Params:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise ParameterError(f"{p}: not valid YAML{where}: {exc.problem or exc.context}") from None
+        why = str(exc.problem or exc.context)
+        if "escape" in why:  # "C:\Users\..." in double quotes
+            why = f"{why}; {WINDOWS_PATHS}"
+        raise ParameterError(f"{p}: not valid YAML{where}: {why}") from None
     except yaml.reader.ReaderError as exc:
         raise ParameterError(f"{p}: not valid YAML: character #x{exc.character:04x} is not "
                              f"allowed (at character {exc.position + 1})") from None
@@ -248,7 +267,40 @@ def load_params(path: str | Path) -> Params:
         raise ParameterError(f"{p}: expected a mapping of keys to values")
     params = params_from_mapping(data, str(p))
     base = p.resolve().parent
-    return params.model_copy(update={
+    params = params.model_copy(update={
         "extracts_dir": str((base / params.extracts_dir).resolve()),
         "output_dir": str((base / params.output_dir).resolve()),
     })
+    check_folders(params, p)
+    return params
+
+
+def check_folders(params: Params, source: Path) -> None:
+    """Refuse an output folder that would overwrite or mix with what the run reads.
+
+    ``output_dir`` may not be a drive or file-system root, the extracts folder or a folder
+    inside it (outputs mixed into the raw extracts), or the parameters file itself.
+
+    Example:
+        >>> p = Params(district_number="0123", district_name="X", school_year=2025,
+        ...            extracts_dir="/data/0123", output_dir="/data/0123/out")
+        >>> check_folders(p, Path("/data/p.yaml"))
+        Traceback (most recent call last):
+        ...
+        mtcollect_nb.errors.ParameterError: /data/p.yaml: 'output_dir' /data/0123/out is inside \
+extracts_dir /data/0123: outputs would mix with the district's extracts; choose another folder
+    """
+    out, extracts = Path(params.output_dir), Path(params.extracts_dir)
+    why = None
+    if out == Path(out.anchor):
+        why = "is the root of a drive or file system; choose a folder for this district"
+    elif out == extracts:
+        why = "is extracts_dir: outputs would mix with the district's extracts; " \
+              "choose another folder"
+    elif extracts in out.parents:
+        why = (f"is inside extracts_dir {extracts}: outputs would mix with the district's "
+               "extracts; choose another folder")
+    elif out == source.resolve():
+        why = "is the parameters file itself; choose a folder"
+    if why:
+        raise ParameterError(f"{source}: 'output_dir' {out} {why}")

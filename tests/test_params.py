@@ -201,3 +201,46 @@ def test_column_and_value_maps_are_typed():
     assert p.values["programs"]["program"]["ESA-MT"] == "ESA"
     with pytest.raises(ParameterError, match="columns"):
         params_from_mapping(dict(GOOD, columns={"schools": ["sch_no"]}))
+
+
+@pytest.mark.parametrize("line", [
+    'extracts_dir: "C:\\Users\\clerk\\extracts"\n',   # a scanner error (\U wants 8 hex digits)
+    'extracts_dir: "C:\\temp\\new"\n',               # would silently read as a tab and a newline
+    'extracts_dir: "C:\\data\\0123"\n',
+])
+def test_windows_path_in_double_quotes_is_refused_with_how_to_write_it(tmp_path, line):
+    path = tmp_path / "d.yaml"
+    path.write_text(BASE.replace("extracts_dir: e\n", line), encoding="utf-8")
+    with pytest.raises(ParameterError) as err:
+        load_params(path)
+    text = str(err.value)
+    assert "single quotes" in text and "forward slashes" in text and "\n" not in text
+
+
+@pytest.mark.parametrize("value", ["'C:\\Users\\clerk\\extracts'", "C:/Users/clerk/extracts",
+                                   "C:\\Users\\clerk\\extracts"])
+def test_windows_paths_written_as_documented_are_read_as_written(tmp_path, value):
+    path = tmp_path / "d.yaml"
+    path.write_text(BASE.replace("extracts_dir: e\n", f"extracts_dir: {value}\n"),
+                    encoding="utf-8")
+    p = load_params(path)
+    assert p.extracts_dir.replace("\\", "/").endswith("C:/Users/clerk/extracts")
+
+
+@pytest.mark.parametrize(("extracts", "output", "says"), [
+    ("e", "e", "is extracts_dir"),
+    ("e", "e/out", "is inside extracts_dir"),
+    ("e", "/", "root of a drive"),
+    ("e", "d.yaml", "parameters file itself"),
+])
+def test_output_dir_that_would_mix_with_inputs_is_refused(tmp_path, extracts, output, says):
+    path = write(tmp_path, dict(GOOD, extracts_dir=extracts, output_dir=output))
+    with pytest.raises(ParameterError) as err:
+        load_params(path)
+    assert "'output_dir'" in str(err.value) and says in str(err.value)
+
+
+def test_output_beside_or_above_the_extracts_is_fine(tmp_path):
+    for extracts, output in (("e", "o"), ("out/extracts", "out")):
+        p = load_params(write(tmp_path, dict(GOOD, extracts_dir=extracts, output_dir=output)))
+        assert p.output_dir.endswith(output.split("/")[-1])
