@@ -303,4 +303,5 @@ extracts_dir /data/0123: outputs would mix with the district's extracts; choose 
     elif out == source.resolve():
         why = "is the parameters file itself; choose a folder"
     if why:
-        raise ParameterError(f"{source}: 'output_dir' {out} {why}")
+        key = "output_dir"
+        raise ParameterError(f"{source}: '{key}' {out} {why}")
