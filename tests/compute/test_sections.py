@@ -13,12 +13,12 @@ from mtcollect_nb.compute.sections import (
     ROSTER_END,
     ROSTER_ROW,
     ROSTER_START,
+    count_date_sections,
     enrollment_periods,
     roster_counts,
     roster_periods,
-    spring_sections,
 )
-from mtcollect_nb.testing import enrollment, make_analysis, student
+from mtcollect_nb.testing import enrollment, make_analysis, params, student
 
 BASE = pd.Timestamp("2025-01-20")  # the count date 2025-02-03 is day 14
 
@@ -29,8 +29,8 @@ def _day(k: int | None) -> pd.Timestamp | None:
 
 # ---- plain references: the merge + groupby versions the array code replaced ----------------
 def roster_periods_reference(a) -> pd.DataFrame:
-    sp = spring_sections(a)[["sectionID", "calendarID", COUNT_DATE, "termStartDate",
-                             "termEndDate"]]
+    sp = count_date_sections(a)[["sectionID", "calendarID", COUNT_DATE, "termStartDate",
+                                 "termEndDate"]]
     r = a.table("rosters")[["sectionID", "personID", "startDate", "endDate"]].merge(
         sp, on="sectionID", how="inner")
     r.insert(0, ROSTER_ROW, np.arange(len(r), dtype="int64"))
@@ -46,8 +46,13 @@ def roster_periods_reference(a) -> pd.DataFrame:
     def ns(col):
         return m[col].to_numpy(dtype="datetime64[ns]")
 
-    fall = np.datetime64(a.fall.to_datetime64(), "ns")
-    lo = np.maximum(np.maximum(ns(ROSTER_START), ns("enrStart")), fall)
+    if a.season.window_from_first_day:  # fall: from the calendar's first instructional day
+        days = a.table("days")
+        first = days.loc[days["instruction"]].groupby("calendarID")["date"].min()
+        start = m["calendarID"].map(first).to_numpy(dtype="datetime64[ns]")
+    else:  # spring: from the fall count date
+        start = np.datetime64(a.fall.to_datetime64(), "ns")
+    lo = np.maximum(np.maximum(ns(ROSTER_START), ns("enrStart")), start)
     hi = np.minimum(np.minimum(ns(ROSTER_END), ns("enrEnd")), ns(COUNT_DATE))
     cd = m[COUNT_DATE]
     on_cd = ((m[ROSTER_START] <= cd) & (cd <= m[ROSTER_END])
@@ -62,7 +67,7 @@ def roster_periods_reference(a) -> pd.DataFrame:
 
 def roster_counts_reference(a) -> pd.DataFrame:
     r = roster_periods_reference(a)
-    out = spring_sections(a)[["sectionID"]].copy()
+    out = count_date_sections(a)[["sectionID"]].copy()
 
     def distinct(mask):
         return r.loc[mask].groupby("sectionID")["personID"].nunique()
@@ -104,7 +109,9 @@ def districts(draw):
                for _ in range(draw(st.integers(0, 12)))]
     calendars = [{"calendarID": c, "schoolID": 1, "name": f"cal {c}", "endYear": 2025,
                   "startDate": "2024-08-26", "endDate": "2025-06-06"} for c in (1, 2)]
-    return make_analysis(students=[student(p) for p in range(1, n_people + 1)],
+    season = draw(st.sampled_from(["spring", "fall"]))
+    return make_analysis(params(collection_season=season),
+                         students=[student(p) for p in range(1, n_people + 1)],
                          enrollments=enrollments, calendars=calendars, courses=courses,
                          sections=sections, rosters=rosters)
 
