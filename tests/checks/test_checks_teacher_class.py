@@ -10,7 +10,7 @@ import pytest
 from mtcollect_nb.checks import teacher_class as tc
 from mtcollect_nb.checks.catalog import all_rules
 from mtcollect_nb.checks.engine import run_rules
-from mtcollect_nb.compute.sections import roster_counts, count_date_sections, teachers_of_record
+from mtcollect_nb.compute.sections import count_date_sections, roster_counts, teachers_of_record
 from mtcollect_nb.testing import enrollment, make_analysis, school_days, student
 
 TC_RULES = ("TCH-01", "TCH-02", "TCH-03", "TCH-04", "CTE-01", "CTE-02", "CTE-03", "CTE-04")
