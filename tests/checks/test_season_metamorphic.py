@@ -40,9 +40,10 @@ COUNTS = {SPRING.count_reported: FALL.count_reported,
 @lru_cache(maxsize=8)
 def district(students: int, seed: int) -> Bundle:
     """A planted synthetic district, written and loaded as a district's extracts are."""
-    folder = Path(tempfile.mkdtemp(prefix="season-")) / "extracts"
-    write_district(folder, students=students, seed=seed, plant=True)
-    return load_bundle(folder)
+    with tempfile.TemporaryDirectory(prefix="season-") as tmp:
+        folder = Path(tmp) / "extracts"
+        write_district(folder, students=students, seed=seed, plant=True)
+        return load_bundle(folder)  # read into memory: the folder can go
 
 
 def as_fall(bundle: Bundle) -> Bundle:
