@@ -223,8 +223,9 @@ def anb_by_grade(a: Frames, fte: pd.DataFrame, graduates: pd.DataFrame) -> pd.Da
     """
     f, g, season = fte, graduates, a.season
     fall = a.table("fall_count")
-    fall = fall.loc[~fall["excluded"] & season.reads_fall_count].assign(
-        fte=band(fall["fallAggregateHours"]).fillna(0.0))
+    if not season.reads_fall_count:  # a fall run is the fall count: fall_count.csv not read
+        fall = fall.iloc[:0]
+    fall = fall.loc[~fall["excluded"]].assign(fte=band(fall["fallAggregateHours"]).fillna(0.0))
     reported, validated = season.count_reported, season.count_validated
     # one group code per (schoolNumber, grade) over the three sources (blank keys: no group)
     parts = (f, g, fall)
