@@ -69,11 +69,15 @@ TEACHER_ROLES: tuple[str, ...] = tuple(f"{i:02d}" for i in range(13))
 # ---- severities and collections ----------------------------------------------------------------
 ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITIES: tuple[str, ...] = (ERROR, WARNING, INFO)
-SPRING_ANB = "Spring ANB"
-TEACHER_CLASS = "Spring Teacher-Class"
+FALL_ANB, FALL_TEACHER_CLASS = "Fall ANB", "Fall Teacher-Class"
+SPRING_ANB, SPRING_TEACHER_CLASS = "Spring ANB", "Spring Teacher-Class"
+TEACHER_CLASS = SPRING_TEACHER_CLASS  # the spring name, as report/certify reads it today
 REMINDERS = "Other reminders"
 DATA_QUALITY = "Data quality"
-COLLECTIONS: tuple[str, ...] = (SPRING_ANB, TEACHER_CLASS, REMINDERS, DATA_QUALITY)
+#: Every collection a finding can name, in the school year's order (a season names its two
+#: certified ones: :mod:`mtcollect_nb.season`; reminders and data quality have no season).
+COLLECTIONS: tuple[str, ...] = (FALL_ANB, FALL_TEACHER_CLASS, SPRING_ANB, SPRING_TEACHER_CLASS,
+                                REMINDERS, DATA_QUALITY)
 
 # ---- reruns in the collection window (spec/outputs.md "Reruns in the collection window") ----
 FINDING_KEY = "findingKey"
@@ -102,7 +106,8 @@ SINCE_COUNT_COLUMNS: tuple[str, ...] = (
 READY_COLUMNS: tuple[str, ...] = (
     "collection", "errorsOpen", "warningsNotReviewed", "rulesNotRun", "ready", "verdict",
 )
-CERTIFIED_COLLECTIONS: tuple[str, ...] = (SPRING_ANB, TEACHER_CLASS)
+#: The spring run's certified collections (a season's: ``Season.certified``).
+CERTIFIED_COLLECTIONS: tuple[str, ...] = (SPRING_ANB, SPRING_TEACHER_CLASS)
 
 # ---- reconciliation with Infinite Campus (spec/outputs.md "Reconciliation") ----------------
 IC_COUNT = "icCount"

@@ -24,6 +24,7 @@ from pydantic import (
 )
 
 from mtcollect_nb.errors import ParameterError
+from mtcollect_nb.season import Season, season_of
 
 #: Dates must lie in these calendar years around ``school_year`` (a typo such as 9999 or
 #: 2052 is an error, not a run that fails later inside pandas).
@@ -181,7 +182,12 @@ class Params(BaseModel):
             ...        extracts_dir="e", output_dir="o", collection_season="fall").count_date
             datetime.date(2024, 10, 7)
         """
-        return self.fall if self.collection_season == "fall" else self.spring
+        return self.season.count_date(self)
+
+    @property
+    def season(self) -> Season:
+        """The run's season (:mod:`mtcollect_nb.season`): what differs between the collections."""
+        return season_of(self)
 
     @property
     def forecast(self) -> bool:

@@ -1,14 +1,16 @@
-"""Spring ANB rules about hours, FTE, eligibility and early graduates (ANB-06..08, 15..21).
+"""ANB rules about hours, FTE, eligibility and early graduates (ANB-06..08, 15..21).
 
-Hours, FTE and eligibility rules look only at counted enrollments (extracts.md). ANB-15 needs
-rosters (with sections and courses) to know that a student has no schedule, so without them it
-does not run; ANB-16 checks reported hours always, and active rosters where rosters.csv was
+Hours, FTE and eligibility rules look only at counted enrollments (extracts.md), with the
+season's reported hours (``mtFallAggregateHours`` in a fall run: :mod:`mtcollect_nb.season`).
+Early graduates (ANB-17..19) are part of the spring collection only (``seasons=``). ANB-15
+needs rosters (with sections and courses) to know that a student has no schedule, so without
+them it does not run; ANB-16 checks reported hours always, and active rosters where rosters.csv was
 provided. ANB-17..19 need fall_count.csv (who was counted in grade 12 in the fall); ANB-21 needs
 programs.csv.
 
 Example:
     >>> from mtcollect_nb.testing import tiny_analysis
-    >>> len(anb_06(tiny_analysis())), len(anb_08(tiny_analysis()))
+    >>> len(anb06_blank_hours(tiny_analysis())), len(anb08_fte_over_one(tiny_analysis()))
     (0, 0)
 """
 
@@ -25,7 +27,6 @@ from mtcollect_nb.columns import (
     EFFECTIVE_COUNT_DATE,
     ERROR,
     FTE_REPORTED,
-    SPRING_ANB,
     WARNING,
 )
 from mtcollect_nb.compute.anb import FTE_REPORTED_UNCAPPED, STUDENT_REPORTED_SUM, age_on
@@ -34,6 +35,7 @@ from mtcollect_nb.compute.hours import ROSTERED_SECTIONS, band, scheduled_minute
 from mtcollect_nb.compute.intervals import covers
 from mtcollect_nb.compute.joins import left_join
 from mtcollect_nb.compute.law import law_for
+from mtcollect_nb.season import ANB_COLLECTION, SPRING
 
 if TYPE_CHECKING:
     from mtcollect_nb.compute.analysis import Analysis
@@ -50,21 +52,23 @@ def _fmt(s: pd.Series) -> pd.Series:
     return f.map(lambda v: "" if v != v else f"{v:.2f}".rstrip("0").rstrip(".")).astype(object)
 
 
-#: Columns of :func:`counted` taken from the enrollments on the count date.
+#: Columns of :func:`counted` taken from the enrollments on the count date (and the season's
+#: reported hours).
 COUNTED_COLUMNS: tuple[str, ...] = (
     "enrollmentID", "personID", "grade", "serviceType", "schoolNumber",
-    "mtSpringAggregateHours", "age19Or20Eligible", "specialEd", EFFECTIVE_COUNT_DATE)
+    "age19Or20Eligible", "specialEd", EFFECTIVE_COUNT_DATE)
 
 
 def counted(a: Analysis) -> pd.DataFrame:
     """Counted enrollments with FTE, computed hours and rostered sections that day.
 
-    Columns: :data:`COUNTED_COLUMNS` (what the rules read), the FTE columns and
+    Columns: :data:`COUNTED_COLUMNS` and the season's hours (what the rules read), the FTE
+    columns and
     :func:`~mtcollect_nb.compute.hours.scheduled_minutes`. Shared by the rules: do not modify it.
     """
     def build() -> pd.DataFrame:
         o = a.on_count_date
-        e = o.loc[o["counted"].to_numpy(), list(COUNTED_COLUMNS)]
+        e = o.loc[o["counted"].to_numpy(), [*COUNTED_COLUMNS, a.season.fields.hours]]
         keep = ["enrollmentID", COMPUTED_HOURS, FTE_REPORTED, FTE_REPORTED_UNCAPPED,
                 STUDENT_REPORTED_SUM]
         e = left_join(e, a.fte[keep], "enrollmentID")
@@ -73,45 +77,48 @@ def counted(a: Analysis) -> pd.DataFrame:
     return a.memo("anb_counts.counted", build)
 
 
-@rule("ANB-06", ERROR, SPRING_ANB, title="Counted enrollment with blank Spring Aggregate Hours",
-      remedy=f"Run the {COUNT_DATE_TOOL} for the spring count, or enter {ENROLLMENT_FIELDS}: "
-             "Spring Aggregate Hours")
-def anb_06(a: Analysis) -> pd.DataFrame:
-    """Counted enrollment with blank mtSpringAggregateHours."""
+@rule("ANB-06", ERROR, ANB_COLLECTION, title="Counted enrollment with blank {hours_label}",
+      remedy=f"Run the {COUNT_DATE_TOOL} for the {{season}} count, or enter "
+             f"{ENROLLMENT_FIELDS}: {{hours_label}}")
+def anb06_blank_hours(a: Analysis) -> pd.DataFrame:
+    """Counted enrollment with blank reported hours of the season (mtSpringAggregateHours)."""
+    hours = a.season.fields.hours
     e = counted(a)
-    hit = e.loc[e["mtSpringAggregateHours"].isna()]
-    return finding_frame(hit, "mtSpringAggregateHours", "", _fmt(hit[COMPUTED_HOURS]),
+    hit = e.loc[e[hours].isna()]
+    return finding_frame(hit, hours, "", _fmt(hit[COMPUTED_HOURS]),
                          "no aggregate hours reported: the enrollment generates no ANB; "
                          "computed " + _fmt(hit[COMPUTED_HOURS]) + " hours")
 
 
-@rule("ANB-07", WARNING, SPRING_ANB,
-      title="Reported Spring Aggregate Hours fall in a different FTE band than computed",
-      remedy=f"Rerun the {COUNT_DATE_TOOL} to recompute Spring Aggregate Hours; check the "
+@rule("ANB-07", WARNING, ANB_COLLECTION,
+      title="Reported {hours_label} fall in a different FTE band than computed",
+      remedy=f"Rerun the {COUNT_DATE_TOOL} to recompute {{hours_label}}; check the "
              "student's schedule and the calendar's day minutes")
-def anb_07(a: Analysis) -> pd.DataFrame:
+def anb07_hours_band_differs(a: Analysis) -> pd.DataFrame:
     """Reported hours present and band(reported) != band(computed)."""
+    hours = a.season.fields.hours
     e = counted(a)
-    rep, comp = band(e["mtSpringAggregateHours"]), band(e[COMPUTED_HOURS])
+    rep, comp = band(e[hours]), band(e[COMPUTED_HOURS])
     hit_mask = rep.notna() & comp.notna() & (rep != comp)
     hit = e.loc[hit_mask]
     msg = ("reported hours give FTE " + _fmt(rep[hit_mask]) + ", computed hours give FTE "
            + _fmt(comp[hit_mask]))
-    return finding_frame(hit, "mtSpringAggregateHours", _fmt(hit["mtSpringAggregateHours"]),
-                         _fmt(hit[COMPUTED_HOURS]), msg)
+    return finding_frame(hit, hours, _fmt(hit[hours]), _fmt(hit[COMPUTED_HOURS]), msg)
 
 
-@rule("ANB-08", ERROR, SPRING_ANB, title="Student's reported FTE over all enrollments exceeds 1.0",
+@rule("ANB-08", ERROR, ANB_COLLECTION,
+      title="Student's reported FTE over all enrollments exceeds 1.0",
       remedy="Student Information > General > Enrollments: Service Type and State Reporting "
-             "Fields: Spring Aggregate Hours of the partial (S) or special-ed (N) enrollments; "
+             "Fields: {hours_label} of the partial (S) or special-ed (N) enrollments; "
              "a student counts at most 1.0 (MCA 20-9-311(4)(e))")
-def anb_08(a: Analysis) -> pd.DataFrame:
+def anb08_fte_over_one(a: Analysis) -> pd.DataFrame:
     """Per student: Σ band(reported hours) over counted enrollments > 1.0 (one finding)."""
+    hours = a.season.fields.hours
     e = counted(a)
     over = e.loc[e[STUDENT_REPORTED_SUM] > 1.0 + 1e-9].sort_values(
         ["personID", "enrollmentID"], kind="mergesort")
     if over.empty:
-        return finding_frame(over, "mtSpringAggregateHours", "", "", "")
+        return finding_frame(over, hours, "", "", "")
     parts = ("enrollment " + over["enrollmentID"].astype(str) + " (" + over["serviceType"]
              + ", school " + over["schoolNumber"] + ") " + _fmt(over[FTE_REPORTED_UNCAPPED]))
     listing = parts.groupby(over["personID"]).agg("; ".join)
@@ -119,43 +126,43 @@ def anb_08(a: Analysis) -> pd.DataFrame:
     over = over.assign(cut=over[FTE_REPORTED_UNCAPPED] - over[FTE_REPORTED])
     first = over.sort_values(["personID", "cut", "enrollmentID"], ascending=[True, False, False],
                              kind="mergesort").drop_duplicates("personID")
-    return finding_frame(first, "mtSpringAggregateHours", _fmt(first[STUDENT_REPORTED_SUM]),
+    return finding_frame(first, hours, _fmt(first[STUDENT_REPORTED_SUM]),
                          "1.0 or less", "reported FTE sums to "
                          + _fmt(first[STUDENT_REPORTED_SUM]) + ": "
                          + first["personID"].map(listing))
 
 
-@rule("ANB-15", WARNING, SPRING_ANB,
+@rule("ANB-15", WARNING, ANB_COLLECTION,
       title="Counted enrollment with no schedule on the count date and under 180 reported hours",
       remedy="Student Information > General > Schedule: add the student's courses; for a "
              f"student who only takes part in activities check {ENROLLMENT_FIELDS}: "
              "Extracurricular Activities Only",
       tables=("rosters", "sections", "courses"))
-def anb_15(a: Analysis) -> pd.DataFrame:
+def anb15_no_schedule(a: Analysis) -> pd.DataFrame:
     """No active roster on the count date and blank or < 180 reported hours."""
     e = counted(a)
-    hours = e["mtSpringAggregateHours"]
+    hours = e[a.season.fields.hours]
     hit = e.loc[(e[ROSTERED_SECTIONS] == 0) & (hours.isna() | (hours < MIN_HOURS))]
     return finding_frame(hit, "extracurricularOnly", "No", "Yes",
                          "no class on the student's schedule on the count date and "
-                         + _fmt(hit["mtSpringAggregateHours"]).replace("", "no")
+                         + _fmt(hours[hit.index]).replace("", "no")
                          + " reported hours")
 
 
-@rule("ANB-16", WARNING, SPRING_ANB,
+@rule("ANB-16", WARNING, ANB_COLLECTION,
       title="Extracurricular-only enrollment with 180+ reported hours or a class schedule",
       remedy=f"{ENROLLMENT_FIELDS}: clear Extracurricular Activities Only if the student takes "
              "classes (and rerun the count date tool), else end the student's schedule")
-def anb_16(a: Analysis) -> pd.DataFrame:
+def anb16_extracurricular_with_hours(a: Analysis) -> pd.DataFrame:
     """Flag extracurricularOnly with reported hours >= 180, or an active roster (rosters given)."""
+    reported = a.season.fields.hours
     o = a.on_count_date
-    e = o.loc[o["extracurricularOnly"].to_numpy(),
-              ["enrollmentID", "personID", "mtSpringAggregateHours"]]
+    e = o.loc[o["extracurricularOnly"].to_numpy(), ["enrollmentID", "personID", reported]]
     e = left_join(e, scheduled_minutes(a), "enrollmentID")
-    hours = e["mtSpringAggregateHours"] >= MIN_HOURS
+    hours = e[reported] >= MIN_HOURS
     rostered = e[ROSTERED_SECTIONS].fillna(0) > 0
     hit = e.loc[hours | rostered]
-    why = (_fmt(hit["mtSpringAggregateHours"]) + " reported hours").where(
+    why = (_fmt(hit[reported]) + " reported hours").where(
         hours[hit.index], "") + (", " + hit[ROSTERED_SECTIONS].astype(str)
                                  + " classes on the schedule").where(rostered[hit.index], "")
     return finding_frame(hit, "extracurricularOnly", "Yes", "No",
@@ -172,11 +179,11 @@ def graduate_candidates(a: Analysis) -> pd.DataFrame:
     return a.graduation_candidates
 
 
-@rule("ANB-17", ERROR, SPRING_ANB,
+@rule("ANB-17", ERROR, ANB_COLLECTION,
       title="Early graduate with missing or out-of-window diploma fields",
       remedy=f"{GRADUATION}: Diploma Date, Diploma Type, Diploma Period (with End Status 400)",
       tables=("fall_count",), seasons=("spring",))
-def anb_17(a: Analysis) -> pd.DataFrame:
+def anb17_diploma_fields(a: Analysis) -> pd.DataFrame:
     """Early graduate missing diplomaDate/Type/Period, or diplomaDate outside [fall, spring)."""
     c = graduate_candidates(a)
     c = c.loc[c[ON_FALL_COUNT]]
@@ -195,12 +202,12 @@ def anb_17(a: Analysis) -> pd.DataFrame:
     return pd.concat(out, ignore_index=True)
 
 
-@rule("ANB-18", WARNING, SPRING_ANB,
+@rule("ANB-18", WARNING, ANB_COLLECTION,
       title="Early graduate's Spring Aggregate Hours differ from the fall count's hours",
       remedy=f"{ENROLLMENT_FIELDS}: Spring Aggregate Hours of an early graduate equal the "
              "aggregate hours certified in the fall count",
       tables=("fall_count",), seasons=("spring",))
-def anb_18(a: Analysis) -> pd.DataFrame:
+def anb18_graduate_hours_differ(a: Analysis) -> pd.DataFrame:
     """Early graduate whose mtSpringAggregateHours != fallAggregateHours; a blank is a value.
 
     Decision: blank fall hours on the student's grade-12 fall_count row are compared too (the
@@ -208,7 +215,8 @@ def anb_18(a: Analysis) -> pd.DataFrame:
     ANB from them); both blank is a finding as well: the early graduate counts 0 either way.
     """
     c = graduate_candidates(a)
-    spring, fall = c["mtSpringAggregateHours"], c["fallAggregateHours"]
+    hours = SPRING.fields.hours  # early graduates are the spring collection's
+    spring, fall = c[hours], c["fallAggregateHours"]
     differ = spring.isna() | fall.isna() | ((spring - fall).abs() > HOURS_TOLERANCE)
     hit = c.loc[c[ON_FALL_COUNT] & differ]
     blank_fall = hit["fallAggregateHours"].isna()
@@ -217,16 +225,15 @@ def anb_18(a: Analysis) -> pd.DataFrame:
     msg[blank_fall] = ("early graduate: the fall count row has no aggregate hours, so the "
                        "graduate generates no spring ANB from the fall count; check the "
                        "certified fall count")
-    return finding_frame(hit, "mtSpringAggregateHours", _fmt(hit["mtSpringAggregateHours"]),
-                         _fmt(hit["fallAggregateHours"]), msg)
+    return finding_frame(hit, hours, _fmt(hit[hours]), _fmt(hit["fallAggregateHours"]), msg)
 
 
-@rule("ANB-19", WARNING, SPRING_ANB,
+@rule("ANB-19", WARNING, ANB_COLLECTION,
       title="Graduated before the spring count date but not counted in grade 12 in the fall",
       remedy=f"Student Information > General > Enrollments: End Status and {GRADUATION}; only "
              "students counted in grade 12 on the fall count date are early graduates for ANB",
       tables=("fall_count",), seasons=("spring",))
-def anb_19(a: Analysis) -> pd.DataFrame:
+def anb19_not_grade12_in_fall(a: Analysis) -> pd.DataFrame:
     """Flag endStatus 400 before the spring count date, not counted in grade 12 on fall_count."""
     c = graduate_candidates(a)
     hit = c.loc[(c["endStatus"].astype(str).str.strip() == EARLY_GRADUATE_STATUS)
@@ -238,11 +245,11 @@ def anb_19(a: Analysis) -> pd.DataFrame:
                          "not an early graduate for ANB")
 
 
-@rule("ANB-20", WARNING, SPRING_ANB,
+@rule("ANB-20", WARNING, ANB_COLLECTION,
       title="Counted student aged 19 or more on the kindergarten age date, not marked eligible",
       remedy=f"{ENROLLMENT_FIELDS}: Age 19 or 20 Eligible for ANB (check it if the student "
              "meets the requirements, else check Exclude ANB)")
-def anb_20(a: Analysis) -> pd.DataFrame:
+def anb20_age_19_not_eligible(a: Analysis) -> pd.DataFrame:
     """Counted, age >= 19 on kindergarten_age_date, age19Or20Eligible not set."""
     s = a.students  # only a student born before this year's (k_age_date.year - 18) can be 19+
     born = s.loc[s["birthdate"] < pd.Timestamp(a.k_age_date.year - ADULT_AGE + 1, 1, 1),
@@ -256,14 +263,14 @@ def anb_20(a: Analysis) -> pd.DataFrame:
                          "age " + _fmt(age[hit.index]) + " on " + str(a.k_age_date.date()))
 
 
-@rule("ANB-21", WARNING, SPRING_ANB,
+@rule("ANB-21", WARNING, ANB_COLLECTION,
       title="Preschool (PK) student counted without a classroom early literacy program",
       remedy="Student Information > Program Participation > Early Literacy: add the "
              "classroom-based record covering the count date (or check Exclude ANB); from "
              "2025-26 a PK child receiving special education is counted: check Special Ed "
              "Status on the enrollment",
       tables=("programs",))
-def anb_21(a: Analysis) -> pd.DataFrame:
+def anb21_pk_without_program(a: Analysis) -> pd.DataFrame:
     """Counted PK enrollment with no EL_CLASSROOM program covering the count date.
 
     From endYear 2026 (HB 168, :mod:`mtcollect_nb.compute.law`) a PK child receiving special

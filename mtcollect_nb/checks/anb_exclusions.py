@@ -1,14 +1,15 @@
-"""Spring ANB rules about exclusions (ANB-01..05, ANB-23, ANB-24).
+"""ANB rules about exclusions (ANB-01..05, ANB-23, ANB-24), on the season's count date.
 
 ANB-01..05 look at every enrollment on the count date that is not extracurricularOnly
 (rules.md), and compare the reported IC flags with the computed streak, age and day-treatment
-status. ANB-23 (a school that is not accredited) looks at counted enrollments; ANB-24 (PK
-special education, from endYear 2026: :mod:`mtcollect_nb.compute.law`) at every PK
-``specialEd`` enrollment on the count date.
+status; the 10-day flag and reported absences are the season's (``mtExcludeFallANB`` and
+``mtFallAbsent`` in a fall run: :mod:`mtcollect_nb.season`). ANB-23 (a school that is not
+accredited) looks at counted enrollments; ANB-24 (PK special education, from endYear 2026:
+:mod:`mtcollect_nb.compute.law`) at every PK ``specialEd`` enrollment on the count date.
 
 Example:
     >>> from mtcollect_nb.testing import tiny_analysis
-    >>> len(anb_01(tiny_analysis()))
+    >>> len(anb01_streak_not_excluded(tiny_analysis()))
     0
 """
 
@@ -23,7 +24,6 @@ from mtcollect_nb.columns import (
     COUNTED,
     EFFECTIVE_COUNT_DATE,
     ERROR,
-    SPRING_ANB,
     STREAK,
     STREAK_START,
     WARNING,
@@ -32,6 +32,7 @@ from mtcollect_nb.compute.absence import EXCLUDE_STREAK
 from mtcollect_nb.compute.anb import kindergarten_under_age, school_accredited
 from mtcollect_nb.compute.joins import left_join
 from mtcollect_nb.compute.law import law_for
+from mtcollect_nb.season import ANB_COLLECTION
 
 if TYPE_CHECKING:
     from mtcollect_nb.compute.analysis import Analysis
@@ -53,17 +54,18 @@ def finding_frame(df: pd.DataFrame, field: str, value: object, expected: object,
                         expected=expected, message=message)
 
 
-#: Columns of :func:`exclusion_scope` taken from the enrollments on the count date.
+#: Columns of :func:`exclusion_scope` taken from the enrollments on the count date (and the
+#: season's 10-day flag and reported absences).
 SCOPE_COLUMNS: tuple[str, ...] = (
-    "enrollmentID", "personID", "grade", EFFECTIVE_COUNT_DATE, "mtExcludeSpringANB",
-    "mtExcludeANB", "mtSpringAbsent", "dayTreatment")
+    "enrollmentID", "personID", "grade", EFFECTIVE_COUNT_DATE, "mtExcludeANB", "dayTreatment")
 
 
 def exclusion_scope(a: Analysis) -> pd.DataFrame:
     """Enrollments on the count date, not extracurricularOnly, with streak and birthdate.
 
-    Columns: :data:`SCOPE_COLUMNS` (what ANB-01..05 read), ``streak``, ``streakStart`` and
-    ``birthdate``. Built once per analysis and shared by the rules: do not modify it.
+    Columns: :data:`SCOPE_COLUMNS` and the season's exclude flag and absences (what ANB-01..05
+    read), ``streak``, ``streakStart`` and ``birthdate``. Built once per analysis and shared
+    by the rules: do not modify it.
 
     Example:
         >>> from mtcollect_nb.testing import tiny_analysis
@@ -72,7 +74,8 @@ def exclusion_scope(a: Analysis) -> pd.DataFrame:
     """
     def build() -> pd.DataFrame:
         o = a.on_count_date
-        e = o.loc[~o["extracurricularOnly"].to_numpy(), list(SCOPE_COLUMNS)]
+        cols = [*SCOPE_COLUMNS, a.season.fields.exclude, a.season.fields.absent]
+        e = o.loc[~o["extracurricularOnly"].to_numpy(), cols]
         e = left_join(e, a.streaks, "enrollmentID")
         e[STREAK] = e[STREAK].fillna(0).astype("int64")
         return left_join(e, a.students[["personID", "birthdate"]], "personID")
@@ -87,50 +90,53 @@ def _streak_text(e: pd.DataFrame) -> pd.Series:
             + ecd + (" (from " + start + ")").where(start != "", ""))
 
 
-@rule("ANB-01", ERROR, SPRING_ANB,
-      title="Absent 11+ consecutive days at the count date, not marked Exclude Spring ANB",
-      remedy=f"{ENROLLMENT_FIELDS}: check Exclude Spring ANB – 10 Day Rule (the "
-             f"{COUNT_DATE_TOOL} sets it and Spring Absent when rerun)",
+@rule("ANB-01", ERROR, ANB_COLLECTION,
+      title="Absent 11+ consecutive days at the count date, not marked {exclude_flag}",
+      remedy=f"{ENROLLMENT_FIELDS}: check {{exclude_label}} (the "
+             f"{COUNT_DATE_TOOL} sets it and {{absent_label}} when rerun)",
       count_date_attendance=True)
-def anb_01(a: Analysis) -> pd.DataFrame:
-    """Streak >= 11 at the count date, mtExcludeSpringANB not set."""
+def anb01_streak_not_excluded(a: Analysis) -> pd.DataFrame:
+    """Streak >= 11 at the count date, the season's 10-day flag (mtExcludeSpringANB) not set."""
+    flag = a.season.fields.exclude
     e = exclusion_scope(a)
-    hit = e.loc[(e[STREAK] >= EXCLUDE_STREAK) & ~e["mtExcludeSpringANB"]]
-    return finding_frame(hit, "mtExcludeSpringANB", "No", "Yes",
+    hit = e.loc[(e[STREAK] >= EXCLUDE_STREAK) & ~e[flag]]
+    return finding_frame(hit, flag, "No", "Yes",
                          _streak_text(hit) + ": not countable (ARM 10.20.102(4)(a))")
 
 
-@rule("ANB-02", WARNING, SPRING_ANB,
-      title="Marked Exclude Spring ANB but fewer than 11 consecutive absences computed",
-      remedy=f"{ENROLLMENT_FIELDS}: clear Exclude Spring ANB – 10 Day Rule, or correct the "
+@rule("ANB-02", WARNING, ANB_COLLECTION,
+      title="Marked {exclude_flag} but fewer than 11 consecutive absences computed",
+      remedy=f"{ENROLLMENT_FIELDS}: clear {{exclude_label}}, or correct the "
              f"attendance and rerun the {COUNT_DATE_TOOL}", count_date_attendance=True)
-def anb_02(a: Analysis) -> pd.DataFrame:
-    """Flag mtExcludeSpringANB set, computed streak < 11."""
+def anb02_excluded_without_streak(a: Analysis) -> pd.DataFrame:
+    """The season's 10-day flag set, computed streak < 11."""
+    flag = a.season.fields.exclude
     e = exclusion_scope(a)
-    hit = e.loc[e["mtExcludeSpringANB"] & (e[STREAK] < EXCLUDE_STREAK)]
-    return finding_frame(hit, "mtExcludeSpringANB", "Yes", "No",
+    hit = e.loc[e[flag] & (e[STREAK] < EXCLUDE_STREAK)]
+    return finding_frame(hit, flag, "Yes", "No",
                          "marked excluded (10-day rule) but " + _streak_text(hit))
 
 
-@rule("ANB-03", WARNING, SPRING_ANB,
-      title="Reported Spring Absent and computed streak fall on different sides of 11",
-      remedy=f"Rerun the {COUNT_DATE_TOOL} to recompute Spring Absent, or correct "
-             f"{ENROLLMENT_FIELDS}: Spring Absent", count_date_attendance=True)
-def anb_03(a: Analysis) -> pd.DataFrame:
-    """Flag mtSpringAbsent (when given) >= 11 differs from computed streak >= 11."""
+@rule("ANB-03", WARNING, ANB_COLLECTION,
+      title="Reported {absent_label} and computed streak fall on different sides of 11",
+      remedy=f"Rerun the {COUNT_DATE_TOOL} to recompute {{absent_label}}, or correct "
+             f"{ENROLLMENT_FIELDS}: {{absent_label}}", count_date_attendance=True)
+def anb03_absent_disagrees(a: Analysis) -> pd.DataFrame:
+    """The season's reported absences (when given) >= 11 differ from computed streak >= 11."""
+    f = a.season.fields
     e = exclusion_scope(a)
-    rep = pd.to_numeric(e["mtSpringAbsent"], errors="coerce").astype("float64")
+    rep = pd.to_numeric(e[f.absent], errors="coerce").astype("float64")
     hit = e.loc[rep.notna() & ((rep >= EXCLUDE_STREAK) != (e[STREAK] >= EXCLUDE_STREAK))]
-    return finding_frame(hit, "mtSpringAbsent", hit["mtSpringAbsent"], hit[STREAK],
-                         "Spring Absent " + hit["mtSpringAbsent"].astype(str) + " but "
+    return finding_frame(hit, f.absent, hit[f.absent], hit[STREAK],
+                         f.absent_label + " " + hit[f.absent].astype(str) + " but "
                          + _streak_text(hit))
 
 
-@rule("ANB-04", ERROR, SPRING_ANB,
+@rule("ANB-04", ERROR, ANB_COLLECTION,
       title="Kindergarten student under 5 on the kindergarten age date, not marked Exclude ANB",
       remedy=f"{ENROLLMENT_FIELDS}: check Exclude ANB and enter the Exclude Reason; an early "
              "entry approved by the board is documented in the enrollment comments")
-def anb_04(a: Analysis) -> pd.DataFrame:
+def anb04_kindergarten_under_five(a: Analysis) -> pd.DataFrame:
     """Grade KG, fifth birthday after kindergarten_age_date, mtExcludeANB not set."""
     e = exclusion_scope(a)
     e = e.loc[(e["grade"] == "KG") & ~e["mtExcludeANB"]]  # the age only where it can matter
@@ -141,11 +147,11 @@ def anb_04(a: Analysis) -> pd.DataFrame:
                          + str(a.k_age_date.date()) + " (MCA 20-5-101)")
 
 
-@rule("ANB-05", ERROR, SPRING_ANB,
+@rule("ANB-05", ERROR, ANB_COLLECTION,
       title="Day-treatment student not marked Exclude ANB",
       remedy=f"{ENROLLMENT_FIELDS}: check Exclude ANB and enter the Exclude Reason (private "
              "non-sectarian day treatment); clear Day Treatment if the student has returned")
-def anb_05(a: Analysis) -> pd.DataFrame:
+def anb05_day_treatment(a: Analysis) -> pd.DataFrame:
     """Flag dayTreatment set, mtExcludeANB not set."""
     e = exclusion_scope(a)
     hit = e.loc[e["dayTreatment"] & ~e["mtExcludeANB"]]
@@ -154,13 +160,13 @@ def anb_05(a: Analysis) -> pd.DataFrame:
                          "reimbursed through the tuition report, not ANB")
 
 
-@rule("ANB-23", ERROR, SPRING_ANB,
+@rule("ANB-23", ERROR, ANB_COLLECTION,
       title="Counted enrollment in a school that is not accredited",
       remedy="School & District Settings > Schools > School Information: confirm the school's "
              "accreditation (OPI AccredMT); pupils of a school the Board of Public Education "
              "has not accredited cannot be counted: enroll them in the accredited school that "
              f"serves them, or check Exclude ANB in {ENROLLMENT_FIELDS}")
-def anb_23(a: Analysis) -> pd.DataFrame:
+def anb23_not_accredited(a: Analysis) -> pd.DataFrame:
     """Counted enrollment whose school has ``accredited`` false (ARM 10.20.102(1))."""
     o = a.on_count_date
     e = o.loc[o[COUNTED].to_numpy(), ["enrollmentID", "personID", "schoolID", "schoolNumber"]]
@@ -170,25 +176,26 @@ def anb_23(a: Analysis) -> pd.DataFrame:
                          "cannot be counted (ARM 10.20.102(1)); FTE validated 0")
 
 
-@rule("ANB-24", WARNING, SPRING_ANB,
+@rule("ANB-24", WARNING, ANB_COLLECTION,
       title="PK special-education child excluded or without hours (counted from 2025-26)",
-      remedy=f"{ENROLLMENT_FIELDS}: clear Exclude ANB and run the {COUNT_DATE_TOOL} so Spring "
-             "Aggregate Hours are filled; from 2025-26 (HB 168) a 3- or 4-year-old receiving "
+      remedy=f"{ENROLLMENT_FIELDS}: clear Exclude ANB and run the {COUNT_DATE_TOOL} so "
+             "{hours_label} are filled; from 2025-26 (HB 168) a 3- or 4-year-old receiving "
              "special education from the district counts on aggregate hours",
       law="pk_special_ed_counted")
-def anb_24(a: Analysis) -> pd.DataFrame:
+def anb24_pk_special_ed(a: Analysis) -> pd.DataFrame:
     """PK ``specialEd`` enrollment on the count date marked mtExcludeANB or with blank hours."""
+    f = a.season.fields
     o = a.on_count_date
     e = o.loc[((o["grade"] == "PK") & o["specialEd"]).to_numpy(),
-              ["enrollmentID", "personID", "mtExcludeANB", "mtSpringAggregateHours"]]
+              ["enrollmentID", "personID", "mtExcludeANB", f.hours]]
     law = law_for(a.params.school_year).label
     excluded = e.loc[e["mtExcludeANB"]]
-    blank = e.loc[~e["mtExcludeANB"] & e["mtSpringAggregateHours"].isna()]
+    blank = e.loc[~e["mtExcludeANB"] & e[f.hours].isna()]
     return pd.concat([
         finding_frame(excluded, "mtExcludeANB", "Yes", "No",
                       f"PK child receiving special education marked Exclude ANB: counted on "
                       f"aggregate hours ({law})"),
-        finding_frame(blank, "mtSpringAggregateHours", "", "the program's aggregate hours",
-                      f"PK child receiving special education with no Spring Aggregate Hours: "
+        finding_frame(blank, f.hours, "", "the program's aggregate hours",
+                      f"PK child receiving special education with no {f.hours_label}: "
                       f"counted on aggregate hours ({law})"),
     ], ignore_index=True)

@@ -1,4 +1,4 @@
-"""Spring ANB rules about residency and programs (ANB-09..14, ANB-22).
+"""ANB rules about residency and programs (ANB-09..14, ANB-22), on the season's count date.
 
 Decisions (spec/rules.md leaves them open), kept here:
 
@@ -6,7 +6,7 @@ Decisions (spec/rules.md leaves them open), kept here:
   startDate <= the effective count date of the enrollment's calendar <= endDate (blank = open:
   a blank start is "from the start of the school year", rules.md decisions; also for ANB-10).
 * A **program** record (programs.csv) is person-level, not tied to a calendar: it covers the
-  count date when startDate <= the spring count date parameter <= endDate (blank = open). See
+  count date when startDate <= the season's count date parameter <= endDate (blank = open). See
   :func:`program_count_date`.
 * ANB-11 reads only the state's ESA rows whose startDate is blank or on/before the count date
   (a participant who starts later was not an ESA student on the count date).
@@ -33,14 +33,14 @@ from mtcollect_nb.columns import (
     ERROR,
     INFO,
     PERSON_ID,
-    SPRING_ANB,
     WARNING,
 )
 from mtcollect_nb.compute.analysis import Analysis
 from mtcollect_nb.compute.intervals import covers
 from mtcollect_nb.compute.sections import OPEN_END
+from mtcollect_nb.season import ANB_COLLECTION
 
-#: Programs whose students belong in the district's spring count (ANB-22).
+#: Programs whose students belong in the district's count (ANB-22).
 COUNTED_ELSEWHERE_PROGRAMS: tuple[str, ...] = ("MYC", "JOB_CORPS", "MTDA")
 _PROGRAM_NAMES = {"ESA": "ESA", "MYC": "Youth Challenge", "JOB_CORPS": "Job Corps",
                   "MTDA": "MT Digital Academy", "EL_HOME": "Early Literacy (home-based)"}
@@ -50,8 +50,8 @@ _KEYS = ("enrollmentID", PERSON_ID, "stateID")
 
 
 def program_count_date(a: Analysis) -> pd.Timestamp:
-    """The date a person-level program record must cover: the spring count date parameter."""
-    return pd.Timestamp(a.spring)
+    """The date a person-level program record must cover: the season's count date parameter."""
+    return pd.Timestamp(a.count_date)
 
 
 def _programs(a: Analysis, codes: tuple[str, ...]) -> pd.DataFrame:
@@ -72,8 +72,8 @@ def _is_home(s: pd.Series) -> pd.Series:
 
 def _rule(id_: str, severity: str, title: str, remedy: str, tables: tuple[str, ...],
           param: str | None = None) -> Callable[[RuleFn], Rule]:
-    """``@rule`` of the Spring ANB collection (positional title, remedy, tables, param)."""
-    return rule(id_, severity, SPRING_ANB, title=title, remedy=remedy, tables=tables,
+    """``@rule`` of the ANB collection (positional title, remedy, tables, param)."""
+    return rule(id_, severity, ANB_COLLECTION, title=title, remedy=remedy, tables=tables,
                 param=param)
 
 
@@ -200,7 +200,7 @@ def anb14_el_home_calendar(a: Analysis) -> pd.DataFrame:
 
 @_rule("ANB-22", WARNING, "Youth Challenge, Job Corps or MT Digital Academy student with no "
        "enrollment on the count date", "Enrollments: add the student's enrollment in this "
-       "district (these students belong in its spring count), or Program Participation > "
+       "district (these students belong in its {season} count), or Program Participation > "
        "Youth Challenge / Job Corps / MT Digital Academy: end-date the record.", ("programs",))
 def anb22_program_not_enrolled(a: Analysis) -> pd.DataFrame:
     """MYC / JOB_CORPS / MTDA programs on the count date whose student has no enrollment then."""

@@ -19,23 +19,25 @@ from mtcollect_nb.checks import (  # noqa: F401  (importing a rule module regist
     teacher_class,
 )
 from mtcollect_nb.checks.registry import RULES, Rule
+from mtcollect_nb.season import SPRING, Season
 
 
-def all_rules() -> dict[str, Rule]:
-    """Every declared rule, by id, after importing the rule modules.
+def all_rules(season: Season = SPRING) -> dict[str, Rule]:
+    """Every declared rule, by id, named for ``season`` (default: the spring collections).
 
     Example:
-        >>> "ANB-01" in all_rules() and "DQ-03" in all_rules()
-        True
+        >>> from mtcollect_nb.season import FALL
+        >>> all_rules()["ANB-01"].collection, all_rules(FALL)["ANB-01"].collection
+        ('Spring ANB', 'Fall ANB')
     """
-    return dict(sorted(RULES.items()))
+    return {rid: RULES[rid].for_season(season) for rid in sorted(RULES)}
 
 
-def rules_table() -> pd.DataFrame:
-    """The catalog as a frame: id, severity, collection, title, remedy, tables."""
+def rules_table(season: Season = SPRING) -> pd.DataFrame:
+    """The catalog named for ``season``: id, severity, collection, title, remedy, tables."""
     rows = [
         {"ruleId": r.id, "severity": r.severity, "collection": r.collection, "title": r.title,
          "remedy": r.remedy, "tables": ", ".join(r.tables)}
-        for r in all_rules().values()
+        for r in all_rules(season).values()
     ]
     return pd.DataFrame(rows)

@@ -1,7 +1,7 @@
 """Data-quality rules: rows the loader rejected (DQ-01..03) become findings; DQ-04 calendars.
 
 DQ-04 names a calendar (not stateExcluded) with at least one enrollment that is not a no-show
-and no instructional day on or after the spring count date: it has no effective count date, so
+and no instructional day on or after the season's count date: it has no effective count date, so
 none of its enrollments or sections is on the count date (rules.md); its days file is probably
 incomplete.
 
@@ -86,7 +86,7 @@ def dq04_no_count_date(analysis: Analysis) -> pd.DataFrame:
     last_text = to_text(c["calendarID"].map(last))
     value = ("last instructional day " + last_text).where(last_text != "",
                                                           "no instructional day")
-    count = pd.Timestamp(analysis.spring).strftime("%Y-%m-%d")
+    count = pd.Timestamp(analysis.count_date).strftime("%Y-%m-%d")
     return finding_rows(
         c, keys=("schoolNumber",), field="days.csv: instructional days of calendar "
         + c["calendarID"].astype(str), value=value,

@@ -49,9 +49,11 @@ class RuleResults:
 def run_rules(analysis: Analysis, rules: Iterable[Rule] | None = None) -> RuleResults:
     """Run ``rules`` (default: the whole catalog) and return every finding.
 
-    A rule whose optional table was not provided, whose parameter is off or that the law of
-    the school year does not have is listed in ``not_run`` with the reason
-    (:func:`~mtcollect_nb.checks.registry.not_run_reason`).
+    A rule whose optional table was not provided, whose parameter is off, that the law of
+    the school year does not have or that is not part of the season's collection is listed in
+    ``not_run`` with the reason (:func:`~mtcollect_nb.checks.registry.not_run_reason`). Each
+    rule is named for the run's season (:meth:`~mtcollect_nb.checks.registry.Rule.for_season`:
+    collection "Fall ANB", title and remedy naming the fall fields).
     Each rule's rows become text columns at once (:func:`_columns`); the findings frame is
     built once from the concatenated columns.
     """
@@ -59,7 +61,7 @@ def run_rules(analysis: Analysis, rules: Iterable[Rule] | None = None) -> RuleRe
     parts: list[dict[str, Any]] = []
     not_run: list[tuple[str, str]] = []
     ran: list[str] = []
-    for r in selected:
+    for r in (rule.for_season(analysis.season) for rule in selected):
         reason = not_run_reason(r, analysis)
         if reason is not None:
             not_run.append((r.id, reason))

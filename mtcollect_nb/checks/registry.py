@@ -6,28 +6,38 @@ the Findings columns (``schoolNumber``, ``stateID``, ``enrollmentID``, ``section
 (:mod:`mtcollect_nb.checks.engine`) fills the rest. Declaring a rule is the only step in adding
 one.
 
+A rule declares its collection *kind* (:data:`~mtcollect_nb.season.ANB_COLLECTION`,
+:data:`~mtcollect_nb.season.TEACHER_CLASS_COLLECTION`, reminders or data quality) and a title
+and remedy that may name the season's words (``{hours_label}``, ``{season}``, ...:
+:meth:`mtcollect_nb.season.Season.fill`). :meth:`Rule.for_season` names it as a season's run
+does ("Fall ANB", "Fall Aggregate Hours"): the engine and
+:func:`~mtcollect_nb.checks.catalog.all_rules` hand out rules named for a season; :data:`RULES`
+holds the declarations.
+
 Example:
-    >>> @rule("XX-01", "error", "Data quality", title="demo", remedy="fix it",
+    >>> from mtcollect_nb.season import FALL
+    >>> @rule("XX-01", "error", "ANB", title="blank {hours_label}", remedy="fix it",
     ...       registry={})
     ... def _demo(analysis):
     ...     return pd.DataFrame()
-    >>> _demo.id, _demo.severity
-    ('XX-01', 'error')
+    >>> _demo.id, _demo.for_season(FALL).title, _demo.for_season(FALL).collection
+    ('XX-01', 'blank Fall Aggregate Hours', 'Fall ANB')
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from mtcollect_nb.columns import COLLECTIONS, SEVERITIES
+from mtcollect_nb.columns import SEVERITIES
 from mtcollect_nb.compute.law import LAWS, law_for
 from mtcollect_nb.errors import RuleDefinitionError
 from mtcollect_nb.load.schemas import TABLES
+from mtcollect_nb.season import COLLECTION_KINDS, SEASONS, Season
 
 if TYPE_CHECKING:
     from mtcollect_nb.compute.analysis import Analysis
@@ -35,8 +45,8 @@ if TYPE_CHECKING:
 RuleFn = Callable[["Analysis"], pd.DataFrame]
 _ID = re.compile(r"^[A-Z]{2,3}-\d{2}$")
 
-#: The collection seasons (``Params.collection_season``).
-SEASONS: tuple[str, ...] = ("spring", "fall")
+#: The collection seasons (``Params.collection_season``), the default of ``seasons=``.
+SEASON_NAMES: tuple[str, ...] = tuple(SEASONS)
 
 
 @dataclass(frozen=True)
@@ -46,9 +56,12 @@ class Rule:
     Attributes:
         id: e.g. ``ANB-01`` (spec/rules.md).
         severity: ``error`` | ``warning`` | ``info``.
-        collection: one of :data:`mtcollect_nb.columns.COLLECTIONS`.
-        title: one line saying what is wrong (the default finding message).
-        remedy: where in Infinite Campus to fix it (screen > field).
+        collection: declared: a collection kind (:data:`mtcollect_nb.season.COLLECTION_KINDS`);
+            named for a season (:meth:`for_season`): one of
+            :data:`mtcollect_nb.columns.COLLECTIONS` ("Spring ANB").
+        title: one line saying what is wrong (the default finding message); declared, it may
+            name the season's words (``{exclude_flag}``), filled by :meth:`for_season`.
+        remedy: where in Infinite Campus to fix it (screen > field); season's words as title.
         tables: extract tables the rule reads; a missing optional one means "did not run".
         fn: the check.
         param: a true/false parameter (:class:`~mtcollect_nb.params.Params`) that must be
@@ -61,6 +74,7 @@ class Rule:
             another season it did not run, "not part of the fall collection".
         count_date_attendance: the rule needs attendance on the count date (ANB-01..03);
             in a forecast run (``as_of`` set) it did not run, "count date not reached".
+        declared: the declaration a rule named for a season comes from (None: it is one).
     """
 
     id: str
@@ -72,12 +86,31 @@ class Rule:
     fn: RuleFn
     param: str | None = None
     law: str | None = None
-    seasons: tuple[str, ...] = SEASONS
+    seasons: tuple[str, ...] = SEASON_NAMES
     count_date_attendance: bool = False
+    declared: Rule | None = field(default=None, repr=False, compare=False)
 
     def __call__(self, analysis: Analysis) -> pd.DataFrame:
         """Run the check."""
         return self.fn(analysis)
+
+    def for_season(self, season: Season) -> Rule:
+        """The rule as a run of ``season`` names it: its collection, title and remedy.
+
+        Always from the declaration (``declared``), so a rule named for one season can be
+        named for another.
+
+        Example:
+            >>> from mtcollect_nb.season import FALL
+            >>> r = Rule("XX-03", "info", "Teacher-Class", "{Season} section", "r", (),
+            ...          lambda a: pd.DataFrame())
+            >>> r.for_season(FALL).collection, r.for_season(FALL).title
+            ('Fall Teacher-Class', 'Fall section')
+        """
+        base = self.declared or self
+        return replace(base, collection=season.collection(base.collection),
+                       title=season.fill(base.title), remedy=season.fill(base.remedy),
+                       declared=base)
 
 
 RULES: dict[str, Rule] = {}
@@ -96,7 +129,7 @@ def rule(
     tables: tuple[str, ...] = (),
     param: str | None = None,
     law: str | None = None,
-    seasons: tuple[str, ...] = SEASONS,
+    seasons: tuple[str, ...] = SEASON_NAMES,
     count_date_attendance: bool = False,
     registry: dict[str, Rule] | None = None,
 ) -> Callable[[RuleFn], Rule]:
@@ -106,37 +139,52 @@ def rule(
     :class:`Rule`); the engine decides, the rule's function never tests them.
 
     Raises:
-        RuleDefinitionError: bad or duplicate id, unknown severity, collection, table,
-            parameter or law attribute.
+        RuleDefinitionError: bad or duplicate id, unknown severity, collection kind, table,
+            parameter, law attribute or season, or a title or remedy naming an unknown
+            season word.
     """
     reg = RULES if registry is None else registry
-    if not _ID.match(id):
-        raise RuleDefinitionError(f"rule id {id!r} is not of the form ABC-01")
-    if id in reg:
-        raise RuleDefinitionError(f"rule {id} is declared twice")
-    if severity not in SEVERITIES:
-        raise RuleDefinitionError(f"rule {id}: unknown severity {severity!r}")
-    if collection not in COLLECTIONS:
-        raise RuleDefinitionError(f"rule {id}: unknown collection {collection!r}")
-    unknown = [t for t in tables if t not in TABLES]
-    if unknown:
-        raise RuleDefinitionError(f"rule {id}: unknown tables {unknown}")
-    if not title or not remedy:
-        raise RuleDefinitionError(f"rule {id}: title and remedy are required")
-    if param is not None and param not in PARAM_REASONS:
-        raise RuleDefinitionError(f"rule {id}: parameter {param!r} has no reason text")
-    if law is not None and not isinstance(getattr(LAWS[0], law, None), bool):
-        raise RuleDefinitionError(f"rule {id}: {law!r} is not a flag of the law table")
-    if not seasons or any(x not in SEASONS for x in seasons):
-        raise RuleDefinitionError(f"rule {id}: seasons {seasons!r} not among {SEASONS}")
 
     def decorate(fn: RuleFn) -> Rule:
         r = Rule(id, severity, collection, title, remedy, tuple(tables), fn, param, law,
                  tuple(seasons), count_date_attendance)
+        _check_declaration(r, reg)
         reg[id] = r
         return r
 
     return decorate
+
+
+def _check_declaration(r: Rule, registry: dict[str, Rule]) -> None:
+    """Raise :class:`RuleDefinitionError` when ``r`` is declared wrongly (see :func:`rule`)."""
+    id = r.id
+    if not _ID.match(id):
+        raise RuleDefinitionError(f"rule id {id!r} is not of the form ABC-01")
+    if id in registry:
+        raise RuleDefinitionError(f"rule {id} is declared twice")
+    if r.severity not in SEVERITIES:
+        raise RuleDefinitionError(f"rule {id}: unknown severity {r.severity!r}")
+    if r.collection not in COLLECTION_KINDS:
+        raise RuleDefinitionError(f"rule {id}: unknown collection {r.collection!r} (a rule "
+                                  f"declares one of {COLLECTION_KINDS})")
+    unknown = [t for t in r.tables if t not in TABLES]
+    if unknown:
+        raise RuleDefinitionError(f"rule {id}: unknown tables {unknown}")
+    if not r.title or not r.remedy:
+        raise RuleDefinitionError(f"rule {id}: title and remedy are required")
+    if r.param is not None and r.param not in PARAM_REASONS:
+        raise RuleDefinitionError(f"rule {id}: parameter {r.param!r} has no reason text")
+    if r.law is not None and not isinstance(getattr(LAWS[0], r.law, None), bool):
+        raise RuleDefinitionError(f"rule {id}: {r.law!r} is not a flag of the law table")
+    if not r.seasons or any(x not in SEASONS for x in r.seasons):
+        raise RuleDefinitionError(f"rule {id}: seasons {r.seasons!r} not among {SEASON_NAMES}")
+    for text in (r.title, r.remedy):
+        try:
+            [s.fill(text) for s in SEASONS.values()]
+        except (KeyError, ValueError, IndexError) as exc:
+            raise RuleDefinitionError(f"rule {id}: {text!r} names an unknown season word "
+                                      f"({exc}); a literal brace is written {{{{ or }}}}"
+                                      ) from None
 
 
 def not_run_reason(r: Rule, analysis: Analysis) -> str | None:
@@ -152,8 +200,8 @@ def not_run_reason(r: Rule, analysis: Analysis) -> str | None:
         'did not run: ESA program not active'
     """
     params = analysis.params
-    if params.collection_season not in r.seasons:
-        return f"not part of the {params.collection_season} collection"
+    if analysis.season.name not in r.seasons:
+        return f"not part of the {analysis.season.name} collection"
     if r.count_date_attendance and params.as_of is not None:
         return (f"count date not reached: attendance known to {params.as_of.isoformat()} "
                 "(a forecast run)")

@@ -5,7 +5,8 @@ Decisions (spec/rules.md leaves them open), kept here:
 * GRD-01/02 need graduation.csv (the Graduation tab): without it the 9th-grade date of every
   high-school student is unknown, so the rules are reported as "did not run" rather than
   flagging every student. GRD-02 checks every graduation row; "the count date" there is the
-  spring count date parameter.
+  season's count date parameter (the bulletin's reminders run at the fall count date in a
+  fall run, rules.md "The season"; GFT-01 too).
 * Student-level findings (GRD-01, PHO-01) name one enrollment on the count date (primary
   service type first, then the lowest enrollmentID) so the school is filled in.
 * PHO-02 checks every student (the rule does not limit it to the count date); "Opt In" is
@@ -92,8 +93,8 @@ def grd01_missing_grade9_date(a: Analysis) -> pd.DataFrame:
       title="Date First Entered 9th Grade after the count date or before the 12th birthday",
       remedy="Graduation tab: correct the Date First Entered 9th Grade.", tables=("graduation",))
 def grd02_implausible_grade9_date(a: Analysis) -> pd.DataFrame:
-    """dateFirstEntered9 later than the spring count date, or before birthdate + 12 years."""
-    cd = pd.Timestamp(a.spring)
+    """dateFirstEntered9 later than the count date, or before birthdate + 12 years."""
+    cd = pd.Timestamp(a.count_date)
     g = a.table("graduation")
     g = left_join(g.loc[g["dateFirstEntered9"].notna()], a.students[[PERSON_ID, "birthdate"]],
                   PERSON_ID)
@@ -138,8 +139,8 @@ def pho02_opt_in_without_photo(a: Analysis) -> pd.DataFrame:
       remedy="Program Participation > Gifted: enter or correct the Date Evaluated.",
       tables=("gifted",))
 def gft01_evaluated_date(a: Analysis) -> pd.DataFrame:
-    """Gifted records whose evaluatedDate is blank or after the spring count date."""
-    cd = pd.Timestamp(a.spring)
+    """Gifted records whose evaluatedDate is blank or after the count date."""
+    cd = pd.Timestamp(a.count_date)
     g = a.table("gifted")
     missing = g["evaluatedDate"].isna()
     g = g.loc[missing | (g["evaluatedDate"] > cd)]

@@ -1,8 +1,8 @@
-"""Spring Teacher-Class and CTE rules (TCH-01..04, CTE-01..04).
+"""Teacher-Class and CTE rules (TCH-01..04, CTE-01..04) of the season's collection.
 
-Every rule looks at spring sections only
-(:func:`mtcollect_nb.compute.sections.spring_sections`: term covers the calendar's effective
-count date; course and calendar not stateExcluded). A section
+Every rule looks at the season's sections only (spring sections for Spring Teacher-Class,
+fall sections for Fall Teacher-Class: :func:`mtcollect_nb.compute.sections.count_date_sections`,
+term covers the calendar's effective count date; course and calendar not stateExcluded). A section
 "with students" has at least one student on its roster on the count date while enrolled in the
 course's calendar; an "empty roster" (TCH-04) has none (rules.md decisions). Course-level
 findings (TCH-01, CTE-01, CTE-02) name the course (courseNumber, schoolNumber) and no section;
@@ -25,26 +25,28 @@ import pandas as pd
 
 from mtcollect_nb.checks.registry import finding_rows, rule
 from mtcollect_nb.checks.text import to_text
-from mtcollect_nb.columns import ERROR, INFO, TEACHER_CLASS, WARNING
+from mtcollect_nb.columns import ERROR, INFO, WARNING
 from mtcollect_nb.compute.analysis import Analysis
 from mtcollect_nb.compute.joins import left_join
 from mtcollect_nb.compute.sections import (
     COUNT_DATE,
     ROSTER_END,
     ROSTER_START,
+    count_date_sections,
     roster_counts,
     roster_periods,
-    spring_sections,
     teachers_of_record,
+    window_start,
 )
+from mtcollect_nb.season import TEACHER_CLASS_COLLECTION
 
 _TC = ("courses", "sections")
 _finding = partial(finding_rows, keys=("schoolNumber", "courseNumber", "sectionID", "personID"))
 
 
 def _with_counts(a: Analysis) -> pd.DataFrame:
-    """Spring sections with their roster counts; built once for the rules (do not modify)."""
-    return a.memo("teacher_class.counts", lambda: left_join(spring_sections(a),
+    """The season's sections with their roster counts; built once for the rules (do not modify)."""
+    return a.memo("teacher_class.counts", lambda: left_join(count_date_sections(a),
                                                              roster_counts(a), "sectionID"))
 
 
@@ -53,7 +55,7 @@ def _blank(s: pd.Series) -> pd.Series:
 
 
 def _course_level(sp: pd.DataFrame) -> pd.DataFrame:
-    """One row per course of ``sp`` (its first spring section), without section keys."""
+    """One row per course of ``sp`` (its first section), without section keys."""
     return sp.drop_duplicates("courseID").drop(columns=["sectionID"])
 
 
@@ -70,7 +72,7 @@ def _cte01_courses(a: Analysis) -> pd.DataFrame:
 
 
 def _cte02_courses(a: Analysis) -> pd.DataFrame:
-    c = _course_level(spring_sections(a))
+    c = _course_level(count_date_sections(a))
     return c.loc[c["workBasedLearning"] & _blank(c["wblPartner"])]
 
 
@@ -98,13 +100,13 @@ def course_level_courses(a: Analysis) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)[["ruleId", *cols]]
 
 
-@rule("TCH-01", ERROR, TEACHER_CLASS,
-      title="Active course with a rostered spring section is missing its SCED codes",
+@rule("TCH-01", ERROR, TEACHER_CLASS_COLLECTION,
+      title="Active course with a rostered {season} section is missing its SCED codes",
       remedy="Course Information: enter the SCED Subject Area and the SCED Course Identifier "
              "(both are required in the Teacher-Class extract).",
       tables=(*_TC, "rosters"))
 def tch01_missing_sced(a: Analysis) -> pd.DataFrame:
-    """Active, not excluded courses with students in a spring section and a blank SCED code."""
+    """Active, not excluded courses with students in a section of the season, blank SCED code."""
     c = _tch01_courses(a)
     area, ident = _blank(c["scedSubjectArea"]), _blank(c["scedCourseID"])
     field = (area.map({True: "scedSubjectArea", False: ""}) + (area & ident).map(
@@ -113,18 +115,18 @@ def tch01_missing_sced(a: Analysis) -> pd.DataFrame:
              + c["scedCourseID"].fillna("") + "'")
     return _finding(c, field=field, value=value,
                     expected="2-digit SCED subject area and 3-digit SCED course identifier",
-                    message="Course " + c["courseNumber"] + " has a spring section with "
-                    "students but is missing " + field)
+                    message="Course " + c["courseNumber"] + f" has a {a.season.name} section "
+                    "with students but is missing " + field)
 
 
-@rule("TCH-02", ERROR, TEACHER_CLASS,
-      title="Spring section with students has no teacher of record on the count date",
+@rule("TCH-02", ERROR, TEACHER_CLASS_COLLECTION,
+      title="{Season} section with students has no teacher of record on the count date",
       remedy="Section Staff History: add the teacher with a state Teacher Role (00-12) and "
              "dates that cover the count date, or correct the start/end dates or role of the "
              "existing staff record.",
       tables=(*_TC, "section_staff", "rosters"))
 def tch02_no_teacher(a: Analysis) -> pd.DataFrame:
-    """Spring sections with students on the count date and no covering role 00..12 staff row."""
+    """Sections with students on the count date and no covering role 00..12 staff row."""
     sp = _with_counts(a)
     has_teacher = sp["sectionID"].isin(teachers_of_record(a)["sectionID"])
     s = sp.loc[(sp["studentsOnCountDate"] > 0) & ~has_teacher]
@@ -143,13 +145,13 @@ def tch02_no_teacher(a: Analysis) -> pd.DataFrame:
                     + " student(s) on the count date but no teacher of record")
 
 
-@rule("TCH-03", WARNING, TEACHER_CLASS,
+@rule("TCH-03", WARNING, TEACHER_CLASS_COLLECTION,
       title="Roster row for a student with no enrollment in the course's calendar",
       remedy="Roster: drop the student from the section or correct the roster dates; or "
              "Enrollments: add or correct the student's enrollment in this calendar.",
       tables=(*_TC, "rosters"))
 def tch03_roster_not_enrolled(a: Analysis) -> pd.DataFrame:
-    """Roster rows of spring sections whose period overlaps no enrollment in that calendar."""
+    """Roster rows of the season's sections whose period overlaps no enrollment in the calendar."""
     r = roster_periods(a)
     r = r.loc[~r["enrolledDuring"]]
     return _finding(r, field="Roster startDate..endDate",
@@ -160,18 +162,19 @@ def tch03_roster_not_enrolled(a: Analysis) -> pd.DataFrame:
                     "calendar on any day of the roster")
 
 
-@rule("TCH-04", INFO, TEACHER_CLASS, title="Active spring section with an empty roster",
+@rule("TCH-04", INFO, TEACHER_CLASS_COLLECTION,
+      title="Active {season} section with an empty roster",
       remedy="Roster: schedule the students, or Section Information: remove the unused section "
              "(or mark its course inactive) so it is not reported.",
       tables=(*_TC, "rosters"))
 def tch04_empty_roster(a: Analysis) -> pd.DataFrame:
-    """Spring sections of active courses with no enrolled student rostered on the count date."""
+    """Sections of active courses with no enrolled student rostered on the count date."""
     sp = _with_counts(a)
     s = sp.loc[sp["active"] & (sp["studentsOnCountDate"] == 0)]
     return _finding(s, field="Roster", value=s["rosterRows"].astype(str) + " roster row(s), "
                     "0 students on the count date",
                     expected="at least one enrolled student on " + to_text(s[COUNT_DATE]),
-                    message="Spring section " + s["courseNumber"].astype(str) + "-"
+                    message=f"{a.season.title} section " + s["courseNumber"].astype(str) + "-"
                     + s["number"].astype(str) + " has no enrolled students on its roster on "
                     "the count date")
 
@@ -181,32 +184,35 @@ def _cte(a: Analysis) -> pd.DataFrame:
     return sp.loc[sp["cte"]]
 
 
-@rule("CTE-01", ERROR, TEACHER_CLASS, title="CTE course with a spring section has no CTE pathway",
+@rule("CTE-01", ERROR, TEACHER_CLASS_COLLECTION,
+      title="CTE course with a {season} section has no CTE pathway",
       remedy="Course Information: select the course's CTE Pathway(s).", tables=_TC)
 def cte01_no_pathway(a: Analysis) -> pd.DataFrame:
-    """CTE courses with a spring section whose ctePathways holds no code."""
+    """CTE courses with a section of the season whose ctePathways holds no code."""
     c = _cte01_courses(a)
     return _finding(c, field="ctePathways", value=c["ctePathways"].fillna(""),
                     expected="one or more CTE pathway codes",
                     message="CTE course " + c["courseNumber"].astype(str) + " has no pathway")
 
 
-@rule("CTE-02", ERROR, TEACHER_CLASS, title="Work-based learning course without a partner",
+@rule("CTE-02", ERROR, TEACHER_CLASS_COLLECTION,
+      title="Work-based learning course without a partner",
       remedy="Course Information: enter the Work-Based Learning Partner, or clear the "
              "Work-Based Learning flag.", tables=_TC)
 def cte02_wbl_partner(a: Analysis) -> pd.DataFrame:
-    """Courses with a spring section marked workBasedLearning and a blank wblPartner."""
+    """Courses with a section of the season marked workBasedLearning and a blank wblPartner."""
     c = _cte02_courses(a)
     return _finding(c, field="wblPartner", value="", expected="the partner organisation",
                     message="Course " + c["courseNumber"].astype(str)
                     + " is work-based learning but names no partner")
 
 
-@rule("CTE-03", ERROR, TEACHER_CLASS, title="CTE spring section with blank or 0 minutes per day",
+@rule("CTE-03", ERROR, TEACHER_CLASS_COLLECTION,
+      title="CTE {season} section with blank or 0 minutes per day",
       remedy="Section Information: enter the minutes the section meets each day (they "
              "drive the CTE credit equivalent and CTE funding).", tables=_TC)
 def cte03_minutes(a: Analysis) -> pd.DataFrame:
-    """Spring sections of CTE courses whose minutesPerDay is blank or 0."""
+    """Sections of CTE courses whose minutesPerDay is blank or 0."""
     s = _cte(a)
     s = s.loc[s["minutesPerDay"].fillna(0) == 0]
     return _finding(s, field="minutesPerDay", value=to_text(s["minutesPerDay"]),
@@ -215,18 +221,19 @@ def cte03_minutes(a: Analysis) -> pd.DataFrame:
                     + s["number"].astype(str) + " has no minutes per day")
 
 
-@rule("CTE-04", WARNING, TEACHER_CLASS,
-      title="CTE spring section with no students rostered between the count dates",
+@rule("CTE-04", WARNING, TEACHER_CLASS_COLLECTION,
+      title="CTE {season} section with no students rostered {window_short}",
       remedy="Roster: check the section's roster and roster dates (students must be on it "
-             "while enrolled between the fall and spring count dates), or remove the section.",
+             "while enrolled {window}), or remove the section.",
       tables=(*_TC, "rosters"))
 def cte04_no_window_roster(a: Analysis) -> pd.DataFrame:
-    """CTE spring sections with no student rostered while enrolled in the count window."""
+    """CTE sections with no student rostered while enrolled in the roster window."""
     s = _cte(a)
     s = s.loc[s["rosterCountWindow"] == 0]
+    start = to_text(pd.Series(window_start(a, s), index=s.index))
     return _finding(s, field="Roster", value="0",
-                    expected="students rostered between " + pd.Timestamp(a.fall).strftime(
-                        "%Y-%m-%d") + " and " + to_text(s[COUNT_DATE]),
+                    expected="students rostered between " + start + " and "
+                    + to_text(s[COUNT_DATE]),
                     message="CTE section " + s["courseNumber"].astype(str) + "-"
                     + s["number"].astype(str) + " had no enrolled students on its roster "
-                    "between the fall and spring count dates")
+                    + a.season.window)

@@ -1,4 +1,4 @@
-"""Absence streaks at the spring count date (the 10-day rule, ARM 10.20.102(4)(a)).
+"""Absence streaks at the count date of the season (the 10-day rule, ARM 10.20.102(4)(a)).
 
 The streak of an enrollment on the count date is the number of consecutive instructional days
 of its calendar, ending on the calendar's effective count date and walking backwards, that are
@@ -42,7 +42,6 @@ import numpy as np
 import pandas as pd
 
 from mtcollect_nb.columns import (
-    ABSENCES_COLUMNS,
     EFFECTIVE_COUNT_DATE,
     EXCLUDE_COMPUTED,
     ON_COUNT_DATE,
@@ -249,20 +248,23 @@ def absences_table(a: Frames, streaks: pd.DataFrame) -> pd.DataFrame:
     """The Absences sheet: enrollments on the count date with a streak of 6 or more.
 
     ``streaks`` is :func:`streaks_at_count_date`. ``excludeComputed`` is streak >= 11. Sorted by
-    schoolNumber, longest streak, stateID.
+    schoolNumber, longest streak, stateID. The reported absences and flag are the season's
+    (``mtFallAbsent``, ``mtExcludeFallANB`` in a fall run: ``Season.absences_columns``).
 
     Example:
+        >>> from mtcollect_nb.columns import ABSENCES_COLUMNS
         >>> from mtcollect_nb.testing import tiny_analysis
         >>> a = tiny_analysis()
         >>> list(absences_table(a, a.streaks).columns) == list(ABSENCES_COLUMNS)
         True
     """
-    e = a.on_count_date[["enrollmentID", "personID", "schoolNumber", "grade", "mtSpringAbsent",
-                         "mtExcludeSpringANB"]]
+    f = a.season.fields
+    e = a.on_count_date[["enrollmentID", "personID", "schoolNumber", "grade", f.absent,
+                         f.exclude]]
     t = e.merge(streaks, on="enrollmentID")
     t = t.loc[t[STREAK] >= ABSENCES_SHEET_MIN_STREAK]
     t = t.merge(a.students[["personID", "stateID", "studentName"]], on="personID", how="left")
     t[EXCLUDE_COMPUTED] = t[STREAK] >= EXCLUDE_STREAK
     t = t.sort_values(["schoolNumber", STREAK, "stateID", "enrollmentID"],
                       ascending=[True, False, True, True], kind="mergesort")
-    return t[list(ABSENCES_COLUMNS)].reset_index(drop=True)
+    return t[list(a.season.absences_columns)].reset_index(drop=True)

@@ -49,18 +49,18 @@ class Analysis(Frames):
 
     @cached_property
     def early_graduates(self) -> pd.DataFrame:
-        """Early graduates, reported and validated (see :mod:`mtcollect_nb.compute.graduates`)."""
+        """Early graduates, reported and validated (:mod:`.graduates`; none in a fall run)."""
         return early_graduates(self, self.graduation_candidates)
 
     @cached_property
     def anb_table(self) -> pd.DataFrame:
-        """The ANB sheet: one row per schoolNumber x grade (columns ANB_COLUMNS)."""
+        """The ANB sheet: one row per schoolNumber x grade (columns ``season.anb_columns``)."""
         return anb_by_grade(self, self.fte, self.early_graduates)
 
     @cached_property
     def budget_units(self) -> pd.DataFrame:
-        """ANB per budget unit (columns BUDGET_UNIT_COLUMNS)."""
-        return anb_by_budget_unit(self.anb_table, self.params.pir_days)
+        """ANB per budget unit (``season.budget_unit_columns``; a fall run: the fall count)."""
+        return anb_by_budget_unit(self.anb_table, self.params.pir_days, self.season)
 
     @cached_property
     def absences_table(self) -> pd.DataFrame:

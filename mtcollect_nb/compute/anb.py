@@ -1,19 +1,28 @@
-"""Spring ANB: FTE per enrollment (reported and validated) and the ANB tables.
+"""ANB: FTE per enrollment (reported and validated) and the count tables of the season.
 
 Definitions are in spec/rules.md ("FTE reported", "FTE validated", "Early graduates",
-"Spring count", "Fall count", "Budget units").
+"Spring count", "Fall count", "Budget units", "The season"). FTE reads the season's fields
+(``mtFallAggregateHours`` and ``mtExcludeFallANB`` in a fall run: :mod:`mtcollect_nb.season`).
 
 Decisions (spec open), kept here:
     * The 1.0 cap per student (MCA 20-9-311(4)(e)) applies to reported and validated FTE
       alike (the state caps what is certified); ANB-08 reads the uncapped reported sum. The cap
       keeps enrollments in the order primary (``P``), other/blank, then ``S``/``N``, ties by
       enrollmentID, and cuts from the end of that order.
-    * ``excludedReported`` = marked mtExcludeSpringANB or mtExcludeANB, or extracurricularOnly
+    * ``excludedReported`` = marked the season's 10-day flag (mtExcludeSpringANB) or
+      mtExcludeANB, or extracurricularOnly
       (FTE forced to 0 by the reported fields); ``excludedValidated`` adds the computed
       exclusions (streak, kindergarten age, day treatment, extracurricular only, a school that
       is not accredited). The ANB sheet counts students (distinct personID) for these columns.
     * Early graduates: :mod:`mtcollect_nb.compute.graduates`. Without fall_count.csv the fall
       count is 0.
+    * A fall run's count tables (rules.md: "the fall count reported and validated per school x
+      grade and budget unit; ANB itself needs both counts and is shown by the spring run"):
+      the ANB table's count columns are ``fallCountReported`` and ``fallCountValidated``
+      (``difference`` = validated - reported), with no ``fallCount`` (fall_count.csv is not
+      read: the fall run is the fall count); per budget unit the two counts, no ANB
+      (``Season.anb_columns``, ``Season.budget_unit_columns``). A spring run's tables are
+      unchanged.
 
 Example:
     >>> from mtcollect_nb.testing import tiny_analysis
@@ -29,9 +38,7 @@ import numpy as np
 import pandas as pd
 
 from mtcollect_nb.columns import (
-    ANB_COLUMNS,
     BUDGET_UNIT,
-    BUDGET_UNIT_COLUMNS,
     COMPUTED_HOURS,
     ELEMENTARY,
     EXCLUDE_COMPUTED,
@@ -46,6 +53,7 @@ from mtcollect_nb.compute.absence import EXCLUDE_STREAK
 from mtcollect_nb.compute.frames import budget_unit
 from mtcollect_nb.compute.hours import band
 from mtcollect_nb.compute.joins import take_by_key
+from mtcollect_nb.season import SPRING, Season
 
 if TYPE_CHECKING:
     from mtcollect_nb.compute.frames import Frames
@@ -56,6 +64,7 @@ EXCLUDED_REPORTED = "excludedReported"
 EXCLUDED_VALIDATED = "excludedValidated"
 FTE_REPORTED_UNCAPPED = "fteReportedUncapped"
 STUDENT_REPORTED_SUM = "studentReportedSum"
+FALL_COUNT = "fallCount"  # from fall_count.csv: a spring run's
 NOT_ACCREDITED = "school not accredited (ARM 10.20.102(1))"
 _CAP_ORDER = {"P": 0, "S": 2, "N": 2}  # anything else (blank, unknown) is 1
 
@@ -149,10 +158,12 @@ def enrollment_fte(a: Frames, streaks: pd.DataFrame,
 
     Returns:
         enrollmentID, personID, calendarID, schoolNumber, grade, budgetUnit, serviceType,
-        ``streak``, ``computedHours``, ``excludedReported``, ``excludeComputed``,
-        ``excludeReasonComputed``, ``excludedValidated``, ``fteReportedUncapped``,
-        ``fteReported`` and ``fteValidated`` (both after the cap), ``studentReportedSum``
-        (the student's uncapped reported sum, for ANB-08).
+        the season's hours and 10-day flag (mtSpringAggregateHours, mtExcludeSpringANB),
+        mtExcludeANB, extracurricularOnly, dayTreatment, ``streak``, ``computedHours``,
+        ``excludedReported``, ``excludeComputed``, ``excludeReasonComputed``,
+        ``excludedValidated``, ``fteReportedUncapped``, ``fteReported`` and ``fteValidated``
+        (both after the cap), ``studentReportedSum`` (the student's uncapped reported sum,
+        for ANB-08).
 
     Example:
         >>> from mtcollect_nb.testing import make_analysis, student, enrollment
@@ -162,9 +173,9 @@ def enrollment_fte(a: Frames, streaks: pd.DataFrame,
         >>> fte[["fteReported", "studentReportedSum"]].values.tolist()
         [[1.0, 2.0], [0.0, 2.0]]
     """
+    f = a.season.fields
     cols = ["enrollmentID", "personID", "calendarID", "schoolID", "schoolNumber", "grade",
-            BUDGET_UNIT,
-            "serviceType", "mtSpringAggregateHours", "mtExcludeSpringANB", "mtExcludeANB",
+            BUDGET_UNIT, "serviceType", f.hours, f.exclude, "mtExcludeANB",
             "extracurricularOnly", "dayTreatment"]
     e = a.on_count_date[cols].reset_index(drop=True)
     e[STREAK] = take_by_key(e["enrollmentID"], streaks, "enrollmentID", STREAK)
@@ -175,7 +186,7 @@ def enrollment_fte(a: Frames, streaks: pd.DataFrame,
     absent = e[STREAK].fillna(0) >= EXCLUDE_STREAK
     day_t, extra = e["dayTreatment"].astype(bool), e["extracurricularOnly"].astype(bool)
     unaccredited = ~school_accredited(a, e["schoolID"])
-    e[EXCLUDED_REPORTED] = e["mtExcludeSpringANB"] | e["mtExcludeANB"] | extra
+    e[EXCLUDED_REPORTED] = e[f.exclude] | e["mtExcludeANB"] | extra
     e[EXCLUDE_COMPUTED] = absent | under5 | day_t | extra | unaccredited
     e[EXCLUDE_REASON] = _reasons([
         (absent, f"absent {EXCLUDE_STREAK}+ consecutive days at the count date"),
@@ -183,8 +194,8 @@ def enrollment_fte(a: Frames, streaks: pd.DataFrame,
         (day_t, "day treatment"), (extra, "extracurricular only"),
         (unaccredited, NOT_ACCREDITED)], e.index)
     e[EXCLUDED_VALIDATED] = e[EXCLUDED_REPORTED] | e[EXCLUDE_COMPUTED]
-    reported = band(e["mtSpringAggregateHours"]).fillna(0.0)
-    validated = band(e["mtSpringAggregateHours"]).fillna(band(e[COMPUTED_HOURS])).fillna(0.0)
+    reported = band(e[f.hours]).fillna(0.0)
+    validated = band(e[f.hours]).fillna(band(e[COMPUTED_HOURS])).fillna(0.0)
     e[FTE_REPORTED_UNCAPPED] = reported.where(~e[EXCLUDED_REPORTED], 0.0)
     e["_v"] = validated.where(~e[EXCLUDED_VALIDATED], 0.0)
     e[FTE_REPORTED] = cap_per_student(e, FTE_REPORTED_UNCAPPED)
@@ -194,13 +205,14 @@ def enrollment_fte(a: Frames, streaks: pd.DataFrame,
 
 
 def anb_by_grade(a: Frames, fte: pd.DataFrame, graduates: pd.DataFrame) -> pd.DataFrame:
-    """The ANB sheet: one row per schoolNumber x grade (columns ANB_COLUMNS).
+    """The ANB sheet: one row per schoolNumber x grade (columns ``Season.anb_columns``).
 
     ``fte`` is :func:`enrollment_fte`, ``graduates`` is :func:`early_graduates`.
 
     ``enrolled`` counts students with an enrollment there on the count date; spring counts
-    include early graduates in their school and grade; ``fallCount`` is from fall_count.csv.
-    Every (schoolNumber, grade) with a row in any of those appears once.
+    include early graduates in their school and grade; ``fallCount`` is from fall_count.csv
+    (a spring run's). A fall run's counts are ``fallCountReported``/``fallCountValidated``
+    (module docstring). Every (schoolNumber, grade) with a row in any of those appears once.
 
     Example:
         >>> from mtcollect_nb.testing import tiny_analysis
@@ -209,9 +221,12 @@ def anb_by_grade(a: Frames, fte: pd.DataFrame, graduates: pd.DataFrame) -> pd.Da
         ...     ].values.tolist()
         [['06', 1, 1.0], ['10', 1, 1.0]]
     """
-    f, g = fte, graduates
+    f, g, season = fte, graduates, a.season
     fall = a.table("fall_count")
+    if not season.reads_fall_count:  # a fall run is the fall count: fall_count.csv not read
+        fall = fall.iloc[:0]
     fall = fall.loc[~fall["excluded"]].assign(fte=band(fall["fallAggregateHours"]).fillna(0.0))
+    reported, validated = season.count_reported, season.count_validated
     # one group code per (schoolNumber, grade) over the three sources (blank keys: no group)
     parts = (f, g, fall)
     sc, schools = pd.factorize(np.concatenate([p["schoolNumber"].to_numpy(object) for p in parts]))
@@ -235,19 +250,19 @@ def anb_by_grade(a: Frames, fte: pd.DataFrame, graduates: pd.DataFrame) -> pd.Da
         "enrolled": students(pd.Series(True, index=f.index)),
         EXCLUDED_REPORTED: students(f[EXCLUDED_REPORTED]),
         EXCLUDED_VALIDATED: students(f[EXCLUDED_VALIDATED]),
-        "springCountReported": total(in_f, f[FTE_REPORTED]) + total(in_g, g[FTE_REPORTED]),
-        "springCountValidated": total(in_f, f[FTE_VALIDATED]) + total(in_g, g[FTE_VALIDATED]),
-        "fallCount": total(in_fall, fall["fte"])})
+        reported: total(in_f, f[FTE_REPORTED]) + total(in_g, g[FTE_REPORTED]),
+        validated: total(in_f, f[FTE_VALIDATED]) + total(in_g, g[FTE_VALIDATED]),
+        FALL_COUNT: total(in_fall, fall["fte"])})
     out = out.loc[keys >= 0].sort_values(["schoolNumber", "grade"], kind="mergesort")
     for col in ("enrolled", EXCLUDED_REPORTED, EXCLUDED_VALIDATED):
         out[col] = out[col].astype("int64")
-    for col in ("springCountReported", "springCountValidated", "fallCount"):
+    for col in (reported, validated, FALL_COUNT):
         out[col] = out[col].astype("float64").round(4)
-    out["difference"] = (out["springCountValidated"] - out["springCountReported"]).round(4)
+    out["difference"] = (out[validated] - out[reported]).round(4)
     out[BUDGET_UNIT] = budget_unit(out["grade"])
     rank = out["grade"].map({gr: i for i, gr in enumerate(GRADES)}).fillna(len(GRADES))
     out = out.assign(_r=rank).sort_values(["schoolNumber", "_r"], kind="mergesort")
-    return out[list(ANB_COLUMNS)].reset_index(drop=True)
+    return out[list(season.anb_columns)].reset_index(drop=True)
 
 
 def anb_formula(fall: pd.Series, spring: pd.Series, pir_days: int) -> pd.Series:
@@ -260,22 +275,24 @@ def anb_formula(fall: pd.Series, spring: pd.Series, pir_days: int) -> pd.Series:
     return (fall + spring) / 2.0 * (180 + pir_days) / 180.0
 
 
-def anb_by_budget_unit(anb_table: pd.DataFrame, pir_days: int) -> pd.DataFrame:
+def anb_by_budget_unit(anb_table: pd.DataFrame, pir_days: int,
+                       season: Season = SPRING) -> pd.DataFrame:
     """ANB per budget unit (Elementary, High School), reported and validated.
 
-    ``anb_table`` is :func:`anb_by_grade`; ``pir_days`` the approved PIR days (0..7).
+    ``anb_table`` is :func:`anb_by_grade`; ``pir_days`` the approved PIR days (0..7). In a
+    fall run (``season``), the fall count reported and validated: ANB needs both counts.
 
     Example:
         >>> from mtcollect_nb.testing import tiny_analysis
         >>> anb_by_budget_unit(tiny_analysis().anb_table, 0)["anbValidated"].tolist()
         [0.5, 0.5]
     """
-    t = anb_table
-    sums = t.groupby(BUDGET_UNIT)[["fallCount", "springCountReported",
-                                   "springCountValidated"]].sum()
+    t, reported, validated = anb_table, season.count_reported, season.count_validated
+    counts = [c for c in (FALL_COUNT, reported, validated) if c in season.anb_columns]
+    sums = t.groupby(BUDGET_UNIT)[counts].sum()
     sums = sums.reindex([ELEMENTARY, HIGH_SCHOOL], fill_value=0.0).astype("float64")
     out = sums.reset_index()
-    pir = pir_days
-    out["anbReported"] = anb_formula(out["fallCount"], out["springCountReported"], pir)
-    out["anbValidated"] = anb_formula(out["fallCount"], out["springCountValidated"], pir)
-    return out[list(BUDGET_UNIT_COLUMNS)]
+    if season.reads_fall_count:
+        out["anbReported"] = anb_formula(out[FALL_COUNT], out[reported], pir_days)
+        out["anbValidated"] = anb_formula(out[FALL_COUNT], out[validated], pir_days)
+    return out[list(season.budget_unit_columns)]

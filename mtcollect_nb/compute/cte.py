@@ -1,4 +1,4 @@
-"""The CTE sheet: one row per spring section of a CTE course, with roster counts and credits.
+"""The CTE sheet: one row per section of a CTE course of the season, with roster counts, credits.
 
 ``creditEquivalent`` = minutesPerDay x instructional days of the section's calendar in
 [termStartDate, termEndDate] / 8,100 (one credit = 225 minutes a week for 36 weeks,
@@ -19,9 +19,9 @@ import pandas as pd
 from mtcollect_nb.columns import CTE_COLUMNS
 from mtcollect_nb.compute.frames import Frames
 from mtcollect_nb.compute.sections import (
+    count_date_sections,
     instructional_days_between,
     roster_counts,
-    spring_sections,
     teachers_of_record,
 )
 
@@ -92,7 +92,7 @@ def cte_notes(a: Frames) -> list[str]:
 
 
 def cte_sections(a: Frames) -> pd.DataFrame:
-    """The CTE sheet without ``findings``: one row per spring section of a CTE course.
+    """The CTE sheet without ``findings``: one row per section of a CTE course on the count date.
 
     Filled from what exists: without section_staff.csv the teacher is blank, without
     rosters.csv the roster counts are blank (:func:`cte_notes` says so on the Summary).
@@ -102,7 +102,7 @@ def cte_sections(a: Frames) -> pd.DataFrame:
         >>> cte_sections(make_analysis()).empty
         True
     """
-    sp = spring_sections(a)
+    sp = count_date_sections(a)
     s = sp.loc[sp["cte"]].merge(roster_counts(a), on="sectionID", how="left")
     teachers = teachers_of_record(a)
     teachers = teachers.loc[teachers["sectionID"].isin(s["sectionID"])]

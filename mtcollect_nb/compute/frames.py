@@ -5,11 +5,14 @@ parameters, and the frames derived straight from the tables (calendars with thei
 count date, instructional days, enrollments with the count flags, sections with their course).
 :class:`~mtcollect_nb.compute.analysis.Analysis` adds the heavy derived frames on top.
 
+The count date is the season's (:mod:`mtcollect_nb.season`): ``spring_count_date`` in a spring
+run, ``fall_count_date`` in a fall run; so are the enrollment fields read (``mtFallAbsent``...).
+
 Example:
     >>> from mtcollect_nb.testing import tiny_analysis
     >>> a = tiny_analysis()
-    >>> str(a.calendars["effectiveCountDate"].iloc[0].date())
-    '2025-02-03'
+    >>> str(a.calendars["effectiveCountDate"].iloc[0].date()), a.season.fields.exclude
+    ('2025-02-03', 'mtExcludeSpringANB')
 """
 
 from __future__ import annotations
@@ -34,8 +37,10 @@ from mtcollect_nb.columns import (
 )
 from mtcollect_nb.compute.intervals import covers
 from mtcollect_nb.load.bundle import Bundle
+from mtcollect_nb.load.contracts import ContractError
 from mtcollect_nb.load.schemas import TABLES
 from mtcollect_nb.params import Params
+from mtcollect_nb.season import SEASONS, Season
 
 
 def effective_count_dates(days: pd.DataFrame, count_date: pd.Timestamp) -> pd.Series:
@@ -62,12 +67,58 @@ def budget_unit(grade: pd.Series) -> pd.Series:
                      index=grade.index)
 
 
+#: What a season's enrollment field must hold (the loader's dtype kinds; hours, absent, flag).
+_FIELD_KINDS: tuple[tuple[str, str], ...] = (("f", "float64"), ("iuf", "Int64"), ("b", "bool"))
+
+
+def season_enrollments(enrollments: pd.DataFrame, season: Season) -> pd.DataFrame:
+    """The contract columns of ``enrollments`` and ``_line``, with the season's fields typed.
+
+    The fields of the other season may be absent (extracts.md); a field of the run's season
+    the table does not have is blank (hours NaN, absent <NA>, flag false), as the loader fills
+    an optional column that is not in the header. A spring bundle gives its columns unchanged.
+
+    Raises:
+        ContractError: a season field is present but not typed (a loader that does not know
+            it kept it as text): a loader bug, never read as something else.
+
+    Example:
+        >>> from mtcollect_nb.season import FALL
+        >>> e = pd.DataFrame({"enrollmentID": [1], "mtFallAbsent": pd.array([12], "Int64"),
+        ...                   "_line": [2]})
+        >>> f = season_enrollments(e, FALL)
+        >>> f["mtFallAbsent"].tolist(), f["mtExcludeFallANB"].tolist(), "mtSpringAbsent" in f
+        ([12], [False], False)
+    """
+    names = season.fields.names
+    others = {n for s in SEASONS.values() for n in s.fields.names} - set(names)
+    contract = [c for c in TABLES["enrollments"].column_names
+                if c in enrollments.columns or c not in others]
+    out = enrollments.reindex(columns=[*contract, *(n for n in names if n not in contract),
+                                       LINE])
+    for name, (kinds, dtype) in zip(names, _FIELD_KINDS, strict=True):
+        if name not in enrollments.columns:
+            out[name] = pd.Series(False if dtype == "bool" else None, index=out.index,
+                                  dtype=dtype)
+        elif out[name].dtype.kind not in kinds:
+            raise ContractError(f"enrollments: {name} is not typed ({out[name].dtype}): this "
+                                f"loader does not read the {season.name} collection's fields")
+    return out
+
+
 class Frames:
-    """The tables and parameters of one district run, with the frames derived from them."""
+    """The tables and parameters of one district run, with the frames derived from them.
+
+    ``season`` is the run's :class:`~mtcollect_nb.season.Season`, ``count_date`` its count
+    date; ``spring`` and ``fall`` the two count dates (the CTE roster window and the early
+    graduates' window read them).
+    """
 
     def __init__(self, bundle: Bundle, params: Params) -> None:
         self.bundle = bundle
         self.params = params
+        self.season: Season = params.season
+        self.count_date = pd.Timestamp(params.count_date)
         self.spring = pd.Timestamp(params.spring)
         self.fall = pd.Timestamp(params.fall)
         self.k_age_date = pd.Timestamp(params.k_age_date)
@@ -110,11 +161,11 @@ class Frames:
     # ---- calendars and enrollments ---------------------------------------------------------
     @cached_property
     def calendars(self) -> pd.DataFrame:
-        """Calendars + ``schoolNumber`` and ``effectiveCountDate`` (spring; NaT if none)."""
+        """Calendars + ``schoolNumber`` and ``effectiveCountDate`` (the season's; NaT if none)."""
         cal = self._contract("calendars").merge(
             self._contract("schools")[["schoolID", "schoolNumber"]], on="schoolID", how="left")
         cal["schoolNumber"] = cal["schoolNumber"].fillna("")
-        ecd = effective_count_dates(self.table("days"), self.spring)
+        ecd = effective_count_dates(self.table("days"), self.count_date)
         cal[EFFECTIVE_COUNT_DATE] = cal["calendarID"].map(ecd).astype("datetime64[ns]")
         return cal
 
@@ -133,12 +184,14 @@ class Frames:
         (a state-excluded grade level of grade_levels.csv), ``effectiveCountDate`` (NaT where
         the calendar has no instructional day on or after the count date: not on it, DQ-04),
         ``budgetUnit``, ``onCountDate`` (extracts.md) and ``counted``
-        (on the count date, not marked excluded, not extracurricular-only).
+        (on the count date, not marked excluded, not extracurricular-only). The season's
+        enrollment fields are those of :func:`season_enrollments`.
         """
         cal = self.calendars[["calendarID", "schoolID", "schoolNumber", "stateExclude",
                               EFFECTIVE_COUNT_DATE]].rename(
             columns={"stateExclude": "calendarExcluded"})
-        e = self._contract("enrollments").merge(cal, on="calendarID", how="left")
+        e = season_enrollments(self.table("enrollments"), self.season).merge(
+            cal, on="calendarID", how="left")
         ecd = e[EFFECTIVE_COUNT_DATE]
         e["calendarExcluded"] = e["calendarExcluded"].fillna(False).astype(bool)
         e[BUDGET_UNIT] = budget_unit(e["grade"])
@@ -150,7 +203,7 @@ class Frames:
             covers(e["startDate"], e["endDate"], ecd)
             & ~e["noShow"] & ~e["stateExclude"] & ~e["calendarExcluded"] & ~e["gradeExcluded"]
         )
-        e[COUNTED] = (e[ON_COUNT_DATE] & ~e["mtExcludeSpringANB"] & ~e["mtExcludeANB"]
+        e[COUNTED] = (e[ON_COUNT_DATE] & ~e[self.season.fields.exclude] & ~e["mtExcludeANB"]
                       & ~e["extracurricularOnly"])
         return e
 

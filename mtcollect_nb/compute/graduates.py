@@ -1,17 +1,20 @@
 """Early graduates: grade-12 students who graduated between the fall and spring count dates.
 
 Definition in spec/rules.md ("Early graduates"). One definition serves the spring count
-(:func:`early_graduates`) and the rules ANB-17..19 (:func:`graduation_candidates`).
+(:func:`early_graduates`) and the rules ANB-17..19 (:func:`graduation_candidates`). Early
+graduates are not part of the fall collection (rules.md "The season"): a fall run has none
+(``Season.early_graduates``), and ANB-17..19 are declared spring only.
 Decisions (spec open), kept here:
     * A student is **counted on the count date** (and so not an early graduate) when one of
       their counted enrollments (extracts.md: not marked excluded, not extracurricular-only)
-      has hours in an FTE band above 0: band(mtSpringAggregateHours), or band(computed
-      hours) where the reported hours are blank. An extracurricular-only, excluded or
-      zero-hour enrollment does not stop an early graduate.
+      has hours in an FTE band above 0: band(the season's reported hours,
+      mtSpringAggregateHours), or band(computed hours) where the reported hours are blank.
+      An extracurricular-only, excluded or zero-hour enrollment does not stop an early
+      graduate.
     * Candidates leave out noShow and stateExcluded enrollments and enrollments in an
       excluded calendar (the spring count never sees them). The window ends at the
       enrollment's calendar's effective count date; a calendar without one (DQ-04) uses the
-      spring count date. One early-graduate enrollment per student: the last to end.
+      count date. One early-graduate enrollment per student: the last to end.
     * Several fall_count rows of one student in grade 12 (a primary and a partial enrollment
       on the fall count date): the early graduate's fall hours are those of the row of the
       graduating enrollment's school, else of the row with the most hours; a row with blank
@@ -40,9 +43,14 @@ from mtcollect_nb.columns import (
 from mtcollect_nb.compute.frames import Frames
 from mtcollect_nb.compute.hours import band
 from mtcollect_nb.compute.joins import left_join
+from mtcollect_nb.season import SPRING, Season
 
 ON_FALL_COUNT = "onFallCount"
 EARLY_GRADUATE_STATUS = "400"
+#: The early graduates frame (:func:`early_graduates`); the hours are the spring count's.
+GRADUATE_COLUMNS: tuple[str, ...] = (
+    "enrollmentID", "personID", "stateID", "schoolNumber", "grade", BUDGET_UNIT, "endDate",
+    SPRING.fields.hours, "fallAggregateHours", ON_FALL_COUNT, FTE_REPORTED, FTE_VALIDATED)
 
 
 def fall_grade12(a: Frames) -> pd.DataFrame:
@@ -58,10 +66,10 @@ def fall_grade12(a: Frames) -> pd.DataFrame:
     return f[["stateID", "schoolNumber", "fallAggregateHours"]].reset_index(drop=True)
 
 
-def counted_on_count_date(fte: pd.DataFrame) -> pd.Series:
+def counted_on_count_date(fte: pd.DataFrame, season: Season = SPRING) -> pd.Series:
     """PersonIDs with a counted enrollment on the count date whose hours give FTE > 0.
 
-    ``fte`` is :func:`mtcollect_nb.compute.anb.enrollment_fte`.
+    ``fte`` is :func:`mtcollect_nb.compute.anb.enrollment_fte` (the ``season``'s hours).
 
     Example:
         >>> fte = pd.DataFrame({"personID": [1, 2, 3, 4], "excludedReported": [False, True,
@@ -70,7 +78,8 @@ def counted_on_count_date(fte: pd.DataFrame) -> pd.Series:
         >>> counted_on_count_date(fte).tolist()
         [1, 4]
     """
-    hours = band(fte["mtSpringAggregateHours"]).fillna(band(fte[COMPUTED_HOURS])).fillna(0.0)
+    reported = fte[season.fields.hours]
+    hours = band(reported).fillna(band(fte[COMPUTED_HOURS])).fillna(0.0)
     return fte.loc[~fte["excludedReported"].astype(bool) & (hours > 0), "personID"]
 
 
@@ -114,11 +123,11 @@ def graduation_candidates(a: Frames, fte: pd.DataFrame) -> pd.DataFrame:
     """
     e = a.enrollments
     end = e["endDate"]
-    window_end = e[EFFECTIVE_COUNT_DATE].fillna(a.spring)
+    window_end = e[EFFECTIVE_COUNT_DATE].fillna(a.count_date)
     c = e.loc[end.notna() & (end < window_end) & ~e["noShow"] & ~e["stateExclude"]
               & ~e["calendarExcluded"]]
     c = c.loc[(_status_400(c["endStatus"]) | c["diplomaDate"].notna())
-              & ~c["personID"].isin(counted_on_count_date(fte))]
+              & ~c["personID"].isin(counted_on_count_date(fte, a.season))]
     c = left_join(c.reset_index(drop=True), a.students[["personID", "stateID"]], "personID")
     return _fall_hours(c, fall_grade12(a))
 
@@ -130,11 +139,12 @@ def early_graduates(a: Frames, candidates: pd.DataFrame) -> pd.DataFrame:
     endStatus 400 that ended on or after the fall count date, at band(mtSpringAggregateHours).
     Validated: those on fall_count in grade 12 and not excluded there, at
     band(mtSpringAggregateHours) or band(fallAggregateHours) where the spring hours are blank.
+    A fall run has none (not part of the fall collection).
 
     Returns:
-        enrollmentID, personID, stateID, schoolNumber, grade, budgetUnit, endDate,
-        mtSpringAggregateHours, fallAggregateHours, ``onFallCount``, ``fteReported``,
-        ``fteValidated``.
+        :data:`GRADUATE_COLUMNS`: enrollmentID, personID, stateID, schoolNumber, grade,
+        budgetUnit, endDate, mtSpringAggregateHours, fallAggregateHours, ``onFallCount``,
+        ``fteReported``, ``fteValidated``.
 
     Example:
         >>> from mtcollect_nb.testing import make_analysis, student, enrollment
@@ -144,13 +154,14 @@ def early_graduates(a: Frames, candidates: pd.DataFrame) -> pd.DataFrame:
         >>> g[["fteReported", "fteValidated"]].values.tolist()
         [[1.0, 0.0]]
     """
+    if not a.season.early_graduates:
+        return pd.DataFrame({c: pd.Series([], dtype=object) for c in GRADUATE_COLUMNS})
     c = candidates
     g = c.loc[(c["grade"] == "12") & _status_400(c["endStatus"]) & (c["endDate"] >= a.fall)]
     g = g.sort_values(["personID", "endDate", "enrollmentID"], kind="mergesort")
     g = g.drop_duplicates("personID", keep="last")
-    g = g[["enrollmentID", "personID", "stateID", "schoolNumber", "grade", BUDGET_UNIT,
-           "endDate", "mtSpringAggregateHours", "fallAggregateHours", ON_FALL_COUNT]].copy()
-    spring = band(g["mtSpringAggregateHours"])
+    g = g[list(GRADUATE_COLUMNS[:-2])].copy()
+    spring = band(g[SPRING.fields.hours])
     g[FTE_REPORTED] = spring.fillna(0.0)
     g[FTE_VALIDATED] = spring.fillna(band(g["fallAggregateHours"])).fillna(0.0).where(
         g[ON_FALL_COUNT].to_numpy(dtype=bool), 0.0)

@@ -1,16 +1,18 @@
-"""Shared Teacher-Class frames: spring sections, teachers of record, roster periods and counts.
+"""Shared Teacher-Class frames: the season's sections, teachers of record, rosters and counts.
 
 The Teacher-Class rules (:mod:`mtcollect_nb.checks.teacher_class`) and the CTE sheet
 (:mod:`mtcollect_nb.compute.cte`) read these frames; each is computed once per analysis
 (:meth:`Frames.memo`). Decisions taken here (spec/rules.md leaves them open):
 
-* A section's **count date** is the effective spring count date of its course's calendar
-  (first instructional day on or after the count date). A calendar with no instructional day
-  on or after the count date has none: its sections are not spring sections, as its
+* A section's **count date** is the effective count date of its course's calendar (first
+  instructional day on or after the season's count date: spring, or fall in a fall run). A
+  calendar with no instructional day on or after the count date has none: its sections are
+  not the collection's sections, as its
   enrollments are not on the count date (rules.md; DQ-04 names the calendar). "On the count
   date" means the same thing for enrollments, so a section and its students are judged on the
   same day.
-* A **spring section** is one whose term [termStartDate, termEndDate] covers its count date, of
+* A **count-date section** (a spring section of Spring Teacher-Class, a fall section of Fall
+  Teacher-Class) is one whose term [termStartDate, termEndDate] covers its count date, of
   a course that is not stateExcluded, in a calendar that is not stateExcluded (the TEAMS
   Teacher-Class extract drops excluded courses and calendars). ``active`` is applied only by the
   rules that name it (TCH-01, TCH-04).
@@ -24,12 +26,14 @@ The Teacher-Class rules (:mod:`mtcollect_nb.checks.teacher_class`) and the CTE s
 * **Students on the count date** (TCH-01, TCH-02, TCH-04) are the roster rows covering the
   section's count date of students enrolled in the course's calendar that day (rules.md).
 * Roster counts (distinct students): **window** = on the roster at some day in
-  [fall count date, section count date] on which the student also had an enrollment in the
-  course's calendar; **on the count date** = roster and enrollment both cover the count date.
+  [window start, section count date] on which the student also had an enrollment in the
+  course's calendar, the window start being the fall count date in a spring run and the first
+  instructional day of the course's calendar in a fall run (rules.md "The season");
+  **on the count date** = roster and enrollment both cover the count date.
 
 Example:
     >>> from mtcollect_nb.testing import make_analysis
-    >>> spring_sections(make_analysis()).empty
+    >>> count_date_sections(make_analysis()).empty
     True
 """
 
@@ -44,6 +48,7 @@ from mtcollect_nb.compute.intervals import covers
 from mtcollect_nb.compute.joins import join_pairs, pair_keys
 
 COUNT_DATE = "countDate"
+WINDOW_START = "windowStart"
 ROSTER_START, ROSTER_END = "rosterStart", "rosterEnd"
 ROSTER_ROW = "rosterRow"
 #: Stand-in for an open end date (far beyond any school year, inside datetime64[ns]).
@@ -51,36 +56,43 @@ OPEN_END = pd.Timestamp("2200-01-01")
 _DAY_KEY = 1_000_000  # calendarID * _DAY_KEY + days since 1970 orders (calendar, date) pairs
 
 
-def spring_sections(a: Frames) -> pd.DataFrame:
-    """Spring sections: :attr:`Frames.section_info` + ``countDate`` and ``calendarExcluded``.
+def count_date_sections(a: Frames) -> pd.DataFrame:
+    """The season's sections: :attr:`Frames.section_info` + ``countDate``, ``calendarExcluded``.
+
+    Sections whose term covers their calendar's effective count date (the spring sections of a
+    spring run, the fall sections of a fall run).
 
     Example:
         >>> from mtcollect_nb.testing import make_analysis
         >>> a = make_analysis(courses=[{"courseID": 1, "calendarID": 1, "number": "M1"}],
         ...     sections=[{"sectionID": 5, "courseID": 1, "termStartDate": "2025-01-06",
         ...                "termEndDate": "2025-06-06"}])
-        >>> spring_sections(a)[["sectionID", "countDate"]].values.tolist()
+        >>> count_date_sections(a)[["sectionID", "countDate"]].values.tolist()
         [[5, Timestamp('2025-02-03 00:00:00')]]
     """
-    return a.memo("sections.spring", lambda: _spring_sections(a))
+    return a.memo("sections.count_date", lambda: _count_date_sections(a))
 
 
-def _spring_sections(a: Frames) -> pd.DataFrame:
+#: The name report/sheets.py imports until the season reaches report/ (issue 22, second half).
+spring_sections = count_date_sections
+
+
+def _count_date_sections(a: Frames) -> pd.DataFrame:
     cal = a.calendars[["calendarID", "stateExclude", EFFECTIVE_COUNT_DATE]].rename(
         columns={"stateExclude": "calendarExcluded"})
     s = a.section_info.merge(cal, on="calendarID", how="left")
     s[COUNT_DATE] = s[EFFECTIVE_COUNT_DATE].astype("datetime64[ns]")  # NaT: no count date
-    spring = (s[COUNT_DATE].notna() & (s["termStartDate"] <= s[COUNT_DATE])
-              & (s[COUNT_DATE] <= s["termEndDate"])
-              & ~s["courseExcluded"].eq(True) & ~s["calendarExcluded"].eq(True))
-    out = s.loc[spring].drop(columns=[EFFECTIVE_COUNT_DATE])
+    on = (s[COUNT_DATE].notna() & (s["termStartDate"] <= s[COUNT_DATE])
+          & (s[COUNT_DATE] <= s["termEndDate"])
+          & ~s["courseExcluded"].eq(True) & ~s["calendarExcluded"].eq(True))
+    out = s.loc[on].drop(columns=[EFFECTIVE_COUNT_DATE])
     for col in ("active", "cte", "workBasedLearning"):
         out[col] = out[col].eq(True)
     return out.sort_values("sectionID", kind="mergesort").reset_index(drop=True)
 
 
 def teachers_of_record(a: Frames) -> pd.DataFrame:
-    """Section-staff rows of spring sections that make a teacher of record on the count date.
+    """Section-staff rows of the season's sections that are a teacher of record on the count date.
 
     Columns: sectionID, staffPersonID, role, startDate, endDate, staffStateID, staffName,
     ``teacherLabel`` ("Last, First (staffStateID)").
@@ -94,7 +106,7 @@ def teachers_of_record(a: Frames) -> pd.DataFrame:
 
 
 def _teachers(a: Frames) -> pd.DataFrame:
-    sp = spring_sections(a)[["sectionID", COUNT_DATE]]
+    sp = count_date_sections(a)[["sectionID", COUNT_DATE]]
     st = a.table("section_staff").rename(columns={"personID": "staffPersonID"})
     m = st.merge(sp, on="sectionID", how="inner")
     cover = m["role"].isin(TEACHER_ROLES) & covers(m["startDate"], m["endDate"], m[COUNT_DATE])
@@ -127,7 +139,7 @@ def enrollment_periods(a: Frames) -> pd.DataFrame:
 
 
 def roster_periods(a: Frames) -> pd.DataFrame:
-    """Roster rows of spring sections with their period and per-row enrollment flags.
+    """Roster rows of the season's sections with their period and per-row enrollment flags.
 
     Columns: rosterRow (0..n-1), sectionID, personID, startDate, endDate, calendarID, countDate,
     rosterStart, rosterEnd, ``enrolledDuring`` (an enrollment in the course's calendar overlaps
@@ -143,7 +155,7 @@ def roster_periods(a: Frames) -> pd.DataFrame:
 
 
 def _roster_periods(a: Frames) -> pd.DataFrame:
-    sp = spring_sections(a)
+    sp = count_date_sections(a)
     ros = a.table("rosters")
     row, sec = join_pairs(ros["sectionID"].to_numpy(), sp["sectionID"].to_numpy())
     start, end = _ns(ros["startDate"])[row], _ns(ros["endDate"])[row]
@@ -158,8 +170,7 @@ def _roster_periods(a: Frames) -> pd.DataFrame:
     rs, rend, cdi = r_start[i], r_end[i], cd[i]
     es, ee = _ns(e["enrStart"])[j], _ns(e["enrEnd"])[j]
     overlap = (es <= rend) & (rs <= ee) & (rs <= rend)  # a roster with no days overlaps nothing
-    fall = np.datetime64(pd.Timestamp(a.fall).to_datetime64(), "ns")
-    lo = np.maximum(np.maximum(rs, es), fall)
+    lo = np.maximum(np.maximum(rs, es), window_start(a, sp)[sec][i])
     hi = np.minimum(np.minimum(rend, ee), cdi)
     flags = {"enrolledDuring": overlap, "inWindow": overlap & (lo <= hi),
              "onCountDate": (rs <= cdi) & (cdi <= rend) & (es <= cdi) & (cdi <= ee)}
@@ -179,8 +190,26 @@ def _ns(s: pd.Series) -> np.ndarray:
     return s.to_numpy(dtype="datetime64[ns]")
 
 
+def window_start(a: Frames, sections: pd.DataFrame) -> np.ndarray:
+    """First day of each section's CTE roster window (datetime64[ns], one per row).
+
+    The fall count date in a spring run; in a fall run the first instructional day of the
+    section's calendar (``Season.window_from_first_day``), NaT for a calendar with no day.
+
+    Example:
+        >>> from mtcollect_nb.testing import make_analysis, params
+        >>> s = pd.DataFrame({"calendarID": [1]})
+        >>> str(window_start(make_analysis(params(collection_season="fall")), s)[0])[:10]
+        '2024-08-26'
+    """
+    if a.season.window_from_first_day:
+        first = a.instructional_days.groupby("calendarID")["date"].min()
+        return _ns(sections["calendarID"].map(first).astype("datetime64[ns]"))
+    return np.full(len(sections), pd.Timestamp(a.fall).to_datetime64(), dtype="datetime64[ns]")
+
+
 def roster_counts(a: Frames) -> pd.DataFrame:
-    """Per spring section: rosterRows, studentsOnCountDate and the two CTE roster counts.
+    """Per section of the season: rosterRows, studentsOnCountDate and the two CTE roster counts.
 
     ``studentsOnCountDate`` counts students whose roster covers the count date and who are
     enrolled (not no-show) in the course's calendar that day (rules.md decisions: the same
@@ -196,7 +225,7 @@ def roster_counts(a: Frames) -> pd.DataFrame:
 
 def _roster_counts(a: Frames) -> pd.DataFrame:
     r = roster_periods(a)
-    out = spring_sections(a)[["sectionID"]].copy()
+    out = count_date_sections(a)[["sectionID"]].copy()
     ids = np.unique(out["sectionID"].to_numpy())
     n = len(ids)
     sec = np.searchsorted(ids, r["sectionID"].to_numpy())

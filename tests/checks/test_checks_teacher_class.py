@@ -10,7 +10,7 @@ import pytest
 from mtcollect_nb.checks import teacher_class as tc
 from mtcollect_nb.checks.catalog import all_rules
 from mtcollect_nb.checks.engine import run_rules
-from mtcollect_nb.compute.sections import roster_counts, spring_sections, teachers_of_record
+from mtcollect_nb.compute.sections import count_date_sections, roster_counts, teachers_of_record
 from mtcollect_nb.testing import enrollment, make_analysis, school_days, student
 
 TC_RULES = ("TCH-01", "TCH-02", "TCH-03", "TCH-04", "CTE-01", "CTE-02", "CTE-03", "CTE-04")
@@ -60,14 +60,14 @@ def test_clean_district_has_no_findings():
 
 
 # ---- spring sections --------------------------------------------------------------------
-def test_spring_sections_use_effective_count_date_and_drop_excluded():
+def test_count_date_sections_use_effective_count_date_and_drop_excluded():
     days = school_days(holidays=["2025-02-03"])  # effective count date 2025-02-04
     a = district(days=days,
                  courses=[course(1), course(2, stateExclude=True)],
                  sections=[section(100, termStartDate="2025-02-04"),
                            section(101, termEndDate="2025-02-03"),
                            section(102, cid=2)])
-    sp = spring_sections(a)
+    sp = count_date_sections(a)
     assert sp["sectionID"].tolist() == [100]
     assert sp["countDate"].iloc[0] == pd.Timestamp("2025-02-04")
 
@@ -292,6 +292,6 @@ def test_students_on_the_count_date_must_be_enrolled_that_day():
 # ---- DQ-04: a calendar without a count date has no spring sections ---------------------------
 def test_section_of_a_calendar_without_count_date_is_not_a_spring_section():
     a = district(days=school_days(end="2025-01-31"))
-    assert spring_sections(a).empty
+    assert count_date_sections(a).empty
     assert not a.enrollments["onCountDate"].any()
-    assert len(spring_sections(district())) == 1
+    assert len(count_date_sections(district())) == 1

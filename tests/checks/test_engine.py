@@ -19,7 +19,7 @@ def _analysis():
 def test_engine_fills_identity_and_rule_metadata():
     reg: dict = {}
 
-    @rule("ZZ-01", "warning", "Spring ANB", title="default message", remedy="fix here",
+    @rule("ZZ-01", "warning", "ANB", title="default message", remedy="fix here",
           registry=reg)
     def _r(a):
         return pd.DataFrame({"enrollmentID": [10], "field": ["mtSpringAggregateHours"],
@@ -142,7 +142,7 @@ def test_engine_fills_blanks_through_section_then_enrollment_then_person():
                       enrollments=[enrollment(10, 1), enrollment(11, 2)])
     reg: dict = {}
 
-    @rule("ZZ-03", "info", "Spring ANB", title="t", remedy="r", registry=reg)
+    @rule("ZZ-03", "info", "ANB", title="t", remedy="r", registry=reg)
     def _r(a):
         return pd.DataFrame({
             "enrollmentID": pd.array([11, 10, 99, pd.NA], dtype="Int64"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import pandas as pd
 from hypothesis import HealthCheck, given, settings
@@ -13,24 +15,26 @@ from mtcollect_nb.compute.sections import (
     ROSTER_END,
     ROSTER_ROW,
     ROSTER_START,
+    count_date_sections,
     enrollment_periods,
     roster_counts,
     roster_periods,
-    spring_sections,
 )
-from mtcollect_nb.testing import enrollment, make_analysis, student
+from mtcollect_nb.testing import enrollment, make_analysis, params, school_days, student
 
 BASE = pd.Timestamp("2025-01-20")  # the count date 2025-02-03 is day 14
+#: Day 0 of a generated district per season: its count date is day 14 (fall: 2024-10-07).
+BASES = {"spring": BASE, "fall": pd.Timestamp("2024-09-23")}
 
 
-def _day(k: int | None) -> pd.Timestamp | None:
-    return None if k is None else BASE + pd.Timedelta(days=k)
+def _day(k: int | None, base: pd.Timestamp = BASE) -> pd.Timestamp | None:
+    return None if k is None else base + pd.Timedelta(days=k)
 
 
 # ---- plain references: the merge + groupby versions the array code replaced ----------------
 def roster_periods_reference(a) -> pd.DataFrame:
-    sp = spring_sections(a)[["sectionID", "calendarID", COUNT_DATE, "termStartDate",
-                             "termEndDate"]]
+    sp = count_date_sections(a)[["sectionID", "calendarID", COUNT_DATE, "termStartDate",
+                                 "termEndDate"]]
     r = a.table("rosters")[["sectionID", "personID", "startDate", "endDate"]].merge(
         sp, on="sectionID", how="inner")
     r.insert(0, ROSTER_ROW, np.arange(len(r), dtype="int64"))
@@ -46,8 +50,13 @@ def roster_periods_reference(a) -> pd.DataFrame:
     def ns(col):
         return m[col].to_numpy(dtype="datetime64[ns]")
 
-    fall = np.datetime64(a.fall.to_datetime64(), "ns")
-    lo = np.maximum(np.maximum(ns(ROSTER_START), ns("enrStart")), fall)
+    if a.season.window_from_first_day:  # fall: from the calendar's first instructional day
+        days = a.table("days")
+        first = days.loc[days["instruction"]].groupby("calendarID")["date"].min()
+        start = m["calendarID"].map(first).to_numpy(dtype="datetime64[ns]")
+    else:  # spring: from the fall count date
+        start = np.datetime64(a.fall.to_datetime64(), "ns")
+    lo = np.maximum(np.maximum(ns(ROSTER_START), ns("enrStart")), start)
     hi = np.minimum(np.minimum(ns(ROSTER_END), ns("enrEnd")), ns(COUNT_DATE))
     cd = m[COUNT_DATE]
     on_cd = ((m[ROSTER_START] <= cd) & (cd <= m[ROSTER_END])
@@ -62,7 +71,7 @@ def roster_periods_reference(a) -> pd.DataFrame:
 
 def roster_counts_reference(a) -> pd.DataFrame:
     r = roster_periods_reference(a)
-    out = spring_sections(a)[["sectionID"]].copy()
+    out = count_date_sections(a)[["sectionID"]].copy()
 
     def distinct(mask):
         return r.loc[mask].groupby("sectionID")["personID"].nunique()
@@ -78,6 +87,8 @@ def roster_counts_reference(a) -> pd.DataFrame:
 # ---- generated Teacher-Class districts ------------------------------------------------------
 @st.composite
 def districts(draw):
+    season = draw(st.sampled_from(["spring", "fall"]))
+    day = partial(_day, base=BASES[season])
     offsets = st.one_of(st.none(), st.integers(-200, 40))
     n_people = draw(st.integers(1, 5))
     enrollments, eid = [], 1
@@ -86,8 +97,8 @@ def districts(draw):
             start = draw(st.integers(-200, 30))
             length = draw(st.one_of(st.none(), st.integers(0, 200)))
             enrollments.append(enrollment(
-                eid, p, startDate=_day(start), calendarID=draw(st.sampled_from([1, 2])),
-                endDate=None if length is None else _day(start + length),
+                eid, p, startDate=day(start), calendarID=draw(st.sampled_from([1, 2])),
+                endDate=None if length is None else day(start + length),
                 noShow=draw(st.booleans()) and draw(st.booleans())))
             eid += 1
     courses = [{"courseID": c, "calendarID": 1 + c % 2, "number": f"C{c}", "cte": True}
@@ -96,17 +107,19 @@ def districts(draw):
     for sid in range(1, draw(st.integers(1, 5)) + 1):
         lo = draw(st.integers(-200, 20))
         sections.append({"sectionID": 100 + sid, "courseID": draw(st.sampled_from([1, 2, 3])),
-                         "termStartDate": _day(lo),
-                         "termEndDate": _day(lo + draw(st.integers(0, 200)))})
+                         "termStartDate": day(lo),
+                         "termEndDate": day(lo + draw(st.integers(0, 200)))})
     rosters = [{"sectionID": draw(st.sampled_from([s["sectionID"] for s in sections] + [999])),
-                "personID": draw(st.integers(1, n_people)), "startDate": _day(draw(offsets)),
-                "endDate": _day(draw(offsets))}
+                "personID": draw(st.integers(1, n_people)), "startDate": day(draw(offsets)),
+                "endDate": day(draw(offsets))}
                for _ in range(draw(st.integers(0, 12)))]
     calendars = [{"calendarID": c, "schoolID": 1, "name": f"cal {c}", "endYear": 2025,
                   "startDate": "2024-08-26", "endDate": "2025-06-06"} for c in (1, 2)]
-    return make_analysis(students=[student(p) for p in range(1, n_people + 1)],
+    return make_analysis(params(collection_season=season),
+                         students=[student(p) for p in range(1, n_people + 1)],
                          enrollments=enrollments, calendars=calendars, courses=courses,
-                         sections=sections, rosters=rosters)
+                         sections=sections, rosters=rosters,
+                         days=school_days(1) + school_days(2, start="2024-09-03"))
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
