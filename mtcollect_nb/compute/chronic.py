@@ -47,8 +47,8 @@ from mtcollect_nb.columns import (
     GRADES,
 )
 from mtcollect_nb.compute.absence import whole_day_absence
-from mtcollect_nb.compute.day_keys import DayKeys
-from mtcollect_nb.compute.intervals import covers
+from mtcollect_nb.compute.day_keys import KEY_SPAN, DayKeys
+from mtcollect_nb.compute.streak_grid import Coder, day_numbers
 from mtcollect_nb.compute.thresholds import day_attendance
 
 if TYPE_CHECKING:
@@ -102,29 +102,60 @@ def _state_enrollments(a: Frames, limit: pd.Series) -> pd.DataFrame:
     return e.loc[e["startDate"] <= last]
 
 
-def _enrolled_days(e: pd.DataFrame, days: DayKeys) -> pd.Series:
-    """Instructional days of each enrollment's calendar within it, overlaps counted once."""
-    e = e.sort_values(["personID", "calendarID", "startDate", "endDate"], kind="mergesort")
-    pair = [e["personID"], e["calendarID"]]
-    covered = e.groupby(pair, sort=False)["endDate"].cummax().groupby(pair).shift(1)
-    start = e["startDate"].where(covered.isna() | (e["startDate"] > covered),
-                                 covered + pd.Timedelta(days=1))
-    return pd.Series(days.count(e["calendarID"], start, e["endDate"]), index=e.index)
+class _Spans:
+    """The days each student was enrolled in each calendar: disjoint spans of day numbers.
+
+    The enrollments of one (student, calendar) pair, sorted by start, each keep only the part
+    after every earlier one's end (so overlaps count once); a span is held as two sorted int64
+    keys (pair x span + day), so "was this student enrolled on that day" is one searchsorted.
+    """
+
+    def __init__(self, e: pd.DataFrame, days: DayKeys) -> None:
+        self.days = days
+        self.person_ids = pd.unique(e["personID"].to_numpy(dtype="int64"))
+        self.person = Coder(self.person_ids)
+        self.ncal = len(days.cal_ids) + 1
+        cal = days.cal_pos(e["calendarID"])
+        pair = self.pair(e["personID"], cal)
+        start, end = day_numbers(e["startDate"]), day_numbers(e["endDate"])
+        order = np.lexsort((start, pair))
+        off = pair[order] * KEY_SPAN
+        top = np.maximum.accumulate(off + end[order])  # latest end so far (pairs ascend)
+        lo = np.maximum(off + start[order], np.concatenate(([-1], top[:-1])) + 1)
+        hi = off + end[order]
+        #: instructional days of each enrollment not covered by an earlier one (row order)
+        self.enrolled = np.zeros(len(e), dtype=np.int64)
+        self.enrolled[order] = days.count_days(cal[order], lo - off, hi - off)
+        keep = lo <= hi
+        self.lo, self.hi, self.row = lo[keep], hi[keep], order[keep]
+
+    def pair(self, person: pd.Series | np.ndarray, cal: np.ndarray) -> np.ndarray:
+        """The (student, calendar) code of each row; -1 where either is unknown."""
+        p = self.person(np.asarray(person, dtype=np.int64))
+        return np.where((p < 0) | (cal < 0), -1, p * self.ncal + cal + 1)
+
+    def enrollment_on(self, person: np.ndarray, calendar: np.ndarray,
+                      date: np.ndarray) -> np.ndarray:
+        """Row (of the enrollments) of the span holding each day; -1 when not enrolled."""
+        pair = self.pair(person, self.days.cal_pos(calendar))
+        if not len(self.lo):
+            return np.full(len(pair), -1, dtype=np.int64)
+        k = pair * KEY_SPAN + day_numbers(date)
+        pos = np.searchsorted(self.lo, k, "right") - 1
+        at = np.where(pos >= 0, pos, 0)
+        ok = (pair >= 0) & (pos >= 0) & (k <= self.hi[at])
+        return np.where(ok, self.row[at], -1)
 
 
-def _absent_days(a: Frames, e: pd.DataFrame, limit: pd.Series, days: DayKeys) -> pd.DataFrame:
-    """personID, schoolNumber of each half-day absence on an enrolled instructional day."""
+def _half_day_absences(a: Frames, days: DayKeys) -> dict[str, np.ndarray]:
+    """personID, calendarID, date of the attendance rows missing half an instructional day."""
     att = day_attendance(a)
     row = days.find(att["calendarID"], att["date"])
-    sel = np.flatnonzero((row >= 0) & (att["date"] <= att["calendarID"].map(limit)).to_numpy())
-    m = att[["personID", "calendarID", "date", "presentMinutes", "excuse"]].take(sel)
-    mins = pd.Series(days.minutes[row[sel]], index=m.index)
-    half = whole_day_absence(mins, m["presentMinutes"], m["excuse"], mins / 2)
-    m = m.loc[half.to_numpy(), ["personID", "calendarID", "date"]].reset_index(names="_row")
-    j = m.merge(e[["personID", "calendarID", "schoolNumber", "startDate", "endDate"]],
-                on=["personID", "calendarID"])
-    j = j.loc[covers(j["startDate"], j["endDate"], j["date"])]
-    return j.drop_duplicates("_row")[["personID", "schoolNumber"]]
+    sel = np.flatnonzero(row >= 0)
+    mins = pd.Series(days.minutes[row[sel]])
+    half = whole_day_absence(mins, pd.Series(att["presentMinutes"].array[sel]),
+                             pd.Series(att["excuse"].array[sel]), mins / 2).to_numpy()
+    return {c: att[c].to_numpy()[sel[half]] for c in ("personID", "calendarID", "date")}
 
 
 def chronic_by_student(a: Frames) -> pd.DataFrame:
@@ -138,21 +169,31 @@ def chronic_by_student(a: Frames) -> pd.DataFrame:
         >>> chronic_by_student(tiny_analysis())["daysEnrolled"].tolist()
         [116, 116]
     """
-    limit = chronic_limits(a)
     days = DayKeys(a.instructional_days)
-    e = _state_enrollments(a, limit)
-    e = e.assign(_days=_enrolled_days(e, days))
-    key = ["personID", "schoolNumber"]
-    out = e.groupby(key, as_index=False)["_days"].sum().rename(columns={"_days": DAYS_ENROLLED})
-    latest = e.sort_values(["startDate", "enrollmentID"], kind="mergesort").drop_duplicates(
-        key, keep="last")[[*key, "grade"]]
-    out = out.merge(latest, on=key, how="left")
-    absent = _absent_days(a, e, limit, days).groupby(key).size().rename(DAYS_ABSENT)
-    out = out.merge(absent, left_on=key, right_index=True, how="left")
-    out[DAYS_ENROLLED] = out[DAYS_ENROLLED].astype("int64")
-    out[DAYS_ABSENT] = out[DAYS_ABSENT].fillna(0).astype("int64")
+    e = _state_enrollments(a, chronic_limits(a))
+    spans = _Spans(e, days)
+    # one group per (student, school)
+    school, schools = pd.factorize(e["schoolNumber"].to_numpy(dtype=object))
+    person = spans.person(e["personID"].to_numpy(dtype="int64"))
+    group, keys = pd.factorize(person * max(len(schools), 1) + school)
+    n = len(keys)
+    enrolled = np.bincount(group, weights=spans.enrolled, minlength=n).astype(np.int64)
+    absences = _half_day_absences(a, days)
+    on = spans.enrollment_on(absences["personID"], absences["calendarID"], absences["date"])
+    absent = np.bincount(group[on[on >= 0]], minlength=n).astype(np.int64)
+    order = np.lexsort((e["enrollmentID"].to_numpy(), e["startDate"].to_numpy(), group))
+    ends = np.ones(len(order), dtype=bool)  # the last row of each group: the latest start
+    ends[:-1] = group[order][1:] != group[order][:-1]
+    last = order[ends]
+    grade = np.empty(n, dtype=object)
+    grade[group[last]] = e["grade"].to_numpy(dtype=object)[last]
+    out = pd.DataFrame({
+        "personID": spans.person_ids[keys // max(len(schools), 1)],
+        "schoolNumber": schools[keys % max(len(schools), 1)].astype(object),
+        "grade": grade, DAYS_ENROLLED: enrolled, DAYS_ABSENT: absent})
     out[CHRONICALLY_ABSENT] = chronically_absent(out[DAYS_ENROLLED], out[DAYS_ABSENT])
-    out = out.loc[out[DAYS_ENROLLED] > 0].sort_values(key, kind="mergesort")
+    out = out.loc[out[DAYS_ENROLLED] > 0].sort_values(["schoolNumber", "personID"],
+                                                     kind="mergesort")
     return out[list(CHRONIC_STUDENT_COLUMNS)].reset_index(drop=True)
 
 
