@@ -4,8 +4,9 @@ The threshold of a day is the grade level's Whole Day Absence (grade_levels.csv)
 calendar's ``wholeDayAbsence``, else ``whole_day_absence_default`` (240, IC's default):
 :func:`whole_day_threshold`. :func:`attendance_thresholds` gives it to every attendance row
 (the grade of the student's enrollment covering the day); :func:`day_attendance` is the
-attendance table with that column, read by the streak engine, the explorer's calendar and the
-figures. What a whole-day absence *is* given the threshold is
+attendance table with that column, read by the streak engine, chronic absence, the explorer's
+calendar and the figures; in a forecast run only its rows up to ``as_of``
+(:func:`known_attendance`). What a whole-day absence *is* given the threshold is
 :func:`mtcollect_nb.compute.absence.whole_day_absence`.
 
 Example:
