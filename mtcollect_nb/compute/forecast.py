@@ -164,11 +164,12 @@ def fte_at_risk(fte: pd.DataFrame, enrollment_ids: pd.Series) -> pd.Series:
         >>> fte_at_risk(f, pd.Series([1])).tolist(), fte_at_risk(f, pd.Series([2])).tolist()
         ([0.5], [0.0])
     """
-    risk = fte["enrollmentID"].isin(enrollment_ids)
-    people = fte["personID"].isin(fte.loc[risk, "personID"])
-    f = fte.loc[people, ["enrollmentID", "personID", "serviceType", FTE_VALIDATED]].copy()
-    risk = risk[people]
-    f["_after"] = validated_uncapped(fte.loc[people]).where(~risk, 0.0)
+    risk = fte["enrollmentID"].isin(enrollment_ids).to_numpy()
+    people = fte["personID"].isin(fte["personID"].to_numpy()[risk]).to_numpy()
+    mine = fte.loc[people]  # the students with an enrollment at risk, all their enrollments
+    risk = pd.Series(risk[people], index=mine.index)
+    f = mine[["enrollmentID", "personID", "serviceType", FTE_VALIDATED]].copy()
+    f["_after"] = validated_uncapped(mine).where(~risk, 0.0)
     after = cap_per_student(f, "_after")
     person = f["personID"]
     loss = (f[FTE_VALIDATED] - after).groupby(person).transform("sum")
@@ -182,7 +183,8 @@ def fte_at_risk(fte: pd.DataFrame, enrollment_ids: pd.Series) -> pd.Series:
 def _enrolled_on(enrollments: pd.DataFrame, rows: pd.DataFrame, day: pd.Series) -> np.ndarray:
     """Whether each row's student had an enrollment (not noShow) in its calendar on ``day``."""
     q = rows[["personID", "calendarID"]].assign(_day=day.to_numpy(), _row=np.arange(len(rows)))
-    e = enrollments.loc[~enrollments["noShow"].astype(bool),
+    e = enrollments.loc[~enrollments["noShow"].astype(bool).to_numpy()
+                        & enrollments["personID"].isin(q["personID"]).to_numpy(),
                         ["personID", "calendarID", "startDate", "endDate"]]
     m = q.merge(e, on=["personID", "calendarID"])
     hit = m.loc[covers(m["startDate"], m["endDate"], m["_day"]), "_row"]
@@ -204,11 +206,13 @@ def call_list(a: Frames, as_of_frame: pd.DataFrame, fte: pd.DataFrame,
     """
     r = as_of_frame.loc[as_of_frame[AT_RISK]].reset_index(drop=True)
     e = a.on_count_date
+    e = e.loc[e["enrollmentID"].isin(r["enrollmentID"]).to_numpy()]  # a few rows: cheap joins
     for col in ("schoolNumber", "schoolID", "grade"):
         r[col] = take_by_key(r["enrollmentID"], e, "enrollmentID", col).to_numpy(dtype=object)
     r["schoolName"] = take_by_key(r["schoolID"], a.table("schools"), "schoolID", "name")
+    people = a.students.loc[a.students["personID"].isin(r["personID"]).to_numpy()]
     for col in ("stateID", "studentNumber", "studentName"):
-        r[col] = take_by_key(r["personID"], a.students, "personID", col)
+        r[col] = take_by_key(r["personID"], people, "personID", col)
     days = DayKeys(a.instructional_days)
     as_of = pd.Series(pd.Timestamp(a.params.as_of or a.params.count_date), index=r.index)
     r[REACHES_11_ON] = days.nth_after(r["calendarID"], as_of,
