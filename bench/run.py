@@ -219,6 +219,10 @@ def main(argv: list[str] | None = None) -> int:
                     "pyarrow.csv.read_csv only", secs(floor), f"{ratio:.1f}x the time",
                     "<= 4x", yes_no(ratio <= 4)))
 
+    # 2b. the forecast run before the count date (issue 21) against the normal run
+    log("forecast run: timing ...")
+    rows.append(forecast_row(district, args.repeat, n, figures))
+
     # 3. notebooks
     if not args.skip_notebook:
         log("notebooks: timing (papermill) ...")
@@ -267,6 +271,18 @@ def main(argv: list[str] | None = None) -> int:
         print()
         print(profile_analysis(district))
     return 0
+
+
+def forecast_row(district: Path, repeat: int, n: str, figures: dict[str, Any]) -> Row:
+    """The forecast run (``as_of``) of the district against its normal run (bench/forecast.py)."""
+    from bench.forecast import AS_OF, TARGET, bench_forecast
+
+    got = bench_forecast(district, AS_OF, repeat)
+    figures["forecast"] = {"normal": got["normal"].runs, "forecast": got["forecast"].runs,
+                           "line": got["line"]}
+    return Row(f"forecast run {n} (as of {AS_OF}) vs normal run", secs(got["forecast"]),
+               "normal run", secs(got["normal"]), f"{got['ratio']:.2f}x the time",
+               f"<= {TARGET}x", yes_no(got["ratio"] <= TARGET))
 
 
 def statewide_rows(districts: int, figures: dict[str, Any], log: Any,

@@ -119,3 +119,37 @@ RECONCILE_COLUMNS: tuple[str, ...] = (
 # ---- Infinite Campus semantics (compute/absence.py, load/periods.py) ------------------------
 #: Resolved whole-day absence threshold of an attendance row (grade level, calendar, default).
 WHOLE_DAY_THRESHOLD = "wholeDayThreshold"
+
+# ---- chronic absence (rules.md "Chronic absence", outputs.md "Attendance") ----------------
+DAYS_ENROLLED = "daysEnrolled"
+DAYS_ABSENT = "daysAbsent"
+CHRONICALLY_ABSENT = "chronicallyAbsent"
+#: Per student in a school (joins the call list by personID + schoolNumber).
+CHRONIC_STUDENT_COLUMNS: tuple[str, ...] = (
+    "personID", "schoolNumber", "grade", DAYS_ENROLLED, DAYS_ABSENT, CHRONICALLY_ABSENT,
+)
+#: The Attendance sheet: per school x grade, students enrolled 10+ days, how many of them are
+#: chronically absent, and the rate (chronicallyAbsent / students; blank when no student).
+ATTENDANCE_COLUMNS: tuple[str, ...] = (
+    "schoolNumber", "grade", "students", CHRONICALLY_ABSENT, "chronicAbsenceRate",
+)
+
+# ---- before the count date: the call list (spec/outputs.md "Call list", rules.md) ----------
+STREAK_AS_OF = "streakAsOf"
+LAST_PRESENT = "lastPresent"
+DAYS_LEFT = "daysLeft"
+REACHES_11_ON = "reaches11On"
+FTE_AT_RISK = "fteAtRisk"
+ANB_AT_RISK = "anbAtRisk"
+AT_RISK = "atRisk"
+#: Per calendar in a forecast run: the last instructional day on or before ``as_of`` (the day
+#: the streak at ``as_of`` ends on).
+LAST_DAY_AS_OF = "lastDayAsOf"
+#: The Call list sheet's computed columns; the workbook adds ``reviewed`` and ``note``.
+CALL_LIST_COLUMNS: tuple[str, ...] = (
+    "schoolNumber", "schoolName", "stateID", "studentNumber", "studentName", "grade",
+    "enrollmentID", STREAK_AS_OF, LAST_PRESENT, DAYS_LEFT, REACHES_11_ON, FTE_AT_RISK,
+    CHRONICALLY_ABSENT, DAYS_ENROLLED, DAYS_ABSENT,
+)
+#: FTE and ANB at risk per budget unit (the Summary of a forecast run).
+AT_RISK_COLUMNS: tuple[str, ...] = (BUDGET_UNIT, FTE_AT_RISK, ANB_AT_RISK)

@@ -206,7 +206,7 @@ def test_quick_run_end_to_end(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "streaks agree: yes" in out
     for measure in ("engine vs per-student loop", "engine vs DuckDB SQL",
-                    "district analysis 300", "peak RSS, analysis 300",
+                    "district analysis 300", "forecast run 300", "peak RSS, analysis 300",
                     "peak RSS, statewide analysis"):
         assert measure in out, measure
     import json
@@ -214,3 +214,16 @@ def test_quick_run_end_to_end(tmp_path, capsys):
     figures = json.loads((tmp_path / "figures.json").read_text())
     assert set(figures["peak_rss"]) == {"300", "600"}
     assert all(v > 50 * 2**20 for v in figures["peak_rss"].values())
+
+
+@pytest.mark.slow
+def test_forecast_bench_times_both_runs_of_one_district(tmp_path):
+    from bench import forecast
+
+    district = harness.ensure_district(300, data_dir=tmp_path, log=lambda m: None)
+    got = forecast.bench_forecast(district, forecast.AS_OF, repeat=1)
+    assert got["normal"].n == got["forecast"].n == 1 and got["ratio"] > 0
+    assert got["line"].startswith("call list: ") and got["line"].endswith("by 2025-02-03")
+    normal, fc = forecast.both_params(district, forecast.AS_OF, tmp_path)
+    assert (normal.as_of, fc.as_of, normal.output_dir != fc.output_dir) == (
+        None, forecast.AS_OF, True)

@@ -131,8 +131,13 @@ def _target_frame(enrollments: pd.DataFrame, targets: pd.Series | None,
 
 def compute_streaks(instructional_days: pd.DataFrame, attendance: pd.DataFrame,
                     enrollments: pd.DataFrame, calendars: pd.DataFrame,
-                    targets: pd.Series | None = None) -> pd.DataFrame:
-    """Absence streak at the effective count date of each target enrollment (vectorized).
+                    targets: pd.Series | None = None,
+                    end: str = EFFECTIVE_COUNT_DATE) -> pd.DataFrame:
+    """Absence streak of each target enrollment ending on its calendar's end day (vectorized).
+
+    The end day is the effective count date, or any other instructional day per calendar held
+    in the ``end`` column of ``calendars`` (the forecast's last instructional day on or before
+    ``as_of``: :mod:`mtcollect_nb.compute.forecast`).
 
     Args:
         instructional_days: calendarID, date, minutes of the days with instruction.
@@ -140,8 +145,9 @@ def compute_streaks(instructional_days: pd.DataFrame, attendance: pd.DataFrame,
         enrollments: every enrollment: enrollmentID, personID, calendarID, startDate,
             endDate (NaT = open), noShow. All of a student's enrollments in a calendar make up
             the days they were enrolled.
-        calendars: calendarID, effectiveCountDate, wholeDayAbsence.
+        calendars: calendarID, effectiveCountDate, wholeDayAbsence (and the ``end`` column).
         targets: the enrollmentIDs to report (default: :func:`default_targets`).
+        end: the column of ``calendars`` with the day each calendar's streaks end on.
 
     Returns:
         enrollmentID, ``streak`` (int64), ``streakStart`` (first day of the streak, NaT if 0),
@@ -155,12 +161,13 @@ def compute_streaks(instructional_days: pd.DataFrame, attendance: pd.DataFrame,
     """
     tgt = _target_frame(enrollments, targets, calendars)
     return grid_streaks(tgt, instructional_days, attendance, enrollments, calendars,
-                        whole_day_absence)
+                        whole_day_absence, end)
 
 
 def streaks_reference(instructional_days: pd.DataFrame, attendance: pd.DataFrame,
                       enrollments: pd.DataFrame, calendars: pd.DataFrame,
-                      targets: pd.Series | None = None) -> pd.DataFrame:
+                      targets: pd.Series | None = None,
+                      end: str = EFFECTIVE_COUNT_DATE) -> pd.DataFrame:
     """The same result as :func:`compute_streaks`, by a plain loop per target enrollment.
 
     Obviously-correct and slow: for tests and the benchmark only.
@@ -180,17 +187,17 @@ def streaks_reference(instructional_days: pd.DataFrame, attendance: pd.DataFrame
     spans: dict[tuple[int, int], list[tuple[pd.Timestamp, pd.Timestamp]]] = {}
     for r in enrollments.to_dict("records"):
         if not r["noShow"]:
-            end = r["endDate"] if pd.notna(r["endDate"]) else pd.Timestamp.max
-            spans.setdefault((r["personID"], r["calendarID"]), []).append((r["startDate"], end))
+            stop = r["endDate"] if pd.notna(r["endDate"]) else pd.Timestamp.max
+            spans.setdefault((r["personID"], r["calendarID"]), []).append((r["startDate"], stop))
     by_cal = {c: sorted(g["date"], reverse=True) for c, g in instructional_days.groupby(
         "calendarID")}
     rows = []
     for r in tgt.to_dict("records"):
         p, c = r["personID"], r["calendarID"]
-        ecd = cal.at[c, EFFECTIVE_COUNT_DATE] if c in cal.index else pd.NaT
+        last = cal.at[c, end] if c in cal.index else pd.NaT
         streak, start = 0, pd.NaT
-        for day in by_cal.get(c, []) if pd.notna(ecd) else []:
-            if day > ecd:
+        for day in by_cal.get(c, []) if pd.notna(last) else []:
+            if day > last:
                 continue
             enrolled = any(s <= day <= e for s, e in spans.get((p, c), []))
             if not enrolled or (p, c, day) not in absent:

@@ -18,7 +18,9 @@ import pandas as pd
 
 from mtcollect_nb.compute.absence import absences_table, streaks_at_count_date
 from mtcollect_nb.compute.anb import anb_by_budget_unit, anb_by_grade, enrollment_fte
+from mtcollect_nb.compute.chronic import attendance_table, chronic_by_student
 from mtcollect_nb.compute.cte import cte_sections
+from mtcollect_nb.compute.forecast import at_risk_by_unit, call_list, streaks_as_of
 from mtcollect_nb.compute.frames import Frames
 from mtcollect_nb.compute.graduates import early_graduates, graduation_candidates
 from mtcollect_nb.compute.hours import computed_hours
@@ -71,3 +73,32 @@ class Analysis(Frames):
     def cte_sections(self) -> pd.DataFrame:
         """The CTE sheet without its ``findings`` column (see :mod:`mtcollect_nb.compute.cte`)."""
         return cte_sections(self)
+
+    # ---- before the count date (forecast.py) and chronic absence (chronic.py) ----------------
+    # In a forecast run (``as_of``) attendance after ``as_of`` is not read
+    # (compute/thresholds.known_attendance): ``streaks`` at the count date are all 0 and
+    # ``fte``, ``anb_table`` and ``budget_units`` are the count with no absences after as_of.
+    @cached_property
+    def streaks_as_of(self) -> pd.DataFrame:
+        """Per enrollment on the count date: streakAsOf, daysLeft, atRisk (forecast runs)."""
+        return streaks_as_of(self)
+
+    @cached_property
+    def chronic_by_student(self) -> pd.DataFrame:
+        """Per student in a school: daysEnrolled, daysAbsent, chronicallyAbsent."""
+        return chronic_by_student(self)
+
+    @cached_property
+    def attendance_table(self) -> pd.DataFrame:
+        """The Attendance sheet: chronic absence per schoolNumber x grade."""
+        return attendance_table(self.chronic_by_student)
+
+    @cached_property
+    def call_list(self) -> pd.DataFrame:
+        """The Call list sheet's rows (CALL_LIST_COLUMNS; empty unless a forecast run)."""
+        return call_list(self, self.streaks_as_of, self.fte, self.chronic_by_student)
+
+    @cached_property
+    def at_risk_by_unit(self) -> pd.DataFrame:
+        """FTE and ANB at risk per budget unit (AT_RISK_COLUMNS; 0 unless a forecast run)."""
+        return at_risk_by_unit(self.call_list, self.params.pir_days)

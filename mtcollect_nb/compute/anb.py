@@ -195,13 +195,30 @@ def enrollment_fte(a: Frames, streaks: pd.DataFrame,
         (unaccredited, NOT_ACCREDITED)], e.index)
     e[EXCLUDED_VALIDATED] = e[EXCLUDED_REPORTED] | e[EXCLUDE_COMPUTED]
     reported = band(e[f.hours]).fillna(0.0)
-    validated = band(e[f.hours]).fillna(band(e[COMPUTED_HOURS])).fillna(0.0)
     e[FTE_REPORTED_UNCAPPED] = reported.where(~e[EXCLUDED_REPORTED], 0.0)
-    e["_v"] = validated.where(~e[EXCLUDED_VALIDATED], 0.0)
+    e["_v"] = validated_uncapped(e, f.hours)
     e[FTE_REPORTED] = cap_per_student(e, FTE_REPORTED_UNCAPPED)
     e[FTE_VALIDATED] = cap_per_student(e, "_v")
     e[STUDENT_REPORTED_SUM] = e.groupby("personID")[FTE_REPORTED_UNCAPPED].transform("sum")
     return e.drop(columns=["_v"])
+
+
+def validated_uncapped(fte: pd.DataFrame, hours: str) -> pd.Series:
+    """FTE validated of each enrollment before the 1.0 cap (:func:`cap_per_student`).
+
+    0 when ``excludedValidated``, else band(reported hours: the season's column ``hours``), or
+    band(computed hours) where the reported hours are blank. ``fte`` is :func:`enrollment_fte`
+    (or the frame it builds).
+
+    Example:
+        >>> from mtcollect_nb.testing import tiny_analysis
+        >>> a = tiny_analysis()
+        >>> validated_uncapped(a.fte, a.season.fields.hours).tolist()
+        [1.0, 1.0]
+    """
+    e = fte
+    validated = band(e[hours]).fillna(band(e[COMPUTED_HOURS])).fillna(0.0)
+    return validated.where(~e[EXCLUDED_VALIDATED].astype(bool), 0.0)
 
 
 def anb_by_grade(a: Frames, fte: pd.DataFrame, graduates: pd.DataFrame) -> pd.DataFrame:

@@ -5,15 +5,17 @@ are documented there, and the whole-day test is its
 :func:`~mtcollect_nb.compute.absence.whole_day_absence`
 (passed in, so the decision stays in one place). No sort and no merge of the attendance table:
 
-* per calendar, every instructional day up to the effective count date gets ``back`` = how
-  many instructional days before the count date it is (0 on the count date); small dense
-  ``[calendar, day]`` tables give it to each attendance row by one gather;
+* per calendar, every instructional day up to the streak's end day (the effective count date,
+  or in a forecast the last instructional day on or before ``as_of``: the ``end`` column of
+  ``calendars``) gets ``back`` = how many instructional days before the end day it is (0 on
+  the end day); small dense ``[calendar, day]`` tables give it to each attendance row by one
+  gather;
 * grid rows are the distinct (person, calendar) pairs of the target enrollments; a whole-day
   absence sets ``absent[pair, back]``; the first ``back`` not absent ends the run (``argmin``);
 * only pairs with a run are checked against their enrollments (not noShow): each covers a
   range of ``back`` (a difference array), and the run also ends at the first day not covered.
 
-Memory is (pairs x instructional days up to the count date) booleans: 150,000 students x 120
+Memory is (pairs x instructional days up to the end day) booleans: 150,000 students x 120
 days = 18 MB.
 
 Example:
@@ -33,6 +35,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from mtcollect_nb.columns import EFFECTIVE_COUNT_DATE
 from mtcollect_nb.columns import WHOLE_DAY_THRESHOLD as THRESHOLD
 
 NS_PER_DAY = 86_400_000_000_000
@@ -95,11 +98,14 @@ def codes(universe: np.ndarray, values: np.ndarray) -> np.ndarray:
 
 
 class DayIndex:
-    """Per calendar (by code; code ``ncal`` = unknown): instructional days up to the count date.
+    """Per calendar (by code; code ``ncal`` = unknown): instructional days up to the end day.
+
+    ``end_day`` holds each calendar's end day (a day number; very negative = none): the
+    effective count date, or the last instructional day on or before ``as_of`` in a forecast.
 
     Attributes:
-        width: most instructional days up to the count date in any calendar.
-        back: ``[cal, day - day0]`` -> instructional days before the count date (-1: none).
+        width: most instructional days up to the end day in any calendar.
+        back: ``[cal, day - day0]`` -> instructional days before the end day (-1: none).
         minutes: ``[cal, day - day0]`` -> the day's minutes.
         date: ``[cal, back]`` -> the day number.
         ge, le: ``[cal, day - day0]`` -> ``back`` of the first instructional day on or after /
@@ -107,13 +113,13 @@ class DayIndex:
     """
 
     def __init__(self, instructional_days: pd.DataFrame, cal_ids: np.ndarray,
-                 ecd_day: np.ndarray) -> None:
+                 end_day: np.ndarray) -> None:
         ncal = len(cal_ids)
         cal = codes(cal_ids, instructional_days["calendarID"].to_numpy(dtype="int64"))
         day = day_numbers(instructional_days["date"])
         mins = pd.to_numeric(instructional_days["minutes"], errors="coerce").to_numpy(
             dtype="float64", na_value=0.0)
-        keep = (cal >= 0) & (day <= ecd_day[cal.clip(0)])
+        keep = (cal >= 0) & (day <= end_day[cal.clip(0)])
         order = np.lexsort((-day[keep], cal[keep]))  # per calendar, latest day first
         cal, day, mins = cal[keep][order], day[keep][order], mins[keep][order]
         first = np.searchsorted(cal, np.arange(ncal))
@@ -148,7 +154,7 @@ class DayIndex:
 
 def grid_streaks(targets: pd.DataFrame, instructional_days: pd.DataFrame,
                  attendance: pd.DataFrame, enrollments: pd.DataFrame, calendars: pd.DataFrame,
-                 whole_day: WholeDay) -> pd.DataFrame:
+                 whole_day: WholeDay, end: str = EFFECTIVE_COUNT_DATE) -> pd.DataFrame:
     """Streak and streakStart of each row of ``targets`` (see the module docstring).
 
     Args:
@@ -158,8 +164,10 @@ def grid_streaks(targets: pd.DataFrame, instructional_days: pd.DataFrame,
             ``wholeDayThreshold`` (resolved per row; else the calendar's wholeDayAbsence).
         enrollments: every enrollment (enrollmentID, personID, calendarID, startDate,
             endDate, noShow): the days a student was enrolled in a calendar.
-        calendars: calendarID, effectiveCountDate, wholeDayAbsence.
+        calendars: calendarID, wholeDayAbsence and the ``end`` column.
         whole_day: ``(minutes, presentMinutes, excuse, wholeDayAbsence) -> bool Series``.
+        end: the column of ``calendars`` holding each calendar's end day, the instructional
+            day the streak ends on (NaT: no streak in that calendar).
 
     Returns:
         enrollmentID, ``streak`` (int64), ``streakStart`` (NaT when 0), in ``targets`` order.
@@ -172,8 +180,8 @@ def grid_streaks(targets: pd.DataFrame, instructional_days: pd.DataFrame,
         c = cal_coder(values.to_numpy(dtype="int64"))
         return np.where(c < 0, ncal, c)
 
-    ecd_day = np.append(day_numbers(calendars["effectiveCountDate"]), _NAT)
-    days = DayIndex(instructional_days, cal_ids, ecd_day)
+    end_day = np.append(day_numbers(calendars[end]), _NAT)
+    days = DayIndex(instructional_days, cal_ids, end_day)
     width = days.width
 
     # grid rows: the distinct (person, calendar) pairs of the targets
@@ -188,7 +196,7 @@ def grid_streaks(targets: pd.DataFrame, instructional_days: pd.DataFrame,
         p = person_coder(person.to_numpy(dtype="int64"))
         return np.where(p < 0, -1, pair_coder(p * (ncal + 1) + cal))
 
-    # whole-day absences on instructional days up to the count date
+    # whole-day absences on instructional days up to the end day
     a_cal = cal_code(attendance["calendarID"])
     a_day = day_numbers(attendance["date"])
     back = days.lookup(days.back, a_cal, a_day, -1, -1)

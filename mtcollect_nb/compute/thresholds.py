@@ -4,8 +4,9 @@ The threshold of a day is the grade level's Whole Day Absence (grade_levels.csv)
 calendar's ``wholeDayAbsence``, else ``whole_day_absence_default`` (240, IC's default):
 :func:`whole_day_threshold`. :func:`attendance_thresholds` gives it to every attendance row
 (the grade of the student's enrollment covering the day); :func:`day_attendance` is the
-attendance table with that column, read by the streak engine, the explorer's calendar and the
-figures. What a whole-day absence *is* given the threshold is
+attendance table with that column, read by the streak engine, chronic absence, the explorer's
+calendar and the figures; in a forecast run only its rows up to ``as_of``
+(:func:`known_attendance`). What a whole-day absence *is* given the threshold is
 :func:`mtcollect_nb.compute.absence.whole_day_absence`.
 
 Example:
@@ -16,6 +17,7 @@ Example:
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -82,10 +84,31 @@ def attendance_thresholds(attendance: pd.DataFrame, enrollments: pd.DataFrame,
     return pd.Series(out.to_numpy(), index=attendance.index, name=WHOLE_DAY_THRESHOLD)
 
 
+def known_attendance(attendance: pd.DataFrame, as_of: dt.date | None) -> pd.DataFrame:
+    """The attendance known on ``as_of``: rows dated after it are left out (all rows if None).
+
+    The one place of the forecast's decision (docs/decisions.md): a forecast run (``as_of``
+    before the count date) knows attendance up to ``as_of`` only. A row dated later (a
+    pre-entered absence, or an older export rerun as a forecast) is not read by anything that
+    reads :func:`day_attendance`, so the streak at the count date, which ends on a day after
+    ``as_of``, is 0 for every enrollment: the validated count (FTE, ANB) assumes no absences
+    after ``as_of``, and the call list says who would be lost if they went on.
+
+    Example:
+        >>> att = pd.DataFrame({"date": pd.to_datetime(["2025-01-21", "2025-01-22"])})
+        >>> len(known_attendance(att, dt.date(2025, 1, 21))), len(known_attendance(att, None))
+        (1, 2)
+    """
+    if as_of is None:
+        return attendance
+    return attendance.loc[attendance["date"] <= pd.Timestamp(as_of)]
+
+
 def day_attendance(a: Frames) -> pd.DataFrame:
     """The attendance table + ``wholeDayThreshold`` of each row (computed once per analysis).
 
-    What the streak engine, the explorer's calendar and the figures read.
+    What the streak engine, the explorer's calendar and the figures read; in a forecast run
+    only the rows up to ``as_of`` (:func:`known_attendance`).
 
     Example:
         >>> from mtcollect_nb.testing import tiny_analysis
@@ -93,7 +116,7 @@ def day_attendance(a: Frames) -> pd.DataFrame:
         'wholeDayThreshold'
     """
     def build() -> pd.DataFrame:
-        att = a.table("attendance")
+        att = known_attendance(a.table("attendance"), a.params.as_of)
         thr = attendance_thresholds(att, a.table("enrollments"), a.calendars,
                                     a.table("grade_levels"), a.params.whole_day_absence_default)
         return att.assign(**{WHOLE_DAY_THRESHOLD: thr})
