@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from mtcollect_nb.compute.analysis import Analysis
-from mtcollect_nb.load import schemas
+from mtcollect_nb.load import typed
 from mtcollect_nb.load.bundle import Bundle
 from mtcollect_nb.params import Params
 
@@ -105,7 +105,7 @@ def make_bundle(**tables: list[Record]) -> Bundle:
     for name in ("students", "enrollments", "attendance"):
         tables.setdefault(name, [])
     return Bundle.from_tables(
-        {name: schemas.frame_from_records(name, rows) for name, rows in tables.items()})
+        {name: typed.frame_from_records(name, rows) for name, rows in tables.items()})
 
 
 def make_analysis(params_: Params | None = None, **tables: list[Record]) -> Analysis:

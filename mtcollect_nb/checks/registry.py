@@ -27,7 +27,7 @@ import pandas as pd
 from mtcollect_nb.columns import COLLECTIONS, SEVERITIES
 from mtcollect_nb.compute.law import LAWS, law_for
 from mtcollect_nb.errors import RuleDefinitionError
-from mtcollect_nb.load.schemas import TABLES
+from mtcollect_nb.load.contract import TABLES
 
 if TYPE_CHECKING:
     from mtcollect_nb.compute.analysis import Analysis

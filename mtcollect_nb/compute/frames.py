@@ -34,7 +34,7 @@ from mtcollect_nb.columns import (
 )
 from mtcollect_nb.compute.intervals import covers
 from mtcollect_nb.load.bundle import Bundle
-from mtcollect_nb.load.schemas import TABLES
+from mtcollect_nb.load.contract import TABLES
 from mtcollect_nb.params import Params
 
 

@@ -1,7 +1,7 @@
 """The loaded extract bundle: typed tables, rejected rows and per-file accounting.
 
 Example:
-    >>> b = Bundle.from_tables({"schools": schemas.frame_from_records("schools", [])})
+    >>> b = Bundle.from_tables({"schools": typed.frame_from_records("schools", [])})
     >>> b.has("schools"), b.has("gifted"), len(b.table("gifted"))
     (True, False, 0)
 """
@@ -20,7 +20,7 @@ from mtcollect_nb.columns import (
     REJECTED_COLUMNS,
     RULE_ID,
 )
-from mtcollect_nb.load import schemas
+from mtcollect_nb.load import typed
 
 
 def empty_rejected() -> pd.DataFrame:
@@ -33,7 +33,7 @@ class Bundle:
     """One district's loaded extracts.
 
     Attributes:
-        tables: typed frames by table name (see :mod:`mtcollect_nb.load.schemas`); only files
+        tables: typed frames by table name (see :mod:`mtcollect_nb.load.contract`); only files
             present.
         rejected: one row per rejected input row: file, line, column, value, reason, ruleId.
         accounting: one row per file read: file, read, used, rejected (read = used + rejected).
@@ -74,4 +74,4 @@ class Bundle:
         """The typed frame of ``table``; an empty typed frame when the file was not provided."""
         if table in self.tables:
             return self.tables[table]
-        return schemas.empty_frame(table)
+        return typed.empty_frame(table)

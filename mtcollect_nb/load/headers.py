@@ -6,7 +6,7 @@ spaces, punctuation, a BOM), or through one of the aliases of :data:`aliases.ALI
 extra column kept under its header text. :func:`match_header` says how each field was read.
 
 Example:
-    >>> from mtcollect_nb.load.schemas import TABLES
+    >>> from mtcollect_nb.load.contract import TABLES
     >>> [(m.column, m.how) for m in match_header(["personID", "Person ID", "SSID", "x"],
     ...                                          TABLES["students"])]
     [('personID', 'exact'), ('personID', 'normalised'), ('stateID', 'alias'), (None, 'extra')]
@@ -22,7 +22,7 @@ import pyarrow as pa
 
 from mtcollect_nb.errors import ExtractError
 from mtcollect_nb.load import aliases
-from mtcollect_nb.load.schemas import Table
+from mtcollect_nb.load.contract import Table
 
 MAX_LISTED = 10
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
@@ -52,7 +52,7 @@ def find_file(folder: Path, table: str, required: bool | None = None) -> Path | 
         >>> find_file(pathlib.Path(tempfile.mkdtemp()), "gifted") is None
         True
     """
-    from mtcollect_nb.load.schemas import TABLES
+    from mtcollect_nb.load.contract import TABLES
 
     if required is None:
         required = TABLES[table].required_file
@@ -149,7 +149,7 @@ def map_header(path: Path, header: list[str], columns: list[pa.Array],
             (naming the unrecognised header closest to it, if any).
 
     Example:
-        >>> from mtcollect_nb.load.schemas import TABLES
+        >>> from mtcollect_nb.load.contract import TABLES
         >>> head = ["School_ID", "NAME", "school.number", "District Number", "Note"]
         >>> cols = [pa.array([v]) for v in ("1", "x", "0001", "0001", "y")]
         >>> sorted(map_header(Path("schools.csv"), head, cols, TABLES["schools"])[0])

@@ -1,6 +1,6 @@
 """Load a district's extract folder into a :class:`~mtcollect_nb.load.bundle.Bundle`.
 
-For each table of :data:`schemas.LOAD_ORDER`: find ``NAME.csv`` or ``NAME.xlsx``, read it as
+For each table of :data:`contract.LOAD_ORDER`: find ``NAME.csv`` or ``NAME.xlsx``, read it as
 text (:mod:`mtcollect_nb.load.readers`), map the header to contract names, parse every column
 (:mod:`mtcollect_nb.load.parse`), then reject rows: unparseable or impossible values (DQ-03),
 repeated keys (DQ-01, second and later copies), references to a missing parent (DQ-02, checked
@@ -33,10 +33,10 @@ from mtcollect_nb.columns import (
     REJECTED_COLUMNS,
     RULE_ID,
 )
-from mtcollect_nb.load import periods, schemas
+from mtcollect_nb.load import contract, periods
 from mtcollect_nb.load.bundle import Bundle
-from mtcollect_nb.load.contracts import check_frame
 from mtcollect_nb.load.fast import first_copies, isin_known
+from mtcollect_nb.load.frame_checks import check_frame
 from mtcollect_nb.load.headers import HeaderMatch, find_file, map_header
 from mtcollect_nb.load.id_notes import short_id_notes
 from mtcollect_nb.load.parse import ROW_CHECKS, ColumnParse, parse_column
@@ -96,7 +96,7 @@ def load_bundle(folder: Path) -> Bundle:
     accounting: list[tuple[str, int, int, int]] = []
     notes: list[tuple[str, str, str]] = []
     headers: list[tuple[str, str, str, str]] = []
-    for name in schemas.LOAD_ORDER:
+    for name in contract.LOAD_ORDER:
         path = find_file(folder, name)
         if path is None:
             continue
@@ -134,7 +134,7 @@ def load_table(path: Path, name: str, parents: dict[str, pd.DataFrame],
         >>> used["lastName"].tolist(), rej.frame()["reason"].tolist(), n_read
         (['Peña'], ['not a whole number'], 2)
     """
-    table = schemas.TABLES[name]
+    table = contract.TABLES[name]
     raw = read_raw(path, lambda header: map_header(path, header, [pa.array([])] * len(header),
                                                    table))
     text, matches = map_header(path, raw.header, raw.columns, table)
@@ -220,7 +220,7 @@ def _reject_unparseable(cols: _RowValues, lines: np.ndarray, parsed: list[Column
 
 
 def _reject_duplicates(cols: _RowValues, lines: np.ndarray, keep: np.ndarray,
-                       table: schemas.Table, text: dict[str, pa.Array],
+                       table: contract.Table, text: dict[str, pa.Array],
                        rej: _Rejects) -> np.ndarray:
     """DQ-01: second and later rows with the key of an earlier row that is used.
 
@@ -250,7 +250,7 @@ def _reject_duplicates(cols: _RowValues, lines: np.ndarray, keep: np.ndarray,
 
 
 def _note_used_copies(cols: _RowValues, lines: np.ndarray, keep: np.ndarray,
-                      table: schemas.Table, rej: _Rejects) -> None:
+                      table: contract.Table, rej: _Rejects) -> None:
     """Add "the copy on line N is used" to DQ-02/03 rows whose key a used row has."""
     bad = [p for p in rej.parts if p[RULE_ID].iloc[0] in ("DQ-02", "DQ-03")]
     if not table.key or not bad or not keep.any():
@@ -273,7 +273,7 @@ def _note_used_copies(cols: _RowValues, lines: np.ndarray, keep: np.ndarray,
 
 
 def _reject_orphans(cols: _RowValues, lines: np.ndarray, keep: np.ndarray,
-                    table: schemas.Table, parents: dict[str, pd.DataFrame],
+                    table: contract.Table, parents: dict[str, pd.DataFrame],
                     parent_files: dict[str, str], text: dict[str, pa.Array],
                     rej: _Rejects) -> np.ndarray:
     """DQ-02: a reference to a parent row that is not among the parent's used rows."""

@@ -7,11 +7,11 @@ the cost is the read, not the parse. Clean values (plain digits, ``YYYY-MM-DD`` 
 :mod:`mtcollect_nb.load.fast`; the rest go through the plain parsers here, which define
 what is accepted. A key column of plain digits is cast row by row, without the dictionary.
 Everything is vectorized; only the (few) distinct codes go through
-:func:`mtcollect_nb.load.schemas.normalize_code`.
+:func:`mtcollect_nb.load.typed.normalize_code`.
 
 Example:
     >>> import pyarrow as pa
-    >>> from mtcollect_nb.load.schemas import Column
+    >>> from mtcollect_nb.load.contract import Column
     >>> p = parse_column(pa.array(["2025-02-03", "02/04/2025", "2025-02-30", ""]),
     ...                  Column("d", "date", required=True))
     >>> [str(v)[:10] for v in p.values()]
@@ -31,6 +31,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from mtcollect_nb.load.contract import Column
 from mtcollect_nb.load.fast import (
     Fast,
     bool_fast,
@@ -40,7 +41,7 @@ from mtcollect_nb.load.fast import (
     strip_free,
 )
 from mtcollect_nb.load.row_checks import MAX_DAY_MINUTES, ROW_CHECKS, RowCheck
-from mtcollect_nb.load.schemas import Column, dtype_of, normalize_code
+from mtcollect_nb.load.typed import dtype_of, normalize_code
 
 #: Values of a boolean column (compared upper-case after stripping); blank is false.
 TRUE_WORDS: frozenset[str] = frozenset({"1", "1.0", "Y", "YES", "T", "TRUE", "X"})
@@ -112,7 +113,7 @@ class ColumnParse:
     def values(self, rows: np.ndarray | None = None) -> Any:
         """The typed values of the rows at positions ``rows`` (default: every row).
 
-        The dtype is the one :func:`schemas.dtype_of` gives the column; the array is the
+        The dtype is the one :func:`typed.dtype_of` gives the column; the array is the
         caller's own (never a read-only view of pyarrow memory).
 
         Example:

@@ -22,7 +22,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from mtcollect_nb.errors import ExtractError
-from mtcollect_nb.load import schemas
+from mtcollect_nb.load import contract
 from mtcollect_nb.load.decode import to_utf8
 from mtcollect_nb.load.headers import HeaderMatch, find_file, map_header
 from mtcollect_nb.load.readers import _sniff
@@ -81,11 +81,11 @@ def check_headers(folder: Path) -> dict[str, list[HeaderMatch]]:
     folder = Path(folder)
     check_folder(folder)
     out: dict[str, list[HeaderMatch]] = {}
-    for name in schemas.LOAD_ORDER:
+    for name in contract.LOAD_ORDER:
         path = find_file(folder, name)
         if path is None:
             continue
         header = read_header(path)
         out[name] = map_header(path, header, [pa.array([])] * len(header),
-                               schemas.TABLES[name])[1]
+                               contract.TABLES[name])[1]
     return out

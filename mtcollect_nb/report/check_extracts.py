@@ -22,7 +22,7 @@ from pathlib import Path
 
 from mtcollect_nb.checks.catalog import all_rules
 from mtcollect_nb.errors import ExtractError
-from mtcollect_nb.load import schemas
+from mtcollect_nb.load import contract
 from mtcollect_nb.load.bundle import Bundle
 from mtcollect_nb.load.headers import printable
 from mtcollect_nb.load.loader import load_bundle
@@ -76,7 +76,7 @@ def format_check(check: ExtractCheck) -> list[str]:
         out.append(f"cannot run: {printable(check.error or '', 400)}")
         return out
     b = check.bundle
-    missing = [f"{t}.csv" for t in schemas.LOAD_ORDER if not b.has(t)]
+    missing = [f"{t}.csv" for t in contract.LOAD_ORDER if not b.has(t)]
     out.append(f"files found: {len(b.files)}; optional files not found: "
                f"{', '.join(missing) or 'none'}")
     acc = b.accounting.set_index("file")

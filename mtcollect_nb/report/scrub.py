@@ -33,7 +33,7 @@ import pandas as pd
 from mtcollect_nb.checks.catalog import all_rules
 from mtcollect_nb.errors import MtcollectError
 from mtcollect_nb.load.aliases import ALIASES
-from mtcollect_nb.load.schemas import TABLES
+from mtcollect_nb.load.contract import TABLES
 
 MASKED_WORD = "[masked]"
 ID_DIGITS = 5

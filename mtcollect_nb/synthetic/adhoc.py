@@ -31,7 +31,7 @@ import re
 from pathlib import Path
 
 from mtcollect_nb.load import aliases
-from mtcollect_nb.load.schemas import TABLES
+from mtcollect_nb.load.contract import TABLES
 
 STYLES = ("adhoc", "labels")
 

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from mtcollect_nb.load.schemas import TABLES, Column
+from mtcollect_nb.load.contract import TABLES, Column
 from mtcollect_nb.synthetic.attendance import attendance_rows, build_attendance_codes
 from mtcollect_nb.synthetic.derive import apply_overrides, derive
 from mtcollect_nb.synthetic.enroll import build_enrollments

@@ -18,11 +18,7 @@ from mtcollect_nb.load.aliases import (
     normalize,
     resolve,
 )
-
-try:  # the package reorganisation moves schemas.py into load/
-    from mtcollect_nb.load.schemas import TABLES
-except ImportError:
-    from mtcollect_nb.schemas import TABLES
+from mtcollect_nb.load.contract import TABLES
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "extracts.md"
 ALL = [(t, c, a) for t, cols in ALIASES.items() for c, names in cols.items() for a in names]

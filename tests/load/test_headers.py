@@ -9,9 +9,9 @@ import pytest
 from loader_fixtures import lines_of, write_lines, write_small
 
 from mtcollect_nb.errors import ExtractError
+from mtcollect_nb.load.contract import TABLES
 from mtcollect_nb.load.headers import find_file, map_header, match_header, printable
 from mtcollect_nb.load.loader import load_bundle
-from mtcollect_nb.load.schemas import TABLES
 
 
 def _cols(header):

@@ -7,8 +7,8 @@ from loader_fixtures import lines_of, small_bundle, write_lines, write_small
 
 from mtcollect_nb.columns import LINE
 from mtcollect_nb.errors import ExtractError
-from mtcollect_nb.load import schemas
-from mtcollect_nb.load.contracts import DEPTH_ENV
+from mtcollect_nb.load import contract, typed
+from mtcollect_nb.load.frame_checks import DEPTH_ENV
 from mtcollect_nb.load.loader import load_bundle
 
 
@@ -298,8 +298,8 @@ def test_tab_delimited_state_format(folder):
 def test_dtypes_follow_schemas_for_every_table(folder):
     b = load_bundle(folder)
     for name, df in b.tables.items():
-        for col in schemas.TABLES[name].columns:
-            assert str(df[col.name].dtype) == schemas.dtype_of(col), (name, col.name)
+        for col in contract.TABLES[name].columns:
+            assert str(df[col.name].dtype) == typed.dtype_of(col), (name, col.name)
 
 
 def test_extra_column_follows_the_used_rows_when_rows_are_rejected(folder):

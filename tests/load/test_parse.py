@@ -3,8 +3,8 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
+from mtcollect_nb.load.contract import Column
 from mtcollect_nb.load.parse import MISSING, REASONS, ROW_CHECKS, TOO_LARGE, parse_column
-from mtcollect_nb.load.schemas import Column
 
 
 def parse(values, type_, required=False, blank_true=False):

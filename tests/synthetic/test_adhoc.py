@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from mtcollect_nb.load import aliases
-from mtcollect_nb.load.schemas import TABLES
+from mtcollect_nb.load.contract import TABLES
 from mtcollect_nb.report.pipeline import analyze_district
 from mtcollect_nb.synthetic import write_district
 from mtcollect_nb.synthetic.adhoc import STYLES, export_header, rewrite_headers

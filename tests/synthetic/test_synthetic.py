@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mtcollect_nb.load.schemas import TABLES
+from mtcollect_nb.load.contract import TABLES
+from mtcollect_nb.load.loader import load_bundle
 from mtcollect_nb.params import load_params
 from mtcollect_nb.synthetic import (
     NEAR_MISSES,
@@ -84,8 +85,7 @@ def test_cp1252_names_round_trip(small: Path) -> None:
 
 
 def test_loader_reads_names_and_everything(small: Path) -> None:
-    extracts = pytest.importorskip("mtcollect_nb.load.loader")
-    bundle = extracts.load_bundle(small)
+    bundle = load_bundle(small)
     names = set(bundle.table("students")["lastName"])
     assert {n for n in names if not n.isascii()} <= names and any(not n.isascii() for n in names)
     acc = bundle.accounting.set_index("file")
@@ -186,13 +186,12 @@ def test_planted_table_covers_every_rule() -> None:
 
 
 def test_every_rule_fires_on_the_demo(tmp_path: Path) -> None:
-    extracts = pytest.importorskip("mtcollect_nb.load.loader")
     from mtcollect_nb.checks.catalog import all_rules
     from mtcollect_nb.checks.engine import run_rules
     from mtcollect_nb.compute.analysis import Analysis
 
     params = load_params(write_demo(tmp_path, seed=1))
-    result = run_rules(Analysis(extracts.load_bundle(Path(params.extracts_dir)), params))
+    result = run_rules(Analysis(load_bundle(Path(params.extracts_dir)), params))
     fired = set(result.findings["ruleId"])
     # a rule of a later year's law (ANB-24, from endYear 2026) does not run on the 2024-25
     # demo: tests/synthetic/test_law_years.py runs it as 2025-26
@@ -202,13 +201,12 @@ def test_every_rule_fires_on_the_demo(tmp_path: Path) -> None:
 
 
 def test_ordinary_district_is_nearly_clean(tmp_path: Path) -> None:
-    extracts = pytest.importorskip("mtcollect_nb.load.loader")
     from mtcollect_nb.checks.engine import run_rules
     from mtcollect_nb.compute.analysis import Analysis
     from mtcollect_nb.testing import params
 
     folder = write_district(tmp_path, students=1500, seed=4, plant=False)
     p = params(district_number="0999", pir_days=1)
-    findings = run_rules(Analysis(extracts.load_bundle(folder), p)).findings
+    findings = run_rules(Analysis(load_bundle(folder), p)).findings
     # Only the correctly set-up home-based PK student may show (ANB-21 asks for EL_CLASSROOM).
     assert set(findings["ruleId"]) <= {"ANB-21"} and len(findings) <= 2
