@@ -169,6 +169,11 @@ def not_run_reason(r: Rule, analysis: Analysis) -> str | None:
     missing = [t for t in r.tables if not analysis.has(t)]
     if missing:
         return "optional file not provided: " + ", ".join(f"{t}.csv" for t in missing)
+    lacking = {t: analysis.bundle.lacking[t] for t in r.tables if t in analysis.bundle.lacking}
+    if lacking:
+        return "did not run: " + "; ".join(f"{analysis.bundle.files.get(t, t + '.csv')} has no "
+                                           f"{', '.join(cols)} column"
+                                           for t, cols in lacking.items())
     return None
 
 

@@ -149,6 +149,7 @@ class Frames:
         e[ON_COUNT_DATE] = (
             covers(e["startDate"], e["endDate"], ecd)
             & ~e["noShow"] & ~e["stateExclude"] & ~e["calendarExcluded"] & ~e["gradeExcluded"]
+            & ~e["calendarID"].isin(self.bundle.calendars_outside)  # another district or year
         )
         e[COUNTED] = (e[ON_COUNT_DATE] & ~e["mtExcludeSpringANB"] & ~e["mtExcludeANB"]
                       & ~e["extracurricularOnly"])

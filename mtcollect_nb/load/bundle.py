@@ -42,7 +42,11 @@ class Bundle:
         notes: loader notes that are not row rejections (file, column, note), e.g. state IDs
             that look shortened by Excel, lines read as Windows-1252, broken quotes.
         headers: how each header field of each file was read (file, header, column, how:
-            exact / normalised / alias / extra).
+            exact / normalised / alias / negated / district / extra).
+        calendars_outside: calendarIDs of another district's school or another school year
+            (``load.scope``): their enrollments are not on the count date.
+        lacking: per table, the columns its rules need that the file does not have (the
+            rules that read the table do not run, ``checks.registry.not_run_reason``).
     """
 
     tables: dict[str, pd.DataFrame]
@@ -55,6 +59,8 @@ class Bundle:
         default_factory=lambda: pd.DataFrame(columns=list(NOTE_COLUMNS)))
     headers: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=list(HEADER_COLUMNS)))
+    calendars_outside: frozenset[int] = frozenset()
+    lacking: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
     def from_tables(cls, tables: dict[str, pd.DataFrame]) -> Bundle:

@@ -34,6 +34,8 @@ class Column:
         absent_true: a bool that is true for every row when the header lacks the column
             (``courses.active``: a course is active unless the export says otherwise; a blank
             checkbox in a present column is still false, as for every IC checkbox).
+        codes: the codes the checks know (``programs.program``); other values are kept and
+            counted in a loader note (a district's own code may need a ``values:`` map).
     """
 
     name: str
@@ -42,6 +44,7 @@ class Column:
     in_header: bool = True
     blank_true: bool = False
     absent_true: bool = False
+    codes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,17 @@ class Reference:
 
 @dataclass(frozen=True)
 class Table:
-    """One extract table: its file stem, columns, key and references."""
+    """One extract table: its file stem, columns, key and references.
+
+    Attributes:
+        one_of: groups of columns of which the header must hold at least one (days:
+            ``minutes`` or ``periodScheduleID``).
+        needed: columns that may be absent from the header, but without which the rules that
+            read the table do not run (graduation: ``dateFirstEntered9``; IC's Graduation table
+            has only the diploma fields).
+        loaded_after: tables read before this one when present (days after periods: a day's
+            minutes come from its period schedule), besides the parents of its references.
+    """
 
     name: str
     columns: tuple[Column, ...]
@@ -63,6 +76,9 @@ class Table:
     references: tuple[Reference, ...] = ()
     required_file: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+    one_of: tuple[tuple[str, ...], ...] = ()
+    needed: tuple[str, ...] = ()
+    loaded_after: tuple[str, ...] = ()
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -87,9 +103,19 @@ def _opt(name: str, type_: ColType) -> Column:
 
 
 _CAL = Reference("calendarID", "calendars", "calendarID")
+#: IC schedules in trials; only the active trial is the real schedule (load/trials.py).
+_TRIAL = (_opt("trialID", "int"), Column("trialActive", "bool", in_header=False,
+                                          absent_true=True))
+#: The program codes the checks read (spec/extracts.md, programs.csv).
+PROGRAM_CODES: tuple[str, ...] = ("ESA", "MYC", "JOB_CORPS", "MTDA", "EL_CLASSROOM", "EL_HOME")
+#: Attendance status and excuse codes of the contract (attendance.csv).
+STATUS_CODES: tuple[str, ...] = ("A", "T", "E")
+EXCUSE_CODES: tuple[str, ...] = ("E", "U", "X")
+_STATUS_EXCUSE = (Column("status", "str", in_header=False, codes=STATUS_CODES),
+                  Column("excuse", "str", in_header=False, codes=EXCUSE_CODES))
 _TABLE_LIST: tuple[Table, ...] = (
     Table("schools", (
-        _c("schoolID", "int", True), _c("districtNumber", "code4"),
+        _c("schoolID", "int", True), _opt("districtNumber", "code4"),
         _c("schoolNumber", "code4", True),
         _c("name", "str"),
         Column("accredited", "bool", in_header=False, blank_true=True),
@@ -103,9 +129,11 @@ _TABLE_LIST: tuple[Table, ...] = (
         required_file=True),
     Table("days", (
         _c("calendarID", "int", True), _c("date", "date", True), _opt("schoolDay", "bool"),
-        _c("instruction", "bool"), _opt("attendance", "bool"), _c("minutes", "int"),
+        _c("instruction", "bool"), _opt("attendance", "bool"), _opt("minutes", "int"),
+        _opt("periodScheduleID", "int"),  # IC's Day -> Period Schedule (load/schedules.py)
     ), key=("calendarID", "date"),
-        references=(Reference("calendarID", "calendars", "calendarID"),), required_file=True),
+        references=(Reference("calendarID", "calendars", "calendarID"),), required_file=True,
+        one_of=(("minutes", "periodScheduleID"),), loaded_after=("periods",)),
     Table("students", (
         _c("personID", "int", True), _c("stateID", "str"), _c("studentNumber", "str"),
         _c("lastName", "str"), _c("firstName", "str"), _c("birthdate", "date"),
@@ -129,12 +157,17 @@ _TABLE_LIST: tuple[Table, ...] = (
     ), required_file=True),
     Table("attendance", (
         _c("personID", "int", True), _c("calendarID", "int", True), _c("date", "date", True),
-        _c("presentMinutes", "int"), _opt("status", "str"), _opt("excuse", "str"),
+        _opt("presentMinutes", "int"), *_STATUS_EXCUSE,
         _opt("periodID", "int"),  # period form (load/periods.py); blank in the daily form
+        _opt("code", "str"),  # IC's attendance code (attendance_codes.csv)
     ), key=("personID", "calendarID", "date", "periodID"), references=(
         Reference("personID", "students", "personID"), _CAL,
-        Reference("periodID", "periods", "periodID")), required_file=True),
-    Table("periods", (_c("calendarID", "int", True), _c("periodID", "int", True),
+        Reference("periodID", "periods", "periodID")), required_file=True,
+        one_of=(("presentMinutes", "status", "code"),)),
+    Table("attendance_codes", (_c("code", "str", True), *_STATUS_EXCUSE,
+        _opt("description", "str")), key=("code",)),
+    Table("periods", (_c("calendarID", "int", True), _opt("periodScheduleID", "int"),
+        _c("periodID", "int", True),
         _opt("name", "str"), _opt("minutes", "int"), _opt("startTime", "str"),
         _opt("endTime", "str"), Column("instructional", "bool", in_header=False,
                                        blank_true=True)), key=("periodID",), references=(_CAL,)),
@@ -146,7 +179,8 @@ _TABLE_LIST: tuple[Table, ...] = (
         _c("residentDistrict", "code4"), _opt("comments", "str"),  # blank start = open start
     ), references=(Reference("personID", "students", "personID"),)),
     Table("programs", (
-        _c("personID", "int", True), _c("program", "str", True), _c("startDate", "date"),
+        _c("personID", "int", True), Column("program", "str", True, codes=PROGRAM_CODES),
+        _c("startDate", "date"),
         _c("endDate", "date"),  # a blank startDate is an open start (rules.md decisions)
     ), references=(Reference("personID", "students", "personID"),)),
     Table("esa_participants", (_c("stateID", "str", True), _c("startDate", "date"))),
@@ -155,8 +189,9 @@ _TABLE_LIST: tuple[Table, ...] = (
         _c("endDate", "date"), _opt("programStatus", "str"),
     ), references=(Reference("personID", "students", "personID"),)),
     Table("graduation", (
-        _c("personID", "int", True), _c("dateFirstEntered9", "date"),
-    ), key=("personID",), references=(Reference("personID", "students", "personID"),)),
+        _c("personID", "int", True), _opt("dateFirstEntered9", "date"),
+    ), key=("personID",), references=(Reference("personID", "students", "personID"),),
+        needed=("dateFirstEntered9",)),
     Table("fall_count", (
         _c("stateID", "str", True), _c("schoolNumber", "code4"), _c("grade", "grade", True),
         _c("fallAggregateHours", "num"), _opt("excluded", "bool"),
@@ -178,14 +213,14 @@ _TABLE_LIST: tuple[Table, ...] = (
         extra={"group": "teacher_class"}),
     Table("section_staff", (
         _c("sectionID", "int", True), _c("personID", "int", True), _c("role", "role"),
-        _c("startDate", "date"), _c("endDate", "date"),
+        _c("startDate", "date"), _c("endDate", "date"), *_TRIAL,
     ), references=(
         Reference("sectionID", "sections", "sectionID"),
         Reference("personID", "staff", "personID"),
     ), extra={"group": "teacher_class"}),
     Table("rosters", (
         _c("sectionID", "int", True), _c("personID", "int", True), _c("startDate", "date"),
-        _c("endDate", "date"),
+        _c("endDate", "date"), *_TRIAL,
     ), references=(
         Reference("sectionID", "sections", "sectionID"),
         Reference("personID", "students", "personID"),
@@ -203,7 +238,38 @@ OPTIONAL_TABLES: tuple[str, ...] = tuple(t.name for t in _TABLE_LIST if not t.re
 #: Tables loaded before their children, so references can be checked in one pass.
 LOAD_ORDER: tuple[str, ...] = (
     "schools", "calendars", "days", "periods", "grade_levels", "students", "staff",
-    "enrollments", "attendance",
+    "enrollments", "attendance_codes", "attendance",
     "district_residency", "programs", "esa_participants", "gifted", "graduation", "fall_count",
     "courses", "sections", "section_staff", "rosters", "ic_counts")
 assert set(LOAD_ORDER) == set(TABLES)
+#: Columns only IC's own layout has (period schedules, attendance codes, scheduling trials):
+#: a bundle in the contract's layout leaves them out (synthetic data, ``write_bundle``).
+IC_LAYOUT_ONLY: dict[str, tuple[str, ...]] = {
+    "days": ("periodScheduleID",), "periods": ("periodScheduleID",), "attendance": ("code",),
+    "rosters": ("trialID", "trialActive"), "section_staff": ("trialID", "trialActive"),
+}
+
+
+def read_order() -> tuple[str, ...]:
+    """The order files are read in: :data:`LOAD_ORDER`, each table after its ``loaded_after``.
+
+    Bundles list files in :data:`LOAD_ORDER`; a table whose rows need another table (days
+    need periods) is read after it.
+
+    Example:
+        >>> order = read_order()
+        >>> order.index("periods") < order.index("days")
+        True
+    """
+    out: list[str] = []
+
+    def add(name: str) -> None:
+        if name in out:
+            return
+        for first in TABLES[name].loaded_after:
+            add(first)
+        out.append(name)
+
+    for name in LOAD_ORDER:
+        add(name)
+    return tuple(out)

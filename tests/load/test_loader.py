@@ -230,7 +230,7 @@ def test_accredited_blank_true_and_active_absent_true(tmp_path):
     assert b.tables["courses"]["active"].tolist() == [True]
 
 
-def test_xlsx_table_with_lost_zeros_and_serial_dates(folder):
+def test_xlsx_table_with_lost_zeros_and_typed_dates_serials_rejected(folder):
     csv_lines = lines_of(folder, "schools")
     (folder / "schools.csv").unlink()
     wb = openpyxl.Workbook()
@@ -253,8 +253,12 @@ def test_xlsx_table_with_lost_zeros_and_serial_dates(folder):
     assert b.files["schools"] == "schools.xlsx"
     assert b.tables["schools"][["districtNumber", "schoolNumber"]].values.tolist() == [
         ["0001", "0001"]]
-    pd.testing.assert_frame_equal(b.tables["days"], small_bundle().tables["days"])
-    assert b.rejected.empty
+    # Excel serials are dates only in cells typed as dates: a number cell is not a date
+    want = small_bundle().tables["days"]
+    pd.testing.assert_frame_equal(b.tables["days"], want.iloc[1::2].reset_index(drop=True))
+    rej = b.rejected
+    assert set(rej["ruleId"]) == {"DQ-03"} and set(rej["column"]) == {"date"}
+    assert rej["line"].tolist() == want["_line"].iloc[::2].tolist()
 
 
 def test_enrollment_with_iso_and_us_dates_and_excel_floats(folder):
