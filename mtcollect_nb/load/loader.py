@@ -119,8 +119,8 @@ def load_bundle(folder: Path, params: Params | None = None) -> Bundle:
         tables[name], files[name] = frame, path.name
         done[name] = _Loaded(path, rej, n_read, n_used)
         if name == "calendars" and params is not None and "schools" in tables:
-            outside, scope_notes = scope.check_scope(tables["schools"], frame, params,
-                                                     path.name, files["schools"])
+            outside, scope_notes = scope.check_scope(tables["schools"], frame, params, path,
+                                                     done["schools"].path)
     order = [n for n in contract.LOAD_ORDER if n in done]
     acc = pd.DataFrame([(done[n].path.name, done[n].n_read, done[n].n_used, done[n].rej.count())
                         for n in order], columns=list(ACCOUNTING_COLUMNS))

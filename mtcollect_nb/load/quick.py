@@ -112,4 +112,4 @@ def _check_scope(folder: Path, params: Params) -> None:
     schools = fill_district(load_table(schools_path, "schools", {}, {}, params)[0], params)
     calendars = load_table(calendars_path, "calendars", {"schools": schools},
                            {"schools": schools_path.name}, params)[0]
-    check_scope(schools, calendars, params, calendars_path.name, schools_path.name)
+    check_scope(schools, calendars, params, calendars_path, schools_path)

@@ -68,10 +68,13 @@ def unknown_schedules(rows: FileRows) -> list[RowReject]:
             if periods is not None else pd.Series([], dtype="int64"))
     if held.empty:
         if needs.any():
+            pfile = rows.parent_files.get("periods", "periods.csv")
             what = ("periods.csv (the periods of each period schedule, with their minutes or "
                     "start and end times) is needed and missing" if periods is None else
-                    f"{rows.parent_files.get('periods', 'periods.csv')} has no "
-                    "periodScheduleID column: export the periods with their period schedule")
+                    f"no period of {pfile} has a length (every row was rejected: a period "
+                    "needs minutes, or startTime and endTime)" if periods.empty else
+                    f"{pfile} has no periodScheduleID column: export the periods with their "
+                    "period schedule")
             raise ExtractError(f"{rows.file}: {int(needs.sum())} day(s) give a "
                                f"periodScheduleID and no minutes, so their minutes come from "
                                f"the period schedule; {what}")

@@ -19,12 +19,14 @@ Example:
     >>> cal = pd.DataFrame({"calendarID": [10, 11, 12], "schoolID": [1, 2, 1],
     ...                     "endYear": pd.array([2025, 2025, 2024], dtype="Int64")})
     >>> p = params(district_number="0456")
-    >>> outside, notes = check_scope(fill_district(schools, p), cal, p, "calendars.csv")
+    >>> outside, notes = check_scope(fill_district(schools, p), cal, p)
     >>> sorted(outside), notes[0][2][:38]
     ([12], 'calendars of another school year (1): ')
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pandas as pd
 
@@ -50,7 +52,8 @@ def _listed(items: list[str]) -> str:
 
 
 def check_scope(schools: pd.DataFrame, calendars: pd.DataFrame, params: Params,
-                file: str, schools_file: str = "schools.csv",
+                calendars_path: Path = Path("calendars.csv"),
+                schools_path: Path = Path("schools.csv"),
                 ) -> tuple[frozenset[int], list[tuple[str, str, str]]]:
     """Calendars outside the run (another district's school, another year) and loader notes.
 
@@ -61,14 +64,14 @@ def check_scope(schools: pd.DataFrame, calendars: pd.DataFrame, params: Params,
     other = schools.loc[schools["districtNumber"].ne(district)]
     if len(schools) and len(other) == len(schools):
         found = sorted(set(other["districtNumber"]))
-        raise ExtractError(f"{schools_file}: every school belongs to district "
+        raise ExtractError(f"{schools_path}: every school belongs to district "
                            f"{' / '.join(found)}, not to district {district} of the "
                            "parameters file (district_number): the extracts folder is another "
                            "district's, or the parameters file is")
     years = calendars["endYear"].dropna().astype("int64")
     if len(years) and not (years == year).any():
         found_years = ", ".join(str(y) for y in sorted(set(years)))
-        raise ExtractError(f"{file}: no calendar has endYear {year} (school_year of the "
+        raise ExtractError(f"{calendars_path}: no calendar has endYear {year} (school_year of the "
                            f"parameters file: {year - 1}-{year % 100:02d}); the calendars' "
                            f"endYears are {found_years}: the wrong extracts folder, or the "
                            "wrong school_year?")
@@ -77,7 +80,7 @@ def check_scope(schools: pd.DataFrame, calendars: pd.DataFrame, params: Params,
     if len(other):
         listed = [f"schoolID {int(s)} (district {d})"
                   for s, d in zip(other["schoolID"], other["districtNumber"], strict=True)]
-        notes.append((schools_file, "districtNumber", f"schools of another district "
+        notes.append((schools_path.name, "districtNumber", f"schools of another district "
                       f"({len(other)}): {_listed(listed)}: their enrollments are not on the "
                       "count date"))
     wrong_year = calendars["endYear"].notna() & calendars["endYear"].ne(year)
@@ -85,7 +88,8 @@ def check_scope(schools: pd.DataFrame, calendars: pd.DataFrame, params: Params,
         cal = calendars.loc[wrong_year]
         listed = [f"calendarID {int(c)} (endYear {int(y)})"
                   for c, y in zip(cal["calendarID"], cal["endYear"], strict=True)]
-        notes.append((file, "endYear", f"calendars of another school year ({len(cal)}): "
-                      f"{_listed(listed)}: their enrollments are not on the count date"))
+        notes.append((calendars_path.name, "endYear", f"calendars of another school year "
+                      f"({len(cal)}): {_listed(listed)}: their enrollments are not on the "
+                      "count date"))
     outside = calendars.loc[foreign | wrong_year.fillna(False).astype(bool), "calendarID"]
     return frozenset(int(c) for c in outside), notes

@@ -151,9 +151,14 @@ def _attendance(folder: Path, days: pd.DataFrame, full: pd.DataFrame,
     return out, codes
 
 
-def to_ic_layout(folder: Path, seed: int = 0) -> Path:
-    """Rewrite a contract-layout folder in IC's layout (see the module docstring)."""
-    folder = Path(folder)
+def schedule_layout(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame,
+                                           pd.DataFrame]:
+    """IC's days.csv and periods.csv (text) for a contract-layout folder's days.
+
+    Returns days.csv with periodScheduleID and no minutes, periods.csv with schedules, times
+    and the nonInstructional checkbox, the typed days, and the full-day periods (typed: the
+    periods the period form of attendance uses).
+    """
     days = _read(folder, "days")
     typed = days.assign(calendarID=days["calendarID"].astype("int64"),
                         date=pd.to_datetime(days["date"]),
@@ -161,13 +166,21 @@ def to_ic_layout(folder: Path, seed: int = 0) -> Path:
                         minutes=days["minutes"].astype("int64"))
     cals = sorted(int(c) for c in _read(folder, "calendars")["calendarID"])
     periods, day_sched = schedules(cals, typed)
-    att, codes = _attendance(folder, typed, periods.loc[periods["periodScheduleID"] % 10 == 1],
-                             np.random.default_rng(seed))
+    ic_days = days.drop(columns=["minutes"]).assign(
+        periodScheduleID=day_sched.astype(str).to_numpy())
+    full = periods.loc[periods["periodScheduleID"] % 10 == 1]
+    return ic_days, _timed(periods), typed, full
+
+
+def to_ic_layout(folder: Path, seed: int = 0) -> Path:
+    """Rewrite a contract-layout folder in IC's layout (see the module docstring)."""
+    folder = Path(folder)
+    ic_days, ic_periods, typed, full = schedule_layout(folder)
+    att, codes = _attendance(folder, typed, full, np.random.default_rng(seed))
     _write(folder, "attendance", att)
     _write(folder, "attendance_codes", codes)
-    _write(folder, "periods", _timed(periods))
-    _write(folder, "days", days.drop(columns=["minutes"]).assign(
-        periodScheduleID=day_sched.astype(str).to_numpy()))
+    _write(folder, "periods", ic_periods)
+    _write(folder, "days", ic_days)
     for name, renames in RENAMES.items():
         df = _read(folder, name)
         if name == "schools":
