@@ -24,7 +24,7 @@ _TERM_RE = r"[0-9]{1,3}"
 def looks_like_term_numbers(text: pa.Array) -> bool:
     """Whether a date column's values are term numbers (IC's ``Term Start``/``Term End``).
 
-    At least half of the non-blank values are whole numbers below 1000 (``1``, ``2``).
+    Most (more than half) of the non-blank values are whole numbers below 1000 (``1``, ``2``).
 
     Excel serial dates are never read from text (only ``.xlsx`` cells typed as dates are
     dates), so such a column would otherwise be rejected row by row, or worse.
@@ -43,7 +43,7 @@ def looks_like_term_numbers(text: pa.Array) -> bool:
     counts = np.bincount(enc.indices.to_numpy(zero_copy_only=False).astype("int64"),
                          minlength=len(uniq))
     filled = counts[(uniq != "").to_numpy()].sum()
-    return bool(counts[small].sum() * 2 >= filled)
+    return bool(counts[small].sum() * 2 > filled)
 
 
 def negate_yes_no(text: pa.Array) -> pa.Array:
