@@ -108,7 +108,7 @@ def cmd_synth(args: argparse.Namespace) -> int:
     from mtcollect_nb.synthetic import write_district
 
     writable_folder(Path(args.out), "extracts folder")
-    write_district(Path(args.out), **_given(args, "students", "seed"))
+    write_district(Path(args.out), **_given(args, "students", "seed", "layout"))
     print(f"synthetic district written: {Path(args.out)}")
     return EXIT_OK
 
@@ -221,6 +221,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--students", type=_positive, metavar="N",
                    help="number of students (default: as the demo district)")
     p.add_argument("--seed", type=int, metavar="S", help="random seed (default: the demo's)")
+    p.add_argument("--layout", choices=("contract", "ic"),
+                   help="contract (default): the contract's own layout; ic: as Infinite Campus "
+                        "writes it (period schedules, period attendance with codes, IC's names)")
 
     p = add("synth-state", cmd_synth_state,
             "write synthetic districts and a parameters folder for batch runs")

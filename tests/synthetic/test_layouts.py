@@ -117,3 +117,21 @@ def test_the_ic_layout_really_is_ics(runs):
     blank = sum(1 for line in att[1:] if line.split(",")[head.index("presentMinutes")] == "")
     assert blank > len(att) / 2  # absent periods carry no minutes
     assert bundle.tables["schools"]["districtNumber"].eq("0999").all()
+
+
+def test_synth_writes_the_ic_layout_and_check_extracts_reads_it(tmp_path, capsys):
+    from mtcollect_nb import cli
+
+    out = tmp_path / "extracts"
+    assert cli.main(["synth", "--out", str(out), "--students", "60", "--layout", "ic"]) == 0
+    assert (out / "attendance_codes.csv").is_file()
+    assert "minutes" not in (out / "days.csv").read_text().splitlines()[0].split(",")
+    (tmp_path / "p.yaml").write_text('district_number: "0999"\ndistrict_name: S\n'
+                                     "school_year: 2025\nextracts_dir: extracts\n"
+                                     "output_dir: output\npir_days: 1\n")
+    capsys.readouterr()
+    assert cli.main(["check-extracts", str(tmp_path / "p.yaml")]) == 0
+    text = capsys.readouterr().out
+    assert "read as the opposite (IC's Non-Instructional checkbox): nonInstructional -> " \
+           "instructional" in text
+    assert "ready to run" in text
