@@ -163,7 +163,9 @@ def absent_periods(draw):
                              "excuse": draw(st.sampled_from(["E", "U", "X", ""]))})
     enr = pd.DataFrame(enr).astype({"startDate": "datetime64[ns]", "endDate": "datetime64[ns]"})
     return days, per, cal, enr, pd.DataFrame(rows, columns=[
-        "personID", "calendarID", "date", "periodID", "status", "excuse"])
+        "personID", "calendarID", "date", "periodID", "status", "excuse"]).astype(
+        {"personID": "int64", "calendarID": "int64", "date": "datetime64[ns]",
+         "periodID": "Int64", "status": object, "excuse": object})
 
 
 def _daily(rows: pd.DataFrame, days: pd.DataFrame) -> pd.DataFrame:
@@ -178,7 +180,8 @@ def _daily(rows: pd.DataFrame, days: pd.DataFrame) -> pd.DataFrame:
                     "excuse": _excuse(g["excuse"].tolist(), absent)})
     frame = pd.DataFrame(out, columns=["personID", "calendarID", "date", "status",
                                        "presentMinutes", "excuse"])
-    frame["presentMinutes"] = frame["presentMinutes"].astype("Int64")
+    frame = frame.astype({"personID": "int64", "calendarID": "int64",
+                          "date": "datetime64[ns]", "presentMinutes": "Int64"})
     return frame.assign(_line=np.arange(2, len(frame) + 2))
 
 

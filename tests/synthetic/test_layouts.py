@@ -135,3 +135,18 @@ def test_synth_writes_the_ic_layout_and_check_extracts_reads_it(tmp_path, capsys
     assert "read as the opposite (IC's Non-Instructional checkbox): nonInstructional -> " \
            "instructional" in text
     assert "ready to run" in text
+
+
+def test_the_ic_layout_example_parameters_read_a_district_in_ics_layout(tmp_path, capsys):
+    import yaml
+
+    from mtcollect_nb import cli
+
+    example = Path(__file__).resolve().parents[2] / "parameters" / "ic-layout.yaml"
+    values = yaml.safe_load(example.read_text(encoding="utf-8"))
+    write_district(tmp_path / "extracts", students=60, seed=2, layout="ic")
+    values.update(extracts_dir="extracts", output_dir="output")
+    (tmp_path / "p.yaml").write_text(yaml.safe_dump(values), encoding="utf-8")
+    assert cli.main(["check-extracts", str(tmp_path / "p.yaml")]) == 0
+    out = capsys.readouterr().out
+    assert "read by the parameters' columns: map: stateGrade -> grade" in out
