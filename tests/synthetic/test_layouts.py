@@ -1,10 +1,10 @@
 """One synthetic district in every layout a real export may have: the same findings and counts.
 
-Layouts: the contract's own (``contract``); attendance in IC's period form with minutes
-(``period``); Ad Hoc dotted headers (``adhoc``) and report labels (``labels``); and IC's own
-layout (``ic``: days with period schedules and no minutes, periods with start and end times,
-period attendance with codes and no minutes on absent periods, attendance_codes.csv, IC's names
-and view dumps).
+Layouts: the contract's own (``contract``); days given by their period schedule instead of
+minutes (``schedules``); attendance in IC's period form with minutes (``period``); Ad Hoc dotted
+headers (``adhoc``) and report labels (``labels``); and IC's own layout (``ic``: days with
+period schedules and no minutes, periods with start and end times, period attendance with codes
+and no minutes on absent periods, attendance_codes.csv, IC's names and view dumps).
 """
 
 from __future__ import annotations
@@ -21,11 +21,12 @@ from mtcollect_nb.compute.analysis import Analysis
 from mtcollect_nb.load.contract import TABLES
 from mtcollect_nb.load.loader import load_bundle
 from mtcollect_nb.synthetic.adhoc import rewrite_headers
+from mtcollect_nb.synthetic.ic_layout import schedule_layout
 from mtcollect_nb.synthetic.periods import to_period_form
 from mtcollect_nb.synthetic.write import write_district
 from mtcollect_nb.testing import params
 
-LAYOUTS = ("period", "adhoc", "labels", "ic")
+LAYOUTS = ("schedules", "period", "adhoc", "labels", "ic")
 COUNTS = ("streaks", "fte", "anb_table", "budget_units", "absences_table", "computed_hours",
           "instructional_days", "enrollments")
 STUDENTS, SEED = 500, 11
@@ -37,6 +38,11 @@ def _write(layout: str, root: Path) -> Path:
     folder = Path(shutil.copytree(root / "contract", root / layout))
     if layout == "period":
         return to_period_form(folder, seed=3)
+    if layout == "schedules":  # only the days: periodScheduleID instead of minutes
+        days, periods, _, _ = schedule_layout(folder)
+        days.to_csv(folder / "days.csv", index=False, lineterminator="\n")
+        periods.to_csv(folder / "periods.csv", index=False, lineterminator="\n")
+        return folder
     if layout in ("adhoc", "labels"):
         rewrite_headers(folder, layout)
     return folder
