@@ -103,3 +103,20 @@ def test_a_district_in_both_forms_gives_the_same_thresholds_and_hours(tmp_path):
         pd.testing.assert_frame_equal(getattr(a, frame), getattr(b, frame), obj=frame)
     # 80 of the half day's 180 minutes absent is no whole day (360 minutes would make it one)
     assert a.streaks["streak"].tolist() == [1]
+
+
+def test_a_day_off_the_calendar_takes_the_longest_schedules_minutes():
+    from mtcollect_nb.load.periods import to_daily
+
+    per = pd.DataFrame({"calendarID": 1, "periodScheduleID": pd.array([10, 10, 20],
+                                                                      dtype="Int64"),
+                        "periodID": [11, 12, 21], "minutes": pd.array([120, 240, 180],
+                                                                      dtype="Int64"),
+                        "startTime": "", "endTime": "", "instructional": True})
+    att = pd.DataFrame({"personID": [1], "calendarID": [1], "date": pd.to_datetime(
+        ["2025-02-01"]), "periodID": pd.array([11], dtype="Int64"),
+        "presentMinutes": pd.array([0], dtype="Int64"), "status": "A", "excuse": "U",
+        "_line": [2]})
+    got = to_daily(att, {"periods": per, "days": pd.DataFrame(
+        {"calendarID": [1], "date": pd.to_datetime(["2025-02-03"]), "minutes": [360]})}, "a")
+    assert got["presentMinutes"].tolist() == [360 - 120]  # not (360 + 180) - 120
