@@ -216,4 +216,6 @@ def alias_markdown(table: str) -> str:
         rows.append(f"| `{column}` | {shown} |")
     prefixes = ", ".join(f"`{p}.`" for p in PREFIXES[table]) or "none"
     rows.append(f"\nAd Hoc prefixes ignored in this file: {prefixes}.")
+    for header, column in NEGATED.get(table, {}).items():
+        rows.append(f"Read as the opposite of `{column}`: `{header}` (IC's checkbox).")
     return "\n".join(rows)
