@@ -64,15 +64,17 @@ def code_notes(frame: pd.DataFrame, table: Table, present: set[str]) -> list[tup
     for col in table.columns:
         if not col.codes or col.name not in present or col.name not in frame.columns:
             continue
-        values = frame[col.name].fillna("").astype(str).str.strip()
-        other = values[(values != "") & ~values.str.upper().isin(col.codes)]
-        if other.empty:
+        distinct = frame[col.name].value_counts(dropna=True)  # few codes: worked out on these
+        text = pd.Series(distinct.index.astype(str), index=distinct.index).str.strip()
+        other = (text != "") & ~text.str.upper().isin(col.codes)
+        if not other.any():
             continue
-        counts = other.value_counts()
+        counts = distinct[other.to_numpy()].groupby(text[other].to_numpy()).sum().sort_values(
+            ascending=False, kind="mergesort")
         shown = ", ".join(f"{printable(str(v), 30)!r} ({n})"
                           for v, n in counts.head(MAX_SHOWN).items())
         more = f" … +{len(counts) - MAX_SHOWN} more" if len(counts) > MAX_SHOWN else ""
-        notes.append((col.name, f"{len(other)} value(s) are not codes the checks know "
+        notes.append((col.name, f"{int(counts.sum())} value(s) are not codes the checks know "
                       f"({', '.join(col.codes)}): {shown}{more}; the rows are kept (a "
                       f"district's own code can be mapped with the parameters' values:)"))
     return notes

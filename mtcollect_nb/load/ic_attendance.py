@@ -39,9 +39,16 @@ ABSENT, NOT_ABSENT = "A", ("T", "E")
 
 
 def _key(values: object) -> pd.Series:
-    """Codes compared without case and surrounding spaces."""
-    return pd.Series(np.asarray(values, dtype=object)).fillna("").astype(str).str.strip(
-        ).str.upper()
+    """Codes compared without case and surrounding spaces (worked out per distinct value).
+
+    Example:
+        >>> _key([" au", None, "AU"]).tolist()
+        ['AU', '', 'AU']
+    """
+    codes, uniques = pd.factorize(pd.Series(np.asarray(values, dtype=object)),
+                                  use_na_sentinel=False)
+    keys = pd.Series(uniques, dtype=object).fillna("").astype(str).str.strip().str.upper()
+    return pd.Series(keys.to_numpy(dtype=object)[codes], dtype=object)
 
 
 def unknown_codes(rows: FileRows) -> list[RowReject]:

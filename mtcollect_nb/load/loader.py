@@ -39,7 +39,7 @@ from mtcollect_nb.load.district_maps import (
 from mtcollect_nb.load.frame_checks import check_frame
 from mtcollect_nb.load.headers import check_folder, find_file, map_header, printable
 from mtcollect_nb.load.id_notes import short_id_notes
-from mtcollect_nb.load.parse import parse_column
+from mtcollect_nb.load.parse import ColumnParse, parse_column
 from mtcollect_nb.load.readers import RawTable, read_raw
 from mtcollect_nb.load.rejects import (
     REJ_COLS,
@@ -182,10 +182,10 @@ def load_table(path: Path, name: str, parents: dict[str, pd.DataFrame],
         if m.how == "negated" and m.column is not None:  # IC's Non-Instructional checkbox
             text[m.column] = negate_yes_no(text[m.column])
     text, value_notes = apply_values(params, name, text)
-    _refuse_term_numbers(path, table, text)
     n = len(raw.lines)
     parsed = [parse_column(text.get(c.name, pa.repeat("1" if c.absent_true else "", n)), c)
               for c in table.columns]
+    _refuse_term_numbers(path, parsed, text)
     cols = RowValues(parsed)
     rej = Rejects(path.name)
     rej.notes = [("", note) for note in raw.notes] + header_notes(matches, text)
@@ -203,10 +203,16 @@ def load_table(path: Path, name: str, parents: dict[str, pd.DataFrame],
     return check_frame(name, _used_frame(cols, raw.lines, text, keep)), rej, raw.n_read
 
 
-def _refuse_term_numbers(path: Path, table: contract.Table, text: dict[str, pa.Array]) -> None:
-    """ExtractError when a date column holds term numbers (never read as Excel serials)."""
-    for col in table.columns:
-        if col.type == "date" and col.name in text and looks_like_term_numbers(text[col.name]):
+def _refuse_term_numbers(path: Path, parsed: list[ColumnParse],
+                         text: dict[str, pa.Array]) -> None:
+    """ExtractError when a date column holds term numbers (never read as Excel serials).
+
+    Only a date column with values that did not parse is looked at (term numbers never do).
+    """
+    for p in parsed:
+        col = p.column
+        if (col.type == "date" and col.name in text and p.any_bad()
+                and looks_like_term_numbers(text[col.name])):
             raise ExtractError(f"{path}: column {col.name} holds whole numbers, not dates: it "
                                "looks like a term number (IC's Term Start/Term End), which "
                                "cannot be read as a date; export the term's start and end "
