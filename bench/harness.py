@@ -143,11 +143,11 @@ def _concat_bundles(folders: list[Path], out: Path) -> None:
     """Append the same-named CSV files of ``folders`` into ``out``, shifting integer keys."""
     import pandas as pd
 
-    from mtcollect_nb.load import schemas
+    from mtcollect_nb.load import contract
     from mtcollect_nb.synthetic.write import CP1252_TABLES
 
     out.mkdir(parents=True, exist_ok=True)
-    for name, table in schemas.TABLES.items():
+    for name, table in contract.TABLES.items():
         ids = [c.name for c in table.columns if c.type == "int" and c.name.endswith("ID")]
         enc = "cp1252" if name in CP1252_TABLES else "utf-8"
         frames = []

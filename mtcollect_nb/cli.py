@@ -35,12 +35,14 @@ DEFAULT_DEMO_DIR = "mtcollect-demo"
 
 
 def cmd_check_extracts(args: argparse.Namespace) -> int:
-    """Read an extract folder and report what a run would make of it (no notebook)."""
+    """Read an extract folder (or a parameters file's) and report what a run would make of it."""
     from mtcollect_nb.report.check_extracts import check_extracts, format_check
 
-    folder = Path(args.folder)
-    expect_folder(folder, "folder", "give the folder that holds the extract files")
-    result = check_extracts(folder)
+    target = Path(args.folder)
+    if target.is_file() and target.suffix.lower() not in (".yaml", ".yml"):
+        expect_folder(target, "folder or parameters file (.yaml)",
+                      "give the folder that holds the extract files, or the parameters file")
+    result = check_extracts(target)
     for line in format_check(result):
         print(line)
     if result.error is not None:
@@ -106,7 +108,7 @@ def cmd_synth(args: argparse.Namespace) -> int:
     from mtcollect_nb.synthetic import write_district
 
     writable_folder(Path(args.out), "extracts folder")
-    write_district(Path(args.out), **_given(args, "students", "seed"))
+    write_district(Path(args.out), **_given(args, "students", "seed", "layout"))
     print(f"synthetic district written: {Path(args.out)}")
     return EXIT_OK
 
@@ -197,7 +199,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("check-extracts", cmd_check_extracts,
             "read an extract folder and report files, headers and rows (no notebook)")
-    p.add_argument("folder", metavar="DIR", help="the district's extract folder")
+    p.add_argument("folder", metavar="DIR|PARAMS.yaml",
+                   help="the district's extract folder, or its parameters file (then its "
+                        "columns:/values: maps, district and school year apply)")
 
     p = add("batch", cmd_batch, "run every district of a parameters folder")
     p.add_argument("params_dir", metavar="PARAMS_DIR", help="folder of parameters files")
@@ -217,6 +221,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--students", type=_positive, metavar="N",
                    help="number of students (default: as the demo district)")
     p.add_argument("--seed", type=int, metavar="S", help="random seed (default: the demo's)")
+    p.add_argument("--layout", choices=("contract", "ic"),
+                   help="contract (default): the contract's own layout; ic: as Infinite Campus "
+                        "writes it (period schedules, period attendance with codes, IC's names)")
 
     p = add("synth-state", cmd_synth_state,
             "write synthetic districts and a parameters folder for batch runs")

@@ -81,4 +81,4 @@ def precheck(params_path: Path) -> None:
         raise ExtractError(f"{params_path}: extracts_dir not found: {extracts}")
     writable_folder(Path(params.output_dir))
     with scrubbed_errors(params.mask_pii):  # a header line quoting data is masked too
-        check_headers(extracts)
+        check_headers(extracts, params)

@@ -1,6 +1,6 @@
 """Column names of every output table and of the derived columns, in one place.
 
-Input columns are the Infinite Campus names declared in :mod:`mtcollect_nb.load.schemas`.
+Input columns are the Infinite Campus names declared in :mod:`mtcollect_nb.load.contract`.
 
 Example:
     >>> FINDINGS_COLUMNS[:3]

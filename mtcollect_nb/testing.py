@@ -15,8 +15,9 @@ from typing import Any
 import pandas as pd
 
 from mtcollect_nb.compute.analysis import Analysis
-from mtcollect_nb.load import schemas
+from mtcollect_nb.load import typed
 from mtcollect_nb.load.bundle import Bundle
+from mtcollect_nb.load.contract import TABLES
 from mtcollect_nb.params import Params
 
 Record = dict[str, Any]
@@ -124,10 +125,10 @@ def make_bundle(**tables: list[Record]) -> Bundle:
     tables.setdefault("days", school_days())
     for name in ("students", "enrollments", "attendance"):
         tables.setdefault(name, [])
-    frames = {name: schemas.frame_from_records(name, rows) for name, rows in tables.items()}
+    frames = {name: typed.frame_from_records(name, rows) for name, rows in tables.items()}
     e = frames["enrollments"]
     for col, dtype in _UNTYPED_SEASON_FIELDS.items():
-        if col in e.columns and col not in schemas.TABLES["enrollments"].column_names:
+        if col in e.columns and col not in TABLES["enrollments"].column_names:
             e[col] = (e[col].astype("boolean").fillna(False).astype(bool) if dtype == "bool"
                       else e[col].astype("Float64").astype(dtype))
     return Bundle.from_tables(frames)

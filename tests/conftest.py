@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 # The test suite checks every value against the pandera contract (production runs check
-# columns and dtypes only; see mtcollect_nb.load.contracts). Set before any test runs, so notebook
-# kernels and CLI subprocesses started by tests inherit it.
+# columns and dtypes only; see mtcollect_nb.load.frame_checks). Set before any test runs, so
+# notebook kernels and CLI subprocesses started by tests inherit it.
 os.environ.setdefault("MTCOLLECT_CONTRACT_DEPTH", "full")
 # A fixed masking salt keeps pseudonyms deterministic; a real installation makes its own secret.
 os.environ.setdefault("MTCOLLECT_SALT", "mtcollect-nb test suite salt, not a secret")

@@ -31,7 +31,8 @@ def write_params_and_extracts(tmp_path: Path) -> Path:
     from mtcollect_nb.load.loader import write_bundle
     from mtcollect_nb.testing import make_bundle
 
-    write_bundle(make_bundle(), tmp_path / "extracts")
+    school = {"schoolID": 1, "districtNumber": "0123", "schoolNumber": "0001", "name": "A"}
+    write_bundle(make_bundle(schools=[school]), tmp_path / "extracts")  # district 0123's folder
     return write_params(tmp_path)
 
 

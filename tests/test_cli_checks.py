@@ -71,8 +71,8 @@ def test_check_extracts_exit_2_with_the_one_line_reason(district, capsys):
 
 
 def test_check_extracts_on_a_file_says_it_is_a_file(district, capsys):
-    assert cli.main(["check-extracts", str(district / "0123.yaml")]) == 2
-    assert "is a file, not a folder" in one_error_line(capsys)
+    assert cli.main(["check-extracts", str(district / "extracts" / "students.csv")]) == 2
+    assert "is a file, not a folder or parameters file" in one_error_line(capsys)
 
 
 def test_run_reports_a_missing_column_before_the_kernel_starts(district, capsys, no_kernel):

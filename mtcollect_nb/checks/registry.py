@@ -36,7 +36,7 @@ import pandas as pd
 from mtcollect_nb.columns import SEVERITIES
 from mtcollect_nb.compute.law import LAWS, law_for
 from mtcollect_nb.errors import RuleDefinitionError
-from mtcollect_nb.load.schemas import TABLES
+from mtcollect_nb.load.contract import TABLES
 from mtcollect_nb.season import COLLECTION_KINDS, SEASONS, Season
 
 if TYPE_CHECKING:
@@ -217,6 +217,11 @@ def not_run_reason(r: Rule, analysis: Analysis) -> str | None:
     missing = [t for t in r.tables if not analysis.has(t)]
     if missing:
         return "optional file not provided: " + ", ".join(f"{t}.csv" for t in missing)
+    lacking = {t: analysis.bundle.lacking[t] for t in r.tables if t in analysis.bundle.lacking}
+    if lacking:
+        return "did not run: " + "; ".join(f"{analysis.bundle.files.get(t, t + '.csv')} has no "
+                                           f"{', '.join(cols)} column"
+                                           for t, cols in lacking.items())
     return None
 
 

@@ -37,8 +37,8 @@ from mtcollect_nb.columns import (
 )
 from mtcollect_nb.compute.intervals import covers
 from mtcollect_nb.load.bundle import Bundle
-from mtcollect_nb.load.contracts import ContractError
-from mtcollect_nb.load.schemas import TABLES
+from mtcollect_nb.load.contract import TABLES
+from mtcollect_nb.load.frame_checks import ContractError
 from mtcollect_nb.params import Params
 from mtcollect_nb.season import SEASONS, Season
 
@@ -202,6 +202,7 @@ class Frames:
         e[ON_COUNT_DATE] = (
             covers(e["startDate"], e["endDate"], ecd)
             & ~e["noShow"] & ~e["stateExclude"] & ~e["calendarExcluded"] & ~e["gradeExcluded"]
+            & ~e["calendarID"].isin(self.bundle.calendars_outside)  # another district or year
         )
         e[COUNTED] = (e[ON_COUNT_DATE] & ~e[self.season.fields.exclude] & ~e["mtExcludeANB"]
                       & ~e["extracurricularOnly"])

@@ -1,49 +1,44 @@
 r"""Every header a district's export may use for a contract column, in one table.
 
 A real Infinite Campus export names its columns in several ways (spec/extracts.md, "Real
-Infinite Campus exports"): Ad Hoc dotted names (``student.personID``), plain report labels
-("Local Student Number"), spacing and punctuation variants, and IC's own field names where they
-differ from the contract's (``calendar.exclude`` for ``stateExclude``). :data:`ALIASES` lists,
-per table and contract column, the alternative headers; :func:`resolve` maps a header to its
-contract column. docs/extracts.md shows the same table (:func:`alias_markdown`; a test keeps
-them equal).
-
-Matching compares :func:`normalize` keys: case, a BOM, spaces, underscores, hyphens and other
-punctuation do not matter ("#" reads as "number"). A header ``object.field`` whose ``field``
-is known also matches when ``object`` is one of the table's own Ad Hoc objects
-(:data:`PREFIXES`) or an object no table claims; the object of another file's table
-(``districtResidency.startDate`` in enrollments) does not, so it cannot pass for a column of
-this file. Standard library only, so this module fits anywhere in the package.
+Infinite Campus exports" and "The export as IC writes it"): Ad Hoc dotted names
+(``student.personID``), plain report labels ("Local Student Number"), spacing and punctuation
+variants, and IC's own field names where they differ from the contract's (``calendar.exclude``
+for ``stateExclude``, ``number`` for a school's number). :data:`ALIASES` lists, per table and
+contract column, the alternative headers (in order: when two headers of one file name one
+column, the first alias listed is read); :data:`PREFIXES` the Ad Hoc objects of each file;
+:data:`NEGATED` IC checkboxes that mean the opposite of a column; :data:`NOT_USED` headers that
+are recognised and not used. How a header is read against this table is
+:mod:`mtcollect_nb.load.header_names`; docs/extracts.md shows the same table
+(:func:`alias_markdown`; a test keeps them equal). Standard library only.
 
 Example:
-    >>> resolve("students", "\ufeffLocal Student Number"), resolve("calendars", "exclude")
-    ('studentNumber', 'stateExclude')
-    >>> resolve("gifted", "Start Date"), resolve("enrollments", "districtResidency.startDate")
-    ('evaluatedDate', None)
-    >>> closest("students", "Stat ID")
-    'stateID'
+    >>> ALIASES["calendars"]["stateExclude"]
+    ('exclude', 'calendar.exclude', 'Calendar Exclude')
+    >>> print(alias_markdown("graduation").splitlines()[2])
+    | `personID` | `student.personID` |
 """
 
 from __future__ import annotations
-
-import difflib
-import unicodedata
 
 _STATE_ID = ("State Student ID", "Student State ID", "Student's State ID", "SSID")
 _GRADE = ("Grade Level", "State Grade", "State Grade Level")
 _SCHOOL_NUMBER = ("school.number", "State School Number", "School Code")
 _PERSON = ("student.personID",)
 _CALENDAR = ("calendar.calendarID",)
+_TRIAL = {"trialID": (), "trialActive": ("trial.active",)}
 
 #: table -> contract column -> alternative headers (the column's own name is always accepted).
 ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
     "schools": {
         "schoolID": (), "districtNumber": ("district.number", "State District Number"),
-        "schoolNumber": _SCHOOL_NUMBER, "name": ("School Name",), "accredited": (),
+        "schoolNumber": (*_SCHOOL_NUMBER, "number"), "name": ("School Name",),
+        "accredited": (),
     },
     "calendars": {
         "calendarID": (), "schoolID": ("school.schoolID",), "name": ("Calendar Name",),
-        "endYear": (), "startDate": ("Calendar Start Date",), "endDate": ("Calendar End Date",),
+        "endYear": (), "startDate": ("Calendar Start Date", "calendarStart"),
+        "endDate": ("Calendar End Date", "calendarEnd"),
         "stateExclude": ("exclude", "calendar.exclude", "Calendar Exclude"), "summerSchool": (),
         "wholeDayAbsence": ("Whole Day Absence Minutes",),
     },
@@ -51,6 +46,7 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "calendarID": (), "date": ("Calendar Date", "Day Date"), "schoolDay": (),
         "instruction": ("Instructional Day", "Instructional"), "attendance": ("Attendance Day",),
         "minutes": ("Instructional Minutes", "Day Minutes", "Scheduled Minutes"),
+        "periodScheduleID": ("periodSchedule.periodScheduleID",),
     },
     "students": {
         "personID": _PERSON, "stateID": _STATE_ID,
@@ -66,7 +62,8 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "serviceType": (), "startDate": ("Enrollment Start Date", "Entry Date"),
         "startStatus": ("State Start Status", "activeEnrollment.startStatus"),
         "endDate": ("Enrollment End Date", "Exit Date"), "endStatus": ("State End Status",),
-        "noShow": (), "stateExclude": (), "residentDistrict": ("Resident District Number",),
+        "noShow": (), "stateExclude": ("enrollmentStateExclude",),
+        "residentDistrict": ("Resident District Number",),
         "extracurricularOnly": ("Extracurricular Activities Only", "mtExtracurricularOnly"),
         "earlyLiteracy": ("Early Literacy Program",),
         "mtFallAggregateHours": ("Fall Aggregate Hours", "Fall Aggregate Hours of Instruction"),
@@ -84,9 +81,14 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "personID": _PERSON, "calendarID": _CALENDAR, "date": ("Attendance Date",),
         "presentMinutes": ("Minutes Present",), "status": ("Attendance Status",),
         "excuse": ("Attendance Excuse",), "periodID": ("period.periodID",),
+        "code": ("Attendance Code", "attendanceExcuse.code"),
+    },
+    "attendance_codes": {
+        "code": ("Attendance Code",), "status": (), "excuse": (), "description": (),
     },
     "periods": {
-        "calendarID": _CALENDAR, "periodID": (), "name": ("Period Name",),
+        "calendarID": _CALENDAR, "periodScheduleID": ("periodSchedule.periodScheduleID",),
+        "periodID": (), "name": ("Period Name",),
         "minutes": ("Period Minutes",), "startTime": ("Period Start", "Period Start Time"),
         "endTime": ("Period End", "Period End Time"), "instructional": ("Instructional Period",),
     },
@@ -103,7 +105,7 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "comments": ("Comment",),
     },
     "programs": {
-        "personID": _PERSON, "program": ("Program Code",),
+        "personID": _PERSON, "program": ("Program Code", "code", "name"),
         "startDate": ("Program Start Date",), "endDate": ("Program End Date",),
     },
     "esa_participants": {
@@ -149,11 +151,11 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "sectionID": ("section.sectionID",),
         "personID": ("staff.personID", "Staff Person ID", "Teacher Person ID"),
         "role": ("Teacher Role", "State Teacher Role"), "startDate": ("Staff Start Date",),
-        "endDate": ("Staff End Date",),
+        "endDate": ("Staff End Date",), **_TRIAL,
     },
     "rosters": {
         "sectionID": ("section.sectionID",), "personID": _PERSON,
-        "startDate": ("Roster Start Date",), "endDate": ("Roster End Date",),
+        "startDate": ("Roster Start Date",), "endDate": ("Roster End Date",), **_TRIAL,
     },
     "staff": {
         "personID": ("Staff Person ID",), "staffStateID": ("State Staff ID",),
@@ -171,7 +173,8 @@ PREFIXES: dict[str, tuple[str, ...]] = {
     "schools": ("school",), "calendars": ("calendar",), "days": ("day", "calendar"),
     "students": ("student", "person", "identity"),
     "enrollments": ("enrollment", "activeEnrollment", "student"),
-    "attendance": ("attendance", "student"), "periods": ("period",),
+    "attendance": ("attendance", "student"), "attendance_codes": ("attendanceExcuse",),
+    "periods": ("period",),
     "grade_levels": ("gradeLevel",), "district_residency": ("districtResidency",),
     "programs": ("program", "programParticipation"), "esa_participants": ("esa",),
     "gifted": ("gifted",), "graduation": ("graduation",), "fall_count": (),
@@ -181,99 +184,23 @@ PREFIXES: dict[str, tuple[str, ...]] = {
 }
 
 
-def normalize(header: str) -> str:
-    r"""The comparison key of a header: lower case, letters, digits and object dots only.
+#: table -> header -> the yes/no column it names with the opposite meaning (IC's
+#: Non-Instructional checkbox is the opposite of ``instructional``).
+NEGATED: dict[str, dict[str, str]] = {"periods": {"nonInstructional": "instructional"}}
 
-    A BOM, spaces, underscores, hyphens, slashes, apostrophes and other punctuation are
-    dropped, ``#`` reads as ``number``, and empty dot-separated parts are removed.
-
-    Example:
-        >>> [normalize(h) for h in ("\ufeff Person_ID ", "Student #", "courseInfo.SCED-Area.")]
-        ['personid', 'studentnumber', 'courseinfo.scedarea']
-    """
-    text = unicodedata.normalize("NFKC", header).casefold().replace("#", "number")
-    kept = "".join(ch for ch in text if ch.isalnum() or ch == ".")
-    return ".".join(part for part in kept.split(".") if part)
-
-
-def _index(table: str) -> dict[str, str]:
-    """Normalised key -> contract column of ``table``; a key naming two columns is an error."""
-    out: dict[str, str] = {}
-    for column, aliases in ALIASES[table].items():
-        for name in (column, *aliases):
-            key = normalize(name)
-            if out.setdefault(key, column) != column:
-                raise ValueError(f"{table}: header {name!r} would mean both {out[key]!r} and "
-                                 f"{column!r}")
-    return out
-
-
-_INDEX: dict[str, dict[str, str]] = {table: _index(table) for table in ALIASES}
-_OWN: dict[str, frozenset[str]] = {
-    table: frozenset(normalize(p) for p in prefixes) for table, prefixes in PREFIXES.items()
+#: Headers the loader recognises and does not use, any file: why (said in the loader notes,
+#: never dropped silently).
+NOT_USED: dict[str, str] = {
+    "excludeEnrollment": "IC's GradeLevel.excludeEnrollment; whether it is the grade level's "
+                         "State Exclude is not confirmed: export State Exclude as stateExclude",
+    "gradeLevelExcludeState": "the student view's gradeLevelExcludeState; its meaning in IC "
+                              "is not confirmed: a grade level's State Exclude is read from "
+                              "grade_levels.csv (stateExclude)",
 }
-_CLAIMED: frozenset[str] = frozenset().union(*_OWN.values())
 
-
-def _split(table: str, key: str) -> str | None:
-    """The field part of ``object.field`` when ``object``'s prefix may be ignored in ``table``."""
-    obj, dot, field = key.rpartition(".")
-    obj = obj.rpartition(".")[2]
-    if not dot or (obj in _CLAIMED and obj not in _OWN[table]):
-        return None
-    return field
-
-
-def resolve(table: str, header: str) -> str | None:
-    """The contract column that ``header`` names in ``table``'s file, or ``None``.
-
-    Raises:
-        KeyError: ``table`` is not an extract table.
-
-    Example:
-        >>> resolve("enrollments", "student.grade"), resolve("students", "Student Number")
-        ('grade', 'studentNumber')
-        >>> resolve("enrollments", "Student Number") is None
-        True
-    """
-    index = _INDEX[table]
-    key = normalize(header)
-    if key in index:
-        return index[key]
-    field = _split(table, key)
-    return None if field is None else index.get(field)
-
-
-def aliases_of(table: str, column: str) -> tuple[str, ...]:
-    """The alternative headers of ``table``'s ``column`` (KeyError for an unknown one).
-
-    Example:
-        >>> aliases_of("calendars", "stateExclude")
-        ('exclude', 'calendar.exclude', 'Calendar Exclude')
-    """
-    return ALIASES[table][column]
-
-
-def closest(table: str, header: str) -> str | None:
-    """The known header of ``table`` nearest to ``header``, for an error message.
-
-    A header that resolves gives its contract column; otherwise the most similar column name
-    or alias (as written in :data:`ALIASES`), or ``None`` when nothing is similar enough.
-
-    Example:
-        >>> closest("courses", "SCED Subjet Area"), closest("courses", "zzz")
-        ('scedSubjectArea', None)
-    """
-    column = resolve(table, header)
-    if column is not None:
-        return column
-    known = {normalize(n): n for c, a in ALIASES[table].items() for n in (*a, c)}
-    key = normalize(header)
-    field = _split(table, key)
-    tries = [key] if field is None else [key, field]
-    best = max(((difflib.SequenceMatcher(None, t, k).ratio(), k) for t in tries for k in known),
-               default=(0.0, ""))
-    return known[best[1]] if best[0] >= 0.75 else None
+#: Ad Hoc objects no file is made of whose fields are never this file's own: ``district.number``
+#: in schools.csv is the district's number, not the school's.
+OTHER_OBJECTS: tuple[str, ...] = ("district",)
 
 
 def alias_markdown(table: str) -> str:
@@ -289,4 +216,6 @@ def alias_markdown(table: str) -> str:
         rows.append(f"| `{column}` | {shown} |")
     prefixes = ", ".join(f"`{p}.`" for p in PREFIXES[table]) or "none"
     rows.append(f"\nAd Hoc prefixes ignored in this file: {prefixes}.")
+    for header, column in NEGATED.get(table, {}).items():
+        rows.append(f"Read as the opposite of `{column}`: `{header}` (IC's checkbox).")
     return "\n".join(rows)

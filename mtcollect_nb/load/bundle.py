@@ -1,7 +1,7 @@
 """The loaded extract bundle: typed tables, rejected rows and per-file accounting.
 
 Example:
-    >>> b = Bundle.from_tables({"schools": schemas.frame_from_records("schools", [])})
+    >>> b = Bundle.from_tables({"schools": typed.frame_from_records("schools", [])})
     >>> b.has("schools"), b.has("gifted"), len(b.table("gifted"))
     (True, False, 0)
 """
@@ -20,7 +20,7 @@ from mtcollect_nb.columns import (
     REJECTED_COLUMNS,
     RULE_ID,
 )
-from mtcollect_nb.load import schemas
+from mtcollect_nb.load import typed
 
 
 def empty_rejected() -> pd.DataFrame:
@@ -33,7 +33,7 @@ class Bundle:
     """One district's loaded extracts.
 
     Attributes:
-        tables: typed frames by table name (see :mod:`mtcollect_nb.load.schemas`); only files
+        tables: typed frames by table name (see :mod:`mtcollect_nb.load.contract`); only files
             present.
         rejected: one row per rejected input row: file, line, column, value, reason, ruleId.
         accounting: one row per file read: file, read, used, rejected (read = used + rejected).
@@ -42,7 +42,11 @@ class Bundle:
         notes: loader notes that are not row rejections (file, column, note), e.g. state IDs
             that look shortened by Excel, lines read as Windows-1252, broken quotes.
         headers: how each header field of each file was read (file, header, column, how:
-            exact / normalised / alias / extra).
+            exact / normalised / alias / negated / district / extra).
+        calendars_outside: calendarIDs of another district's school or another school year
+            (``load.scope``): their enrollments are not on the count date.
+        lacking: per table, the columns its rules need that the file does not have (the
+            rules that read the table do not run, ``checks.registry.not_run_reason``).
     """
 
     tables: dict[str, pd.DataFrame]
@@ -55,6 +59,8 @@ class Bundle:
         default_factory=lambda: pd.DataFrame(columns=list(NOTE_COLUMNS)))
     headers: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=list(HEADER_COLUMNS)))
+    calendars_outside: frozenset[int] = frozenset()
+    lacking: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
     def from_tables(cls, tables: dict[str, pd.DataFrame]) -> Bundle:
@@ -74,4 +80,4 @@ class Bundle:
         """The typed frame of ``table``; an empty typed frame when the file was not provided."""
         if table in self.tables:
             return self.tables[table]
-        return schemas.empty_frame(table)
+        return typed.empty_frame(table)

@@ -1,15 +1,15 @@
 r"""Find an extract's file and map its header to the contract's column names.
 
-A header field names a contract column exactly, or after :func:`aliases.normalize` (case,
+A header field names a contract column exactly, or after :func:`header_names.normalize` (case,
 spaces, punctuation, a BOM), or through one of the aliases of :data:`aliases.ALIASES`
 (Ad Hoc dotted names, IC report labels; an Ad Hoc object prefix per table). Anything else is an
 extra column kept under its header text. :func:`match_header` says how each field was read.
 
 Example:
-    >>> from mtcollect_nb.load.schemas import TABLES
-    >>> [(m.column, m.how) for m in match_header(["personID", "Person ID", "SSID", "x"],
+    >>> from mtcollect_nb.load.contract import TABLES
+    >>> [(m.column, m.how) for m in match_header(["Person ID", "SSID", "State ID", "x"],
     ...                                          TABLES["students"])]
-    [('personID', 'exact'), ('personID', 'normalised'), ('stateID', 'alias'), (None, 'extra')]
+    [('personID', 'normalised'), (None, 'extra'), ('stateID', 'normalised'), (None, 'extra')]
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from pathlib import Path
 import pyarrow as pa
 
 from mtcollect_nb.errors import ExtractError
-from mtcollect_nb.load import aliases
-from mtcollect_nb.load.schemas import Table
+from mtcollect_nb.load import aliases, header_names
+from mtcollect_nb.load.contract import Table
 
 MAX_LISTED = 10
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
@@ -40,6 +40,15 @@ def printable(text: str, limit: int = 80) -> str:
     return shown if len(shown) <= limit else shown[:limit] + "…"
 
 
+def check_folder(folder: Path) -> None:
+    """ExtractError unless ``folder`` is an existing folder (naming a file given instead)."""
+    if folder.is_file():
+        raise ExtractError(f"{folder}: is a file, not a folder; give the folder that holds "
+                           "the extract files")
+    if not folder.is_dir():
+        raise ExtractError(f"{folder}: extracts folder not found")
+
+
 def find_file(folder: Path, table: str, required: bool | None = None) -> Path | None:
     """``folder/table.csv`` or ``folder/table.xlsx`` (file names compared case-insensitively).
 
@@ -52,7 +61,7 @@ def find_file(folder: Path, table: str, required: bool | None = None) -> Path | 
         >>> find_file(pathlib.Path(tempfile.mkdtemp()), "gifted") is None
         True
     """
-    from mtcollect_nb.load.schemas import TABLES
+    from mtcollect_nb.load.contract import TABLES
 
     if required is None:
         required = TABLES[table].required_file
@@ -92,32 +101,84 @@ class HeaderMatch:
     """How one header field was read: its contract column (None: extra) and how it matched.
 
     ``how`` is ``exact``, ``normalised`` (case/space/punctuation), ``alias`` (a name from
-    :data:`aliases.ALIASES` or an Ad Hoc prefix) or ``extra`` (kept under its own text).
+    :data:`aliases.ALIASES` or an Ad Hoc prefix), ``negated`` (IC's Non-Instructional checkbox
+    read as the opposite of ``instructional``), ``district`` (the parameters' ``columns:``
+    map) or ``extra`` (kept under its own text). ``instead`` names the header read for the
+    column when this one names it too (kept as an extra column, said in the loader notes).
     """
 
     header: str
     column: str | None
     how: str
+    instead: str = ""
 
 
-def match_header(header: list[str], table: Table) -> list[HeaderMatch]:
-    """How each field of ``header`` maps to ``table``'s columns (see the module docstring)."""
+def match_header(header: list[str], table: Table,
+                 district: dict[str, str] | None = None) -> list[HeaderMatch]:
+    """How each field of ``header`` maps to ``table``'s columns (see the module docstring).
+
+    ``district`` maps normalised headers to columns (the parameters' ``columns:`` for this
+    file); it is read first. When two fields name one column, the district's map wins, then
+    the contract's own name, then the first alias in :data:`aliases.ALIASES` order (then the
+    first in the file); the others are kept as extra columns with ``instead`` set.
+    """
     names = {c.name for c in table.columns}
-    by_key = {aliases.normalize(n): n for n in names}
+    by_key = {header_names.normalize(n): n for n in names}
+    district = district or {}
+    known = table.name in aliases.ALIASES
     out = []
     for field in header:
         text = field.replace("\ufeff", "").strip()
-        key = aliases.normalize(text)
-        if text in names:
+        key = header_names.normalize(text)
+        if key in district:
+            out.append(HeaderMatch(text, district[key], "district"))
+        elif text in names:
             out.append(HeaderMatch(text, text, "exact"))
         elif key in by_key:
             out.append(HeaderMatch(text, by_key[key], "normalised"))
+        elif known and header_names.negated(table.name, text) in names:
+            out.append(HeaderMatch(text, header_names.negated(table.name, text), "negated"))
         else:
-            column = aliases.resolve(table.name, text) if table.name in aliases.ALIASES else None
+            column = header_names.resolve(table.name, text) if known else None
             found = column in names
             out.append(HeaderMatch(text, column if found else None,
                                    "alias" if found else "extra"))
+    return _one_per_column(out, table)
+
+
+def _one_per_column(matches: list[HeaderMatch], table: Table) -> list[HeaderMatch]:
+    """Keep one field per column (see :func:`match_header`); the others become extras."""
+    by_column: dict[str, list[int]] = {}
+    for i, m in enumerate(matches):
+        if m.column is not None:
+            by_column.setdefault(m.column, []).append(i)
+    out = list(matches)
+    for column, at in by_column.items():
+        if len(at) < 2:
+            continue
+
+        def order(i: int, column: str = column) -> tuple[int, int, int, int]:
+            m = matches[i]
+            rank = (0 if m.how == "negated" else
+                    header_names.alias_rank(table.name, column, m.header)
+                    if table.name in aliases.ALIASES else 0)
+            return (m.how != "district", rank, m.how not in ("exact", "normalised"), i)
+
+        best = min(at, key=order)
+        for i in at:
+            if i != best:
+                out[i] = HeaderMatch(matches[i].header, None, "extra", matches[best].header)
     return out
+
+
+def _looks_like_id(header: str) -> bool:
+    """Whether ``header`` names an ID (``programID``, ``Person ID``, ``person_id``).
+
+    Example:
+        >>> _looks_like_id("programID"), _looks_like_id("program"), _looks_like_id("Void")
+        (True, False, False)
+    """
+    return re.search(r"(?:ID|[\s_.-][Ii][Dd])$", header.strip()) is not None
 
 
 def _listing(names: list[str]) -> str:
@@ -131,35 +192,46 @@ def _near_miss(table: Table, missing: list[str], matches: list[HeaderMatch]) -> 
     if table.name not in aliases.ALIASES:
         return ""
     for m in matches:
-        if m.how != "extra" or not aliases.normalize(m.header):
+        if m.how != "extra" or not header_names.normalize(m.header):
             continue
-        near = aliases.closest(table.name, m.header)
-        if near is not None and aliases.resolve(table.name, near) in missing:
+        near = header_names.closest(table.name, m.header)
+        target = header_names.resolve(table.name, near) if near is not None else None
+        if _looks_like_id(m.header) and not _looks_like_id(target or ""):
+            continue  # a database ID (programID) is never the hint for a code (program)
+        if target in missing:
             return (f"; header {printable(m.header, 40)!r} not recognised "
                     f"(closest known name: {near!r})")
     return ""
 
 
-def map_header(path: Path, header: list[str], columns: list[pa.Array],
-               table: Table) -> tuple[dict[str, pa.Array], list[HeaderMatch]]:
+def map_header(path: Path, header: list[str], columns: list[pa.Array], table: Table,
+               district: dict[str, str] | None = None,
+               ) -> tuple[dict[str, pa.Array], list[HeaderMatch]]:
     """The file's columns by contract name (extras by their header text, blank names dropped).
 
+    ``district``: the parameters' ``columns:`` map of this file (normalised header -> column).
+    An extra column whose text is a contract column's name (a field the district's map
+    replaced) is kept as ``NAME (not used)``.
+
     Raises:
-        ExtractError: a column appears twice, or a column the contract requires is missing
-            (naming the unrecognised header closest to it, if any).
+        ExtractError: an IC State Format file (first record ``HD``, no header), two fields
+            with the same name, or a column the contract requires is missing (naming the
+            unrecognised header closest to it, if any).
 
     Example:
-        >>> from mtcollect_nb.load.schemas import TABLES
+        >>> from mtcollect_nb.load.contract import TABLES
         >>> head = ["School_ID", "NAME", "school.number", "District Number", "Note"]
         >>> cols = [pa.array([v]) for v in ("1", "x", "0001", "0001", "y")]
         >>> sorted(map_header(Path("schools.csv"), head, cols, TABLES["schools"])[0])
         ['Note', 'districtNumber', 'name', 'schoolID', 'schoolNumber']
     """
-    matches = match_header(header, table)
+    matches = match_header(header, table, district)
+    _refuse_state_format(path, header, matches)
+    names = set(table.column_names)
     out: dict[str, pa.Array] = {}
     seen: dict[str, str] = {}
     for m, arr in zip(matches, columns, strict=True):
-        key = m.column or aliases.normalize(m.header)
+        key = header_names.normalize(m.header)
         if not key:
             continue
         if key in seen:
@@ -167,8 +239,11 @@ def map_header(path: Path, header: list[str], columns: list[pa.Array],
                                f"the header (also as {printable(seen[key], 40)!r}); remove or "
                                "rename one")
         seen[key] = m.header
-        out[m.column or m.header] = arr
+        name = m.column or (m.header if m.header not in names else f"{m.header} (not used)")
+        out[name] = arr
     missing = [c.name for c in table.columns if c.in_header and c.name not in out]
+    missing += [" or ".join(group) for group in table.one_of
+                if not any(c in out for c in group)]
     if missing and not any(m.column for m in matches):  # a data row where the header should be
         raise ExtractError(f"{path}: missing required column(s) {', '.join(missing)}; the "
                            f"first line ({len(header)} fields) has no known column name: is "
@@ -179,3 +254,12 @@ def map_header(path: Path, header: list[str], columns: list[pa.Array],
         raise ExtractError(f"{path}: missing required column(s) {', '.join(missing)}"
                            f"{_near_miss(table, missing, matches)}; found: {_listing(found)}")
     return out, matches
+
+
+def _refuse_state_format(path: Path, header: list[str], matches: list[HeaderMatch]) -> None:
+    """ExtractError for IC's State Format (a first record ``HD`` and no header row)."""
+    if header and header[0].strip().upper() == "HD" and not any(m.column for m in matches):
+        raise ExtractError(f"{path}: this is an Infinite Campus State Format file (its first "
+                           "record is HD and it has no header row), which the workbook cannot "
+                           "read; run the same report again with the CSV format (or export "
+                           "the table with Ad Hoc Reporting as CSV) and save it here")

@@ -1,7 +1,7 @@
 """Loader notes on ID columns: state IDs that Excel shortened (leading zeros lost).
 
 District, school, grade and role codes have a fixed width and are restored by the loader
-(``schemas.normalize_code``). State IDs have no width in the contract, so a shortened one
+(``typed.normalize_code``). State IDs have no width in the contract, so a shortened one
 cannot be restored safely; it is *reported*: it will not match the same student in another
 file (fall count, ESA list). Notes name lines, never the IDs themselves (they are PII).
 

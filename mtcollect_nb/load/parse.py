@@ -7,11 +7,11 @@ the cost is the read, not the parse. Clean values (plain digits, ``YYYY-MM-DD`` 
 :mod:`mtcollect_nb.load.fast`; the rest go through the plain parsers here, which define
 what is accepted. A key column of plain digits is cast row by row, without the dictionary.
 Everything is vectorized; only the (few) distinct codes go through
-:func:`mtcollect_nb.load.schemas.normalize_code`.
+:func:`mtcollect_nb.load.typed.normalize_code`.
 
 Example:
     >>> import pyarrow as pa
-    >>> from mtcollect_nb.load.schemas import Column
+    >>> from mtcollect_nb.load.contract import Column
     >>> p = parse_column(pa.array(["2025-02-03", "02/04/2025", "2025-02-30", ""]),
     ...                  Column("d", "date", required=True))
     >>> [str(v)[:10] for v in p.values()]
@@ -31,6 +31,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from mtcollect_nb.load.contract import Column
 from mtcollect_nb.load.fast import (
     Fast,
     bool_fast,
@@ -40,13 +41,11 @@ from mtcollect_nb.load.fast import (
     strip_free,
 )
 from mtcollect_nb.load.row_checks import MAX_DAY_MINUTES, ROW_CHECKS, RowCheck
-from mtcollect_nb.load.schemas import Column, dtype_of, normalize_code
+from mtcollect_nb.load.typed import dtype_of, normalize_code
 
 #: Values of a boolean column (compared upper-case after stripping); blank is false.
 TRUE_WORDS: frozenset[str] = frozenset({"1", "1.0", "Y", "YES", "T", "TRUE", "X"})
 FALSE_WORDS: frozenset[str] = frozenset({"", "0", "0.0", "N", "NO", "F", "FALSE"})
-#: Excel serial dates accepted: 1 (1900-01-01) .. 73050 (2099-12-31), origin 1899-12-30.
-EXCEL_SERIAL_MAX = 73050
 
 MISSING = "missing value (required)"
 TOO_LARGE = "number too large for this column"
@@ -69,7 +68,6 @@ _THOUSANDS_RE = r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?"
 _TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AaPp][Mm])?)?"
 _ISO_RE = r"\d{4}-\d{1,2}-\d{1,2}" + _TIME
 _US_RE = r"\d{1,2}/\d{1,2}/\d{4}" + _TIME
-_SERIAL_RE = r"[0-9]{1,5}(?:\.[0-9]+)?"
 
 Parsed = tuple[np.ndarray, np.ndarray, np.ndarray]  # values, null, bad (over distinct values)
 
@@ -112,7 +110,7 @@ class ColumnParse:
     def values(self, rows: np.ndarray | None = None) -> Any:
         """The typed values of the rows at positions ``rows`` (default: every row).
 
-        The dtype is the one :func:`schemas.dtype_of` gives the column; the array is the
+        The dtype is the one :func:`typed.dtype_of` gives the column; the array is the
         caller's own (never a read-only view of pyarrow memory).
 
         Example:
@@ -173,11 +171,11 @@ def _too_large(dic: pa.Array, values: np.ndarray, bad: np.ndarray, type_: str) -
         return ~bad & ~(np.abs(np.nan_to_num(values, nan=0.0)) <= MAX_NUMBER)
     if not bad.any():
         return np.zeros(len(bad), dtype=bool)
-    text = _stripped(dic).str.replace(",", "", regex=False)
+    text = stripped_text(dic).str.replace(",", "", regex=False)
     return bad & text.str.fullmatch(_BIG_INT_RE).to_numpy(dtype=bool)
 
 
-def _stripped(dic: pa.Array) -> pd.Series:
+def stripped_text(dic: pa.Array) -> pd.Series:
     """The distinct values with surrounding whitespace removed (``str.strip``), as a Series."""
     if dic.null_count:
         return pd.Series(dic.to_pylist(), dtype=object).str.strip()
@@ -203,14 +201,14 @@ def _parse_distinct(dic: pa.Array, type_: str) -> tuple[np.ndarray, ...]:
         return text, none, none.copy(), text == ""
     fast = _FAST.get(type_)
     if fast is None or dic.null_count:
-        uniq = _stripped(dic)
+        uniq = stripped_text(dic)
         return (*_PARSERS[type_](uniq), (uniq == "").to_numpy())
     values, null, done = fast(dic)
     bad = np.zeros(len(dic), dtype=bool)
     blank = done & pc.equal(dic, "").to_numpy(zero_copy_only=False)
     rest = np.flatnonzero(~done)
     if len(rest):
-        uniq = _stripped(dic.take(pa.array(rest)))
+        uniq = stripped_text(dic.take(pa.array(rest)))
         values[rest], null[rest], bad[rest] = _PARSERS[type_](uniq)
         blank[rest] = (uniq == "").to_numpy()
     return values, null, bad, blank
@@ -244,12 +242,6 @@ def _parse_date(u: pd.Series) -> Parsed:
         m = u.str.fullmatch(pattern).to_numpy(dtype=bool)
         if m.any():
             out[m] = pd.to_datetime(day[m], format=fmt, errors="coerce")
-    serial = u.str.fullmatch(_SERIAL_RE).to_numpy(dtype=bool)
-    if serial.any():
-        n = np.floor(pd.to_numeric(u[serial]).to_numpy(dtype="float64"))
-        ok = (n >= 1) & (n <= EXCEL_SERIAL_MAX)
-        days = pd.to_timedelta(np.where(ok, n, 0), unit="D")
-        out[serial] = np.where(ok, pd.Timestamp("1899-12-30") + days, np.datetime64("NaT"))
     vals = out.to_numpy(dtype="datetime64[ns]")
     null = np.isnat(vals)
     return vals, null, null & (u != "").to_numpy()

@@ -141,9 +141,16 @@ def to_daily(attendance: pd.DataFrame, tables: dict[str, pd.DataFrame],
 
 def _day_minutes(att: pd.DataFrame, days: pd.DataFrame | None,
                  periods: pd.DataFrame) -> np.ndarray:
-    """Per row: the day's minutes from days.csv, else the calendar's instructional minutes."""
+    """Per row: the day's minutes from days.csv, else the calendar's instructional minutes.
+
+    A calendar with several period schedules (periods.csv's ``periodScheduleID``) gives its
+    longest schedule's minutes.
+    """
     lengths = np.nan_to_num(period_minutes(periods)) * periods["instructional"].to_numpy(bool)
-    per_cal = pd.Series(lengths).groupby(periods["calendarID"].to_numpy()).sum()
+    schedule = (periods["periodScheduleID"].fillna(-1).to_numpy(dtype="int64")
+                if "periodScheduleID" in periods.columns else np.zeros(len(periods), "int64"))
+    per_cal = pd.Series(lengths).groupby([periods["calendarID"].to_numpy(), schedule]).sum(
+        ).groupby(level=0).max()
     fallback = att["calendarID"].map(per_cal).to_numpy(dtype="float64", na_value=np.nan)
     if days is None or days.empty:
         return fallback

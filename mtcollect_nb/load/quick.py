@@ -22,12 +22,13 @@ from pathlib import Path
 import pyarrow as pa
 
 from mtcollect_nb.errors import ExtractError
-from mtcollect_nb.load import schemas
+from mtcollect_nb.load import contract
 from mtcollect_nb.load.decode import to_utf8
-from mtcollect_nb.load.headers import HeaderMatch, find_file, map_header
+from mtcollect_nb.load.headers import HeaderMatch, check_folder, find_file, map_header
 from mtcollect_nb.load.readers import _sniff
 from mtcollect_nb.load.records import _layout
 from mtcollect_nb.load.xlsx import read_xlsx_rows
+from mtcollect_nb.params import Params
 
 #: Bytes read from the start of a CSV file to find its header.
 HEAD_BYTES = 1 << 20
@@ -39,15 +40,6 @@ class _HeaderRead(Exception):
     def __init__(self, header: list[str]) -> None:
         super().__init__()
         self.header = header
-
-
-def check_folder(folder: Path) -> None:
-    """ExtractError unless ``folder`` is an existing folder (naming a file given instead)."""
-    if folder.is_file():
-        raise ExtractError(f"{folder}: is a file, not a folder; give the folder that holds "
-                           "the extract files")
-    if not folder.is_dir():
-        raise ExtractError(f"{folder}: extracts folder not found")
 
 
 def read_header(path: Path) -> list[str]:
@@ -73,19 +65,51 @@ def read_header(path: Path) -> list[str]:
                                                delimiter=_sniff(head.split("\n", 1)[0])))]
 
 
-def check_headers(folder: Path) -> dict[str, list[HeaderMatch]]:
+def check_headers(folder: Path, params: Params | None = None) -> dict[str, list[HeaderMatch]]:
     """Find every table's file and map its header; ExtractError on the first that fails.
 
+    With ``params``: the ``columns:`` map is applied (ParameterError when it names an unknown
+    file or column) and the schools and calendars are read to check the folder is the
+    district's and the year's (:mod:`mtcollect_nb.load.scope`; they are small files).
     Returns table name -> how each header field was read, for the files present.
     """
+    from mtcollect_nb.load.district_maps import check_maps, header_map
+
     folder = Path(folder)
     check_folder(folder)
+    check_maps(params)
     out: dict[str, list[HeaderMatch]] = {}
-    for name in schemas.LOAD_ORDER:
+    for name in contract.LOAD_ORDER:
         path = find_file(folder, name)
         if path is None:
             continue
         header = read_header(path)
         out[name] = map_header(path, header, [pa.array([])] * len(header),
-                               schemas.TABLES[name])[1]
+                               contract.TABLES[name], header_map(params, name))[1]
+    _days_need_periods(folder, out)
+    if params is not None:
+        _check_scope(folder, params)
     return out
+
+
+def _days_need_periods(folder: Path, headers: dict[str, list[HeaderMatch]]) -> None:
+    """ExtractError when days name period schedules without minutes and periods.csv is missing."""
+    columns = {m.column for m in headers.get("days", [])}
+    if "minutes" not in columns and "periodScheduleID" in columns and "periods" not in headers:
+        raise ExtractError(f"{find_file(folder, 'days')}: the days give a periodScheduleID and no "
+                           "minutes, so their minutes come from the period schedule; "
+                           "periods.csv (the periods of each period schedule, with their "
+                           "minutes or start and end times) is needed and missing")
+
+
+def _check_scope(folder: Path, params: Params) -> None:
+    """Read schools and calendars and check the district and the school year (one line)."""
+    from mtcollect_nb.load.loader import load_table
+    from mtcollect_nb.load.scope import check_scope, fill_district
+
+    schools_path, calendars_path = find_file(folder, "schools"), find_file(folder, "calendars")
+    assert schools_path is not None and calendars_path is not None  # required files
+    schools = fill_district(load_table(schools_path, "schools", {}, {}, params)[0], params)
+    calendars = load_table(calendars_path, "calendars", {"schools": schools},
+                           {"schools": schools_path.name}, params)[0]
+    check_scope(schools, calendars, params, calendars_path, schools_path)

@@ -37,7 +37,7 @@ from mtcollect_nb.columns import (
     TEACHER_CLASS,
     WARNING,
 )
-from mtcollect_nb.load.schemas import TABLES
+from mtcollect_nb.load.contract import TABLES
 
 _FILE = r"^([A-Za-z_]+)\.(?:csv|xlsx)\b"
 _TEACHER_CLASS_TABLES = {n: t.extra.get("group") == "teacher_class" for n, t in TABLES.items()}

@@ -1,8 +1,13 @@
-"""``mtcollect check-extracts DIR``: read a folder and say what a run would make of it.
+"""``mtcollect check-extracts DIR|PARAMS.yaml``: read a folder and say what a run would make of it.
 
 Reads every file as the run does (no notebook, no rules run) and reports the files found and
-missing, how each header was read (exact / normalised / alias / extra), rows read, used and
-rejected per file, loader notes, and the rules that will not run and why.
+missing, how each header was read (exact / normalised / alias / negated / district / extra),
+rows read, used and rejected per file, loader notes, and the rules that will not run and why.
+Given a parameters file, the folder is its ``extracts_dir`` and the run's parameters apply:
+the district's ``columns:``/``values:`` maps, the right district and year, and every reason a
+rule does not run (season, law, parameter, file). When a required column is missing, the
+``columns:`` lines to paste into the parameters file are printed, each with the closest header
+of the file (:mod:`mtcollect_nb.load.suggest`).
 
 Example:
     >>> import tempfile, pathlib
@@ -20,12 +25,19 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
+
 from mtcollect_nb.checks.catalog import all_rules
-from mtcollect_nb.errors import ExtractError
-from mtcollect_nb.load import schemas
+from mtcollect_nb.checks.registry import not_run_reason
+from mtcollect_nb.compute.analysis import Analysis
+from mtcollect_nb.errors import ExtractError, MtcollectError
+from mtcollect_nb.load import contract
 from mtcollect_nb.load.bundle import Bundle
 from mtcollect_nb.load.headers import printable
 from mtcollect_nb.load.loader import load_bundle
+from mtcollect_nb.load.suggest import suggest_columns
+from mtcollect_nb.params import Params, load_params
+from mtcollect_nb.report.scrub import scrubbed_errors
 
 
 @dataclass
@@ -38,6 +50,8 @@ class ExtractCheck:
         error: the one-line reason the run cannot go on, or None.
         not_run: (ruleId, reason) of the rules that will not run.
         seconds: how long the check took.
+        params: the parameters applied (None: a folder given alone).
+        suggestions: per file lacking a required column, (closest header, column) pairs.
     """
 
     folder: Path
@@ -45,38 +59,104 @@ class ExtractCheck:
     error: str | None
     not_run: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
+    params: Params | None = None
+    suggestions: dict[str, list[tuple[str | None, str]]] = field(default_factory=dict)
 
 
-def rules_not_run(bundle: Bundle) -> list[tuple[str, str]]:
-    """(ruleId, reason) of every rule whose optional file is missing (as the engine decides)."""
+def rules_not_run(bundle: Bundle, params: Params | None = None) -> list[tuple[str, str]]:
+    """(ruleId, reason) of every rule that will not run, as the engine decides.
+
+    Without parameters only the files decide: a missing optional file, or a column the rules
+    need that the file lacks.
+    """
+    if params is not None:
+        analysis = Analysis(bundle, params)
+        reasons = ((r.id, not_run_reason(r, analysis)) for r in all_rules().values())
+        return [(rule, why) for rule, why in reasons if why is not None]
     out = []
     for r in all_rules().values():
         missing = [t for t in r.tables if not bundle.has(t)]
+        lacking = [f"{bundle.files.get(t, t + '.csv')} has no {', '.join(bundle.lacking[t])} "
+                   "column" for t in r.tables if t in bundle.lacking]
         if missing:
             out.append((r.id, "optional file not provided: "
                         + ", ".join(f"{t}.csv" for t in missing)))
+        elif lacking:
+            out.append((r.id, "did not run: " + "; ".join(lacking)))
     return out
 
 
-def check_extracts(folder: Path) -> ExtractCheck:
-    """Load ``folder`` as a run would; an ExtractError becomes :attr:`ExtractCheck.error`."""
+def check_extracts(target: Path) -> ExtractCheck:
+    """Load a folder (or a parameters file's ``extracts_dir``) as a run would.
+
+    An ExtractError or ParameterError of the folder becomes :attr:`ExtractCheck.error`;
+    a parameters file that cannot be read raises its ParameterError.
+    """
     start = time.perf_counter()
+    target = Path(target)
+    params = load_params(target) if target.is_file() else None
+    folder = Path(params.extracts_dir) if params is not None else target
     try:
-        bundle = load_bundle(Path(folder))
-    except ExtractError as err:
-        return ExtractCheck(Path(folder), None, str(err), [], time.perf_counter() - start)
-    return ExtractCheck(Path(folder), bundle, None, rules_not_run(bundle),
-                        time.perf_counter() - start)
+        with scrubbed_errors(params is not None and params.mask_pii):  # as a masked run does
+            bundle = load_bundle(folder, params)
+    except MtcollectError as err:
+        hints = suggest_columns(folder, params) if isinstance(err, ExtractError) and (
+            folder.is_dir()) else {}
+        return ExtractCheck(folder, None, str(err), [], time.perf_counter() - start, params,
+                            hints)
+    return ExtractCheck(folder, bundle, None, rules_not_run(bundle, params),
+                        time.perf_counter() - start, params)
+
+
+def columns_lines(suggestions: dict[str, list[tuple[str | None, str]]]) -> list[str]:
+    """The ``columns:`` lines to paste into the parameters file (YAML), one per file.
+
+    Example:
+        >>> for line in columns_lines({"schools": [("sch_no", "schoolNumber"), (None, "name")]}):
+        ...     print(line)
+        columns:
+          schools: {sch_no: schoolNumber}
+          # schools.csv: no unread header is left for name; add the column to the export
+    """
+    if not suggestions:
+        return []
+    out = ["columns:"]
+    for table, pairs in suggestions.items():
+        found = {h: c for h, c in pairs if h is not None}
+        if found:
+            text = yaml.safe_dump({table: found}, default_flow_style=None, sort_keys=False,
+                                  allow_unicode=True, width=10_000).strip()
+            out.append("  " + text)
+        out += [f"  # {table}.csv: no unread header is left for {c}; add the column to the "
+                "export" for h, c in pairs if h is None]
+    return out
+
+
+#: How a header was read -> the line's label (exact ones are only counted).
+_HOW = {"district": "read by the parameters' columns: map", "alias": "read by alias name",
+        "normalised": "read by normalised name",
+        "negated": "read as the opposite (IC's Non-Instructional checkbox)",
+        "extra": "kept as extra columns"}
 
 
 def format_check(check: ExtractCheck) -> list[str]:
     """The report's lines (text only; every value from a file is escaped for the terminal)."""
     out = [f"extracts folder: {printable(str(check.folder), 200)}"]
+    if check.params is not None:
+        p = check.params
+        out.append(f"parameters: district {p.district_number}, school year {p.school_year} "
+                   f"(endYear), {p.collection_season} count date {p.count_date.isoformat()}")
     if check.bundle is None:
         out.append(f"cannot run: {printable(check.error or '', 400)}")
+        lines = columns_lines(check.suggestions)
+        if lines:
+            out.append("a required column was not found; if the file has it under another "
+                       "name, add to the parameters file (each header below is the closest "
+                       "in its file: check it):")
+            out += [printable(line, 400) for line in lines]
         return out
     b = check.bundle
-    missing = [f"{t}.csv" for t in schemas.LOAD_ORDER if not b.has(t)]
+    missing = [f"{t}.csv" for t in contract.LOAD_ORDER if not b.has(t)]
     out.append(f"files found: {len(b.files)}; optional files not found: "
                f"{', '.join(missing) or 'none'}")
     acc = b.accounting.set_index("file")
@@ -85,12 +165,11 @@ def format_check(check: ExtractCheck) -> list[str]:
         out.append(f"  {file}: read {int(row['read'])}, used {int(row['used'])}, "
                    f"rejected {int(row['rejected'])}")
         heads = b.headers.loc[b.headers["file"] == file]
-        for how in ("alias", "normalised", "extra"):
+        for how, label in _HOW.items():
             part = heads.loc[heads["how"] == how]
             if len(part):
                 shown = ", ".join(printable(h, 40) + ("" if how == "extra" else f" -> {c}")
                                   for h, c in zip(part["header"], part["column"], strict=True))
-                label = "kept as extra columns" if how == "extra" else f"read by {how} name"
                 out.append(f"    {label}: {shown}")
         exact = int((heads["how"] == "exact").sum())
         out.append(f"    {exact} header(s) exact")

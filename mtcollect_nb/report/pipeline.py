@@ -39,7 +39,7 @@ def analyze_district(params: Params) -> DistrictRun:
         ExtractError: a required file or column is missing, or a file cannot be read.
     """
     with scrubbed_errors(params.mask_pii):  # a message quoting the data is masked too
-        bundle = load_bundle(Path(params.extracts_dir))
+        bundle = load_bundle(Path(params.extracts_dir), params)
     run = with_keys(run_from_analysis(Analysis(bundle, params)))  # keys before masking
     return mask_run(run) if params.mask_pii else run
 

@@ -33,7 +33,7 @@ import pandas as pd
 from mtcollect_nb.checks.catalog import all_rules
 from mtcollect_nb.errors import MtcollectError
 from mtcollect_nb.load.aliases import ALIASES
-from mtcollect_nb.load.schemas import TABLES
+from mtcollect_nb.load.contract import TABLES
 
 MASKED_WORD = "[masked]"
 ID_DIGITS = 5
@@ -41,7 +41,7 @@ ID_DIGITS = 5
 #: that no constant text of a raised error is masked)
 MESSAGE_WORDS = frozenset("""
     ABC ANB BOM CSV CTE DQ Excel GB HTML IC ID IDs Infinite Campus JSON Jupyter JupyterLab KB
-    MB Montana NUL OPI Python TEAMS TSV UTF XLS XLSX YAML Windows Spring Fall Ad Hoc
+    MB Montana NUL OPI Python TEAMS TSV UTF XLS XLSX YAML Windows Spring Fall Ad Hoc Format HD
     January February March April May June July August September October November December
     Monday Tuesday Wednesday Thursday Friday Saturday Sunday
 """.split())

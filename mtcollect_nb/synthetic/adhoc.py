@@ -30,8 +30,8 @@ import io
 import re
 from pathlib import Path
 
-from mtcollect_nb.load import aliases
-from mtcollect_nb.load.schemas import TABLES
+from mtcollect_nb.load import aliases, header_names
+from mtcollect_nb.load.contract import TABLES
 
 STYLES = ("adhoc", "labels")
 
@@ -62,7 +62,7 @@ def export_header(table: str, column: str, style: str) -> str:
     else:
         candidates = [*labels, _spaced(column)]
     for name in candidates:  # the first one that reads back as the same column
-        if aliases.resolve(table, name) == column:
+        if header_names.resolve(table, name) == column:
             return name
     return column
 

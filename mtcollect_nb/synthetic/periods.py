@@ -144,6 +144,28 @@ def split_daily(attendance: pd.DataFrame, days: pd.DataFrame, periods: pd.DataFr
     return out
 
 
+def split_text(text: pd.DataFrame, days: pd.DataFrame, periods: pd.DataFrame,
+               rng: np.random.Generator) -> pd.DataFrame:
+    """Text rows of attendance.csv (daily form) split into period rows (:func:`split_daily`).
+
+    Each period row keeps its day's text, with its own presentMinutes and periodID; rows that
+    cannot be split keep their text and a blank periodID. Ordered as the days, then periods.
+    """
+    att = text.copy()
+    att["calendarID"] = pd.to_numeric(att["calendarID"], errors="coerce").fillna(-1).astype(
+        "int64")
+    att["date"] = pd.to_datetime(att["date"], errors="coerce", format="%Y-%m-%d")
+    att["presentMinutes"] = pd.to_numeric(att["presentMinutes"], errors="coerce")
+    att["_row"] = np.arange(len(att))
+    rows = split_daily(att, days, periods, rng)
+    out = text.iloc[rows["_row"].to_numpy()].reset_index(drop=True)
+    split = rows["periodID"].notna().to_numpy()
+    out.loc[split, "presentMinutes"] = rows.loc[split, "presentMinutes"].astype(str).to_numpy()
+    out["periodID"] = rows["periodID"].astype(str).where(rows["periodID"].notna(), "").to_numpy()
+    return out.assign(_o=rows["_row"].to_numpy()).sort_values(
+        ["_o", "periodID"], kind="mergesort").drop(columns="_o")
+
+
 def to_period_form(folder: Path, seed: int = 0) -> Path:
     """Rewrite ``folder``'s attendance.csv in the period form and write its periods.csv.
 
@@ -155,19 +177,7 @@ def to_period_form(folder: Path, seed: int = 0) -> Path:
     days["date"] = pd.to_datetime(days["date"])
     cals = pd.read_csv(folder / "calendars.csv", usecols=["calendarID"])
     per = periods_frame(cals, days)
-    att = text.copy()
-    att["calendarID"] = pd.to_numeric(att["calendarID"], errors="coerce").fillna(-1).astype(
-        "int64")
-    att["date"] = pd.to_datetime(att["date"], errors="coerce", format="%Y-%m-%d")
-    att["presentMinutes"] = pd.to_numeric(att["presentMinutes"], errors="coerce")
-    att["_row"] = np.arange(len(att))
-    rows = split_daily(att, days, per, np.random.default_rng(seed))
-    out = text.iloc[rows["_row"].to_numpy()].reset_index(drop=True)
-    split = rows["periodID"].notna().to_numpy()
-    out.loc[split, "presentMinutes"] = rows.loc[split, "presentMinutes"].astype(str).to_numpy()
-    out["periodID"] = rows["periodID"].astype(str).where(rows["periodID"].notna(), "").to_numpy()
-    out = out.assign(_o=rows["_row"].to_numpy()).sort_values(
-        ["_o", "periodID"], kind="mergesort").drop(columns="_o")
+    out = split_text(text, days, per, np.random.default_rng(seed))
     out.to_csv(folder / "attendance.csv", index=False, lineterminator="\n")
     p = per.copy()
     p["minutes"] = p["minutes"].astype(str).where(p["minutes"].notna(), "")

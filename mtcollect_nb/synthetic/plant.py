@@ -3,9 +3,9 @@
 Trainers point at these. :data:`PLANTED` says in one sentence what was planted for each rule
 id; :func:`planted_cases` builds a district and returns, per rule, the description and the
 exact keys (personID, stateID, enrollmentID, sectionID, courseID) of the planted rows. The
-cases themselves live in :mod:`.plant_anb`, :mod:`.plant_more` and :mod:`.plant_tc`; the
-data-quality rows (DQ-01..03 here, DQ-04 in :mod:`.plant_dq`) are text-level edits made
-just before the CSV is written.
+cases themselves live in :mod:`.plant_anb`, :mod:`.plant_anb_counted`, :mod:`.plant_reminders`
+and :mod:`.plant_tc`; the data-quality rows (DQ-01..03 here, DQ-04 in :mod:`.plant_dq`) are
+text-level edits made just before the CSV is written.
 
 Example:
     >>> sorted(PLANTED)[:3], len(PLANTED)
@@ -16,7 +16,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from mtcollect_nb.synthetic import plant_anb, plant_more, plant_tc  # noqa: F401 (register)
+# registration order is planting order (each case draws its students in turn)
+from mtcollect_nb.synthetic import (  # noqa: F401 (register)
+    plant_anb,
+    plant_anb_counted,
+    plant_reminders,
+    plant_tc,
+)
 from mtcollect_nb.synthetic.ic_counts import PLANTED_DESCRIPTION as _REC
 from mtcollect_nb.synthetic.model import District
 from mtcollect_nb.synthetic.plant_dq import DQ04_DESCRIPTION, plant_dq04

@@ -16,11 +16,12 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from mtcollect_nb.load.schemas import TABLES, Column
+from mtcollect_nb.load.contract import IC_LAYOUT_ONLY, TABLES, Column
 from mtcollect_nb.synthetic.attendance import attendance_rows, build_attendance_codes
 from mtcollect_nb.synthetic.derive import apply_overrides, derive
 from mtcollect_nb.synthetic.enroll import build_enrollments
 from mtcollect_nb.synthetic.ic_counts import plant_ic_counts
+from mtcollect_nb.synthetic.ic_layout import to_ic_layout
 from mtcollect_nb.synthetic.model import District
 from mtcollect_nb.synthetic.people import build_people
 from mtcollect_nb.synthetic.periods import PERIOD_FORM_ONLY, grade_levels_frame, periods_frame
@@ -32,6 +33,8 @@ from mtcollect_nb.synthetic.plant import (
 )
 from mtcollect_nb.synthetic.schedule import build_schedule
 
+#: The layouts a district can be written in (``write_district(layout=...)``).
+LAYOUTS: tuple[str, ...] = ("contract", "ic")
 #: Files written in Windows-1252 (IC's default export on Windows); the rest are UTF-8.
 CP1252_TABLES: frozenset[str] = frozenset({"students", "staff"})
 #: students.csv dates use IC's export default MM/DD/YYYY; the other files use ISO dates.
@@ -93,8 +96,8 @@ def to_text(d: District) -> dict[str, pd.DataFrame]:
         df = d.tables[name].reset_index(drop=True)
         cols = {}
         for col in table.columns:
-            if col.name in PERIOD_FORM_ONLY.get(name, ()):
-                continue  # the daily form has no periodID column (synthetic/periods.py adds it)
+            if col.name in (*PERIOD_FORM_ONLY.get(name, ()), *IC_LAYOUT_ONLY.get(name, ())):
+                continue  # the contract layout's daily form (synthetic/periods.py, ic_layout.py)
             s = df[col.name] if col.name in df.columns else pd.Series([None] * len(df))
             cols[col.name] = _text(s, col, name in US_DATE_TABLES)
         out[name] = pd.DataFrame(cols)
@@ -112,17 +115,24 @@ def write_tables(frames: dict[str, pd.DataFrame], out_dir: Path) -> Path:
 
 def write_district(out_dir: Path, *, students: int = 600, seed: int = 1,
                    district_number: str = "0999",
-                   district_name: str = "Synthetic Public Schools", plant: bool = True) -> Path:
+                   district_name: str = "Synthetic Public Schools", plant: bool = True,
+                   layout: str = "contract") -> Path:
     """Write one district's extract bundle (every table of spec/extracts.md) into ``out_dir``.
 
+    ``layout``: ``contract`` (the contract's own layout and names, the default) or ``ic``
+    (IC's: period schedules, period attendance with codes and no minutes on absent periods,
+    IC's names; :mod:`mtcollect_nb.synthetic.ic_layout`). Same district, same findings.
     Deterministic: the same arguments give byte-identical files.
     """
+    if layout not in LAYOUTS:
+        raise ValueError(f"unknown layout {layout!r} (use {', '.join(LAYOUTS)})")
     d = build_district(students=students, seed=seed, district_number=district_number,
                        district_name=district_name, plant=plant)
     frames = to_text(d)
     if plant:
         plant_text(d, frames)
-    return write_tables(frames, Path(out_dir))
+    out = write_tables(frames, Path(out_dir))
+    return to_ic_layout(out, seed=seed) if layout == "ic" else out
 
 
 def parameters(district_number: str, district_name: str, extracts_dir: str,

@@ -89,7 +89,7 @@ def test_loader_reads_ic_report_headers(tmp_path: Path) -> None:
 
 
 def test_ic_report_headers_resolve_through_the_aliases() -> None:
-    from mtcollect_nb.load.aliases import resolve
+    from mtcollect_nb.load.header_names import resolve
 
     assert [resolve("ic_counts", h) for h in ("School Number", "Grade", "Student Count")] == [
         "schoolNumber", "grade", "count"]

@@ -12,7 +12,7 @@ import pytest
 from mtcollect_nb.columns import ABSENCES_COLUMNS, ANB_COLUMNS
 from mtcollect_nb.compute.analysis import Analysis
 from mtcollect_nb.compute.sections import count_date_sections, roster_counts, window_start
-from mtcollect_nb.load.contracts import ContractError
+from mtcollect_nb.load.frame_checks import ContractError
 from mtcollect_nb.season import FALL, SPRING
 from mtcollect_nb.testing import (
     absences,

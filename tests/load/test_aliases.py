@@ -9,20 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mtcollect_nb.load.aliases import (
-    ALIASES,
-    PREFIXES,
-    alias_markdown,
-    aliases_of,
-    closest,
-    normalize,
-    resolve,
-)
-
-try:  # the package reorganisation moves schemas.py into load/
-    from mtcollect_nb.load.schemas import TABLES
-except ImportError:
-    from mtcollect_nb.schemas import TABLES
+from mtcollect_nb.load.aliases import ALIASES, OTHER_OBJECTS, PREFIXES, alias_markdown
+from mtcollect_nb.load.contract import TABLES
+from mtcollect_nb.load.header_names import aliases_of, closest, normalize, resolve
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "extracts.md"
 ALL = [(t, c, a) for t, cols in ALIASES.items() for c, names in cols.items() for a in names]
@@ -58,7 +47,8 @@ def _clashes(table: str) -> dict[str, set[str]]:
     two columns, or a dotted alias whose field part, under an object prefix that is ignored
     there (the table's own object, or one no table claims), names another column."""
     own = {normalize(p) for p in PREFIXES[table]}
-    claimed = {normalize(p) for prefixes in PREFIXES.values() for p in prefixes}
+    claimed = {normalize(p) for prefixes in PREFIXES.values() for p in prefixes} | {
+        normalize(p) for p in OTHER_OBJECTS}
     owners: dict[str, set[str]] = defaultdict(set)
     for column, names in ALIASES[table].items():
         for name in (column, *names):
@@ -93,12 +83,12 @@ def test_no_alias_is_only_a_spelling_of_another(table: str) -> None:
 
 def test_ambiguous_alias_is_refused_when_the_index_is_built(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    from mtcollect_nb.load import aliases
+    from mtcollect_nb.load import header_names
 
-    monkeypatch.setitem(aliases.ALIASES, "schools", {"schoolID": ("Number",),
-                                                      "schoolNumber": ("number",)})
+    monkeypatch.setitem(ALIASES, "schools", {"schoolID": ("Number",),
+                                             "schoolNumber": ("number",)})
     with pytest.raises(ValueError, match="would mean both"):
-        aliases._index("schools")
+        header_names._index("schools")
 
 
 @pytest.mark.parametrize(("table", "header", "column"), [

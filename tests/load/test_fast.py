@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from mtcollect_nb.load.contract import Column
 from mtcollect_nb.load.fast import digits_int, fast_date, first_copies, isin_known, ymd_dates
 from mtcollect_nb.load.parse import _PARSERS, _parse_distinct, parse_column
-from mtcollect_nb.load.schemas import Column
 
 
 def plain(values: list[str], type_: str) -> tuple[np.ndarray, ...]:

@@ -9,9 +9,9 @@ import pytest
 from loader_fixtures import lines_of, write_lines, write_small
 
 from mtcollect_nb.errors import ExtractError
+from mtcollect_nb.load.contract import TABLES
 from mtcollect_nb.load.headers import find_file, map_header, match_header, printable
 from mtcollect_nb.load.loader import load_bundle
-from mtcollect_nb.load.schemas import TABLES
 
 
 def _cols(header):
@@ -19,9 +19,9 @@ def _cols(header):
 
 
 def test_match_header_says_how_each_field_was_read():
-    header = ["personID", "PERSON_ID", "student.stateID", "Local Student Number", "Nickname"]
+    header = ["personID", "LAST_NAME", "student.stateID", "Local Student Number", "Nickname"]
     got = [(m.column, m.how) for m in match_header(header, TABLES["students"])]
-    assert got == [("personID", "exact"), ("personID", "normalised"), ("stateID", "alias"),
+    assert got == [("personID", "exact"), ("lastName", "normalised"), ("stateID", "alias"),
                    ("studentNumber", "alias"), (None, "extra")]
 
 
@@ -42,8 +42,31 @@ def test_another_tables_object_prefix_is_not_a_column_of_this_file():
     assert matches[1].column is None and matches[1].how == "extra"
 
 
-def test_two_aliases_of_one_column_are_a_duplicate():
-    header = ["personID", "student.personID", "stateID", "lastName", "firstName", "birthdate"]
+def test_two_names_of_one_column_read_the_contracts_own_name_and_keep_the_other():
+    header = ["student.personID", "personID", "stateID", "studentNumber", "legalLastName",
+              "lastName", "legalFirstName", "firstName", "birthdate"]
+    text, matches = map_header(__import__("pathlib").Path("students.csv"), header,
+                               [pa.array([str(i)]) for i in range(len(header))],
+                               TABLES["students"])
+    assert text["personID"].to_pylist() == ["1"] and text["lastName"].to_pylist() == ["5"]
+    assert text["student.personID"].to_pylist() == ["0"]  # kept as an extra column
+    kept = {m.header: m.instead for m in matches if m.instead}
+    assert kept == {"student.personID": "personID", "legalLastName": "lastName",
+                    "legalFirstName": "firstName"}
+
+
+@pytest.mark.parametrize(("header", "read"), [
+    (["code", "name"], "code"), (["name", "code"], "code"),  # the first alias in the table
+    (["Program Code", "code"], "Program Code"), (["program.name", "program"], "program"),
+])
+def test_two_aliases_of_one_column_read_the_first_alias_in_the_table(header, read):
+    matches = match_header(["personID", *header], TABLES["programs"])
+    assert [m.header for m in matches if m.column == "program"] == [read]
+
+
+def test_the_same_name_twice_is_still_refused():
+    header = ["personID", "Person ID", "stateID", "studentNumber", "lastName", "firstName",
+              "birthdate"]
     with pytest.raises(ExtractError, match="appears twice"):
         map_header(__import__("pathlib").Path("students.csv"), header, _cols(header),
                    TABLES["students"])

@@ -7,8 +7,8 @@ from loader_fixtures import lines_of, small_bundle, write_lines, write_small
 
 from mtcollect_nb.columns import LINE
 from mtcollect_nb.errors import ExtractError
-from mtcollect_nb.load import schemas
-from mtcollect_nb.load.contracts import DEPTH_ENV
+from mtcollect_nb.load import contract, typed
+from mtcollect_nb.load.frame_checks import DEPTH_ENV
 from mtcollect_nb.load.loader import load_bundle
 
 
@@ -230,7 +230,7 @@ def test_accredited_blank_true_and_active_absent_true(tmp_path):
     assert b.tables["courses"]["active"].tolist() == [True]
 
 
-def test_xlsx_table_with_lost_zeros_and_serial_dates(folder):
+def test_xlsx_table_with_lost_zeros_and_typed_dates_serials_rejected(folder):
     csv_lines = lines_of(folder, "schools")
     (folder / "schools.csv").unlink()
     wb = openpyxl.Workbook()
@@ -253,8 +253,12 @@ def test_xlsx_table_with_lost_zeros_and_serial_dates(folder):
     assert b.files["schools"] == "schools.xlsx"
     assert b.tables["schools"][["districtNumber", "schoolNumber"]].values.tolist() == [
         ["0001", "0001"]]
-    pd.testing.assert_frame_equal(b.tables["days"], small_bundle().tables["days"])
-    assert b.rejected.empty
+    # Excel serials are dates only in cells typed as dates: a number cell is not a date
+    want = small_bundle().tables["days"]
+    pd.testing.assert_frame_equal(b.tables["days"], want.iloc[1::2].reset_index(drop=True))
+    rej = b.rejected
+    assert set(rej["ruleId"]) == {"DQ-03"} and set(rej["column"]) == {"date"}
+    assert rej["line"].tolist() == want["_line"].iloc[::2].tolist()
 
 
 def test_enrollment_with_iso_and_us_dates_and_excel_floats(folder):
@@ -298,8 +302,8 @@ def test_tab_delimited_state_format(folder):
 def test_dtypes_follow_schemas_for_every_table(folder):
     b = load_bundle(folder)
     for name, df in b.tables.items():
-        for col in schemas.TABLES[name].columns:
-            assert str(df[col.name].dtype) == schemas.dtype_of(col), (name, col.name)
+        for col in contract.TABLES[name].columns:
+            assert str(df[col.name].dtype) == typed.dtype_of(col), (name, col.name)
 
 
 def test_extra_column_follows_the_used_rows_when_rows_are_rejected(folder):

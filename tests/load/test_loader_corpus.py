@@ -79,7 +79,8 @@ CASES = [
         f, "attendance", lines_of(f, "attendance")[:1])),
     Case("missing required column", lambda f: write_lines(
         f, "days", [",".join(ln.split(",")[:-1]) for ln in lines_of(f, "days")]),
-        error=r"days\.csv: missing required column\(s\) minutes; found: calendarID, date"),
+        error=r"days\.csv: missing required column\(s\) minutes or periodScheduleID; found: "
+              r"calendarID, date"),
     Case("duplicate column names", lambda f: write_lines(
         f, "schools", [ln + "," + ln.split(",")[0] for ln in lines_of(f, "schools")]),
         error=r"schools\.csv: column 'schoolID' appears twice in the header"),

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from loader_fixtures import write_small
 
 from mtcollect_nb.errors import ExtractError
-from mtcollect_nb.load import schemas
+from mtcollect_nb.load import contract, typed
 from mtcollect_nb.load.loader import load_bundle
 
 FILES = ["schools", "calendars", "days", "students", "enrollments", "attendance", "gifted"]
@@ -94,5 +94,5 @@ def test_mutated_bundle_loads_or_fails_cleanly(template, tmp_path_factory, muts)
         assert row.rejected == per_file.get(row.file, 0)
     assert set(b.rejected["ruleId"]) <= {"DQ-01", "DQ-02", "DQ-03"}
     for name, df in b.tables.items():
-        for col in schemas.TABLES[name].columns:
-            assert str(df[col.name].dtype) == schemas.dtype_of(col), (name, col.name)
+        for col in contract.TABLES[name].columns:
+            assert str(df[col.name].dtype) == typed.dtype_of(col), (name, col.name)

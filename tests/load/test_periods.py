@@ -78,8 +78,21 @@ def test_accounting_counts_period_rows_and_rejects_by_their_own_line(tmp_path):
     assert len(b.table("attendance")) == 2  # two days
 
 
+def test_a_blank_period_in_the_period_form_is_rejected_never_read_as_a_day(tmp_path):
+    b = load_bundle(_folder(tmp_path, ["1,1,2025-02-03,,0,A,U", "1,1,2025-02-04,11,0,A,U"]))
+    assert b.rejected[["line", "column", "ruleId"]].values.tolist() == [[2, "periodID", "DQ-03"]]
+    assert "period form" in b.rejected["reason"].iloc[0]
+    assert b.table("attendance")["date"].tolist() == [pd.Timestamp("2025-02-04")]
+
+
 def test_daily_rows_keep_their_key_without_period(tmp_path):
-    b = load_bundle(_folder(tmp_path, ["1,1,2025-02-03,,0,A,U", "1,1,2025-02-03,,0,A,U"]))
+    days = school_days()
+    write_bundle(make_bundle(students=[student(1)], enrollments=[enrollment(10, 1)],
+                             days=days), tmp_path)
+    (tmp_path / "attendance.csv").write_text(
+        "personID,calendarID,date,presentMinutes,status,excuse\n"
+        "1,1,2025-02-03,0,A,U\n1,1,2025-02-03,0,A,U\n")
+    b = load_bundle(tmp_path)
     assert b.rejected["ruleId"].tolist() == ["DQ-01"]
     assert b.table("attendance")["presentMinutes"].tolist() == [0]
 
@@ -104,10 +117,20 @@ def test_presence_beyond_a_period_is_no_negative_absence(tmp_path):
     assert got["presentMinutes"].tolist() == [360 - 120]
 
 
-def test_daily_row_on_a_day_off_the_calendar_keeps_its_minutes(tmp_path):
-    # a Saturday (no days.csv row) with a blank-periodID row, next to period rows on Monday
-    got = _daily(tmp_path, ["1,1,2025-02-01,,360,T,U", "1,1,2025-02-03,11,0,A,U",
-                            "1,1,2025-02-04,,,A,U"])
+def test_daily_row_on_a_day_off_the_calendar_keeps_its_minutes():
+    # a Saturday (no days.csv row) with a blank-periodID row (a frame built in memory: the
+    # loader rejects a blank periodID in a period-form file), next to period rows on Monday
+    att = pd.DataFrame({"personID": 1, "calendarID": 1, "periodID": pd.array(
+        [None, 11, None], dtype="Int64"), "date": pd.to_datetime(
+        ["2025-02-01", "2025-02-03", "2025-02-04"]), "presentMinutes": pd.array(
+        [360, 0, None], dtype="Int64"), "status": ["T", "A", "A"], "excuse": "U",
+        "_line": [2, 3, 4]})
+    days = pd.DataFrame(school_days())
+    days["date"] = pd.to_datetime(days["date"])
+    per = pd.read_csv(__import__("io").StringIO(PERIODS)).assign(
+        startTime=lambda f: f["startTime"].fillna(""), endTime=lambda f: f["endTime"].fillna(""),
+        instructional=lambda f: f["instructional"].fillna(1).astype(bool))
+    got = to_daily(att, {"periods": per, "days": days}, "attendance.csv")
     assert got["presentMinutes"].tolist()[:2] == [360, 240]
     assert pd.isna(got["presentMinutes"].iloc[2])  # blank stays blank (0 present)
 

@@ -1,41 +1,97 @@
-"""The extract bundle's input contract (spec/extracts.md) as data, and typed frames built from it.
+"""The input contract (spec/extracts.md) as data: every table, its columns, key and references.
 
-Every loaded table is a DataFrame whose columns are the contract's names with these dtypes:
-
-=========  ======================================================================
-type       dtype after loading
-=========  ======================================================================
-``int``    ``int64`` when ``required`` (keys, references), else nullable ``Int64``
-``num``    ``float64`` (blank = NaN)
-``date``   ``datetime64[ns]`` (blank = NaT)
-``bool``   ``bool`` (blank = False)
-``str``    ``object`` holding Python ``str``; **blank is ``""``, never NaN**
-``code4``  like ``str``; digits zero-padded to 4 ("123" -> "0123"); blank ``""``
-``grade``  like ``str``; one of ``PK``, ``KG``, ``01``..``12``
-``role``   like ``str``; ``00``..``12`` (zero-padded)
-=========  ======================================================================
-
-plus the loader's ``_line`` column (source line; header = line 1).
+:data:`TABLES` is the one place that says which files the loader reads, which columns each has
+(name, type, required or optional) and how tables refer to each other; the loader, the
+synthetic generator, the typed frames (:mod:`mtcollect_nb.load.typed`) and the guard of a
+loaded frame (:mod:`mtcollect_nb.load.frame_checks`) are all built from it.
 
 Example:
     >>> TABLES["schools"].key
     ('schoolID',)
-    >>> frame_from_records("schools", [{"schoolID": 1, "schoolNumber": "12"}])["schoolNumber"][0]
-    '0012'
+    >>> Table("t", (Column("a", "int", required=True),), key=("a",)).column_names
+    ('a',)
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
-import pandas as pd
+ColType = Literal["int", "num", "date", "bool", "str", "code4", "grade", "role"]
+TEXT_TYPES: frozenset[str] = frozenset({"str", "code4", "grade", "role"})
 
-from mtcollect_nb.columns import GRADES, LINE
-from mtcollect_nb.load.contract_types import TEXT_TYPES, ColType, Column, Reference, Table
 
-__all__ = ["TABLES", "TEXT_TYPES", "ColType", "Column", "Reference", "Table", "dtype_of",
-           "empty_frame", "frame_from_records", "normalize_code"]
+@dataclass(frozen=True)
+class Column:
+    """One column of an extract table.
+
+    Attributes:
+        name: IC field name (camelCase) as it appears in the header.
+        type: one of :data:`ColType`.
+        required: a blank value rejects the row (DQ-03, "missing value").
+        in_header: the header must contain the column (else :class:`ExtractError`).
+        blank_true: a bool whose blank value means true (``schools.accredited``, per spec).
+        absent_true: a bool that is true for every row when the header lacks the column
+            (``courses.active``: a course is active unless the export says otherwise; a blank
+            checkbox in a present column is still false, as for every IC checkbox).
+        codes: the codes the checks know (``programs.program``); other values are kept and
+            counted in a loader note (a district's own code may need a ``values:`` map).
+    """
+
+    name: str
+    type: ColType
+    required: bool = False
+    in_header: bool = True
+    blank_true: bool = False
+    absent_true: bool = False
+    codes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A foreign key: ``column`` must exist in ``parent``'s ``parent_column`` (else DQ-02)."""
+
+    column: str
+    parent: str
+    parent_column: str
+
+
+@dataclass(frozen=True)
+class Table:
+    """One extract table: its file stem, columns, key and references.
+
+    Attributes:
+        one_of: groups of columns of which the header must hold at least one (days:
+            ``minutes`` or ``periodScheduleID``).
+        needed: columns that may be absent from the header, but without which the rules that
+            read the table do not run (graduation: ``dateFirstEntered9``; IC's Graduation table
+            has only the diploma fields).
+        loaded_after: tables read before this one when present (days after periods: a day's
+            minutes come from its period schedule), besides the parents of its references.
+    """
+
+    name: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...] = ()
+    references: tuple[Reference, ...] = ()
+    required_file: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+    one_of: tuple[tuple[str, ...], ...] = ()
+    needed: tuple[str, ...] = ()
+    loaded_after: tuple[str, ...] = ()
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        """The contract's column names, in contract order."""
+        return tuple(c.name for c in self.columns)
+
+    def column(self, name: str) -> Column:
+        """The column called ``name``."""
+        for col in self.columns:
+            if col.name == name:
+                return col
+        raise KeyError(f"{self.name}: no column {name!r}")
+
 
 def _c(name: str, type_: ColType, required: bool = False, in_header: bool = True) -> Column:
     return Column(name, type_, required, in_header)
@@ -47,9 +103,19 @@ def _opt(name: str, type_: ColType) -> Column:
 
 
 _CAL = Reference("calendarID", "calendars", "calendarID")
+#: IC schedules in trials; only the active trial is the real schedule (load/trials.py).
+_TRIAL = (_opt("trialID", "int"), Column("trialActive", "bool", in_header=False,
+                                          absent_true=True))
+#: The program codes the checks read (spec/extracts.md, programs.csv).
+PROGRAM_CODES: tuple[str, ...] = ("ESA", "MYC", "JOB_CORPS", "MTDA", "EL_CLASSROOM", "EL_HOME")
+#: Attendance status and excuse codes of the contract (attendance.csv).
+STATUS_CODES: tuple[str, ...] = ("A", "T", "E")
+EXCUSE_CODES: tuple[str, ...] = ("E", "U", "X")
+_STATUS_EXCUSE = (Column("status", "str", in_header=False, codes=STATUS_CODES),
+                  Column("excuse", "str", in_header=False, codes=EXCUSE_CODES))
 _TABLE_LIST: tuple[Table, ...] = (
     Table("schools", (
-        _c("schoolID", "int", True), _c("districtNumber", "code4"),
+        _c("schoolID", "int", True), _opt("districtNumber", "code4"),
         _c("schoolNumber", "code4", True),
         _c("name", "str"),
         Column("accredited", "bool", in_header=False, blank_true=True),
@@ -63,9 +129,11 @@ _TABLE_LIST: tuple[Table, ...] = (
         required_file=True),
     Table("days", (
         _c("calendarID", "int", True), _c("date", "date", True), _opt("schoolDay", "bool"),
-        _c("instruction", "bool"), _opt("attendance", "bool"), _c("minutes", "int"),
+        _c("instruction", "bool"), _opt("attendance", "bool"), _opt("minutes", "int"),
+        _opt("periodScheduleID", "int"),  # IC's Day -> Period Schedule (load/schedules.py)
     ), key=("calendarID", "date"),
-        references=(Reference("calendarID", "calendars", "calendarID"),), required_file=True),
+        references=(Reference("calendarID", "calendars", "calendarID"),), required_file=True,
+        one_of=(("minutes", "periodScheduleID"),), loaded_after=("periods",)),
     Table("students", (
         _c("personID", "int", True), _c("stateID", "str"), _c("studentNumber", "str"),
         _c("lastName", "str"), _c("firstName", "str"), _c("birthdate", "date"),
@@ -89,12 +157,17 @@ _TABLE_LIST: tuple[Table, ...] = (
     ), required_file=True),
     Table("attendance", (
         _c("personID", "int", True), _c("calendarID", "int", True), _c("date", "date", True),
-        _c("presentMinutes", "int"), _opt("status", "str"), _opt("excuse", "str"),
+        _opt("presentMinutes", "int"), *_STATUS_EXCUSE,
         _opt("periodID", "int"),  # period form (load/periods.py); blank in the daily form
+        _opt("code", "str"),  # IC's attendance code (attendance_codes.csv)
     ), key=("personID", "calendarID", "date", "periodID"), references=(
         Reference("personID", "students", "personID"), _CAL,
-        Reference("periodID", "periods", "periodID")), required_file=True),
-    Table("periods", (_c("calendarID", "int", True), _c("periodID", "int", True),
+        Reference("periodID", "periods", "periodID")), required_file=True,
+        one_of=(("presentMinutes", "status", "code"),)),
+    Table("attendance_codes", (_c("code", "str", True), *_STATUS_EXCUSE,
+        _opt("description", "str")), key=("code",)),
+    Table("periods", (_c("calendarID", "int", True), _opt("periodScheduleID", "int"),
+        _c("periodID", "int", True),
         _opt("name", "str"), _opt("minutes", "int"), _opt("startTime", "str"),
         _opt("endTime", "str"), Column("instructional", "bool", in_header=False,
                                        blank_true=True)), key=("periodID",), references=(_CAL,)),
@@ -106,7 +179,8 @@ _TABLE_LIST: tuple[Table, ...] = (
         _c("residentDistrict", "code4"), _opt("comments", "str"),  # blank start = open start
     ), references=(Reference("personID", "students", "personID"),)),
     Table("programs", (
-        _c("personID", "int", True), _c("program", "str", True), _c("startDate", "date"),
+        _c("personID", "int", True), Column("program", "str", True, codes=PROGRAM_CODES),
+        _c("startDate", "date"),
         _c("endDate", "date"),  # a blank startDate is an open start (rules.md decisions)
     ), references=(Reference("personID", "students", "personID"),)),
     Table("esa_participants", (_c("stateID", "str", True), _c("startDate", "date"))),
@@ -115,8 +189,9 @@ _TABLE_LIST: tuple[Table, ...] = (
         _c("endDate", "date"), _opt("programStatus", "str"),
     ), references=(Reference("personID", "students", "personID"),)),
     Table("graduation", (
-        _c("personID", "int", True), _c("dateFirstEntered9", "date"),
-    ), key=("personID",), references=(Reference("personID", "students", "personID"),)),
+        _c("personID", "int", True), _opt("dateFirstEntered9", "date"),
+    ), key=("personID",), references=(Reference("personID", "students", "personID"),),
+        needed=("dateFirstEntered9",)),
     Table("fall_count", (
         _c("stateID", "str", True), _c("schoolNumber", "code4"), _c("grade", "grade", True),
         _c("fallAggregateHours", "num"), _opt("excluded", "bool"),
@@ -138,14 +213,14 @@ _TABLE_LIST: tuple[Table, ...] = (
         extra={"group": "teacher_class"}),
     Table("section_staff", (
         _c("sectionID", "int", True), _c("personID", "int", True), _c("role", "role"),
-        _c("startDate", "date"), _c("endDate", "date"),
+        _c("startDate", "date"), _c("endDate", "date"), *_TRIAL,
     ), references=(
         Reference("sectionID", "sections", "sectionID"),
         Reference("personID", "staff", "personID"),
     ), extra={"group": "teacher_class"}),
     Table("rosters", (
         _c("sectionID", "int", True), _c("personID", "int", True), _c("startDate", "date"),
-        _c("endDate", "date"),
+        _c("endDate", "date"), *_TRIAL,
     ), references=(
         Reference("sectionID", "sections", "sectionID"),
         Reference("personID", "students", "personID"),
@@ -163,110 +238,38 @@ OPTIONAL_TABLES: tuple[str, ...] = tuple(t.name for t in _TABLE_LIST if not t.re
 #: Tables loaded before their children, so references can be checked in one pass.
 LOAD_ORDER: tuple[str, ...] = (
     "schools", "calendars", "days", "periods", "grade_levels", "students", "staff",
-    "enrollments", "attendance",
+    "enrollments", "attendance_codes", "attendance",
     "district_residency", "programs", "esa_participants", "gifted", "graduation", "fall_count",
     "courses", "sections", "section_staff", "rosters", "ic_counts")
 assert set(LOAD_ORDER) == set(TABLES)
+#: Columns only IC's own layout has (period schedules, attendance codes, scheduling trials):
+#: a bundle in the contract's layout leaves them out (synthetic data, ``write_bundle``).
+IC_LAYOUT_ONLY: dict[str, tuple[str, ...]] = {
+    "days": ("periodScheduleID",), "periods": ("periodScheduleID",), "attendance": ("code",),
+    "rosters": ("trialID", "trialActive"), "section_staff": ("trialID", "trialActive"),
+}
 
 
-def dtype_of(col: Column) -> str:
-    """The pandas dtype a loaded column has (see the module docstring).
+def read_order() -> tuple[str, ...]:
+    """The order files are read in: :data:`LOAD_ORDER`, each table after its ``loaded_after``.
 
-    Example:
-        >>> dtype_of(Column("x", "int", required=True)), dtype_of(Column("y", "int"))
-        ('int64', 'Int64')
-    """
-    if col.type == "int":
-        return "int64" if col.required else "Int64"
-    return {"num": "float64", "date": "datetime64[ns]", "bool": "bool"}.get(col.type, "object")
-
-
-def normalize_code(value: str, type_: str) -> str | None:
-    """Canonical text of a code value, or ``None`` when it is not a valid code of ``type_``.
+    Bundles list files in :data:`LOAD_ORDER`; a table whose rows need another table (days
+    need periods) is read after it.
 
     Example:
-        >>> [normalize_code(g, "grade") for g in ("7", "k", "13")]
-        ['07', 'KG', None]
-        >>> normalize_code("123", "code4"), normalize_code("1", "role")
-        ('0123', '01')
+        >>> order = read_order()
+        >>> order.index("periods") < order.index("days")
+        True
     """
-    v = value.strip()
-    if v == "":
-        return ""
-    if type_ == "grade":
-        up = v.upper()
-        if up in ("K", "KG", "0K"):
-            return "KG"
-        if up in ("PK", "P", "PS"):
-            return "PK"
-        if up.isdigit() and len(up) <= 2:
-            up = up.zfill(2)
-        return up if up in GRADES else None
-    if type_ == "code4":
-        return v.zfill(4) if v.isdigit() and len(v) <= 4 else None
-    if type_ == "role":
-        return v.zfill(2) if v.isdigit() and 0 <= int(v) <= 12 and len(v) <= 2 else None
-    return v
+    out: list[str] = []
 
+    def add(name: str) -> None:
+        if name in out:
+            return
+        for first in TABLES[name].loaded_after:
+            add(first)
+        out.append(name)
 
-def empty_frame(table: str) -> pd.DataFrame:
-    """A zero-row typed frame of ``table`` (used for a missing optional file).
-
-    Example:
-        >>> list(empty_frame("graduation").columns)
-        ['personID', 'dateFirstEntered9', '_line']
-    """
-    t = TABLES[table]
-    data = {c.name: pd.Series([], dtype=dtype_of(c)) for c in t.columns}
-    data[LINE] = pd.Series([], dtype="int64")
-    return pd.DataFrame(data)
-
-
-def frame_from_records(table: str, records: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
-    """A typed frame of ``table`` from Python records; missing columns are blank.
-
-    For tests and the synthetic generator: values are trusted (no rejection), dates may be
-    ``date`` objects or ISO strings, codes are normalised. ``_line`` numbers rows from 2.
-
-    Example:
-        >>> df = frame_from_records("days", [{"calendarID": 1, "date": "2025-02-03",
-        ...                                   "instruction": True, "minutes": 360}])
-        >>> str(df["date"].dtype), bool(df["schoolDay"][0])
-        ('datetime64[ns]', False)
-    """
-    t = TABLES[table]
-    raw = pd.DataFrame.from_records(list(records))
-    out: dict[str, pd.Series] = {}
-    n = len(raw)
-    for col in t.columns:
-        if col.name in raw.columns:
-            out[col.name] = _cast(raw[col.name].reset_index(drop=True), col)
-        elif col.absent_true:
-            out[col.name] = pd.Series([True] * n, dtype=bool)
-        else:
-            out[col.name] = _cast(pd.Series([None] * n, dtype="object"), col)
-    frame = pd.DataFrame(out)
-    frame[LINE] = pd.RangeIndex(2, n + 2).to_numpy(dtype="int64")
-    for extra in raw.columns.difference(list(t.column_names)):
-        frame[extra] = raw[extra].to_numpy()
-    return frame
-
-
-def _cast(s: pd.Series, col: Column) -> pd.Series:
-    dtype = dtype_of(col)
-    if col.type == "date":
-        return pd.to_datetime(s, errors="raise").astype("datetime64[ns]")
-    if col.type == "bool":
-        def truth(v: Any) -> bool:
-            text = "" if v is None or v != v else str(v).strip().upper()
-            if text == "":
-                return col.blank_true
-            return text not in ("0", "N", "NO", "FALSE", "F")
-
-        return s.map(truth).astype(bool)
-    if col.type in TEXT_TYPES:
-        text = s.map(lambda v: "" if v is None or v != v else str(v))
-        if col.type != "str":
-            text = text.map(lambda v: normalize_code(v, col.type) or "")
-        return text.astype(object)
-    return pd.to_numeric(s).astype(dtype)
+    for name in LOAD_ORDER:
+        add(name)
+    return tuple(out)

@@ -1,8 +1,9 @@
-"""Pandera schemas of the typed frames, built from :data:`mtcollect_nb.load.schemas.TABLES`.
+"""The guard of a loaded table: each typed frame checked against its contract (pandera).
 
-The loader validates every frame it returns against these schemas. A failure is a bug in the
-loader (the frame breaks the dtype contract the rest of the system relies on), never a data
-problem: data problems are rejected rows.
+The schemas are built from :data:`mtcollect_nb.load.contract.TABLES`. The loader validates
+every frame it returns against them. A failure is a bug in the loader (the frame breaks the
+dtype contract the rest of the system relies on), never a data problem: data problems are
+rejected rows.
 
 How deep the guard looks is set by the ``MTCOLLECT_CONTRACT_DEPTH`` environment variable
 (read at each call, see :func:`contract_depth`):
@@ -14,8 +15,8 @@ How deep the guard looks is set by the ``MTCOLLECT_CONTRACT_DEPTH`` environment 
   timed production path; the tests run every loader path at this depth.
 
 Example:
-    >>> from mtcollect_nb.load import schemas
-    >>> df = schemas.frame_from_records("schools", [{"schoolID": 1, "schoolNumber": "12"}])
+    >>> from mtcollect_nb.load import typed
+    >>> df = typed.frame_from_records("schools", [{"schoolID": 1, "schoolNumber": "12"}])
     >>> check_frame("schools", df) is df
     True
 """
@@ -29,7 +30,8 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from mtcollect_nb.columns import GRADES, LINE, TEACHER_ROLES
-from mtcollect_nb.load.schemas import TABLES, Column, dtype_of
+from mtcollect_nb.load.contract import TABLES, Column
+from mtcollect_nb.load.typed import dtype_of
 
 if TYPE_CHECKING:  # pandera is imported only where a schema is built (~0.2 s at start-up)
     import pandera.pandas as pa
@@ -110,8 +112,8 @@ def check_frame(table: str, frame: pd.DataFrame) -> pd.DataFrame:
     at ``full`` pandera validates every value too.
 
     Example:
-        >>> from mtcollect_nb.load import schemas
-        >>> bad = schemas.empty_frame("days").astype({"minutes": "float64"})
+        >>> from mtcollect_nb.load import typed
+        >>> bad = typed.empty_frame("days").astype({"minutes": "float64"})
         >>> try:
         ...     check_frame("days", bad)
         ... except ContractError as err:
@@ -140,8 +142,8 @@ def schema_problems(table: str, frame: pd.DataFrame) -> list[str]:
     Dtypes must match exactly (``Int64`` is not ``int64``). Values are not looked at.
 
     Example:
-        >>> from mtcollect_nb.load import schemas
-        >>> schema_problems("days", schemas.empty_frame("days").drop(columns=["date"]))
+        >>> from mtcollect_nb.load import typed
+        >>> schema_problems("days", typed.empty_frame("days").drop(columns=["date"]))
         ["column 'date' not in dataframe"]
     """
     problems = []
@@ -156,7 +158,7 @@ def schema_problems(table: str, frame: pd.DataFrame) -> list[str]:
 
 @cache
 def schema_dtypes(table: str) -> dict[str, str]:
-    """Column -> dtype of ``table``'s contract, from :data:`~mtcollect_nb.load.schemas.TABLES`.
+    """Column -> dtype of ``table``'s contract, from :data:`~mtcollect_nb.load.contract.TABLES`.
 
     The same columns and dtypes as :func:`schema_of` (a test checks it), without importing
     pandera: what the ``schema`` depth checks.

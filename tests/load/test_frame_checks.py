@@ -2,8 +2,8 @@ import pandas as pd
 import pytest
 
 from mtcollect_nb.columns import LINE
-from mtcollect_nb.load import schemas
-from mtcollect_nb.load.contracts import (
+from mtcollect_nb.load import contract, typed
+from mtcollect_nb.load.frame_checks import (
     DEPTH_ENV,
     ContractError,
     check_frame,
@@ -20,21 +20,21 @@ def full_depth(monkeypatch):
     monkeypatch.setenv(DEPTH_ENV, "full")
 
 
-@pytest.mark.parametrize("name", list(schemas.TABLES))
+@pytest.mark.parametrize("name", list(contract.TABLES))
 def test_schema_covers_every_contract_column(name):
     schema = schema_of(name)
-    for col in schemas.TABLES[name].columns:
-        assert str(schema.columns[col.name].dtype) == schemas.dtype_of(col)
+    for col in contract.TABLES[name].columns:
+        assert str(schema.columns[col.name].dtype) == typed.dtype_of(col)
     assert LINE in schema.columns
 
 
-@pytest.mark.parametrize("name", list(schemas.TABLES))
+@pytest.mark.parametrize("name", list(contract.TABLES))
 def test_empty_and_record_frames_pass(name):
-    check_frame(name, schemas.empty_frame(name))
+    check_frame(name, typed.empty_frame(name))
 
 
 def enrollments():
-    return schemas.frame_from_records("enrollments", [
+    return typed.frame_from_records("enrollments", [
         {"enrollmentID": 1, "personID": 1, "calendarID": 1, "grade": "06",
          "startDate": "2024-08-26", "mtSpringAggregateHours": 1080.0}])
 
@@ -82,9 +82,9 @@ def test_schema_depth_does_not_look_at_values(monkeypatch):
         check_frame("enrollments", df)
 
 
-@pytest.mark.parametrize("name", list(schemas.TABLES))
+@pytest.mark.parametrize("name", list(contract.TABLES))
 def test_schema_problems_empty_for_typed_frames(name):
-    assert schema_problems(name, schemas.empty_frame(name)) == []
+    assert schema_problems(name, typed.empty_frame(name)) == []
 
 
 def test_depth_default_and_unknown(monkeypatch):
@@ -95,7 +95,7 @@ def test_depth_default_and_unknown(monkeypatch):
         contract_depth()
 
 
-@pytest.mark.parametrize("name", sorted(schemas.TABLES))
+@pytest.mark.parametrize("name", sorted(contract.TABLES))
 def test_schema_depth_checks_exactly_the_pandera_schemas_columns_and_dtypes(name):
     pandera_view = {col: str(c.dtype) for col, c in schema_of(name).columns.items()}
     assert schema_dtypes(name) == pandera_view

@@ -2,7 +2,7 @@ import pandas as pd
 import pytest
 
 from mtcollect_nb.columns import LINE
-from mtcollect_nb.load import schemas
+from mtcollect_nb.load import contract, typed
 
 
 @pytest.mark.parametrize(("value", "type_", "expected"), [
@@ -13,33 +13,33 @@ from mtcollect_nb.load import schemas
     ("13", "role", None), (" 3 ", "role", "03"),
 ])
 def test_normalize_code(value, type_, expected):
-    assert schemas.normalize_code(value, type_) == expected
+    assert typed.normalize_code(value, type_) == expected
 
 
-@pytest.mark.parametrize("name", sorted(schemas.TABLES))
+@pytest.mark.parametrize("name", sorted(contract.TABLES))
 def test_empty_frame_has_contract_dtypes(name):
-    df = schemas.empty_frame(name)
-    t = schemas.TABLES[name]
+    df = typed.empty_frame(name)
+    t = contract.TABLES[name]
     assert list(df.columns) == [*t.column_names, LINE]
     for col in t.columns:
-        assert str(df[col.name].dtype) == schemas.dtype_of(col)
+        assert str(df[col.name].dtype) == typed.dtype_of(col)
 
 
 def test_required_files_match_extracts_md():
-    assert set(schemas.REQUIRED_TABLES) == {"schools", "calendars", "days", "students",
+    assert set(contract.REQUIRED_TABLES) == {"schools", "calendars", "days", "students",
                                              "enrollments", "attendance"}
 
 
 def test_references_point_at_known_keys():
-    for t in schemas.TABLES.values():
+    for t in contract.TABLES.values():
         for ref in t.references:
-            assert ref.parent in schemas.TABLES
-            assert ref.parent_column in schemas.TABLES[ref.parent].column_names
-            assert schemas.LOAD_ORDER.index(ref.parent) < schemas.LOAD_ORDER.index(t.name)
+            assert ref.parent in contract.TABLES
+            assert ref.parent_column in contract.TABLES[ref.parent].column_names
+            assert contract.LOAD_ORDER.index(ref.parent) < contract.LOAD_ORDER.index(t.name)
 
 
 def test_frame_from_records_types_and_blanks():
-    df = schemas.frame_from_records("enrollments", [
+    df = typed.frame_from_records("enrollments", [
         {"enrollmentID": 1, "personID": 2, "calendarID": 3, "grade": "9",
          "startDate": "2024-08-26", "mtExcludeANB": "Y"},
     ])
@@ -52,19 +52,19 @@ def test_frame_from_records_types_and_blanks():
 
 
 def test_table_column_lookup():
-    assert schemas.TABLES["days"].column("minutes").type == "int"
+    assert contract.TABLES["days"].column("minutes").type == "int"
     with pytest.raises(KeyError):
-        schemas.TABLES["days"].column("nope")
+        contract.TABLES["days"].column("nope")
 
 
 def test_accredited_blank_means_true_and_active_absent_means_true():
-    schools = schemas.frame_from_records("schools", [
+    schools = typed.frame_from_records("schools", [
         {"schoolID": 1, "schoolNumber": "1"}, {"schoolID": 2, "schoolNumber": "2",
                                                "accredited": "N"}])
     assert schools["accredited"].tolist() == [True, False]
-    courses = schemas.frame_from_records("courses", [{"courseID": 1, "calendarID": 1}])
+    courses = typed.frame_from_records("courses", [{"courseID": 1, "calendarID": 1}])
     assert courses["active"].tolist() == [True]
-    present_blank = schemas.frame_from_records("courses", [
+    present_blank = typed.frame_from_records("courses", [
         {"courseID": 1, "calendarID": 1, "active": ""}, {"courseID": 2, "calendarID": 1,
                                                          "active": "X"}])
     assert present_blank["active"].tolist() == [False, True]
