@@ -17,15 +17,11 @@ import pandas as pd
 from mtcollect_nb.compute.analysis import Analysis
 from mtcollect_nb.load import typed
 from mtcollect_nb.load.bundle import Bundle
-from mtcollect_nb.load.contract import TABLES
 from mtcollect_nb.params import Params
 
 Record = dict[str, Any]
 SPRING = dt.date(2025, 2, 3)
 FALL = dt.date(2024, 10, 7)
-#: Season fields the loader's contract does not type yet (issue 22, second half: the loader
-#: reads the fall fields); :func:`make_bundle` types them as the loader will.
-_UNTYPED_SEASON_FIELDS: dict[str, str] = {"mtFallAbsent": "Int64", "mtExcludeFallANB": "bool"}
 
 
 def params(**overrides: Any) -> Params:
@@ -126,11 +122,6 @@ def make_bundle(**tables: list[Record]) -> Bundle:
     for name in ("students", "enrollments", "attendance"):
         tables.setdefault(name, [])
     frames = {name: typed.frame_from_records(name, rows) for name, rows in tables.items()}
-    e = frames["enrollments"]
-    for col, dtype in _UNTYPED_SEASON_FIELDS.items():
-        if col in e.columns and col not in TABLES["enrollments"].column_names:
-            e[col] = (e[col].astype("boolean").fillna(False).astype(bool) if dtype == "bool"
-                      else e[col].astype("Float64").astype(dtype))
     return Bundle.from_tables(frames)
 
 

@@ -37,10 +37,9 @@ from mtcollect_nb.columns import (
 )
 from mtcollect_nb.compute.intervals import covers
 from mtcollect_nb.load.bundle import Bundle
-from mtcollect_nb.load.contract import TABLES
-from mtcollect_nb.load.frame_checks import ContractError
+from mtcollect_nb.load.contract import SEASON_FIELDS, TABLES
 from mtcollect_nb.params import Params
-from mtcollect_nb.season import SEASONS, Season
+from mtcollect_nb.season import Season
 
 
 def effective_count_dates(days: pd.DataFrame, count_date: pd.Timestamp) -> pd.Series:
@@ -67,43 +66,26 @@ def budget_unit(grade: pd.Series) -> pd.Series:
                      index=grade.index)
 
 
-#: What a season's enrollment field must hold (the loader's dtype kinds; hours, absent, flag).
-_FIELD_KINDS: tuple[tuple[str, str], ...] = (("f", "float64"), ("iuf", "Int64"), ("b", "bool"))
-
-
 def season_enrollments(enrollments: pd.DataFrame, season: Season) -> pd.DataFrame:
-    """The contract columns of ``enrollments`` and ``_line``, with the season's fields typed.
+    """The contract columns of ``enrollments`` and ``_line``: the season's fields and the rest.
 
-    The fields of the other season may be absent (extracts.md); a field of the run's season
-    the table does not have is blank (hours NaN, absent <NA>, flag false), as the loader fills
-    an optional column that is not in the header. A spring bundle gives its columns unchanged.
-
-    Raises:
-        ContractError: a season field is present but not typed (a loader that does not know
-            it kept it as text): a loader bug, never read as something else.
+    The loader types every season's fields (``load/contract``: optional in the header, blank
+    when absent; the run's own season's are required), and its guard (``load/frame_checks``)
+    refuses a frame whose field has another dtype, so nothing here checks them again. A frame
+    built by hand may lack the other season's fields (the metamorphic test renames them).
 
     Example:
+        >>> from mtcollect_nb.load.typed import frame_from_records
         >>> from mtcollect_nb.season import FALL
-        >>> e = pd.DataFrame({"enrollmentID": [1], "mtFallAbsent": pd.array([12], "Int64"),
-        ...                   "_line": [2]})
-        >>> f = season_enrollments(e, FALL)
-        >>> f["mtFallAbsent"].tolist(), f["mtExcludeFallANB"].tolist(), "mtSpringAbsent" in f
-        ([12], [False], False)
+        >>> e = frame_from_records("enrollments", [{"enrollmentID": 1, "personID": 1,
+        ...     "calendarID": 1, "mtFallAbsent": 12}])
+        >>> f = season_enrollments(e.drop(columns=["mtSpringAbsent"]), FALL)
+        >>> f["mtFallAbsent"].tolist(), "mtSpringAbsent" in f
+        ([12], False)
     """
-    names = season.fields.names
-    others = {n for s in SEASONS.values() for n in s.fields.names} - set(names)
-    contract = [c for c in TABLES["enrollments"].column_names
-                if c in enrollments.columns or c not in others]
-    out = enrollments.reindex(columns=[*contract, *(n for n in names if n not in contract),
-                                       LINE])
-    for name, (kinds, dtype) in zip(names, _FIELD_KINDS, strict=True):
-        if name not in enrollments.columns:
-            out[name] = pd.Series(False if dtype == "bool" else None, index=out.index,
-                                  dtype=dtype)
-        elif out[name].dtype.kind not in kinds:
-            raise ContractError(f"enrollments: {name} is not typed ({out[name].dtype}): this "
-                                f"loader does not read the {season.name} collection's fields")
-    return out
+    others = SEASON_FIELDS - set(season.fields.names)
+    return enrollments[[c for c in TABLES["enrollments"].column_names
+                        if c in enrollments.columns or c not in others] + [LINE]]
 
 
 class Frames:

@@ -14,8 +14,10 @@ Example:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
+
+from mtcollect_nb.season import SEASONS, SPRING, Season
 
 ColType = Literal["int", "num", "date", "bool", "str", "code4", "grade", "role"]
 TEXT_TYPES: frozenset[str] = frozenset({"str", "code4", "grade", "role"})
@@ -145,9 +147,12 @@ _TABLE_LIST: tuple[Table, ...] = (
         _c("startDate", "date", True), _opt("startStatus", "str"), _c("endDate", "date"),
         _opt("endStatus", "str"), _opt("noShow", "bool"), _opt("stateExclude", "bool"),
         _opt("residentDistrict", "code4"), _opt("extracurricularOnly", "bool"),
-        _opt("earlyLiteracy", "str"), _opt("mtFallAggregateHours", "num"),
-        _c("mtSpringAggregateHours", "num"), _opt("mtSpringAbsent", "int"),
-        _c("mtExcludeSpringANB", "bool"), _c("mtExcludeANB", "bool"),
+        _opt("earlyLiteracy", "str"),
+        # the season's fields: required in the header by the run's season (season_table)
+        _opt("mtFallAggregateHours", "num"), _opt("mtSpringAggregateHours", "num"),
+        _opt("mtFallAbsent", "int"), _opt("mtSpringAbsent", "int"),
+        _opt("mtExcludeFallANB", "bool"), _opt("mtExcludeSpringANB", "bool"),
+        _c("mtExcludeANB", "bool"),
         _opt("mtExcludeReason", "str"), _opt("dayTreatment", "bool"),
         _opt("age19Or20Eligible", "bool"), _opt("diplomaDate", "date"),
         _opt("diplomaType", "str"), _opt("diplomaPeriod", "str"), _opt("giftedLegacy", "bool"),
@@ -248,6 +253,35 @@ IC_LAYOUT_ONLY: dict[str, tuple[str, ...]] = {
     "days": ("periodScheduleID",), "periods": ("periodScheduleID",), "attendance": ("code",),
     "rosters": ("trialID", "trialActive"), "section_staff": ("trialID", "trialActive"),
 }
+
+
+#: Every season's enrollment fields (optional in :data:`TABLES`; :func:`season_table`).
+SEASON_FIELDS: frozenset[str] = frozenset(n for s in SEASONS.values() for n in s.fields.names)
+
+
+def season_table(name: str, season: Season | None = None) -> Table:
+    """The table ``name`` as a run of ``season`` reads it (default spring).
+
+    The enrollment fields of the run's season are required in the header (extracts.md: a
+    spring run needs ``mtSpringAggregateHours``, ``mtSpringAbsent``, ``mtExcludeSpringANB``;
+    a fall run the fall three); the other season's may be absent (filled blank). Every other
+    table is :data:`TABLES`' own. ``extra["season"]`` names the season for the message of a
+    missing field.
+
+    Example:
+        >>> from mtcollect_nb.season import FALL
+        >>> [c.name for c in season_table("enrollments", FALL).columns
+        ...  if c.in_header and c.name in SEASON_FIELDS]
+        ['mtFallAggregateHours', 'mtFallAbsent', 'mtExcludeFallANB']
+    """
+    table = TABLES[name]
+    season = season or SPRING
+    if not SEASON_FIELDS & set(table.column_names):
+        return table
+    own = set(season.fields.names)
+    columns = tuple(replace(c, in_header=c.name in own) if c.name in SEASON_FIELDS else c
+                    for c in table.columns)
+    return replace(table, columns=columns, extra={**table.extra, "season": season})
 
 
 def read_order() -> tuple[str, ...]:

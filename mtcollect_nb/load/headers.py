@@ -252,8 +252,20 @@ def map_header(path: Path, header: list[str], columns: list[pa.Array], table: Ta
     if missing:
         found = [m.header for m in matches if m.header]
         raise ExtractError(f"{path}: missing required column(s) {', '.join(missing)}"
-                           f"{_near_miss(table, missing, matches)}; found: {_listing(found)}")
+                           f"{_near_miss(table, missing, matches)}{_season_hint(table, missing)}"
+                           f"; found: {_listing(found)}")
     return out, matches
+
+
+def _season_hint(table: Table, missing: list[str]) -> str:
+    """``; a fall run ... needs ...`` when a missing column is a field of the run's season."""
+    season = table.extra.get("season")
+    if season is None or not set(missing) & set(season.fields.names):
+        return ""
+    f = season.fields
+    return (f"; a {season.name} run (collection_season: {season.name}) needs the {season.name} "
+            f"fields {', '.join(f.names)} (IC: {f.hours_label}, {f.absent_label}, "
+            f"{f.exclude_label})")
 
 
 def _refuse_state_format(path: Path, header: list[str], matches: list[HeaderMatch]) -> None:

@@ -173,7 +173,7 @@ def load_table(path: Path, name: str, parents: dict[str, pd.DataFrame],
         >>> used["lastName"].tolist(), rej.frame()["reason"].tolist(), n_read
         (['Peña'], ['not a whole number'], 2)
     """
-    table = contract.TABLES[name]
+    table = contract.season_table(name, params.season if params is not None else None)
     district = header_map(params, name)
     raw = read_raw(path, lambda header: map_header(path, header, [pa.array([])] * len(header),
                                                    table, district))

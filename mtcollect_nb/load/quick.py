@@ -84,8 +84,9 @@ def check_headers(folder: Path, params: Params | None = None) -> dict[str, list[
         if path is None:
             continue
         header = read_header(path)
-        out[name] = map_header(path, header, [pa.array([])] * len(header),
-                               contract.TABLES[name], header_map(params, name))[1]
+        table = contract.season_table(name, params.season if params is not None else None)
+        out[name] = map_header(path, header, [pa.array([])] * len(header), table,
+                               header_map(params, name))[1]
     _days_need_periods(folder, out)
     if params is not None:
         _check_scope(folder, params)

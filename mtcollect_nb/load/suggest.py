@@ -22,7 +22,7 @@ from pathlib import Path
 
 from mtcollect_nb.errors import MtcollectError
 from mtcollect_nb.load.aliases import ALIASES
-from mtcollect_nb.load.contract import LOAD_ORDER, TABLES
+from mtcollect_nb.load.contract import LOAD_ORDER, TABLES, season_table
 from mtcollect_nb.load.district_maps import header_map
 from mtcollect_nb.load.header_names import normalize
 from mtcollect_nb.load.headers import HeaderMatch, find_file, match_header
@@ -30,10 +30,14 @@ from mtcollect_nb.load.quick import read_header
 from mtcollect_nb.params import Params
 
 
-def _missing(table: str, matches: list[HeaderMatch]) -> list[str]:
-    """Required columns (and the first of each one-of group) no header of the file names."""
+def _missing(table: str, matches: list[HeaderMatch], params: Params | None = None,
+             ) -> list[str]:
+    """Required columns (and the first of each one-of group) no header of the file names.
+
+    The enrollment fields required are those of the run's season (``params``; default spring).
+    """
     found = {m.column for m in matches if m.column}
-    t = TABLES[table]
+    t = season_table(table, params.season if params is not None else None)
     out = [c.name for c in t.columns if c.in_header and c.name not in found]
     out += [group[0] for group in t.one_of if not found & set(group)]
     return out
@@ -71,7 +75,7 @@ def suggest_columns(folder: Path, params: Params | None = None,
         except MtcollectError:  # an unreadable file has its own one-line error
             continue
         matches = match_header(header, TABLES[table], header_map(params, table))
-        missing = _missing(table, matches)
+        missing = _missing(table, matches, params)
         if missing and any(m.column for m in matches):
             out[table] = closest_headers(table, missing, matches)
     return out

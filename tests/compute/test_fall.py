@@ -7,19 +7,15 @@ season is the only difference.
 from __future__ import annotations
 
 import pandas as pd
-import pytest
 
 from mtcollect_nb.columns import ABSENCES_COLUMNS, ANB_COLUMNS
-from mtcollect_nb.compute.analysis import Analysis
 from mtcollect_nb.compute.sections import count_date_sections, roster_counts, window_start
-from mtcollect_nb.load.frame_checks import ContractError
 from mtcollect_nb.season import FALL, SPRING
 from mtcollect_nb.testing import (
     absences,
     enrollment,
     fall_enrollment,
     make_analysis,
-    make_bundle,
     params,
     school_days,
     student,
@@ -79,7 +75,7 @@ def test_fte_reads_the_fall_hours_and_the_fall_flag_only():
 
 
 def test_absent_fall_fields_are_blank_as_the_loader_fills_an_optional_column():
-    # today's loader does not know mtFallAbsent / mtExcludeFallANB: absent is blank
+    # blank fall fields (the loader fills a column the header lacks the same way)
     a = make_analysis(FALL_PARAMS, students=[student(1)],
                       enrollments=[enrollment(10, 1, mtSpringAggregateHours=None)])
     e = a.on_count_date
@@ -88,14 +84,6 @@ def test_absent_fall_fields_are_blank_as_the_loader_fills_an_optional_column():
     assert e["mtFallAggregateHours"].isna().all()
     f = a.fte.iloc[0]
     assert (f["fteReported"], f["fteValidated"]) == (0.0, 1.0)  # validated: computed hours
-
-
-def test_a_fall_field_the_loader_kept_as_text_is_never_read_as_something_else():
-    b = make_bundle(students=[student(1)], enrollments=[fall_enrollment(10, 1)])
-    b.tables["enrollments"]["mtExcludeFallANB"] = ["X"]
-    with pytest.raises(ContractError, match="mtExcludeFallANB is not typed"):
-        _ = Analysis(b, FALL_PARAMS).enrollments
-    assert not Analysis(b, params()).enrollments.empty  # a spring run does not read it
 
 
 def test_absences_table_names_the_seasons_columns():
