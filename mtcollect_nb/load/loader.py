@@ -59,7 +59,8 @@ from mtcollect_nb.params import Params
 #: Checks of a table's rows that need another table or the header (after DQ-02, before DQ-01).
 ROW_RULES: dict[str, tuple[RowRule, ...]] = {
     "days": (schedules.unknown_schedules,),
-    "attendance": (ic_attendance.blank_periods, ic_attendance.unknown_codes),
+    "attendance": (ic_attendance.blank_periods, periods.other_calendar_periods,
+                   ic_attendance.unknown_codes),
     "rosters": (trials.inactive_trials,), "section_staff": (trials.inactive_trials,),
 }
 
@@ -156,6 +157,8 @@ def _finish(name: str, frame: pd.DataFrame, tables: dict[str, pd.DataFrame], rej
         return periods.to_daily(frame, tables, rej.file)  # accounting counts period rows
     elif name in ("rosters", "section_staff"):
         rej.notes += trials.trial_notes(frame, tables, present)
+    elif name == "periods":
+        rej.notes += periods.overlap_notes(frame)
     rej.notes += code_notes(frame, contract.TABLES[name], present)
     return frame
 

@@ -39,7 +39,8 @@ import pandas as pd
 
 from mtcollect_nb.columns import LINE
 from mtcollect_nb.errors import ExtractError
-from mtcollect_nb.load.parse import ROW_CHECKS, RowCheck
+from mtcollect_nb.load.parse import MAX_DAY_MINUTES, ROW_CHECKS, RowCheck
+from mtcollect_nb.load.rejects import FileRows, RowReject
 
 _DAY = ["personID", "calendarID", "date"]
 _EXCUSE_RANK = {"U": 2, "E": 1}
@@ -72,10 +73,104 @@ def period_minutes(periods: pd.DataFrame | dict[str, Any]) -> np.ndarray:
     return np.where(np.isnan(given), np.where(span > 0, span, np.nan), given)
 
 
-#: DQ-03 for a period whose length is unknown (no minutes, no valid startTime/endTime).
-ROW_CHECKS.setdefault("periods", (RowCheck(
-    "minutes", "no period length: minutes blank and startTime/endTime not HH:MM with end after "
-    "start", lambda f: np.isnan(period_minutes(f))),))
+def _end_not_after_start(periods: Any) -> np.ndarray:
+    """Whether both times are HH:MM and the end is not after the start, minutes given.
+
+    (Without minutes such a period has no length: the first check of the periods says so.)
+    """
+    start, end = clock_minutes(periods["startTime"]), clock_minutes(periods["endTime"])
+    given = pd.array(periods["minutes"], dtype="Int64").isna()
+    with np.errstate(invalid="ignore"):
+        return np.asarray(end <= start, dtype=bool) & ~np.asarray(given, dtype=bool)
+
+
+#: DQ-03 for a period whose length is unknown (no minutes, no valid startTime/endTime) or
+#: impossible: minutes out of 1..1,440, or an end time not after the start time.
+ROW_CHECKS.setdefault("periods", (
+    RowCheck("minutes", "no period length: minutes blank and startTime/endTime not HH:MM with "
+             "end after start", lambda f: np.isnan(period_minutes(f))),
+    RowCheck("minutes", f"below 1 minute (a period is 1..{MAX_DAY_MINUTES} minutes)",
+             lambda f: np.asarray(pd.array(f["minutes"]).fillna(1) < 1, dtype=bool)),
+    RowCheck("minutes", f"more than {MAX_DAY_MINUTES} minutes (a day has {MAX_DAY_MINUTES})",
+             lambda f: np.asarray(pd.array(f["minutes"]).fillna(0) > MAX_DAY_MINUTES,
+                                  dtype=bool)),
+    RowCheck("endTime", "endTime is not after startTime", _end_not_after_start),
+))
+
+
+def other_calendar_periods(rows: FileRows) -> list[RowReject]:
+    """DQ-02: an attendance row whose periodID is a period of another calendar (periods.csv).
+
+    Example:
+        >>> per = pd.DataFrame({"periodID": [11, 21], "calendarID": [1, 2]})
+        >>> cols = {"periodID": pd.array([11, 21, None], dtype="Int64"),
+        ...         "calendarID": np.array([1, 1, 1])}
+        >>> (r,) = other_calendar_periods(FileRows("attendance.csv", cols, {"periodID": 0},
+        ...                               {"periods": per}, {"periods": "periods.csv"}))
+        >>> r.mask.tolist(), r.reason[1][:45]
+        ([False, True, False], 'periodID 21 is a period of calendar 2 in peri')
+    """
+    periods = rows.parents.get("periods")
+    if "periodID" not in rows.text or periods is None:
+        return []
+    pid = pd.array(rows.cols["periodID"], dtype="Int64")
+    pos = pd.Index(periods["periodID"]).get_indexer(pid.fillna(-1).to_numpy(dtype="int64"))
+    cal_of = np.append(periods["calendarID"].to_numpy(dtype="int64"), -1)[pos]
+    cal = np.asarray(rows.cols["calendarID"], dtype="int64")
+    bad = (pos >= 0) & (cal_of != cal)
+    reason = np.full(len(cal), "", dtype=object)
+    file = rows.parent_files.get("periods", "periods.csv")
+    for at in np.flatnonzero(bad):  # rejected rows only
+        reason[at] = (f"periodID {int(pid[at])} is a period of calendar {int(cal_of[at])} in "
+                      f"{file}, not of this row's calendar {int(cal[at])}")
+    return [RowReject("DQ-02", bad, "periodID", reason)]
+
+
+def overlap_notes(periods: pd.DataFrame) -> list[tuple[str, str]]:
+    """A loader note naming periods of one calendar and schedule whose times overlap.
+
+    Periods are grouped by calendarID and periodScheduleID (blank: one group per calendar);
+    a period overlaps when it starts before an earlier-starting period of its group ends.
+    Only periods with both times as HH:MM are compared (periods.csv is small: a plain loop).
+
+    Example:
+        >>> per = pd.DataFrame({"calendarID": [1, 1, 1], "periodID": [11, 12, 13],
+        ...     "startTime": ["08:00", "08:30", "09:30"], "endTime": ["09:00", "09:20", "10:00"],
+        ...     "_line": [2, 3, 4]})
+        >>> overlap_notes(per)[0][1][:60]
+        '1 period(s) overlap another period of the same calendar and '
+    """
+    start, end = clock_minutes(periods["startTime"]), clock_minutes(periods["endTime"])
+    ok = ~np.isnan(start) & ~np.isnan(end) & (end > start)
+    if int(ok.sum()) < 2:
+        return []
+    sched = (periods["periodScheduleID"] if "periodScheduleID" in periods.columns
+             else pd.Series(pd.NA, index=periods.index))
+    df = pd.DataFrame({"cal": periods["calendarID"].to_numpy(),
+                       "sched": pd.array(sched, dtype="Int64").fillna(-1).to_numpy(),
+                       "pid": periods["periodID"].to_numpy(), "start": start, "end": end,
+                       "line": periods[LINE].to_numpy()})[ok]
+    df = df.sort_values(["cal", "sched", "start", "end", "line"], kind="mergesort")
+    found: list[str] = []
+    group, latest = None, None
+    for r in df.itertuples(index=False):
+        if (r.cal, r.sched) != group:
+            group, latest = (r.cal, r.sched), r
+            continue
+        assert latest is not None
+        if r.start < latest.end:
+            where = f"calendar {r.cal}" + (f", schedule {r.sched}" if r.sched >= 0 else "")
+            found.append(f"periodID {r.pid} (line {r.line}) overlaps {latest.pid} "
+                         f"(line {latest.line}), {where}")
+        if r.end > latest.end:
+            latest = r
+    if not found:
+        return []
+    more = f" … +{len(found) - 10} more" if len(found) > 10 else ""
+    return [("startTime", f"{len(found)} period(s) overlap another period of the same calendar "
+             "and period schedule (by startTime/endTime): the minutes of overlapping "
+             "instructional periods are counted twice in a day's minutes; check the period "
+             f"schedule in IC: {'; '.join(found[:10])}{more}")]
 
 
 def is_period_form(attendance: pd.DataFrame) -> bool:

@@ -49,16 +49,42 @@ def _negative(col: str) -> RowCheck:
 
 
 def _minutes(col: str) -> tuple[RowCheck, RowCheck]:
-    return _negative(col), RowCheck(
-        col, f"more than {MAX_DAY_MINUTES} minutes (a day has {MAX_DAY_MINUTES})",
-        lambda f: _mask(f[col] > MAX_DAY_MINUTES))
+    return _negative(col), _above_a_day(col)
+
+
+def _above_a_day(col: str) -> RowCheck:
+    return RowCheck(col, f"more than {MAX_DAY_MINUTES} minutes (a day has {MAX_DAY_MINUTES})",
+                    lambda f: _mask(f[col] > MAX_DAY_MINUTES))
+
+
+def _threshold(col: str) -> tuple[RowCheck, RowCheck]:
+    """A whole-day absence threshold: 1..1,440 minutes (0 would make any minute a whole day)."""
+    return RowCheck(col, f"below 1 minute: a whole-day absence threshold is 1..{MAX_DAY_MINUTES} "
+                    "minutes (0 or less would make a student a few minutes late absent all day)",
+                    lambda f: _mask(f[col] < 1)), _above_a_day(col)
+
+
+def _count(col: str) -> tuple[RowCheck, RowCheck]:
+    """A count of students: a whole number, 0 or more."""
+    return (RowCheck(col, "negative value (a count is a whole number, 0 or more)",
+                     lambda f: _mask(f[col] < 0)),
+            RowCheck(col, "not a whole number (a count is a whole number, 0 or more)",
+                     lambda f: _fraction(np.asarray(f[col], dtype="float64"))))
+
+
+def _fraction(values: np.ndarray) -> np.ndarray:
+    """Whether each number has a fractional part (NaN: no)."""
+    return np.isfinite(values) & (np.mod(values, 1.0, where=np.isfinite(values),
+                                         out=np.zeros_like(values)) != 0)
 
 
 ROW_CHECKS: dict[str, tuple[RowCheck, ...]] = {
-    "calendars": (_end_before("endDate", "startDate"), *_minutes("wholeDayAbsence")),
+    "calendars": (_end_before("endDate", "startDate"), *_threshold("wholeDayAbsence")),
+    "grade_levels": _threshold("wholeDayAbsence"),
     "days": _minutes("minutes"),
     "enrollments": (_end_before("endDate", "startDate"), _negative("mtFallAggregateHours"),
-                    _negative("mtSpringAggregateHours"), _negative("mtSpringAbsent")),
+                    _negative("mtSpringAggregateHours"), _negative("mtFallAbsent"),
+                    _negative("mtSpringAbsent")),
     "attendance": _minutes("presentMinutes"),
     "district_residency": (_end_before("endDate", "startDate"),),
     "programs": (_end_before("endDate", "startDate"),),
@@ -66,4 +92,5 @@ ROW_CHECKS: dict[str, tuple[RowCheck, ...]] = {
     "sections": (_end_before("termEndDate", "termStartDate"), *_minutes("minutesPerDay")),
     "section_staff": (_end_before("endDate", "startDate"),),
     "rosters": (_end_before("endDate", "startDate"),),
+    "ic_counts": _count("count"),
 }
