@@ -19,6 +19,7 @@ import re
 from pathlib import Path
 
 from mtcollect_nb.errors import ExtractError
+from mtcollect_nb.load.limits import binary_data
 
 ENCODINGS_TRIED = "UTF-8, UTF-16 or Windows-1252"
 MAX_LINES_SHOWN = 10
@@ -32,7 +33,7 @@ def _not_decodable(path: Path) -> ExtractError:
                         "CSV (UTF-8)")
 
 
-def to_utf8(path: Path, data: bytes) -> tuple[bytes, list[str]]:
+def to_utf8(path: Path, data: bytes | bytearray) -> tuple[bytes | bytearray, list[str]]:
     """The file's bytes as UTF-8 without BOM, and loader notes; ExtractError when not text."""
     if data[:4] == b"PK\x03\x04":
         raise ExtractError(f"{path}: this is an Excel workbook saved under a .csv name; "
@@ -48,9 +49,7 @@ def to_utf8(path: Path, data: bytes) -> tuple[bytes, list[str]]:
         data = data[3:]
     nul = data.find(b"\x00")
     if nul >= 0:
-        line = data.count(b"\n", 0, nul) + 1
-        raise ExtractError(f"{path}: not a text file (binary data on line {line}); export it "
-                           "again as CSV")
+        raise binary_data(path, data.count(b"\n", 0, nul) + 1)
     if data.isascii():
         return data, []
     try:
@@ -66,9 +65,9 @@ def to_utf8(path: Path, data: bytes) -> tuple[bytes, list[str]]:
     return _by_line(path, data)
 
 
-def _by_line(path: Path, data: bytes) -> tuple[bytes, list[str]]:
+def _by_line(path: Path, data: bytes | bytearray) -> tuple[bytes, list[str]]:
     """Decode each line on its own (UTF-8, else Windows-1252); note the Windows-1252 lines."""
-    lines = data.split(b"\n")
+    lines: list[bytes] = bytes(data).split(b"\n")  # (a copy: files that mix encodings only)
     out: list[bytes] = []
     legacy: list[int] = []
     for number, line in enumerate(lines, start=1):  # only files that mix two encodings

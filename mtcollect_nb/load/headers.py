@@ -74,9 +74,12 @@ def find_file(folder: Path, table: str, required: bool | None = None) -> Path | 
     found = csv_path or xlsx_path
     if found is not None:
         _check_link(folder, found)
-        if not found.is_file():
+        if found.is_dir():
             raise ExtractError(f"{found}: is a folder, not a file; put the {table} export "
                                "here as a file")
+        if not found.is_file():  # a pipe, a socket or a device: never opened (it may not end)
+            raise ExtractError(f"{found}: is not a regular file (a pipe, a socket or a "
+                               f"device); put the {table} export here as a file")
     if found is None and required:
         raise ExtractError(f"{folder / table}.csv: required file not found "
                            f"(also looked for {table}.xlsx)")

@@ -25,13 +25,11 @@ from mtcollect_nb.errors import ExtractError
 from mtcollect_nb.load import contract
 from mtcollect_nb.load.decode import to_utf8
 from mtcollect_nb.load.headers import HeaderMatch, check_folder, find_file, map_header
+from mtcollect_nb.load.limits import HEAD_BYTES, MAX_CSV_BYTES, check_file_size, check_header_width
 from mtcollect_nb.load.readers import _sniff
 from mtcollect_nb.load.records import _layout
 from mtcollect_nb.load.xlsx import read_xlsx_rows
 from mtcollect_nb.params import Params
-
-#: Bytes read from the start of a CSV file to find its header.
-HEAD_BYTES = 1 << 20
 
 
 class _HeaderRead(Exception):
@@ -43,7 +41,11 @@ class _HeaderRead(Exception):
 
 
 def read_header(path: Path) -> list[str]:
-    """The header fields of ``path`` (CSV: from its first MiB; xlsx: its first non-blank row)."""
+    """The header fields of ``path`` (CSV: from its first MiB; xlsx: its first non-blank row).
+
+    The file's bounds come first (:mod:`mtcollect_nb.load.limits`: its size, an xlsx's parts,
+    the header's width), so the pre-check refuses what the loader would refuse.
+    """
     if path.suffix.lower() == ".xlsx":
         def stop(header: list[str]) -> None:
             raise _HeaderRead(header)
@@ -52,6 +54,7 @@ def read_header(path: Path) -> list[str]:
         except _HeaderRead as done:
             return done.header
         return []  # pragma: no cover - read_xlsx_rows raises on a sheet without a header
+    check_file_size(path, MAX_CSV_BYTES)
     with path.open("rb") as handle:
         data = handle.read(HEAD_BYTES)
         if len(data) == HEAD_BYTES and handle.read(1):
@@ -61,8 +64,10 @@ def read_header(path: Path) -> list[str]:
         raise ExtractError(f"{path}: file is empty (no header row)")
     start, end, _, _ = _layout(text)
     head = text[start:end].decode("utf-8", errors="replace").rstrip("\r")
-    return [h.strip() for h in next(csv.reader(io.StringIO(head),
-                                               delimiter=_sniff(head.split("\n", 1)[0])))]
+    header = [h.strip() for h in next(csv.reader(io.StringIO(head),
+                                                 delimiter=_sniff(head.split("\n", 1)[0])))]
+    check_header_width(path, header)
+    return header
 
 
 def check_headers(folder: Path, params: Params | None = None) -> dict[str, list[HeaderMatch]]:

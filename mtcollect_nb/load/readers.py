@@ -32,14 +32,18 @@ import pyarrow.csv as pacsv
 
 from mtcollect_nb.errors import ExtractError
 from mtcollect_nb.load.decode import to_utf8
+from mtcollect_nb.load.limits import (
+    MAX_BAD_LINES,
+    MAX_RECORD_LINES,
+    check_bad_lines,
+    check_header_width,
+    read_limited,
+)
 from mtcollect_nb.load.records import _layout
 from mtcollect_nb.load.xlsx import read_xlsx_rows
 
 DELIMITERS: tuple[str, ...] = (",", "\t", ";")
-#: A record spanning more lines than this is a stray quote, not a value with line breaks.
-MAX_RECORD_LINES = 50
-#: Broken records one file may have before it is refused as a whole.
-MAX_BROKEN = 1000
+_RAGGED = "do not have the header's fields (wrong delimiter, or another table's file?)"
 _PHYSICAL = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+\Z")
 STRAY_QUOTE = ("unbalanced quote (\") on this line: only this line is rejected, the next "
                "lines were read on their own")
@@ -90,7 +94,7 @@ def read_raw(path: Path, check_header: Callable[[list[str]], object] | None = No
         raw = _merge_ragged(_from_rows(path, header, [], [], []), rows, lines,
                             [",".join(r) for r in rows])
     else:
-        data, notes = to_utf8(path, path.read_bytes())
+        data, notes = to_utf8(path, read_limited(path))
         raw = _read_csv(path, data, check_header)
         raw.notes = notes + _broken_note(raw)
     return _drop_blank_rows(raw)
@@ -133,7 +137,7 @@ def _sniff(header_line: str) -> str:
     return DELIMITERS[int(np.argmax(counts))] if max(counts) else ","
 
 
-def _read_csv(path: Path, data: bytes,
+def _read_csv(path: Path, data: bytes | bytearray,
               check_header: Callable[[list[str]], object] | None = None) -> RawTable:
     """``data`` (valid UTF-8: what :func:`decode.to_utf8` returns) split into text columns."""
     if not data or data.isspace():  # (bytes.strip() would copy the file)
@@ -143,6 +147,7 @@ def _read_csv(path: Path, data: bytes,
     delim = _sniff(head_text.split("\n", 1)[0])
     header = next(csv.reader(io.StringIO(head_text), delimiter=delim))
     header = [h.strip() for h in header]
+    check_header_width(path, header)
     if check_header is not None:
         check_header(header)
     names = [f"f{i}" for i in range(len(header))]
@@ -154,6 +159,8 @@ def _read_csv(path: Path, data: bytes,
         return _read_csv_exact(path, data, header, delim)  # a stray quote: limit the damage
 
     def on_invalid(row: pacsv.InvalidRow) -> str:
+        if len(invalid) >= MAX_BAD_LINES:
+            return "error"  # stop reading (refused below): too many rows of the wrong width
         invalid.append((row.number, row.text))
         return "skip"
 
@@ -174,6 +181,8 @@ def _read_csv(path: Path, data: bytes,
         if invalid:
             table = read(False)  # serial reading numbers the invalid rows
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        if len(invalid) >= MAX_BAD_LINES:
+            check_bad_lines(path, MAX_BAD_LINES + 1, _RAGGED)
         return _read_csv_exact(path, data, header, delim)
     if table.num_rows + len(invalid) != len(body_lines):
         return _read_csv_exact(path, data, header, delim)
@@ -189,7 +198,8 @@ def _read_csv(path: Path, data: bytes,
     return _merge_ragged(raw, rows, body_lines[numbers].tolist(), [t for _, t in invalid])
 
 
-def _read_csv_exact(path: Path, data: bytes, header: list[str], delim: str) -> RawTable:
+def _read_csv_exact(path: Path, data: bytes | bytearray, header: list[str],
+                    delim: str) -> RawTable:
     """Slow exact path (Python csv): stray quotes made the fast record split disagree.
 
     A record that cannot be a row (an unclosed quote at the end of the file, a badly quoted
@@ -239,8 +249,8 @@ def _read_csv_exact(path: Path, data: bytes, header: list[str], delim: str) -> R
 def _broken(bad: list[tuple[int, str, str]], path: Path, phys: list[str], start: int,
             why: str) -> int:
     """Record physical line ``start`` as a bad row; the line where reading starts again."""
-    if len(bad) >= MAX_BROKEN:
-        raise ExtractError(f"{path}: more than {MAX_BROKEN} lines with broken quoting; "
+    if len(bad) >= MAX_BAD_LINES:
+        raise ExtractError(f"{path}: more than {MAX_BAD_LINES:,} lines with broken quoting; "
                            "export the file again as CSV")
     if "unexpected end of data" in why:
         why = STRAY_QUOTE  # a quote opened on this line is never closed
@@ -267,6 +277,7 @@ def _merge_ragged(raw: RawTable, rows: list[list[str]], lines: list[int],
         if len(rec) != n:
             why = "incomplete row (file cut off?)" if len(rec) < n else "too many fields"
             raw.bad_rows.append((line, f"{why}: {len(rec)} fields, the header has {n}", text))
+            check_bad_lines(raw.path, len(raw.bad_rows), _RAGGED)
             continue
         fitted.append(rec)
         fit_lines.append(line)

@@ -13,7 +13,7 @@ import numpy as np
 _NL, _CR, _QUOTE = 10, 13, 34
 
 
-def _record_starts(data: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _record_starts(data: bytes | bytearray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Start offset, end offset and line of every non-empty record (quote-parity split).
 
     A line break ends a record when an even number of quote characters precedes it. This is
@@ -48,7 +48,7 @@ def _record_starts(data: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return starts, ends, lines.astype("int64")
 
 
-def _layout(data: bytes) -> tuple[int, int, int, np.ndarray]:
+def _layout(data: bytes | bytearray) -> tuple[int, int, int, np.ndarray]:
     """Header start and end offset, body start offset and the line of every body record.
 
     The header is the first record that is not whitespace only. A file without CR, quote

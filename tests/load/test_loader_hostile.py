@@ -11,9 +11,9 @@ from loader_fixtures import lines_of, write_lines, write_small
 
 from mtcollect_nb.columns import LINE
 from mtcollect_nb.errors import ExtractError
+from mtcollect_nb.load.limits import MAX_ROWS
 from mtcollect_nb.load.loader import load_bundle
 from mtcollect_nb.load.readers import STRAY_QUOTE, read_raw
-from mtcollect_nb.load.xlsx import MAX_ROWS
 
 
 def _rejected(bundle, file):
