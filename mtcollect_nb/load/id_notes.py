@@ -2,8 +2,10 @@
 
 District, school, grade and role codes have a fixed width and are restored by the loader
 (``typed.normalize_code``). State IDs have no width in the contract, so a shortened one
-cannot be restored safely; it is *reported*: it will not match the same student in another
-file (fall count, ESA list). Notes name lines, never the IDs themselves (they are PII).
+cannot be restored from its own file; it is *reported*: it will not match the same student in
+another file (fall count, ESA list). Where another file shows the ID with its zeros, it is
+restored before these notes (:mod:`mtcollect_nb.load.lost_zeros`). Notes name lines, never the
+IDs themselves (they are PII).
 
 Example:
     >>> ids = ["012345678", "123456789", "223456789", "323456789", "23456789", "T-1"]
@@ -62,7 +64,8 @@ def _digits_and_lengths(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 _SCIENTIFIC = r"\s*[0-9](?:\.[0-9]+)?[eE]\+?[0-9]{1,3}\s*"
 
 
-def _lines_text(lines: list[int]) -> str:
+def lines_text(lines: list[int]) -> str:
+    """The first lines of a note (``2, 3, 4 … +7 more``)."""
     more = f" … +{len(lines) - MAX_LINES} more" if len(lines) > MAX_LINES else ""
     return ", ".join(map(str, lines[:MAX_LINES])) + more
 
@@ -82,7 +85,7 @@ def scientific_notes(df: pd.DataFrame, col: str, file: str) -> list[tuple[str, s
     return [(file, col, f"{len(lines)} value(s) are numbers in scientific notation (like "
                         "1.2E+08): Excel lost the ID's digits, so they match no other file; "
                         "export again with the column formatted as text: "
-                        f"line {_lines_text(lines)}")]
+                        f"line {lines_text(lines)}")]
 
 
 def short_id_notes(tables: dict[str, pd.DataFrame], files: dict[str, str]) -> pd.DataFrame:
@@ -108,5 +111,5 @@ def short_id_notes(tables: dict[str, pd.DataFrame], files: dict[str, str]) -> pd
             lines = df[LINE].to_numpy()[short].astype(int).tolist()
             rows.append((files.get(table, f"{table}.csv"), col,
                          f"{len(lines)} value(s) have fewer digits than the usual {usual} "
-                         f"(leading zeros lost in Excel?): line {_lines_text(lines)}"))
+                         f"(leading zeros lost in Excel?): line {lines_text(lines)}"))
     return pd.DataFrame(rows, columns=list(NOTE_COLUMNS))

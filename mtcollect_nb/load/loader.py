@@ -39,6 +39,7 @@ from mtcollect_nb.load.district_maps import (
 from mtcollect_nb.load.frame_checks import check_frame
 from mtcollect_nb.load.headers import check_folder, find_file, map_header, printable
 from mtcollect_nb.load.id_notes import short_id_notes
+from mtcollect_nb.load.lost_zeros import restore_zeros
 from mtcollect_nb.load.parse import ColumnParse, parse_column
 from mtcollect_nb.load.readers import RawTable, read_raw
 from mtcollect_nb.load.rejects import (
@@ -131,8 +132,9 @@ def load_bundle(folder: Path, params: Params | None = None) -> Bundle:
     notes = [(done[n].path.name, col, note) for n in order for col, note in done[n].rej.notes]
     headers = [(done[n].path.name, m.header, m.column or "", m.how) for n in order
                for m in done[n].rej.headers]
+    tables, zero_notes = restore_zeros(tables, files)  # before the notes on short IDs
     note_frame = pd.concat([pd.DataFrame(notes + scope_notes, columns=list(NOTE_COLUMNS)),
-                            short_id_notes(tables, files)], ignore_index=True)
+                            zero_notes, short_id_notes(tables, files)], ignore_index=True)
     return Bundle(tables={n: tables[n] for n in order}, rejected=rej_frame, accounting=acc,
                   source_dir=folder, files={n: files[n] for n in order}, notes=note_frame,
                   headers=pd.DataFrame(headers, columns=list(HEADER_COLUMNS)),
