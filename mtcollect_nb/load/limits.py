@@ -5,13 +5,16 @@ directory declares them) and bounded while it is read (lines, header fields, lin
 be rows, NUL bytes chunk by chunk), so a damaged or hostile file costs at most what the largest
 real export costs and is refused with one line naming it. Each bound is far above any real
 Infinite Campus export (the largest Montana district's period attendance is ~3 million rows,
-~150 MB as CSV; an IC export has tens of columns, a dump of the ``student`` view ~200):
+~150 MB as CSV; an IC export has tens of columns, a dump of the ``student`` view ~200; the
+150,000-student statewide benchmark bundle is 2.95 million rows in all). A file at the bounds
+costs at most a few GB of memory to load (measured: decisions.md, "The loader at the door"):
 
 =============================  ==============  ===============================================
 bound                          value           what
 =============================  ==============  ===============================================
 :data:`MAX_CSV_BYTES`          1 GiB           a CSV file on disk (checked before reading)
-:data:`MAX_LINES`              20,000,000      lines of a CSV file (counted before splitting)
+:data:`MAX_LINES`              10,000,000      lines of a CSV file (counted while reading)
+:data:`MAX_CELLS`              200,000,000     rows x header fields of a CSV (before splitting)
 :data:`MAX_XLSX_BYTES`         256 MiB         an ``.xlsx`` file on disk (zipped)
 :data:`MAX_UNZIPPED_BYTES`     1 GiB           all parts of a workbook, uncompressed (a zip bomb)
 :data:`MAX_SHARED_STRINGS`     256 MiB         its shared strings (read whole by openpyxl)
@@ -21,6 +24,8 @@ bound                          value           what
 :data:`MAX_COLUMNS`            1,000           fields of a header (CSV or sheet)
 :data:`MAX_BAD_LINES`          1,000           lines of one file that cannot be rows (broken
                                                quotes, the wrong number of fields)
+:data:`MAX_REJECTED`           1,000,000       rejected rows of one file (what a workbook
+                                               sheet can show; each costs Python objects)
 :data:`MAX_RECORD_LINES`       50              lines of one quoted record
 :data:`HEAD_BYTES`             1 MiB           read to find a CSV's header (the pre-check)
 =============================  ==============  ===============================================
@@ -45,7 +50,8 @@ from pathlib import Path
 from mtcollect_nb.errors import ExtractError
 
 MAX_CSV_BYTES = 1 << 30
-MAX_LINES = 20_000_000
+MAX_LINES = 10_000_000
+MAX_CELLS = 200_000_000
 MAX_XLSX_BYTES = 256 << 20
 MAX_UNZIPPED_BYTES = 1 << 30
 MAX_SHARED_STRINGS = 256 << 20
@@ -53,6 +59,7 @@ MAX_UNSIZED_SHEET = 64 << 20
 MAX_ROWS = 1_048_576
 MAX_COLUMNS = 1_000
 MAX_BAD_LINES = 1_000
+MAX_REJECTED = 1_000_000
 MAX_RECORD_LINES = 50
 HEAD_BYTES = 1 << 20
 #: Bytes read at a time: a NUL byte (binary data) stops the read at its chunk.
@@ -138,3 +145,17 @@ def check_bad_lines(path: Path, count: int, why: str) -> None:
     if count > MAX_BAD_LINES:
         raise ExtractError(f"{path}: more than {MAX_BAD_LINES:,} lines {why}; the file is "
                            "damaged or not this table: export it again as CSV")
+
+
+def too_many_rejected(path: Path, why: str) -> ExtractError:
+    """The one line of a file with more than :data:`MAX_REJECTED` rejected rows."""
+    return ExtractError(f"{path}: more than {MAX_REJECTED:,} rows would be rejected (such as: "
+                        f"{why[:120]}); the file is not this table or this district's, or a "
+                        "file it refers to is incomplete: export the files again together")
+
+
+def check_cells(path: Path, rows: int, fields: int) -> None:
+    """ExtractError when rows x header fields pass :data:`MAX_CELLS` (before splitting)."""
+    if rows * fields > MAX_CELLS:
+        raise too_large(path, f"{rows:,} rows of {fields:,} columns",
+                        f"{MAX_CELLS:,} values (rows x columns)")

@@ -192,7 +192,7 @@ def load_table(path: Path, name: str, parents: dict[str, pd.DataFrame],
               for c in table.columns]
     _refuse_term_numbers(path, parsed, text)
     cols = RowValues(parsed)
-    rej = Rejects(path.name)
+    rej = Rejects(path.name, path)
     rej.notes = [("", note) for note in raw.notes] + header_notes(matches, text)
     rej.notes += [("", note) for note in headers_not_found(params, name, raw.header)]
     rej.notes += [(note.partition(":")[0], note) for note in value_notes]
@@ -235,10 +235,10 @@ def _used_frame(cols: RowValues, lines: np.ndarray, text: dict[str, pa.Array],
         else:
             data[col] = p.values(rows)
     data[LINE] = lines if rows is None else lines[rows]
-    for col, arr in text.items():
+    for col, arr in text.items():  # extra columns: kept as arrow text, no object per value
         if col not in data:
             kept = arr if rows is None else arr.take(pa.array(rows))
-            data[col] = kept.to_numpy(zero_copy_only=False)
+            data[col] = pd.arrays.ArrowStringArray(pa.chunked_array([kept], pa.string()))
     return pd.DataFrame(data, index=pd.RangeIndex(len(lines) if rows is None else len(rows)))
 
 

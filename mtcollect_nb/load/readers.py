@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import csv
 import io
-import itertools
 import re
-from collections.abc import Callable
+from array import array
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,6 +36,7 @@ from mtcollect_nb.load.limits import (
     MAX_BAD_LINES,
     MAX_RECORD_LINES,
     check_bad_lines,
+    check_cells,
     check_header_width,
     read_limited,
 )
@@ -44,7 +45,9 @@ from mtcollect_nb.load.xlsx import read_xlsx_rows
 
 DELIMITERS: tuple[str, ...] = (",", "\t", ";")
 _RAGGED = "do not have the header's fields (wrong delimiter, or another table's file?)"
-_PHYSICAL = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+\Z")
+_PHYSICAL = re.compile(rb"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+\Z")
+#: Rows the exact reader turns into arrow columns at a time.
+BATCH = 100_000
 STRAY_QUOTE = ("unbalanced quote (\") on this line: only this line is rejected, the next "
                "lines were read on their own")
 
@@ -150,6 +153,7 @@ def _read_csv(path: Path, data: bytes | bytearray,
     check_header_width(path, header)
     if check_header is not None:
         check_header(header)
+    check_cells(path, len(body_lines), len(header))
     names = [f"f{i}" for i in range(len(header))]
     invalid: list[tuple[int | None, str]] = []
 
@@ -198,6 +202,28 @@ def _read_csv(path: Path, data: bytes | bytearray,
     return _merge_ragged(raw, rows, body_lines[numbers].tolist(), [t for _, t in invalid])
 
 
+class _Lines:
+    """The physical lines of UTF-8 ``data`` by index, decoded one at a time (8 bytes a line).
+
+    The exact reader restarts at any line after a broken record; holding every line as a
+    Python string would cost ~100 bytes a line (gigabytes for a large file).
+    """
+
+    def __init__(self, data: bytes | bytearray) -> None:
+        self.data = data
+        self.starts = array("q", (m.start() for m in _PHYSICAL.finditer(data)))
+        self.starts.append(len(data))
+
+    def __len__(self) -> int:
+        return len(self.starts) - 1
+
+    def __getitem__(self, i: int) -> str:
+        return self.data[self.starts[i]:self.starts[i + 1]].decode("utf-8")
+
+    def iter_from(self, at: int) -> Iterator[str]:
+        return (self[i] for i in range(at, len(self)))
+
+
 def _read_csv_exact(path: Path, data: bytes | bytearray, header: list[str],
                     delim: str) -> RawTable:
     """Slow exact path (Python csv): stray quotes made the fast record split disagree.
@@ -205,16 +231,26 @@ def _read_csv_exact(path: Path, data: bytes | bytearray, header: list[str],
     A record that cannot be a row (an unclosed quote at the end of the file, a badly quoted
     field, a field over the csv module's limit, or a record over several lines with the wrong
     number of fields or over :data:`MAX_RECORD_LINES` lines) costs only its first line: that
-    line is a bad row and reading starts again on the next line.
+    line is a bad row and reading starts again on the next line. Rows are turned into arrow
+    columns every :data:`BATCH` rows (memory: the arrow columns, not Python lists).
     """
-    phys = _PHYSICAL.findall(data.decode("utf-8"))
+    phys = _Lines(data)
     rows: list[list[str]] = []
     lines: list[int] = []
     bad: list[tuple[int, str, str]] = []
+    parts: list[RawTable] = []
+
+    def flush() -> None:
+        empty = RawTable(path, header, [pa.array([], pa.string())] * len(header),
+                         np.array([], dtype="int64"), bad)
+        parts.append(_merge_ragged(empty, rows, lines, [delim.join(r) for r in rows]))
+        rows.clear()
+        lines.clear()
+
     seen_header = False
     at = 0  # index in ``phys`` where the reader (re)starts
     while at < len(phys):
-        reader = csv.reader(itertools.islice(phys, at, None), delimiter=delim, strict=True)
+        reader = csv.reader(phys.iter_from(at), delimiter=delim, strict=True)
         prev, restart = 0, None
         while True:
             start = at + prev  # 0-based physical line of the next record
@@ -238,15 +274,17 @@ def _read_csv_exact(path: Path, data: bytes | bytearray, header: list[str],
                 break
             rows.append(rec)
             lines.append(start + 1)
+            if len(rows) >= BATCH:
+                flush()
         if restart is None:
             break
         at = restart
-    empty = RawTable(path, header, [pa.array([], pa.string())] * len(header),
-                     np.array([], dtype="int64"), bad)
-    return _merge_ragged(empty, rows, lines, [delim.join(r) for r in rows])
+    flush()
+    cols = [pa.concat_arrays([p.columns[i] for p in parts]) for i in range(len(header))]
+    return RawTable(path, header, cols, np.concatenate([p.lines for p in parts]), bad)
 
 
-def _broken(bad: list[tuple[int, str, str]], path: Path, phys: list[str], start: int,
+def _broken(bad: list[tuple[int, str, str]], path: Path, phys: _Lines, start: int,
             why: str) -> int:
     """Record physical line ``start`` as a bad row; the line where reading starts again."""
     if len(bad) >= MAX_BAD_LINES:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -26,6 +27,7 @@ from mtcollect_nb.columns import REJECTED_COLUMNS, RULE_ID
 from mtcollect_nb.load.contract import Table
 from mtcollect_nb.load.fast import first_copies, isin_known
 from mtcollect_nb.load.headers import HeaderMatch
+from mtcollect_nb.load.limits import MAX_REJECTED, too_many_rejected
 from mtcollect_nb.load.parse import ROW_CHECKS, ColumnParse
 
 REJ_COLS = (*REJECTED_COLUMNS, RULE_ID)
@@ -34,8 +36,9 @@ REJ_COLS = (*REJECTED_COLUMNS, RULE_ID)
 class Rejects:
     """Rejected rows of one file, collected as column lists (few rows)."""
 
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, path: Path | None = None) -> None:
         self.file = file
+        self.path = path or Path(file)
         self.parts: list[pd.DataFrame] = []
         self.notes: list[tuple[str, str]] = []  # loader notes: (column, note)
         self.headers: list[HeaderMatch] = []  # how each header field was read
@@ -51,6 +54,11 @@ class Rejects:
     def count(self) -> int:
         """How many rows of the file are rejected."""
         return sum(len(p) for p in self.parts)
+
+    def reserve(self, n: int, why: object) -> None:
+        """ExtractError before ``n`` more rejected rows would pass :data:`MAX_REJECTED`."""
+        if n and self.count() + n > MAX_REJECTED:
+            raise too_many_rejected(self.path, str(why))
 
     def frame(self) -> pd.DataFrame:
         """All rejected rows of the file, in line order."""
@@ -92,6 +100,7 @@ def reject_unparseable(cols: RowValues, lines: np.ndarray, parsed: list[ColumnPa
     rows = np.flatnonzero(bad)
     if not len(rows):
         return ~bad
+    rej.reserve(len(rows), "a value that cannot be read")
     column = np.full(len(rows), "", dtype=object)
     value = np.full(len(rows), "", dtype=object)
     reason = np.full(len(rows), "", dtype=object)
@@ -129,6 +138,7 @@ def reject_duplicates(cols: RowValues, lines: np.ndarray, keep: np.ndarray,
     if not dup.any():
         return ok
     rows = cand[dup]
+    rej.reserve(len(rows), "a duplicate key")
     ok[rows] = False
     shown = [k for k in key if k in text] or key  # a key column the file lacks (the daily
     raw_vals = [raw_values(text, k, rows) for k in shown]  # form's periodID) is not shown
@@ -177,10 +187,11 @@ def reject_orphans(cols: RowValues, lines: np.ndarray, keep: np.ndarray,
         rows = np.flatnonzero(missing)
         if not len(rows):
             continue
-        ok[rows] = False
-        value = raw_values(text, ref.column, rows)
         reason = (f"{ref.column} not found in {parent_files.get(ref.parent, ref.parent)} "
                   f"(no {ref.parent_column} with this value was loaded)")
+        rej.reserve(len(rows), reason)
+        ok[rows] = False
+        value = raw_values(text, ref.column, rows)
         rej.add("DQ-02", lines[rows], ref.column, value, reason)
     return ok
 
@@ -220,6 +231,7 @@ def reject_by(rules: tuple[RowRule, ...], rows: FileRows, lines: np.ndarray,
             at = np.flatnonzero(hit)
             if not len(at):
                 continue
+            rej.reserve(len(at), r.reason if isinstance(r.reason, str) else r.column)
             ok[at] = False
             reason = (r.reason if isinstance(r.reason, str)
                       else [str(x) for x in np.asarray(r.reason, dtype=object)[at]])

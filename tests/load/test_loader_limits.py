@@ -142,7 +142,30 @@ def test_more_lines_than_the_bound_are_refused_while_read(folder):
     path.write_bytes(path.read_bytes() + b"\n" * (limits.MAX_LINES + 1))
     with pytest.raises(ExtractError) as err:
         load_bundle(folder)
-    assert "more than 20,000,000 lines" in _one_line(err, path)
+    assert "more than 10,000,000 lines" in _one_line(err, path)
+
+
+def test_more_values_than_the_bound_are_refused_before_splitting(folder, monkeypatch):
+    from mtcollect_nb.load import readers
+
+    calls = []
+    real = readers.pacsv.read_csv
+
+    def spy(data, read_options, **kw):
+        calls.append(len(read_options.column_names))
+        return real(data, read_options, **kw)
+
+    monkeypatch.setattr(readers.pacsv, "read_csv", spy)
+    path = folder / "attendance.csv"
+    lines = lines_of(folder, "attendance")
+    head = lines[0] + "," + ",".join(f"x{i}" for i in range(900))
+    width = len(head.split(","))
+    rows = limits.MAX_CELLS // width + 1  # rows x columns just over the bound
+    path.write_bytes((head + "\n").encode() + b"\n".join([b"1"] * rows) + b"\n")
+    with pytest.raises(ExtractError) as err:
+        load_bundle(folder)
+    assert f"{rows:,} rows of {width} columns" in _one_line(err, path)
+    assert width not in calls  # the attendance file was never split
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="a named pipe is POSIX's mkfifo")
