@@ -20,13 +20,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from mtcollect_nb.cli_checks import (
+from mtcollect_nb.errors import MtcollectError
+from mtcollect_nb.preflight import (
     expect_folder,
     precheck,
     report_outputs,
     writable_folder,
 )
-from mtcollect_nb.errors import MtcollectError
 from mtcollect_nb.state.batch import DEFAULT_TIMEOUT
 from mtcollect_nb.version import __version__
 

@@ -20,9 +20,11 @@ STAGES: dict[str, int] = {
     "synthetic": 2,
     "compute": 3, "testing": 3,
     "checks": 4,
-    "report": 5,
-    "explore": 6, "state": 6,
-    "cli": 7, "cli_checks": 7, "__init__": 7,
+    "privacy": 5,
+    "window": 6,
+    "report": 7,
+    "explore": 8, "state": 8,
+    "cli": 9, "preflight": 9, "__init__": 9,
 }
 #: Stages of equal rank that must not import each other.
 SIBLINGS = {("explore", "state"), ("state", "explore")}

@@ -8,7 +8,7 @@ two days of a collection window: notes typed in the workbook, a fix, the rerun t
 
 Decisions: the group of a rule and the example rule of each group are chosen here, for
 teaching; in a masked run the planted personIDs and stateIDs are matched through their
-pseudonyms (:mod:`mtcollect_nb.report.masking`), so the tour never needs the real IDs on screen.
+pseudonyms (:mod:`mtcollect_nb.privacy.masking`), so the tour never needs the real IDs on screen.
 
 Example:
     >>> sorted(r for g in CHECK_GROUPS.values() for r in g.rules)[:3]
@@ -26,10 +26,10 @@ import pandas as pd
 
 from mtcollect_nb.columns import FINDING_KEY, FINDINGS_COLUMNS, NOTE, PERSON_ID, REVIEWED
 from mtcollect_nb.params import load_params
-from mtcollect_nb.report import history
-from mtcollect_nb.report.masking import is_masked, pseudo_person_ids, pseudonyms
+from mtcollect_nb.privacy.masking import is_masked, pseudo_person_ids, pseudonyms
 from mtcollect_nb.report.pipeline import analyze_district, write_outputs
 from mtcollect_nb.synthetic.write import write_demo
+from mtcollect_nb.window import history
 
 if TYPE_CHECKING:
     from pandas.io.formats.style import Styler
@@ -214,8 +214,8 @@ def rerun_example(base: Path | None = None) -> RerunExample:
 
     Day 1: run, then the district notes the duplicate enrollment (DQ-01) and reviews a
     warning (ANB-02) in the workbook. It fixes the duplicate in IC and exports again. Day 2:
-    rerun. Returns :func:`mtcollect_nb.report.history.since_last_run` of day 2 and the runs
-    (:func:`~mtcollect_nb.report.history.runs_table`).
+    rerun. Returns :func:`mtcollect_nb.window.history.since_last_run` of day 2 and the runs
+    (:func:`~mtcollect_nb.window.history.runs_table`).
     """
     if base is None:
         base = Path(tempfile.mkdtemp(prefix="mtcollect-tour-"))

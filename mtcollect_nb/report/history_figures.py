@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from mtcollect_nb.report.history import runs_table
+from mtcollect_nb.window.history import runs_table
 
 TEMPLATE = "plotly_white"
 TITLE = "The collection window, run by run"
@@ -31,7 +31,7 @@ SERIES: tuple[tuple[str, str, str, int], ...] = (
 def window_figure(runs: pd.DataFrame) -> go.Figure:
     """Two panels over the runs: spring counts; errors open and warnings not reviewed.
 
-    ``runs`` is :func:`~mtcollect_nb.report.history.runs_table`. Each run is one point (its
+    ``runs`` is :func:`~mtcollect_nb.window.history.runs_table`. Each run is one point (its
     time on the x axis), so ten days of reruns read left to right.
     """
     if runs.empty:

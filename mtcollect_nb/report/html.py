@@ -27,15 +27,15 @@ import pandas as pd
 
 from mtcollect_nb.columns import SEVERITIES
 from mtcollect_nb.compute import law as compute_law
-from mtcollect_nb.report.certify import readiness
 from mtcollect_nb.report.html_export import (  # noqa: F401  (the report's cells)
     ANALYST_TAG,
     PARAMETER_TAGS,
     export_html,
     report_notebook,
 )
-from mtcollect_nb.report.reruns import prepare
 from mtcollect_nb.report.sheets import school_labels
+from mtcollect_nb.window.carry import prepare
+from mtcollect_nb.window.certify import readiness
 
 if TYPE_CHECKING:
     from mtcollect_nb.checks.run import DistrictRun
@@ -95,7 +95,7 @@ def verdict_html(run: DistrictRun) -> str:
     """Ready to certify? Per collection: errors open, warnings not reviewed, rules not run.
 
     ``reviewed`` is what the district typed into the previous ``findings.xlsx`` of the run's
-    output folder (read, not replaced: :func:`mtcollect_nb.report.reruns.prepare`), so the
+    output folder (read, not replaced: :func:`mtcollect_nb.window.carry.prepare`), so the
     verdict is the one this run's workbook and ``mtcollect run`` give.
 
     Example:

@@ -18,13 +18,13 @@ from mtcollect_nb.checks.run import DistrictRun, run_from_analysis
 from mtcollect_nb.compute.analysis import Analysis
 from mtcollect_nb.load.loader import load_bundle
 from mtcollect_nb.params import Params
-from mtcollect_nb.report import history
-from mtcollect_nb.report.keys import with_keys
-from mtcollect_nb.report.masking import mask_run
-from mtcollect_nb.report.reruns import prepare, run_record
-from mtcollect_nb.report.scrub import scrubbed_errors
+from mtcollect_nb.privacy.masking import mask_run
+from mtcollect_nb.privacy.scrub import scrubbed_errors
 from mtcollect_nb.report.summary import ready_table
 from mtcollect_nb.report.workbook import write_tables, write_workbook
+from mtcollect_nb.window import history
+from mtcollect_nb.window.carry import prepare, run_record
+from mtcollect_nb.window.keys import with_keys
 
 __all__ = ["DistrictRun", "analyze_district", "run_from_analysis", "write_outputs"]
 

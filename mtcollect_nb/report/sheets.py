@@ -39,7 +39,7 @@ def sheet_frames(run: DistrictRun,
     """The data sheets' frames (exact columns, in order), after masking if the run asks.
 
     ``findings`` is the findings with the rerun columns
-    (:func:`mtcollect_nb.report.reruns.prepare`); without it they are blank. *Reconcile* is
+    (:func:`mtcollect_nb.window.carry.prepare`); without it they are blank. *Reconcile* is
     there only when the ``ic_counts`` file was provided.
     """
     a = run.analysis

@@ -28,11 +28,11 @@ from mtcollect_nb.columns import (
 )
 from mtcollect_nb.compute.cte import cte_notes
 from mtcollect_nb.compute.law import law_applied
-from mtcollect_nb.report.certify import readiness, ready_json
-from mtcollect_nb.report.masking import is_masked
+from mtcollect_nb.privacy.masking import is_masked
+from mtcollect_nb.window.certify import readiness, ready_json
 
 if TYPE_CHECKING:
-    from mtcollect_nb.report.reruns import Reruns
+    from mtcollect_nb.window.carry import Reruns
 
 RUN_INFO_COLUMNS: tuple[str, ...] = ("item", "value")
 BY_RULE_COLUMNS: tuple[str, ...] = ("ruleId", "severity", "collection", "title", "findings")

@@ -42,8 +42,8 @@ from mtcollect_nb.columns import (
     FINDINGS_SHEET_COLUMNS,
 )
 from mtcollect_nb.files import atomic_path
+from mtcollect_nb.privacy.masking import mask_run
 from mtcollect_nb.report import summary as ws_sum
-from mtcollect_nb.report.keys import with_keys
 from mtcollect_nb.report.layout import (
     LINE_HEIGHT,
     SEVERITY_COLOURS,
@@ -54,9 +54,9 @@ from mtcollect_nb.report.layout import (
     print_setup,
     wrapped_lines,
 )
-from mtcollect_nb.report.masking import mask_run
-from mtcollect_nb.report.reruns import Reruns, prepare
 from mtcollect_nb.report.sheets import exact, sheet_frames
+from mtcollect_nb.window.carry import Reruns, prepare
+from mtcollect_nb.window.keys import with_keys
 
 if TYPE_CHECKING:
     from mtcollect_nb.checks.run import DistrictRun
@@ -77,7 +77,7 @@ SINCE_SHEET = "Since last run"
 def write_workbook(run: DistrictRun, path: Path, reruns: Reruns | None = None) -> Path:
     """Write ``findings.xlsx`` atomically; masks PII first when ``params.mask_pii`` is set.
 
-    ``reruns`` is what :func:`mtcollect_nb.report.reruns.prepare` read of the previous run;
+    ``reruns`` is what :func:`mtcollect_nb.window.carry.prepare` read of the previous run;
     without it, it is read here from ``path`` (before the new workbook replaces it).
 
     Returns:

@@ -2,7 +2,7 @@
 
 Each slot has one worker process (:class:`~mtcollect_nb.state.workers.Worker`, in a new
 session) that keeps one Jupyter kernel and runs every district given to it in that kernel
-(:mod:`mtcollect_nb.state.kernel_pool`: the namespace is reset between districts; a fresh
+(:mod:`mtcollect_nb.state.warm_kernel`: the namespace is reset between districts; a fresh
 kernel after a kernel death, a failed district or :data:`KERNEL_REUSE` districts). A thread
 per slot sends the worker one district at a time and waits for its answer with the
 district's wall-clock limit; when the limit passes, it kills the worker *and every
@@ -64,8 +64,8 @@ from mtcollect_nb.state.batch_io import (
     summary_counts,
     write_summary,
 )
-from mtcollect_nb.state.kernel_pool import KERNEL_REUSE
 from mtcollect_nb.state.lock import output_lock
+from mtcollect_nb.state.warm_kernel import KERNEL_REUSE
 from mtcollect_nb.state.workers import Running, Worker, kill_tree
 
 __all__ = ["FAILED", "OK", "SKIPPED", "BatchSummary", "kill_tree", "one_line", "run_batch",

@@ -16,7 +16,7 @@ from mtcollect_nb.explore import tour as explore_tour
 from mtcollect_nb.explore import views as explore
 from mtcollect_nb.explore.widgets import NOTEBOOKS, run_explore_notebook
 from mtcollect_nb.params import load_params
-from mtcollect_nb.report.masking import mask_run
+from mtcollect_nb.privacy.masking import mask_run
 from mtcollect_nb.report.notebook import export_html
 from mtcollect_nb.report.pipeline import analyze_district
 

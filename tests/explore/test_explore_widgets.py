@@ -20,7 +20,7 @@ from mtcollect_nb.explore.widgets import (
     on_school_change,
     on_student_change,
 )
-from mtcollect_nb.report.masking import mask_run
+from mtcollect_nb.privacy.masking import mask_run
 from mtcollect_nb.testing import absences, enrollment, make_analysis, school_days, student
 
 STREAK_11 = [d for d in pd.bdate_range("2025-01-17", "2025-02-03")

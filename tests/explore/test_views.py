@@ -16,7 +16,7 @@ from mtcollect_nb.explore.student import (
     PARTIAL,
     PRESENT,
 )
-from mtcollect_nb.report.masking import mask_run
+from mtcollect_nb.privacy.masking import mask_run
 from mtcollect_nb.testing import (
     absences,
     enrollment,

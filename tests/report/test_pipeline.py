@@ -5,7 +5,7 @@ import pytest
 
 from mtcollect_nb.errors import ExtractError
 from mtcollect_nb.load.loader import write_bundle
-from mtcollect_nb.report.masking import is_masked
+from mtcollect_nb.privacy.masking import is_masked
 from mtcollect_nb.report.pipeline import analyze_district, write_outputs
 from mtcollect_nb.testing import absences, enrollment, make_bundle, params, student
 

@@ -13,9 +13,9 @@ import pytest
 from mtcollect_nb.params import load_params
 from mtcollect_nb.report import workbook
 from mtcollect_nb.report.pipeline import analyze_district, write_outputs
-from mtcollect_nb.report.previous import cell_text, read_previous
-from mtcollect_nb.report.reruns import is_reviewed
 from mtcollect_nb.synthetic.write import write_demo
+from mtcollect_nb.window.carry import is_reviewed
+from mtcollect_nb.window.previous import cell_text, read_previous
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,8 @@ import pytest
 from mtcollect_nb.checks.run import DistrictRun, run_from_analysis
 from mtcollect_nb.compute.analysis import Analysis
 from mtcollect_nb.load.loader import load_bundle, write_bundle
-from mtcollect_nb.report import masking, workbook
+from mtcollect_nb.privacy import masking
+from mtcollect_nb.report import workbook
 from mtcollect_nb.testing import absences, enrollment, make_bundle, params, school_days, student
 
 #: real values that only rejected rows hold (no used table has them)

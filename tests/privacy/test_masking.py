@@ -11,7 +11,8 @@ import pytest
 from mtcollect_nb.checks.engine import FINDINGS_FRAME_COLUMNS
 from mtcollect_nb.checks.run import DistrictRun, run_from_analysis
 from mtcollect_nb.columns import ABSENCES_COLUMNS, FINDINGS_COLUMNS
-from mtcollect_nb.report import masking, workbook
+from mtcollect_nb.privacy import masking
+from mtcollect_nb.report import workbook
 from mtcollect_nb.report.sheets import school_named
 from mtcollect_nb.testing import absences, enrollment, make_analysis, params, school_days, student
 
@@ -166,7 +167,7 @@ def test_mask_frame_keeps_missing_and_dtypes() -> None:
 
 
 def test_template_words_survive_a_student_named_like_them():
-    from mtcollect_nb.report.masking import Scrubber
+    from mtcollect_nb.privacy.masking import Scrubber
     from mtcollect_nb.testing import make_bundle, student
 
     bundle = make_bundle(students=[student(1, lastName="In", firstName="Day"),

@@ -20,7 +20,7 @@ def report_outputs(notebook: Path) -> None:
     """Where the outputs are, the law applied, the verdict, and one closing line of counts."""
     import json
 
-    from mtcollect_nb.report.certify import read_verdict
+    from mtcollect_nb.window.certify import read_verdict
 
     out = notebook.parent
     print(f"findings workbook: {out / 'findings.xlsx'}")
@@ -71,7 +71,7 @@ def precheck(params_path: Path) -> None:
     """Before a kernel starts: the parameters, the output folder, every file and header."""
     from mtcollect_nb.load.quick import check_headers
     from mtcollect_nb.params import load_params
-    from mtcollect_nb.report.scrub import scrubbed_errors
+    from mtcollect_nb.privacy.scrub import scrubbed_errors
 
     expect_file(params_path, "parameters file",
                  "for a folder of parameters files use: mtcollect batch DIR")

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pandas as pd
 
-from mtcollect_nb.report.reruns import _masked_rows, carry_forward, since_last_run
+from mtcollect_nb.window.carry import _masked_rows, carry_forward, since_last_run
 
 TODAY = dt.date(2025, 2, 10)
 

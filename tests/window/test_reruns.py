@@ -20,12 +20,13 @@ from mtcollect_nb.columns import (
 )
 from mtcollect_nb.explore.tour import fix_duplicate_enrollment
 from mtcollect_nb.params import load_params
-from mtcollect_nb.report import history, summary
-from mtcollect_nb.report.certify import certify_collection
+from mtcollect_nb.report import summary
 from mtcollect_nb.report.pipeline import analyze_district, write_outputs
 from mtcollect_nb.report.sheets import school_named
 from mtcollect_nb.report.workbook import SINCE_SHEET
 from mtcollect_nb.synthetic.write import write_demo
+from mtcollect_nb.window import history
+from mtcollect_nb.window.certify import certify_collection
 
 FIRST_RUN = dt.datetime(2025, 2, 4, 8, 0, 0)
 NEW_BAD_DATE = "2025-02-31"

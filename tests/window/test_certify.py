@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from mtcollect_nb.report.certify import (
+from mtcollect_nb.window.certify import (
     certify_collection,
     read_verdict,
     readiness,

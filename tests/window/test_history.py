@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mtcollect_nb.report.history import last_record, load_records, runs_table, write_record
 from mtcollect_nb.report.history_figures import window_figure
+from mtcollect_nb.window.history import last_record, load_records, runs_table, write_record
 
 
 def record(started: str, errors: int, reported: float) -> dict:

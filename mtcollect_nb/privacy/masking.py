@@ -3,7 +3,7 @@
 Used when ``params.mask_pii`` is true and by ``mtcollect demo`` (webinars, sharing a workbook
 outside the district). A pseudonym is a keyed hash (SipHash through
 :func:`pandas.util.hash_array`) of the real ID, keyed by the installation's secret salt
-(:mod:`mtcollect_nb.report.salt`; none is in the source), so the same student gets the same
+(:mod:`mtcollect_nb.privacy.salt`; none is in the source), so the same student gets the same
 pseudonym in every sheet, every run and every district file made with that salt:
 
 =================  ====================================================================
@@ -24,7 +24,7 @@ text (``message``, ``value``, ``expected``, ``reason``) is scrubbed of any word 
 name or ID of the district (digit-only IDs from 5 digits; a name word from 2 letters, so a
 student called "Day" also masks the word "Day" in a message). A rejected row's raw line
 (a row that did not split into fields) and a DQ finding's value are masked too: by the kind of
-their column, or word by word (:func:`mtcollect_nb.report.scrub.scrub_raw`) when it is not an
+their column, or word by word (:func:`mtcollect_nb.privacy.scrub.scrub_raw`) when it is not an
 ID or name column (a rejected date may be a shifted state ID).
 
 Example:
@@ -49,15 +49,15 @@ from mtcollect_nb.checks.catalog import all_rules
 from mtcollect_nb.checks.run import DistrictRun
 from mtcollect_nb.compute.analysis import Analysis
 from mtcollect_nb.load.bundle import Bundle
-from mtcollect_nb.report.pseudonyms import (
+from mtcollect_nb.privacy.pseudonyms import (
     INT_ID_COLUMNS,
     TEXT_ID_COLUMNS,
     pseudo_person_ids,
     pseudonyms,
     salt_key,
 )
-from mtcollect_nb.report.salt import SALT_ENV
-from mtcollect_nb.report.scrub import MASKED_WORD, TOKEN, scrub_raw
+from mtcollect_nb.privacy.salt import SALT_ENV
+from mtcollect_nb.privacy.scrub import MASKED_WORD, TOKEN, scrub_raw
 
 __all__ = ["INT_ID_COLUMNS", "SALT_ENV", "TEXT_ID_COLUMNS", "Scrubber", "is_masked",
            "mask_bundle", "mask_frame", "mask_run", "pseudo_person_ids", "pseudonyms",

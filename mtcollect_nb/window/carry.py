@@ -51,10 +51,10 @@ from mtcollect_nb.columns import (
     STATUS_REVIEWED,
     WARNING,
 )
-from mtcollect_nb.report import history
-from mtcollect_nb.report.keys import with_keys
-from mtcollect_nb.report.masking import TEXT_ID_COLUMNS, is_masked, pseudonyms
-from mtcollect_nb.report.previous import Previous, keep_copy, read_previous
+from mtcollect_nb.privacy.masking import TEXT_ID_COLUMNS, is_masked, pseudonyms
+from mtcollect_nb.window import history
+from mtcollect_nb.window.keys import with_keys
+from mtcollect_nb.window.previous import Previous, keep_copy, read_previous
 
 #: What typed into ``reviewed`` means "not reviewed" (compared lower case, stripped).
 NOT_REVIEWED: frozenset[str] = frozenset({"", "no", "n", "false", "0", "-"})
@@ -160,7 +160,7 @@ def prepare(run: DistrictRun, workbook: Path, *, keep: bool = True) -> Reruns:
     """Read the previous run (workbook, history) and carry its notes into ``run``'s findings.
 
     Call it before the new workbook replaces ``workbook``. With ``keep``, an unreadable previous
-    workbook is copied beside it first (:func:`mtcollect_nb.report.previous.keep_copy`).
+    workbook is copied beside it first (:func:`mtcollect_nb.window.previous.keep_copy`).
     """
     run = with_keys(run)
     workbook = Path(workbook)
@@ -197,7 +197,7 @@ def _masked_rows(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def run_record(run: DistrictRun, reruns: Reruns, ready: pd.DataFrame) -> dict[str, Any]:
-    """This run's ``history/`` record (see :mod:`mtcollect_nb.report.history`)."""
+    """This run's ``history/`` record (see :mod:`mtcollect_nb.window.history`)."""
     f = reruns.findings
     sev = f["severity"].value_counts()
     unreviewed = int(((f["severity"] == WARNING) & (f[STATUS] != STATUS_REVIEWED)).sum())

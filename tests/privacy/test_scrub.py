@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 import mtcollect_nb
 from mtcollect_nb.errors import ExtractError, MtcollectError
 from mtcollect_nb.load.loader import write_bundle
+from mtcollect_nb.privacy.scrub import MASKED_WORD, scrub_message, scrub_raw, scrubbed_errors
 from mtcollect_nb.report.pipeline import analyze_district
-from mtcollect_nb.report.scrub import MASKED_WORD, scrub_message, scrub_raw, scrubbed_errors
 from mtcollect_nb.testing import enrollment, make_bundle, params, school_days, student
 
 HEADER_LINE = ("/data/0001/students.csv: missing required column(s) personID, stateID; "

@@ -1,6 +1,6 @@
 """A warm kernel per batch worker: one Jupyter kernel runs district after district.
 
-A batch worker (``python -m mtcollect_nb.state.kernel_pool``, started by
+A batch worker (``python -m mtcollect_nb.state.warm_kernel``, started by
 :class:`mtcollect_nb.state.workers.Worker`) reads one job per line on its standard input, runs
 that district's notebook in its :class:`WarmKernel` and answers one JSON line
 (``{"error": ""|message}``) on its answer pipe. What a district pays is then its own
@@ -45,7 +45,7 @@ KERNEL_REUSE = 50
 #: Seconds between saves of a running batch notebook (papermill_engine.SAVE_EVERY_S).
 SAVE_EVERY_S = 5.0
 #: What the worker runs in the kernel (silently, outside the history) before each district.
-RESET_CODE = ("__import__('mtcollect_nb.state.kernel_pool', fromlist=['reset_namespace'])"
+RESET_CODE = ("__import__('mtcollect_nb.state.warm_kernel', fromlist=['reset_namespace'])"
               ".reset_namespace()")
 _FILTERS: list[Any] | None = None
 

@@ -14,7 +14,7 @@ import pytest
 
 import mtcollect_nb
 from mtcollect_nb.errors import MtcollectError
-from mtcollect_nb.report import masking, salt
+from mtcollect_nb.privacy import masking, salt
 
 STATE_ID = pd.Series(["912345678"])
 
@@ -105,7 +105,7 @@ def test_bad_salt_is_one_line_without_the_salt(problem: str, installation: Path,
 
 
 def test_parallel_first_runs_share_one_salt(installation: Path) -> None:
-    code = "from mtcollect_nb.report.masking import salt_key; print(salt_key())"
+    code = "from mtcollect_nb.privacy.masking import salt_key; print(salt_key())"
     env = {k: v for k, v in os.environ.items() if k != salt.SALT_ENV}
     procs = [subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True,
                               env=env) for _ in range(4)]
