@@ -15,7 +15,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "mtcollect_nb"
 
 #: Stage of each top-level name; a module may import only modules of its own stage or lower.
 STAGES: dict[str, int] = {
-    "errors": 0, "columns": 0, "params": 0, "files": 0, "startup": 0, "version": 0,
+    "errors": 0, "columns": 0, "outputs": 0, "params": 0, "files": 0, "startup": 0,
+    "version": 0,
     "load": 1,
     "synthetic": 2,
     "compute": 3, "testing": 3,

@@ -30,6 +30,7 @@ from mtcollect_nb.columns import FINDINGS_COLUMNS
 from mtcollect_nb.explore import figures as xf
 from mtcollect_nb.explore import grid
 from mtcollect_nb.explore import views as explore
+from mtcollect_nb.outputs import EXPLORE_NOTEBOOK, TOUR_NOTEBOOK
 from mtcollect_nb.report.notebook import export_html
 from mtcollect_nb.report.sheets import school_names, with_school_name
 
@@ -251,7 +252,7 @@ def explorer(run: DistrictRun) -> Explorer:
 
 # ---- the exploration notebooks, run with papermill ---------------------------------------
 #: The exploration notebooks of notebooks/ (besides the district notebook).
-NOTEBOOKS: tuple[str, ...] = ("explore_findings", "training_tour")
+NOTEBOOKS: tuple[str, ...] = (EXPLORE_NOTEBOOK, TOUR_NOTEBOOK)
 
 
 def run_explore_notebook(name: str, params_path: str | Path, out_dir: str | Path | None = None,

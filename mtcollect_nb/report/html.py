@@ -27,6 +27,7 @@ import pandas as pd
 
 from mtcollect_nb.columns import SEVERITIES
 from mtcollect_nb.compute import law as compute_law
+from mtcollect_nb.outputs import FINDINGS_XLSX
 from mtcollect_nb.report.html_export import (  # noqa: F401  (the report's cells)
     ANALYST_TAG,
     PARAMETER_TAGS,
@@ -104,7 +105,7 @@ def verdict_html(run: DistrictRun) -> str:
         >>> "Ready to certify" in verdict_html(run_from_analysis(tiny_analysis()))
         True
     """
-    reruns = prepare(run, Path(run.params.output_dir) / "findings.xlsx", keep=False)
+    reruns = prepare(run, Path(run.params.output_dir) / FINDINGS_XLSX, keep=False)
     ready = readiness(reruns.findings, run.not_run)
     rows = "".join(
         f"<tr><th>{html.escape(str(r['collection']))}</th>"
@@ -171,7 +172,7 @@ def findings_html(run: DistrictRun, max_rows: int = MAX_ROWS_PER_RULE) -> str:
         if len(remedies) > 1:
             t["remedy"] = g["remedy"].fillna("").astype(str).to_numpy()
         more = (f"<p>and {len(t) - max_rows} more: see the Findings sheet of "
-                "findings.xlsx.</p>" if len(t) > max_rows else "")
+                f"{FINDINGS_XLSX}.</p>" if len(t) > max_rows else "")
         head = html.escape(f"{rule}: {titles.get(rule, '')}".rstrip(": "))
         parts += [f'<h3>{head} <span class="{sev}">({sev}, {len(g)} '
                   f'finding{"s" if len(g) != 1 else ""})</span></h3>',

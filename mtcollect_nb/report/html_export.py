@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from mtcollect_nb.files import atomic_path
+from mtcollect_nb.outputs import plotly_js_name
 
 # nbconvert's lab template without the CDN scripts (require.js, MathJax, mermaid): the page
 # only needs plotly.js, which export_html adds.
@@ -148,7 +149,7 @@ def write_shared_plotly(root: Path) -> Path:
     """
     from plotly.offline import get_plotlyjs
 
-    path = Path(root) / f"plotly-{plotly_version()}.min.js"
+    path = Path(root) / plotly_js_name(plotly_version())
     script = get_plotlyjs().encode("utf-8")
     if not path.is_file() or path.stat().st_size != len(script):
         path.parent.mkdir(parents=True, exist_ok=True)

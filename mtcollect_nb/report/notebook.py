@@ -24,10 +24,11 @@ from typing import Any
 
 from mtcollect_nb.errors import ExtractError, MtcollectError
 from mtcollect_nb.files import atomic_path, atomic_write_text
+from mtcollect_nb.outputs import DISTRICT_NOTEBOOK
 from mtcollect_nb.params import Params, load_params, params_from_mapping
 from mtcollect_nb.report.html_export import export_html
 
-NOTEBOOK = "district_validation"
+NOTEBOOK = DISTRICT_NOTEBOOK
 #: Extra notebook parameter (besides the :class:`Params` fields): the parameters file used.
 PARAMS_PATH = "params_path"
 CHECK_OUTPUT = "# NBVAL_CHECK_OUTPUT"

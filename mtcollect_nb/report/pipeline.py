@@ -17,6 +17,7 @@ from pathlib import Path
 from mtcollect_nb.checks.run import DistrictRun, run_from_analysis
 from mtcollect_nb.compute.analysis import Analysis
 from mtcollect_nb.load.loader import load_bundle
+from mtcollect_nb.outputs import FINDINGS_XLSX
 from mtcollect_nb.params import Params
 from mtcollect_nb.privacy.masking import mask_run
 from mtcollect_nb.privacy.scrub import scrubbed_errors
@@ -58,8 +59,8 @@ def write_outputs(run: DistrictRun) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     run = with_keys(run)
     run = mask_run(run) if run.params.mask_pii else run
-    reruns = prepare(run, out / "findings.xlsx")
-    workbook = write_workbook(run, out / "findings.xlsx", reruns)
+    reruns = prepare(run, out / FINDINGS_XLSX)
+    workbook = write_workbook(run, out / FINDINGS_XLSX, reruns)
     write_tables(run, out, reruns)
     history.write_record(out, run_record(run, reruns, ready_table(run, reruns)))
     return workbook

@@ -28,6 +28,7 @@ from mtcollect_nb.columns import (
 )
 from mtcollect_nb.compute.cte import cte_notes
 from mtcollect_nb.compute.law import law_applied
+from mtcollect_nb.outputs import FINDINGS_XLSX
 from mtcollect_nb.privacy.masking import is_masked
 from mtcollect_nb.window.certify import readiness, ready_json
 
@@ -164,7 +165,7 @@ def rerun_info(reruns: Reruns) -> pd.DataFrame:
         wb = "read: reviewed and note carried forward" if prev.found else "none"
     rows = [("Previous run", str(last["started"]).replace("T", " ") if last
              else "none (first run in this output folder)"),
-            ("Previous findings.xlsx", wb),
+            (f"Previous {FINDINGS_XLSX}", wb),
             *((_TOTAL_LABELS[k], str(v)) for k, v in reruns.totals().items())]
     return pd.DataFrame(rows, columns=list(RUN_INFO_COLUMNS))
 

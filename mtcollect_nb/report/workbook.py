@@ -42,6 +42,7 @@ from mtcollect_nb.columns import (
     FINDINGS_SHEET_COLUMNS,
 )
 from mtcollect_nb.files import atomic_path
+from mtcollect_nb.outputs import FINDINGS_XLSX, TABLE_FILES
 from mtcollect_nb.privacy.masking import mask_run
 from mtcollect_nb.report import summary as ws_sum
 from mtcollect_nb.report.layout import (
@@ -268,7 +269,7 @@ def write_tables(run: DistrictRun, out_dir: Path,
     """
     run = _masked_keyed(run)
     out = Path(out_dir)
-    reruns = reruns or prepare(run, out / "findings.xlsx", keep=False)
+    reruns = reruns or prepare(run, out / FINDINGS_XLSX, keep=False)
     frames = {
         "findings": exact("findings", reruns.findings, FINDINGS_SHEET_COLUMNS),
         "anb": exact("anb", run.analysis.anb_table, ANB_COLUMNS),
@@ -281,10 +282,6 @@ def write_tables(run: DistrictRun, out_dir: Path,
     written["summary"] = _write_atomic(out / TABLE_FILES["summary"],
                                        lambda p: p.write_text(text + "\n", encoding="utf-8"))
     return written
-
-
-TABLE_FILES = {"findings": "findings.parquet", "anb": "anb.parquet",
-               "budget_units": "budget_units.parquet", "summary": "summary.json"}
 
 
 def _parquet(df: pd.DataFrame, path: Path) -> None:

@@ -49,6 +49,7 @@ from typing import Literal
 import pandas as pd
 
 from mtcollect_nb.errors import MtcollectError
+from mtcollect_nb.outputs import BATCH_LOGS, ROLLUP_NOTEBOOK, notebook_files
 from mtcollect_nb.state.batch_io import (
     COMPLETION_MARK,
     FAILED,
@@ -71,8 +72,6 @@ from mtcollect_nb.state.workers import Running, Worker, kill_tree
 __all__ = ["FAILED", "OK", "SKIPPED", "BatchSummary", "kill_tree", "one_line", "run_batch",
            "run_district"]
 DEFAULT_TIMEOUT = 3600.0
-LOGS = "batch_logs"
-ROLLUP = "statewide_rollup"
 PlotlyJs = Literal["shared", "embedded"]
 
 
@@ -211,7 +210,7 @@ def _run_all(districts: list[District], limits: dict[int, float], root: Path, n:
     done: queue.SimpleQueue[tuple[int, tuple[str, float, str]]] = queue.SimpleQueue()
 
     def slot(k: int) -> None:
-        worker = Worker(root / LOGS / f"worker-{k + 1}.log", running, kernel_reuse)
+        worker = Worker(root / BATCH_LOGS / f"worker-{k + 1}.log", running, kernel_reuse)
         try:
             while not running.stopping:
                 try:
@@ -221,7 +220,7 @@ def _run_all(districts: list[District], limits: dict[int, float], root: Path, n:
                 d = districts[i]
                 try:
                     result = run_district(worker, d, limits[i],
-                                          root / LOGS / f"{d.params_file.stem}.log", js)
+                                          root / BATCH_LOGS / f"{d.params_file.stem}.log", js)
                 except Exception as exc:  # a bug here must not hang the batch
                     result = (FAILED, 0.0, f"{type(exc).__name__}: {one_line(str(exc))}")
                 done.put((i, result))
@@ -256,11 +255,12 @@ def _run_rollup(root: Path) -> tuple[Path | None, str]:
     """Execute the statewide rollup notebook into ``root``; (notebook, error line)."""
     from mtcollect_nb.report.notebook import execute_notebook, export_html, notebooks_dir
 
-    executed = root / f"{ROLLUP}.ipynb"
+    ipynb, page = notebook_files(ROLLUP_NOTEBOOK)
+    executed = root / ipynb
     try:
-        execute_notebook(notebooks_dir() / f"{ROLLUP}.ipynb", executed,
+        execute_notebook(notebooks_dir() / ipynb, executed,
                          {"batch_dir": str(root.resolve())}, None, False)
-        export_html(executed, root / f"{ROLLUP}.html")
+        export_html(executed, root / page)
     except (MtcollectError, OSError) as exc:
         return None, one_line(str(exc))
     return executed, ""

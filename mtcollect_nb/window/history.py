@@ -37,8 +37,8 @@ from mtcollect_nb.columns import (
     STATUS,
 )
 from mtcollect_nb.files import atomic_path
+from mtcollect_nb.outputs import HISTORY_DIR
 
-HISTORY_DIR = "history"
 #: The columns of each finding kept in a record.
 RECORD_FINDING_COLUMNS: tuple[str, ...] = (
     FINDING_KEY, "ruleId", "severity", "collection", "schoolNumber", "stateID", "enrollmentID",
