@@ -74,3 +74,23 @@ def test_a_mistyped_value_is_none_never_a_wrong_number() -> None:
                               "reruns": [1], "district_number": 123})
     assert (s.errors, s.warnings, s.ready, s.spring_count_reported) == (None, None, None, None)
     assert s.verdicts == {} and s.new_findings is None and s.district_number == ""
+
+
+def test_what_the_run_writes_is_what_the_reader_reads(tmp_path: Path) -> None:
+    from mtcollect_nb.checks.run import run_from_analysis
+    from mtcollect_nb.report.workbook import write_tables
+    from mtcollect_nb.testing import tiny_analysis
+    from mtcollect_nb.window.finished import finish
+    from mtcollect_nb.window.keys import with_keys
+
+    done = finish(with_keys(run_from_analysis(tiny_analysis())), tmp_path)
+    data = json.loads(write_tables(done, tmp_path)["summary"].read_text(encoding="utf-8"))
+    s = read_summary(tmp_path)
+    assert (s.district_number, s.district_name, s.law) == (
+        data["district_number"], data["district_name"], data["law"])
+    assert {"errors": s.errors, "warnings": s.warnings, "info": s.info} == data["status"]
+    assert (s.spring_count_reported, s.spring_count_validated) == (
+        data["springCountReported"], data["springCountValidated"])
+    assert s.ready is data["ready"] is True and s.pii_masked is False
+    assert s.verdicts == {c: v["verdict"] for c, v in data["certify"].items()}
+    assert (s.new_findings, s.fixed_findings) == (0, 0)

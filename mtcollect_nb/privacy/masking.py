@@ -59,13 +59,11 @@ from mtcollect_nb.privacy.pseudonyms import (
 from mtcollect_nb.privacy.salt import SALT_ENV
 from mtcollect_nb.privacy.scrub import MASKED_WORD, TOKEN, scrub_raw
 
-__all__ = ["INT_ID_COLUMNS", "SALT_ENV", "TEXT_ID_COLUMNS", "Scrubber", "is_masked",
-           "mask_bundle", "mask_frame", "mask_run", "pseudo_person_ids", "pseudonyms",
-           "salt_key"]
+__all__ = ["INT_ID_COLUMNS", "SALT_ENV", "TEXT_ID_COLUMNS", "Scrubber", "mask_bundle",
+           "mask_frame", "mask_run", "pseudo_person_ids", "pseudonyms", "salt_key"]
 NAME_COLUMNS: tuple[str, ...] = ("lastName", "firstName", "studentName", "staffName", "comments")
 #: columns of findings / rejected rows that may hold an ID or a name in free text
 FREE_TEXT_COLUMNS: tuple[str, ...] = ("message", "value", "expected", "reason")
-_MASKED_FLAG = "_pii_masked"
 _TOKEN = TOKEN
 #: a DQ finding's field, ``FILE line N: COLUMN`` (COLUMN blank for a row that did not split)
 _LINE_FIELD = re.compile(r" line \d+: (.*)$")
@@ -230,25 +228,21 @@ def mask_bundle(bundle: Bundle, scrub: Scrubber | None = None) -> Bundle:
                                rejected=mask_frame(bundle.rejected, scrub))
 
 
-def is_masked(run: DistrictRun) -> bool:
-    """Whether ``run`` came from :func:`mask_run`."""
-    return bool(getattr(run.analysis, _MASKED_FLAG, False))
-
-
 def mask_run(run: DistrictRun) -> DistrictRun:
     """A masked copy of ``run``: masked tables, derived frames and findings (no recomputation).
 
     Derived frames already computed are masked and carried over; the others are computed from
     the masked bundle when first read, so they match. Already-masked runs come back as is.
+    The copy says so: ``masked`` is True.
 
     Example:
         >>> from mtcollect_nb.testing import tiny_analysis
         >>> from mtcollect_nb.checks.run import run_from_analysis
         >>> masked = mask_run(run_from_analysis(tiny_analysis()))
-        >>> is_masked(masked), masked.analysis.students["lastName"].tolist()
+        >>> masked.masked, masked.analysis.students["lastName"].tolist()
         (True, ['', ''])
     """
-    if is_masked(run):
+    if run.masked:
         return run
     old = run.analysis
     scrub = Scrubber.from_bundle(old.bundle)
@@ -258,6 +252,5 @@ def mask_run(run: DistrictRun) -> DistrictRun:
             value = old.__dict__[name]
             new.__dict__[name] = (mask_frame(value, scrub) if isinstance(value, pd.DataFrame)
                                   else value)
-    setattr(new, _MASKED_FLAG, True)
     results = dataclasses.replace(run.results, findings=mask_frame(run.findings, scrub))
-    return DistrictRun(analysis=new, results=results, started=run.started, version=run.version)
+    return dataclasses.replace(run, analysis=new, results=results, masked=True)

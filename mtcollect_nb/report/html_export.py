@@ -56,6 +56,17 @@ def export_html(notebook_path: Path, html_path: Path, plotly_js: Path | None = N
     relative ``<script src>``. Saved widget state is dropped first: nbconvert would add a
     script loading the widget renderer from a CDN (widgets show as their text; figures and
     tables as they are).
+
+    Example:
+        >>> import nbformat, tempfile
+        >>> d = Path(tempfile.mkdtemp())
+        >>> shown = nbformat.v4.new_output("stream", name="stdout", text="mt_output_marker")
+        >>> cell = nbformat.v4.new_code_cell("print(mt_code_marker)", outputs=[shown])
+        >>> nbformat.write(nbformat.v4.new_notebook(cells=[cell]), d / "n.ipynb")
+        >>> report = export_html(d / "n.ipynb", d / "r.html", report=True).read_text()
+        >>> analyst = export_html(d / "n.ipynb", d / "a.html").read_text()
+        >>> [("mt_code_marker" in p, "mt_output_marker" in p) for p in (report, analyst)]
+        [(False, True), (True, True)]
     """
     import nbformat
 
@@ -72,7 +83,7 @@ def export_html(notebook_path: Path, html_path: Path, plotly_js: Path | None = N
 
 
 def report_notebook(nb: Any) -> Any:
-    """A copy of the executed notebook as the district sees it (what :func:`export_report` drops).
+    """A copy of the executed notebook as the district sees it (what ``report=True`` drops).
 
     Example:
         >>> import nbformat

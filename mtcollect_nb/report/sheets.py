@@ -37,11 +37,11 @@ CTE_SHEET_TABLES: tuple[str, ...] = ("courses", "sections")
 
 def sheet_frames(run: DistrictRun,
                  findings: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
-    """The data sheets' frames (exact columns, in order), after masking if the run asks.
+    """The data sheets' frames (exact columns, in order), of the run as it is.
 
-    ``findings`` is the findings with the rerun columns
-    (:func:`mtcollect_nb.window.carry.prepare`); without it they are blank. *Reconcile* is
-    there only when the ``ic_counts`` file was provided.
+    ``findings`` is the findings with the rerun columns (a finished run's window:
+    :mod:`mtcollect_nb.window.finished`); without it they are blank. *Reconcile* is there only
+    when the ``ic_counts`` file was provided.
     """
     a = run.analysis
     if findings is None:

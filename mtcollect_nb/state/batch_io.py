@@ -216,7 +216,7 @@ def write_demo_batch(out_dir: Path | None = None, *, districts: int = 3, seed: i
     import tempfile
     import time
 
-    from mtcollect_nb.report.pipeline import analyze_district
+    from mtcollect_nb.report.pipeline import analyze_district, finish
     from mtcollect_nb.report.workbook import write_tables
     from mtcollect_nb.synthetic import write_state
 
@@ -228,7 +228,7 @@ def write_demo_batch(out_dir: Path | None = None, *, districts: int = 3, seed: i
         assert d.output_dir is not None
         start = time.monotonic()
         d.output_dir.mkdir(parents=True, exist_ok=True)
-        write_tables(analyze_district(load_params(d.params_file)), d.output_dir)
+        write_tables(finish(analyze_district(load_params(d.params_file))), d.output_dir)
         rows.append({"district": d.district, "name": d.name, "status": "ok",
                      "seconds": round(time.monotonic() - start, 1),
                      **summary_counts(d.output_dir), "message": "",

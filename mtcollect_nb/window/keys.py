@@ -33,7 +33,7 @@ import pandas as pd
 
 from mtcollect_nb.checks.run import DistrictRun
 from mtcollect_nb.columns import DATA_QUALITY, FINDING_KEY, PERSON_ID
-from mtcollect_nb.privacy.masking import Scrubber, is_masked, mask_frame, salt_key
+from mtcollect_nb.privacy.masking import Scrubber, mask_frame, salt_key
 
 #: The identifying fields, in key order (the student is personID, else stateID).
 IDENTITY_COLUMNS: tuple[str, ...] = (
@@ -86,7 +86,7 @@ def finding_keys(run: DistrictRun) -> pd.Series:
     f = run.findings
     if f.empty:
         return pd.Series([], index=f.index, dtype=object, name=FINDING_KEY)
-    masked = is_masked(run)
+    masked = run.masked
     ids = [c for c in ("stateID", "staffStateID", PERSON_ID) if c in f.columns]
     view = f if masked else f.assign(**mask_frame(f[ids]))
     text = identity(view)

@@ -14,7 +14,10 @@ from mtcollect_nb.checks.engine import FINDINGS_FRAME_COLUMNS, RuleResults
 from mtcollect_nb.checks.run import run_from_analysis
 from mtcollect_nb.columns import FINDINGS_COLUMNS
 from mtcollect_nb.report import html as report_html
+from mtcollect_nb.report.html_export import export_html
 from mtcollect_nb.testing import enrollment, make_analysis, student
+from mtcollect_nb.window.finished import finish
+from mtcollect_nb.window.keys import with_keys
 
 
 class Page(HTMLParser):
@@ -120,7 +123,7 @@ def executed_notebook(path: Path) -> Path:
 
 
 def test_report_has_no_code_no_markers_no_paths_no_empty_prompts(tmp_path: Path) -> None:
-    out = report_html.export_report(executed_notebook(tmp_path / "n.ipynb"), tmp_path / "n.html")
+    out = export_html(executed_notebook(tmp_path / "n.ipynb"), tmp_path / "n.html", report=True)
     text = out.read_text(encoding="utf-8")
     page = Page(text)
     assert "Report title" in page.words and "District 0999 checked" in page.words
@@ -135,7 +138,7 @@ def test_report_has_no_code_no_markers_no_paths_no_empty_prompts(tmp_path: Path)
 def test_report_leaves_the_executed_notebook_unchanged(tmp_path: Path) -> None:
     nb_path = executed_notebook(tmp_path / "n.ipynb")
     before = nb_path.read_bytes()
-    report_html.export_report(nb_path, tmp_path / "n.html")
+    export_html(nb_path, tmp_path / "n.html", report=True)
     assert nb_path.read_bytes() == before
 
 
@@ -158,9 +161,8 @@ def test_demo_report_is_for_the_district(demo: Path) -> None:
 
 def test_verdict_says_per_collection_whether_it_is_ready(tmp_path: Path) -> None:
     """Two ANB errors: Spring ANB not ready; Teacher-Class has only an info: ready."""
-    run = run_with_findings()
-    run.analysis.params = run.params.model_copy(update={"output_dir": str(tmp_path)})
-    words = Page(report_html.verdict_html(run)).words
+    run = with_keys(run_with_findings())
+    words = Page(report_html.verdict_html(finish(run, tmp_path))).words
     assert "Ready to certify?" in words
     assert "Spring ANB Not ready: 2 errors open" in words
     assert "Spring Teacher-Class Ready to certify" in words
