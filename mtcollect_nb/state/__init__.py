@@ -1,4 +1,4 @@
-"""Stage 5, state: every district at once: the batch run, the statewide rollup, suppression.
+"""Stage 8, state: every district at once: the batch run, the statewide rollup, suppression.
 
 ``batch`` runs every district's notebook, N at a time, each worker process (``workers``)
 keeping one warm kernel for district after district (``warm_kernel``); ``batch_io`` reads

@@ -49,7 +49,7 @@ from typing import Literal
 import pandas as pd
 
 from mtcollect_nb.errors import MtcollectError
-from mtcollect_nb.outputs import BATCH_LOGS, ROLLUP_NOTEBOOK, notebook_files
+from mtcollect_nb.outputs import BATCH_LOGS, ROLLUP_NOTEBOOK
 from mtcollect_nb.state.batch_io import (
     COMPLETION_MARK,
     FAILED,
@@ -253,14 +253,9 @@ def _row(d: District, status: str, seconds: float | None, message: str,
 
 def _run_rollup(root: Path) -> tuple[Path | None, str]:
     """Execute the statewide rollup notebook into ``root``; (notebook, error line)."""
-    from mtcollect_nb.report.notebook import execute_notebook, export_html, notebooks_dir
+    from mtcollect_nb.report.notebook import run_notebook
 
-    ipynb, page = notebook_files(ROLLUP_NOTEBOOK)
-    executed = root / ipynb
     try:
-        execute_notebook(notebooks_dir() / ipynb, executed,
-                         {"batch_dir": str(root.resolve())}, None, False)
-        export_html(executed, root / page)
+        return run_notebook(ROLLUP_NOTEBOOK, batch_dir=root), ""
     except (MtcollectError, OSError) as exc:
         return None, one_line(str(exc))
-    return executed, ""

@@ -103,7 +103,7 @@ class WarmKernel:
                                     or not run_sync(self.km.is_alive)()):
             self.stop()
         if self.km is None:
-            from mtcollect_nb.report.notebook import KERNEL_ARGUMENTS, kernel_manager
+            from mtcollect_nb.report.papermill_engine import KERNEL_ARGUMENTS, kernel_manager
 
             km = kernel_manager()
             out = {} if self.stdout is None else {"stdout": self.stdout, "stderr": self.stdout}

@@ -3,7 +3,7 @@
 import pandas as pd
 
 from mtcollect_nb.checks.run import run_from_analysis
-from mtcollect_nb.explore.student import ABSENT, PARTIAL, student_calendar
+from mtcollect_nb.explore.days import ABSENT, PARTIAL, student_calendar
 from mtcollect_nb.testing import absences, enrollment, make_analysis, student
 
 

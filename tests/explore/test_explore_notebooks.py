@@ -1,5 +1,5 @@
 """The exploration notebooks run with papermill on the session's demo district, and export to
-offline HTML (conftest.demo_run: one demo per session)."""
+offline HTML (conftest: one demo and one run of each notebook per session)."""
 
 from __future__ import annotations
 
@@ -12,21 +12,22 @@ import pandas as pd
 import pytest
 
 from mtcollect_nb.errors import MtcollectError
+from mtcollect_nb.explore import student as one_student
 from mtcollect_nb.explore import tour as explore_tour
 from mtcollect_nb.explore import views as explore
-from mtcollect_nb.explore.widgets import NOTEBOOKS, run_explore_notebook
+from mtcollect_nb.outputs import EXPLORE_NOTEBOOK, TOUR_NOTEBOOK
 from mtcollect_nb.params import load_params
-from mtcollect_nb.privacy.masking import mask_run
-from mtcollect_nb.report.notebook import export_html
+from mtcollect_nb.report.html_export import export_html
+from mtcollect_nb.report.notebook import run_notebook
 from mtcollect_nb.report.pipeline import analyze_district
 
-pytestmark = pytest.mark.notebooks
+NOTEBOOKS = (EXPLORE_NOTEBOOK, TOUR_NOTEBOOK)
 
 
 @pytest.fixture(scope="module")
-def executed(demo_run, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    out = tmp_path_factory.mktemp("explore")
-    return {name: run_explore_notebook(name, demo_run.params_path, out) for name in NOTEBOOKS}
+def executed(run_on_demo) -> dict[str, Path]:
+    """The explorer and the tour, executed once per session on the demo (conftest)."""
+    return {name: run_on_demo(name) for name in NOTEBOOKS}
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +35,7 @@ def masked_demo(demo_run):
     """The demo district analysed here, masked as the notebooks do (demo: mask_pii true)."""
     params = load_params(demo_run.params_path)
     assert params.mask_pii
-    return mask_run(analyze_district(params))
+    return analyze_district(params, mask=True)
 
 
 def text_outputs(path: Path, skip_first_code_cell: bool = True) -> str:
@@ -61,7 +62,7 @@ def test_notebooks_run_without_errors_with_the_demo_parameters(executed, demo_ru
 
 def test_explore_findings_prints_the_answers(executed, masked_demo) -> None:
     out = text_outputs(executed["explore_findings"])
-    with_findings = len(explore.student_options(masked_demo, with_findings=True))
+    with_findings = len(one_student.student_options(masked_demo, with_findings=True))
     assert f"{len(masked_demo.findings)} findings; {with_findings} students with findings" in out
     assert explore.biggest_move(masked_demo) in out
     assert "PII masked: True" in out
@@ -80,7 +81,7 @@ def test_training_tour_shows_one_planted_example_per_group(executed, masked_demo
         remedy = card["value"].iloc[-1]
         assert remedy in html.unescape(out), group.example
     student = explore_tour.planted_person(masked_demo, cases, "ANB-01")
-    assert "\n".join(explore.why_excluded(masked_demo, student)) in out
+    assert "\n".join(one_student.why_excluded(masked_demo, student)) in out
     assert "consecutive whole-day absences ending on the count date" in out
     groups = explore_tour.check_groups(masked_demo)
     assert groups.to_string(index=False) in out
@@ -129,5 +130,5 @@ def test_export_html_drops_widget_state(tmp_path: Path) -> None:
 
 
 def test_unknown_notebook_is_one_line(tmp_path: Path) -> None:
-    with pytest.raises(MtcollectError, match="unknown exploration notebook"):
-        run_explore_notebook("nope", tmp_path / "p.yaml")
+    with pytest.raises(MtcollectError, match="unknown notebook 'nope': one of district_val"):
+        run_notebook("nope", tmp_path / "p.yaml")
