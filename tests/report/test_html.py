@@ -156,7 +156,7 @@ def test_demo_report_is_for_the_district(demo: Path) -> None:
     assert "Plotly.newPlot(" in text and text.count("* plotly.js v") == 1
     assert "Lincoln Elementary" in text.split("Plotly.newPlot(", 1)[1]  # figures name schools
     executed = nbformat.read(demo / "district_validation.ipynb", as_version=4)
-    assert any("pipeline.analyze_district" in c.source for c in executed.cells)  # code kept
+    assert any("analyze_district(params)" in c.source for c in executed.cells)  # code kept
 
 
 def test_verdict_says_per_collection_whether_it_is_ready(tmp_path: Path) -> None:
