@@ -260,11 +260,14 @@ def test_batch_failures_rerun_force_and_rollup(state):
     assert "students.csv" in rows.loc[corrupt.district, "message"]
     assert rows.loc[hung.district, "status"] == "failed"
     assert f"time limit of {HANG_S:g} s exceeded" in rows.loc[hung.district, "message"]
-    assert HANG_S <= rows.loc[hung.district, "seconds"] < HANG_S + 15
+    assert rows.loc[hung.district, "seconds"] >= HANG_S  # stopped at its limit, not before
     assert orphan_kernels(t0) == []
     for d in good:
         assert rows.loc[d, "status"] == "ok" and rows.loc[d, "message"] == ""
-        assert rows.loc[d, "springCountReported"] > 0 and rows.loc[d, "errors"] >= 0
+        out = next(x.output_dir for x in ds if x.district == d)
+        severity = pd.read_parquet(out / "findings.parquet", columns=["severity"])["severity"]
+        assert rows.loc[d, "errors"] == (severity == "error").sum() > 0  # from summary.json
+        assert rows.loc[d, "springCountReported"] > 0
     assert s.exit_code == 1
     # the summary files say the same
     csv = pd.read_csv(s.path_csv, dtype={"district": str}).set_index("district")
