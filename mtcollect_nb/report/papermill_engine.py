@@ -26,6 +26,7 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -177,6 +178,16 @@ def kernel_manager() -> Any:
     return AsyncKernelManager(kernel_name="python3", kernel_spec_manager=_ThisPython())
 
 
+def shutdown(km: Any) -> None:
+    """Shut a kernel down and free its ports and connection file (nothing if it is gone)."""
+    from jupyter_core.utils import run_sync
+
+    with contextlib.suppress(Exception):  # already dead: nothing to stop
+        run_sync(km.shutdown_kernel)(now=True)
+    with contextlib.suppress(Exception):
+        run_sync(km.cleanup_resources)()
+
+
 def _braces(path: Path) -> str:
     """Papermill formats paths with the parameters (``{x}``); escape literal braces."""
     return str(path).replace("{", "{{").replace("}", "}}")
@@ -192,12 +203,15 @@ def execute_notebook(source: Path, executed: Path, parameters: dict[str, Any],
                      reset_code: str | None = None) -> None:
     """Run papermill; any failure becomes one :class:`MtcollectError` line.
 
-    ``km``: a running kernel to use (and leave running), else a new kernel of this Python;
-    ``reset_code`` runs silently in the kernel before the first cell.
+    ``km``: a running kernel to use (and leave running), else a new kernel of this Python,
+    shut down when the notebook ends; ``reset_code`` runs silently in the kernel before the
+    first cell.
     """
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
+    own = km is None  # nbclient shuts down only a kernel it made itself: ours is shut here
+    manager = kernel_manager() if own else km
     failed: PapermillExecutionError | None = None
     try:
         # written beside the target and renamed onto it at the end (a full disk never leaves
@@ -207,7 +221,7 @@ def execute_notebook(source: Path, executed: Path, parameters: dict[str, Any],
                 pm.execute_notebook(
                     _braces(source), _braces(tmp), parameters=parameters,
                     kernel_name="python3", engine_name=register(),
-                    km=kernel_manager() if km is None else km, progress_bar=progress,
+                    km=manager, progress_bar=progress,
                     execution_timeout=timeout, start_timeout=120,
                     extra_arguments=list(KERNEL_ARGUMENTS), reset_code=reset_code,
                 )
@@ -218,6 +232,9 @@ def execute_notebook(source: Path, executed: Path, parameters: dict[str, Any],
     except Exception as exc:  # kernel died, cell timeout, kernel did not start ...
         reason = _first_line(str(exc)) or type(exc).__name__
         raise MtcollectError(f"{executed}: {type(exc).__name__}: {reason}") from None
+    finally:
+        if own:
+            shutdown(manager)
     if failed is not None:
         reason = (_first_line(f"{failed.ename}: {failed.evalue}") if failed.evalue
                   else failed.ename)

@@ -132,15 +132,11 @@ class WarmKernel:
 
     def stop(self) -> None:
         """Shut the kernel down (if any); the next district starts a fresh one."""
-        from jupyter_core.utils import run_sync
+        from mtcollect_nb.report.papermill_engine import shutdown
 
         km, self.km = self.km, None
-        if km is None:
-            return
-        with contextlib.suppress(Exception):  # already dead: nothing to stop
-            run_sync(km.shutdown_kernel)(now=True)
-        with contextlib.suppress(Exception):
-            run_sync(km.cleanup_resources)()
+        if km is not None:
+            shutdown(km)
 
 
 @contextlib.contextmanager

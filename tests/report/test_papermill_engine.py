@@ -78,3 +78,17 @@ def test_saves_are_throttled_but_first_and_last_always_happen(tmp_path: Path,
     assert len(writes) == 2
     man.notebook_complete()
     assert len(writes) == 3
+
+
+def test_a_kernel_started_for_a_notebook_is_shut_down_after_it(tmp_path: Path) -> None:
+    """nbclient leaves a kernel it did not make running: the one made here is shut down."""
+    import psutil
+
+    def kernels() -> set[int]:
+        return {p.pid for p in psutil.Process().children(recursive=True)
+                if p.status() != psutil.STATUS_ZOMBIE}
+
+    before = kernels()
+    source = small_notebook(tmp_path / "in.ipynb", cells=1)
+    papermill_engine.execute_notebook(source, tmp_path / "out.ipynb", {}, timeout=60)
+    assert kernels() - before == set()
