@@ -34,7 +34,7 @@ os.environ.setdefault("MTCOLLECT_SALT", "mtcollect-nb test suite salt, not a sec
 # machine. dev: fewer examples where a test does not set its own number.
 settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True,
                           suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("dev", max_examples=20, deadline=None)
+settings.register_profile("dev", max_examples=10, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE")
                       or ("ci" if os.environ.get("CI", "").lower() == "true" else "dev"))
 

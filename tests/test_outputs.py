@@ -30,6 +30,7 @@ def literals_naming_an_output(source: str) -> list[str]:
             and any(name in n.value for name in NAMES)]
 
 
+@pytest.mark.slow
 def test_output_file_names_are_written_only_in_outputs() -> None:
     found = {str(p.relative_to(PACKAGE)): hits for p in sorted(PACKAGE.rglob("*.py"))
              if p.name != "outputs.py"
@@ -76,6 +77,7 @@ def test_a_mistyped_value_is_none_never_a_wrong_number() -> None:
     assert s.verdicts == {} and s.new_findings is None and s.district_number == ""
 
 
+@pytest.mark.slow
 def test_what_the_run_writes_is_what_the_reader_reads(tmp_path: Path) -> None:
     from mtcollect_nb.checks.run import run_from_analysis
     from mtcollect_nb.report.workbook import write_tables

@@ -49,6 +49,7 @@ def no_kernel(monkeypatch):
     monkeypatch.setattr(pipeline, "load_bundle", fail)
 
 
+@pytest.mark.slow
 def test_check_extracts_reports_files_headers_rows_and_rules_not_run(district, capsys):
     students = district / "extracts" / "students.csv"
     lines = students.read_text().splitlines()
@@ -64,6 +65,7 @@ def test_check_extracts_reports_files_headers_rows_and_rules_not_run(district, c
     assert "ready to run" in out
 
 
+@pytest.mark.slow
 def test_check_extracts_exit_2_with_the_one_line_reason(district, capsys):
     (district / "extracts" / "days.csv").unlink()
     assert cli.main(["check-extracts", str(district / "extracts")]) == 2
@@ -139,6 +141,7 @@ def test_error_lines_never_carry_terminal_escapes(capsys):
     assert "\x1b" not in err and "\x07" not in err and "\\x1b" in err
 
 
+@pytest.mark.slow
 def test_synth_state_writes_district_numbers_quoted(tmp_path):
     assert cli.main(["synth-state", "--out", str(tmp_path), "--districts", "2",
                      "--scale", "0.05"]) == 0
@@ -151,6 +154,7 @@ def test_synth_state_writes_district_numbers_quoted(tmp_path):
         assert isinstance(yaml.safe_load(path.read_text())["district_number"], str)
 
 
+@pytest.mark.slow
 def test_demo_parameters_quote_the_district_number(tmp_path):
     from mtcollect_nb.synthetic import write_demo
 

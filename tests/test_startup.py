@@ -8,6 +8,8 @@ import sys
 
 import pytest
 
+pytestmark = pytest.mark.slow
+
 pytest.importorskip("rfc3987_syntax")
 
 IRIS = ["http://example.com/a b", "http://example.com/ä", "x y", "urn:isbn:0451450523", "", "a:b"]
@@ -51,3 +53,13 @@ def test_an_already_imported_module_is_left_alone() -> None:
             "print(defer_rfc3987_syntax(), type(sys.modules['rfc3987_syntax']).__name__)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "module"]
+
+
+def test_scanning_sys_modules_for_files_does_not_load_the_grammar() -> None:
+    """Hypothesis's pytest plugin reads every module's __file__ at collection."""
+    code = ("import sys, mtcollect_nb\n"
+            "files = [getattr(m, '__file__', None) for m in list(sys.modules.values())]\n"
+            "print('rfc3987_syntax.syntax_helpers' in sys.modules,"
+            " sys.modules['rfc3987_syntax'].__file__.endswith('__init__.py'))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "True"]

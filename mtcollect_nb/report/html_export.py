@@ -63,8 +63,9 @@ def export_html(notebook_path: Path, html_path: Path, plotly_js: Path | None = N
         >>> shown = nbformat.v4.new_output("stream", name="stdout", text="mt_output_marker")
         >>> cell = nbformat.v4.new_code_cell("print(mt_code_marker)", outputs=[shown])
         >>> nbformat.write(nbformat.v4.new_notebook(cells=[cell]), d / "n.ipynb")
-        >>> report = export_html(d / "n.ipynb", d / "r.html", report=True).read_text()
-        >>> analyst = export_html(d / "n.ipynb", d / "a.html").read_text()
+        >>> js = d / "plotly.min.js"  # pages that load a shared plotly.js (quicker to write)
+        >>> report = export_html(d / "n.ipynb", d / "r.html", js, report=True).read_text()
+        >>> analyst = export_html(d / "n.ipynb", d / "a.html", js).read_text()
         >>> [("mt_code_marker" in p, "mt_output_marker" in p) for p in (report, analyst)]
         [(False, True), (True, True)]
     """

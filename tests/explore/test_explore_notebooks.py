@@ -119,6 +119,7 @@ def test_html_export_renders_offline(executed, name: str) -> None:
     assert figure_cells and page.count("Plotly.newPlot(") >= len(figure_cells)
 
 
+@pytest.mark.slow
 def test_export_html_drops_widget_state(tmp_path: Path) -> None:
     nb = nbformat.v4.new_notebook()
     nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {

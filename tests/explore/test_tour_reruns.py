@@ -8,6 +8,8 @@ import pytest
 
 from mtcollect_nb.explore import tour
 
+pytestmark = pytest.mark.slow
+
 
 def test_rerun_example_shows_the_fix_with_its_note(tmp_path: Path) -> None:
     day2 = tour.rerun_example(tmp_path / "demo")

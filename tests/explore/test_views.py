@@ -71,6 +71,7 @@ def test_filter_options_are_present_values_in_catalog_order() -> None:
 
 
 # ---- student picker -------------------------------------------------------------------------
+@pytest.mark.slow
 def test_student_options_labels_sorted_unique() -> None:
     run = run_of(students=[student(3, lastName="Zed", firstName="Amy"),
                            student(1, stateID="", lastName="", firstName=""),
@@ -80,6 +81,7 @@ def test_student_options_labels_sorted_unique() -> None:
         "personID 1": 1, "Doe, Jo (#2)": 2, "Doe, Jo (#4)": 4, "900000003 Zed, Amy": 3}
 
 
+@pytest.mark.slow
 def test_student_options_with_findings_only(streak_run: DistrictRun) -> None:
     # student 1 has 11 days (ANB-01); student 2 has 10 days: no finding
     assert one_student.student_options(streak_run, with_findings=True) == {
@@ -103,6 +105,7 @@ def test_streak_calendar_marks_the_eleven_days(streak_run: DistrictRun) -> None:
     assert c["streakDay"].isna().sum() == 29 - 11
 
 
+@pytest.mark.slow
 def test_calendar_reaches_back_to_the_streak_start() -> None:
     absent = pd.bdate_range("2024-12-02", "2025-02-03")
     run = run_of(students=[student(1)], enrollments=[enrollment(10, 1)],
@@ -112,6 +115,7 @@ def test_calendar_reaches_back_to_the_streak_start() -> None:
     assert int(c["streakDay"].max()) == len(absent) == c["inStreak"].sum()
 
 
+@pytest.mark.slow
 def test_calendar_statuses_partial_exempt_not_enrolled() -> None:
     att = (absences(1, ["2025-01-28"], present_minutes=200)
            + absences(1, ["2025-01-29"], excuse="X")
@@ -134,6 +138,7 @@ def test_calendar_of_unknown_student_is_empty(streak_run: DistrictRun) -> None:
     assert c.empty and list(c.columns) == list(CALENDAR_COLUMNS)
 
 
+@pytest.mark.slow
 def test_student_enrollments_every_enrollment_with_counts(streak_run: DistrictRun) -> None:
     run = run_of(students=[student(1)], enrollments=[
         enrollment(9, 1, endDate="2024-12-20", endStatus="230"),
@@ -168,6 +173,7 @@ def test_why_excluded_streak(streak_run: DistrictRun) -> None:
     assert one_student.why_excluded(streak_run, 2) == []  # 10 days: still counted
 
 
+@pytest.mark.slow
 def test_why_excluded_flags_and_computed_exclusions() -> None:
     run = run_of(students=[student(1, birthdate="2019-09-11"), student(2), student(3),
                            student(4)],
@@ -187,12 +193,14 @@ def test_why_excluded_flags_and_computed_exclusions() -> None:
         "extracurricular only (extracurricularOnly checked): not counted in ANB"]
 
 
+@pytest.mark.slow
 def test_why_excluded_kindergarten_born_on_the_age_date_is_counted() -> None:
     run = run_of(students=[student(1, birthdate="2019-09-10")],
                  enrollments=[enrollment(10, 1, grade="KG")])
     assert one_student.why_excluded(run, 1) == []
 
 
+@pytest.mark.slow
 def test_why_excluded_hours_and_cap() -> None:
     run = run_of(students=[student(1), student(2), student(3)],
                  enrollments=[enrollment(10, 1, mtSpringAggregateHours=400.0),
@@ -207,6 +215,7 @@ def test_why_excluded_hours_and_cap() -> None:
         "(another enrollment on the count date counts first)"]
 
 
+@pytest.mark.slow
 def test_why_excluded_off_the_count_date() -> None:
     run = run_of(students=[student(1), student(2), student(3), student(4)],
                  enrollments=[enrollment(10, 1, endDate="2025-01-17", endStatus="230"),
@@ -231,6 +240,7 @@ def test_why_excluded_off_the_count_date() -> None:
     assert one_student.why_excluded(run, 99) == ["no enrollment in this district's extract"]
 
 
+@pytest.mark.slow
 def test_early_graduate_on_the_fall_count_is_counted() -> None:
     run = run_of(students=[student(4)],
                  enrollments=[enrollment(14, 4, grade="12", endDate="2025-01-17",
@@ -264,6 +274,7 @@ def two_schools() -> DistrictRun:
                   fall_count=fall)
 
 
+@pytest.mark.slow
 def test_school_options_and_anb_by_grade() -> None:
     run = two_schools()
     assert explore.school_options(run) == {"0001 School 1": "0001", "0002 School 2": "0002"}
@@ -279,6 +290,7 @@ def test_school_options_and_anb_by_grade() -> None:
     assert explore.school_anb(run, "0009").empty
 
 
+@pytest.mark.slow
 def test_count_moves_sorted_by_size_of_the_move() -> None:
     m = explore.count_moves(two_schools())
     assert list(m.columns) == list(explore.COUNT_MOVE_COLUMNS)
@@ -292,6 +304,7 @@ def test_count_moves_sorted_by_size_of_the_move() -> None:
 
 
 # ---- masked runs ----------------------------------------------------------------------------
+@pytest.mark.slow
 def test_masked_run_gives_the_same_answers_without_names(streak_run: DistrictRun) -> None:
     masked = mask_run(streak_run)
     opts = one_student.student_options(masked)

@@ -12,6 +12,8 @@ from loader_fixtures import lines_of, write_lines, write_small
 from mtcollect_nb.errors import ExtractError
 from mtcollect_nb.load.loader import load_bundle
 
+pytestmark = pytest.mark.slow
+
 
 def replace_in(name: str, line: int, old: str, new: str) -> Callable[[Path], None]:
     """Mutation: in ``name.csv`` line ``line`` (header = 1), replace ``old`` by ``new``."""

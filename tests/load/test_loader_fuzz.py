@@ -19,6 +19,8 @@ from mtcollect_nb.errors import ExtractError
 from mtcollect_nb.load import schemas
 from mtcollect_nb.load.loader import load_bundle
 
+pytestmark = pytest.mark.slow
+
 FILES = ["schools", "calendars", "days", "students", "enrollments", "attendance", "gifted"]
 TRICKY = st.sampled_from([
     "", " ", "0", "-1", "1441", "12.0", "12.5", "1e9", "99999999999999999999", "2025-02-30",

@@ -75,6 +75,7 @@ def all_cells(book: openpyxl.Workbook) -> list[tuple[str, str, object]]:
             for row in ws.iter_rows() for c in row if c.value is not None]
 
 
+@pytest.mark.slow
 def test_masked_workbook_holds_no_real_name_or_id(tmp_path: Path) -> None:
     book = openpyxl.load_workbook(write_book(district(), tmp_path / "f.xlsx"))
     token = re.compile(r"[^\W_](?:[\w'’-]*[^\W_])?")
@@ -90,6 +91,7 @@ def test_masked_workbook_holds_no_real_name_or_id(tmp_path: Path) -> None:
     assert book["Rejected rows"].max_row == 5
 
 
+@pytest.mark.slow
 def test_unmasked_workbook_shows_them(tmp_path: Path) -> None:
     """The scan above can fail: without masking the real values are there."""
     book = openpyxl.load_workbook(
@@ -99,6 +101,7 @@ def test_unmasked_workbook_shows_them(tmp_path: Path) -> None:
         assert real in text
 
 
+@pytest.mark.slow
 def test_same_pseudonym_across_sheets_and_runs(tmp_path: Path) -> None:
     p1 = write_book(district(), tmp_path / "a.xlsx")
     p2 = write_book(district(), tmp_path / "b.xlsx")
@@ -122,6 +125,7 @@ def test_same_pseudonym_across_sheets_and_runs(tmp_path: Path) -> None:
             [c.value for c in r] for r in b2[sheet].iter_rows()], sheet
 
 
+@pytest.mark.slow
 def test_mask_run_keeps_counts_and_joins() -> None:
     run = district(mask=False)
     real_anb = run.analysis.anb_table.copy()
@@ -140,6 +144,7 @@ def test_mask_run_keeps_counts_and_joins() -> None:
     assert run.analysis.students["firstName"].tolist() == ["Zebulon", "Peña"]
 
 
+@pytest.mark.slow
 def test_rejected_values_masked_by_kind() -> None:
     rej = masking.mask_run(district()).analysis.bundle.rejected
     person = masking.pseudo_person_ids(pd.Series([70002]))[0]

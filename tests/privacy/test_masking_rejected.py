@@ -18,6 +18,8 @@ from mtcollect_nb.report.pipeline import key_and_mask
 from mtcollect_nb.testing import absences, enrollment, make_bundle, params, school_days, student
 from mtcollect_nb.window.finished import finish
 
+pytestmark = pytest.mark.slow
+
 #: real values that only rejected rows hold (no used table has them)
 RAW = ["70099", "987650000", "70002", "LOC70002", "Zqxwvut", "Penaflor"]
 

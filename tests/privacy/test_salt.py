@@ -42,6 +42,7 @@ def test_first_use_makes_a_private_salt_file_once(installation: Path) -> None:
     assert [p.name for p in installation.parent.iterdir()] == ["salt"]  # no temporary left
 
 
+@pytest.mark.slow
 def test_source_alone_cannot_reverse_a_state_id(installation: Path, tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     """Two installations of the same source give different pseudonyms, and no string in the
@@ -104,6 +105,7 @@ def test_bad_salt_is_one_line_without_the_salt(problem: str, installation: Path,
     assert expect in text
 
 
+@pytest.mark.slow
 def test_parallel_first_runs_share_one_salt(installation: Path) -> None:
     code = "from mtcollect_nb.privacy.masking import salt_key; print(salt_key())"
     env = {k: v for k, v in os.environ.items() if k != salt.SALT_ENV}

@@ -60,6 +60,7 @@ def raised_texts() -> list[str]:
     return out
 
 
+@pytest.mark.slow
 def test_our_own_message_text_is_never_masked() -> None:
     texts = raised_texts()
     assert len(texts) > 50
@@ -67,6 +68,7 @@ def test_our_own_message_text_is_never_masked() -> None:
     assert changed == []
 
 
+@pytest.mark.slow
 @given(st.lists(st.tuples(st.integers(10_000, 999_999_999),
                           st.from_regex(r"[A-Z][a-zà-ÿ'-]{1,12}[a-z]", fullmatch=True)),
                 min_size=1, max_size=6))
@@ -97,6 +99,7 @@ def test_scrubbed_errors_keep_the_type_and_drop_the_raw_original() -> None:
     assert same.value is clean
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mask", [True, False])
 def test_a_masked_run_masks_a_load_error(tmp_path: Path, mask: bool) -> None:
     """students.csv whose header is damaged after its first name: the loader quotes the line."""

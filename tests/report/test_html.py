@@ -70,6 +70,7 @@ def run_with_findings():
     return run
 
 
+@pytest.mark.slow
 def test_findings_listed_per_rule_with_school_names_and_remedy() -> None:
     page = Page(report_html.findings_html(run_with_findings()))
     words = page.words
@@ -83,12 +84,14 @@ def test_findings_listed_per_rule_with_school_names_and_remedy() -> None:
     assert "staffStateID" not in words and "staff" not in page.text  # blank columns left out
 
 
+@pytest.mark.slow
 def test_many_findings_point_to_the_workbook() -> None:
     run = run_with_findings()
     text = report_html.findings_html(run, max_rows=1)
     assert "and 1 more: see the Findings sheet of findings.xlsx" in text
 
 
+@pytest.mark.slow
 def test_header_names_district_year_dates_law_and_time() -> None:
     run = run_with_findings()
     ran = datetime(2025, 2, 7, 9, 30, tzinfo=timezone.utc)
@@ -122,6 +125,7 @@ def executed_notebook(path: Path) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_report_has_no_code_no_markers_no_paths_no_empty_prompts(tmp_path: Path) -> None:
     out = export_html(executed_notebook(tmp_path / "n.ipynb"), tmp_path / "n.html", report=True)
     text = out.read_text(encoding="utf-8")
@@ -135,6 +139,7 @@ def test_report_has_no_code_no_markers_no_paths_no_empty_prompts(tmp_path: Path)
     assert text.count("* plotly.js v") == 1 and "<script src=" not in text
 
 
+@pytest.mark.slow
 def test_report_leaves_the_executed_notebook_unchanged(tmp_path: Path) -> None:
     nb_path = executed_notebook(tmp_path / "n.ipynb")
     before = nb_path.read_bytes()
@@ -159,6 +164,7 @@ def test_demo_report_is_for_the_district(demo: Path) -> None:
     assert any("analyze_district(params)" in c.source for c in executed.cells)  # code kept
 
 
+@pytest.mark.slow
 def test_verdict_says_per_collection_whether_it_is_ready(tmp_path: Path) -> None:
     """Two ANB errors: Spring ANB not ready; Teacher-Class has only an info: ready."""
     run = with_keys(run_with_findings())

@@ -65,6 +65,7 @@ def test_notebook_params_resolve_relative_folders(tmp_path: Path) -> None:
     assert str(p.spring) == "2025-02-04" and str(p.fall) == "2024-10-07"
 
 
+@pytest.mark.slow
 def test_html_export_needs_no_network(tmp_path: Path) -> None:
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("$x^2$")])
     nbformat.write(nb, tmp_path / "n.ipynb")

@@ -11,7 +11,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from mtcollect_nb.errors import MtcollectError
 from mtcollect_nb.report import papermill_engine
 
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+pytestmark = [pytest.mark.filterwarnings("ignore::DeprecationWarning"), pytest.mark.slow]
 
 
 def small_notebook(path: Path, cells: int, fail_at: int | None = None) -> Path:

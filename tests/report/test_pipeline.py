@@ -20,6 +20,7 @@ def _folder(tmp_path: Path) -> Path:
     return folder
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mask", [False, True])
 def test_analyze_and_write(tmp_path, mask):
     p = params(extracts_dir=str(_folder(tmp_path)), output_dir=str(tmp_path / "out"),

@@ -17,6 +17,7 @@ def _run(**kw):
                                            enrollments=[enrollment(10, 1)]))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("year", "text"), [(2025, "law of 2024-25: MCA 20-9-311 (2023), "
                                                    "ARM 10.20.102"),
                                             (2026, "law of 2025-26: HB 168")])
@@ -26,6 +27,7 @@ def test_law_applied_row(year, text):
     assert list(info.index).index("Law applied") == list(info.index).index("School year") + 1
 
 
+@pytest.mark.slow
 def test_not_run_block_lists_the_esa_rules_when_off(tmp_path):
     done = finish(with_keys(_run(esa_program=False)), tmp_path)
     blocks = {b.title: b.frame for b in summary_blocks(done)}

@@ -27,6 +27,8 @@ from mtcollect_nb.report.sheets import school_named
 from mtcollect_nb.testing import enrollment, make_analysis, params, student
 from mtcollect_nb.window.finished import FinishedRun, finish
 
+pytestmark = pytest.mark.slow
+
 SHEETS = ["Summary", "Findings", "ANB", "Absences", "CTE", "Rejected rows", "Since last run"]
 # the sheets' headers: the columns with schoolName next to schoolNumber
 FINDINGS_SHEET, ANB_SHEET, ABSENCES_SHEET, CTE_SHEET = map(

@@ -177,6 +177,7 @@ KERNEL_HOLDER = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 def test_kill_tree_kills_a_kernel_in_its_own_session():
     """A worker holding a real Jupyter kernel (new session): both must die."""
     proc = subprocess.Popen([sys.executable, "-c", KERNEL_HOLDER], stdout=subprocess.PIPE,
@@ -322,6 +323,7 @@ def test_bad_parameters_file_is_a_failed_row_not_a_crash(tmp_path):
     assert s.exit_code == 1
 
 
+@pytest.mark.slow
 def test_demo_batch_is_a_valid_batch_output(tmp_path):
     from mtcollect_nb.state import rollup
     from mtcollect_nb.state.batch_io import write_demo_batch

@@ -30,6 +30,7 @@ def _frame(df: pd.DataFrame) -> pd.DataFrame:
     return df.astype(str).sort_values(list(df.columns), kind="stable").reset_index(drop=True)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("style", STYLES)
 def test_every_finding_and_count_is_the_same_with_export_headers(contract, tmp_path, style):
     renamed = tmp_path / style

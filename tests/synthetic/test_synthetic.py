@@ -22,6 +22,8 @@ from mtcollect_nb.synthetic import (
 )
 from mtcollect_nb.synthetic.periods import PERIOD_FORM_ONLY
 
+pytestmark = pytest.mark.slow
+
 RULE_IDS = (
     [f"ANB-{i:02d}" for i in range(1, 25)] + [f"TCH-{i:02d}" for i in range(1, 5)]
     + [f"CTE-{i:02d}" for i in range(1, 5)] + ["GRD-01", "GRD-02", "PHO-01", "PHO-02"]

@@ -14,6 +14,8 @@ from mtcollect_nb.synthetic.periods import to_period_form
 from mtcollect_nb.synthetic.write import write_district
 from mtcollect_nb.testing import params
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def both(tmp_path_factory):

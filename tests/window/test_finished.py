@@ -17,6 +17,8 @@ from mtcollect_nb.testing import absences, enrollment, make_analysis, make_bundl
 from mtcollect_nb.window import history, keys
 from mtcollect_nb.window.keys import with_keys
 
+pytestmark = pytest.mark.slow
+
 
 def district(tmp_path: Path, mask: bool = False):
     days = pd.bdate_range("2025-01-20", "2025-02-03")  # 11 school days: ANB-01

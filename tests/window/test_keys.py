@@ -19,6 +19,8 @@ from mtcollect_nb.privacy.masking import mask_run
 from mtcollect_nb.synthetic.write import write_demo
 from mtcollect_nb.window.keys import finding_keys, identity, with_keys
 
+pytestmark = pytest.mark.slow
+
 #: Files whose rows are shuffled and extended by the property test (no finding is about them).
 SHUFFLED = ("attendance.csv", "enrollments.csv", "students.csv", "rosters.csv")
 

@@ -46,6 +46,7 @@ def notes(book: Path) -> dict[str, str]:
     return dict(zip(f["findingKey"], f["note"], strict=True))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("content", [b"PK\x03\x04 truncated zip", b"just text, not a workbook"])
 def test_corrupt_previous_is_reported_kept_and_the_run_goes_on(fresh, content: bytes) -> None:
     out = Path(fresh.params.output_dir)
@@ -61,6 +62,7 @@ def test_corrupt_previous_is_reported_kept_and_the_run_goes_on(fresh, content: b
     assert set(pd.read_excel(book, sheet_name="Findings")["status"]) == {"new"}
 
 
+@pytest.mark.slow
 def test_foreign_workbook_is_not_read_but_kept(fresh, tmp_path: Path) -> None:
     out = Path(fresh.params.output_dir)
     out.mkdir(parents=True)
@@ -75,6 +77,7 @@ def test_foreign_workbook_is_not_read_but_kept(fresh, tmp_path: Path) -> None:
     assert len(list(out.glob("findings.previous-*.xlsx"))) == 1
 
 
+@pytest.mark.slow
 def test_crash_mid_run_loses_no_note(fresh, monkeypatch: pytest.MonkeyPatch) -> None:
     book = write_outputs(fresh)
     key = note_first_warning(book, "typed on day 2")
@@ -93,6 +96,7 @@ def test_crash_mid_run_loses_no_note(fresh, monkeypatch: pytest.MonkeyPatch) -> 
     assert not list(book.parent.glob("findings.previous-*"))
 
 
+@pytest.mark.slow
 def test_styled_resave_with_openpyxl_keeps_notes(fresh) -> None:
     book = write_outputs(fresh)
     key = note_first_warning(book, "ok per registrar")

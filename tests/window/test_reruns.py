@@ -28,6 +28,8 @@ from mtcollect_nb.synthetic.write import write_demo
 from mtcollect_nb.window import history
 from mtcollect_nb.window.certify import certify_collection
 
+pytestmark = pytest.mark.slow
+
 FIRST_RUN = dt.datetime(2025, 2, 4, 8, 0, 0)
 NEW_BAD_DATE = "2025-02-31"
 
