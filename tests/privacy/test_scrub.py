@@ -49,10 +49,10 @@ def test_message_words(text: str, expected: str) -> None:
     assert scrub_message(text) == expected
 
 
-def raised_texts() -> list[str]:
-    """The constant text of every error our package raises."""
+def raised_texts(root: Path = Path(mtcollect_nb.__file__).parent) -> list[str]:
+    """The constant text of every error raised in the modules under ``root`` (our package)."""
     out = []
-    for path in Path(mtcollect_nb.__file__).parent.rglob("*.py"):
+    for path in sorted(root.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Raise) and node.exc is not None:
                 out.extend(c.value for c in ast.walk(node.exc)
@@ -66,6 +66,12 @@ def test_our_own_message_text_is_never_masked() -> None:
     assert len(texts) > 50
     changed = [t for t in texts if scrub_message(t) != t]
     assert changed == []
+
+
+def test_the_message_scan_finds_a_raised_text_the_scrubber_would_mask(tmp_path: Path) -> None:
+    (tmp_path / "m.py").write_text('def f():\n    raise ValueError(f"{x}: student Zqxwvut")\n')
+    texts = raised_texts(tmp_path)
+    assert texts == [": student Zqxwvut"] and scrub_message(texts[0]) != texts[0]
 
 
 @pytest.mark.slow

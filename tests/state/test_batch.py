@@ -235,6 +235,21 @@ def _orphans(since: float) -> list[int]:
     return found
 
 
+def test_the_orphan_check_finds_a_kernel_whose_worker_is_gone() -> None:
+    """orphan_kernels (used below) can fail: a kernel-like process of a dead parent is found."""
+    since = time.time() - 1
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    kernel = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)",
+                               "ipykernel_launcher"],
+                              env={**os.environ, "JPY_PARENT_PID": str(gone.pid)})
+    try:
+        assert kernel.pid in orphan_kernels(since, grace=0)
+    finally:
+        kernel.kill()
+        kernel.wait()
+
+
 @pytest.fixture(scope="module")
 def state(tmp_path_factory):
     from mtcollect_nb.synthetic import write_state
