@@ -243,9 +243,9 @@ def run_empty_notebook(nb_path: Path, out_path: Path, kernel_name: str = "python
 
     extra: dict[str, Any] = {}
     try:
-        from mtcollect_nb.report import notebook
+        from mtcollect_nb.report.papermill_engine import kernel_manager
 
-        extra["km"] = notebook._kernel_manager()
+        extra["km"] = kernel_manager()
         extra["extra_arguments"] = ["--IPKernelApp.log_level=ERROR"]
     except (ImportError, AttributeError):
         pass

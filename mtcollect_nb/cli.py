@@ -20,18 +20,30 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from mtcollect_nb.cli_checks import (
-    expect_folder,
-    precheck,
-    report_outputs,
-    writable_folder,
-)
 from mtcollect_nb.errors import MtcollectError
+from mtcollect_nb.outputs import FINDINGS_XLSX, read_summary
+from mtcollect_nb.preflight import expect_folder, precheck, writable_folder
 from mtcollect_nb.state.batch import DEFAULT_TIMEOUT
 from mtcollect_nb.version import __version__
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
 DEFAULT_DEMO_DIR = "mtcollect-demo"
+
+
+def report_outputs(notebook: Path) -> None:
+    """Where the outputs are, the law applied, the verdict, and one closing line of counts."""
+    out = notebook.parent
+    print(f"findings workbook: {out / FINDINGS_XLSX}")
+    print(f"report (HTML):     {notebook.with_suffix('.html')}")
+    print(f"executed notebook: {notebook}")
+    s = read_summary(out)
+    if s is None:
+        return
+    if s.law:
+        print(f"law applied:       {s.law}")
+    print(f"ready to certify:  {s.verdict_line}")
+    print(f"done: {s.errors or 0} errors, {s.warnings or 0} warnings, {s.info or 0} info; "
+          f"{'ready' if s.ready else 'not ready'} to certify; outputs in {out}")
 
 
 def cmd_check_extracts(args: argparse.Namespace) -> int:

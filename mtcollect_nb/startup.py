@@ -8,12 +8,14 @@ in its place; the real package is imported the first time anything is used from 
 validation still gives exactly the same answers.
 
 The stand-in is installed when this module is imported (``mtcollect_nb/__init__`` imports it
-first).
+first; the test suite loads it before pytest's plugins: ``-p mtcollect_nb.startup``). It has the
+real module's ``__file__``, so a tool that scans ``sys.modules`` (Hypothesis's pytest plugin
+does) does not trigger the import.
 
 Example:
-    >>> import jsonschema
-    >>> jsonschema.FormatChecker().conforms("http://example.com/a b", "iri")
-    False
+    >>> stand_in = _Deferred("json")  # stands in for a module; the first use imports it
+    >>> stand_in.dumps({"a": 1})
+    '{"a": 1}'
 """
 
 from __future__ import annotations
@@ -60,6 +62,7 @@ def defer_rfc3987_syntax() -> bool:
         return False
     stand_in = _Deferred(DEFERRED)
     stand_in.__spec__ = spec
+    stand_in.__file__ = spec.origin  # tools that scan sys.modules (Hypothesis) read it
     stand_in.__path__ = list(spec.submodule_search_locations or [])
     stand_in.is_valid_syntax = _is_valid_syntax  # type: ignore[attr-defined]
     sys.modules[DEFERRED] = stand_in

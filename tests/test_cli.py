@@ -112,6 +112,7 @@ def test_usage_errors_exit_2() -> None:
     assert exc.value.code == 2
 
 
+@pytest.mark.slow
 def test_console_script_prints_no_traceback(tmp_path: Path) -> None:
     path = write_params(tmp_path, "district_number: [\n")
     proc = subprocess.run([sys.executable, "-m", "mtcollect_nb.cli", "run", str(path)],
@@ -121,6 +122,7 @@ def test_console_script_prints_no_traceback(tmp_path: Path) -> None:
     assert len(proc.stderr.splitlines()) == 1
 
 
+@pytest.mark.slow
 def test_synth_writes_an_extract_bundle(tmp_path: Path, capsys) -> None:
     from mtcollect_nb.load.loader import load_bundle
 
@@ -131,6 +133,7 @@ def test_synth_writes_an_extract_bundle(tmp_path: Path, capsys) -> None:
     assert bundle.table("students")["personID"].nunique() == 40
 
 
+@pytest.mark.slow
 def test_synth_is_deterministic(tmp_path: Path) -> None:
     for name in ("a", "b"):
         assert cli.main(["synth", "--out", str(tmp_path / name), "--students", "25"]) == 0
@@ -140,6 +143,7 @@ def test_synth_is_deterministic(tmp_path: Path) -> None:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
 
 
+@pytest.mark.slow
 def test_synth_state_writes_a_parameters_folder(tmp_path: Path, capsys) -> None:
     from mtcollect_nb.params import load_params
 

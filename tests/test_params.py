@@ -94,14 +94,36 @@ def test_missing_file(tmp_path):
         load_params(tmp_path / "nope.yaml")
 
 
-def test_documented_keys_match_outputs_md():
-    spec = (Path(__file__).parents[1] / ".." / "shared" / "spec" / "outputs.md")
-    if not spec.exists():
-        pytest.skip("shared spec not beside the checkout")
-    block = spec.read_text().split("```yaml")[1].split("```")[0]
-    documented = {line.split(":")[0].strip() for line in block.splitlines()
-                  if ":" in line and not line.strip().startswith("#")}
-    assert documented == set(PARAM_KEYS)
+#: The parameters file's keys as spec/outputs.md documents them (its ``yaml`` example).
+DOCUMENTED_KEYS = frozenset({
+    "district_number", "district_name", "school_year", "extracts_dir", "output_dir",
+    "fall_count_date", "spring_count_date", "kindergarten_age_date", "pir_days", "mask_pii",
+    "whole_day_absence_default", "esa_program", "collection_season", "as_of",
+    "call_list_min_streak", "columns", "values",
+})
+SPEC = Path(__file__).resolve().parents[1].parent / "shared" / "spec" / "outputs.md"
+
+
+def documented_keys(spec_text: str) -> set[str]:
+    """The keys of the first ``yaml`` block of spec/outputs.md."""
+    block = spec_text.split("```yaml")[1].split("```")[0]
+    return {line.split(":")[0].strip() for line in block.splitlines()
+            if ":" in line and not line.strip().startswith("#")}
+
+
+def test_params_take_exactly_the_documented_keys():
+    assert set(PARAM_KEYS) == DOCUMENTED_KEYS
+
+
+def test_the_documented_keys_are_the_spec_s():
+    """The key list above is the spec's (../shared is beside the checkout, in CI too)."""
+    assert SPEC.is_file(), f"{SPEC}: the shared specification is not beside the checkout"
+    assert documented_keys(SPEC.read_text(encoding="utf-8")) == DOCUMENTED_KEYS
+
+
+def test_documented_keys_reads_the_yaml_block_only():
+    text = "x\n```yaml\na: 1\n# b: 2\nc: {}  # note\n```\n```yaml\nd: 3\n```"
+    assert documented_keys(text) == {"a", "c"}
 
 
 def test_params_from_mapping_is_one_line():

@@ -29,12 +29,15 @@ class DistrictRun:
         results: findings table, rules not run, rules run.
         started: when the run started (local time, seconds).
         version: the package version that produced it.
+        masked: names blanked and IDs pseudonymous in every table and finding (set only by
+            :func:`mtcollect_nb.privacy.masking.mask_run`); the one answer to "is it masked?".
     """
 
     analysis: Analysis
     results: RuleResults
     started: dt.datetime = field(default_factory=lambda: dt.datetime.now().replace(microsecond=0))
     version: str = __version__
+    masked: bool = False
 
     @property
     def params(self) -> Params:

@@ -1,12 +1,13 @@
 """Plotly figures of the exploration views: one student's calendar and hours, one school's ANB.
 
-Each builder takes the frame an :mod:`mtcollect_nb.explore.views` function returned (so a
+Each builder takes the frame an explore function returned (:mod:`~mtcollect_nb.explore.views`,
+:mod:`~mtcollect_nb.explore.student`, :mod:`~mtcollect_nb.explore.days`) (so a
 masked run gives masked figures), returns a Figure and never shows it.
 
 Example:
     >>> from mtcollect_nb.testing import make_analysis, student, enrollment, absences
     >>> from mtcollect_nb.checks.run import run_from_analysis
-    >>> from mtcollect_nb.explore.views import student_calendar
+    >>> from mtcollect_nb.explore.days import student_calendar
     >>> a = make_analysis(students=[student(1)], enrollments=[enrollment(10, 1)],
     ...                   attendance=absences(1, ["2025-02-03"]))
     >>> fig = calendar_figure(student_calendar(run_from_analysis(a), 1))
@@ -22,7 +23,7 @@ import plotly.graph_objects as go
 
 from mtcollect_nb.compute.absence import EXCLUDE_STREAK
 from mtcollect_nb.compute.hours import BAND_EDGES
-from mtcollect_nb.explore.student import (
+from mtcollect_nb.explore.days import (
     ABSENT,
     DAY_STATUSES,
     EXEMPT_DAY,
@@ -33,10 +34,10 @@ from mtcollect_nb.explore.student import (
     PRESENT,
     STREAK_DAY,
 )
-from mtcollect_nb.report.figures import BAD, GOOD, NORMAL, RISK, TEMPLATE
+from mtcollect_nb.report.plotting import BAD, GOOD, INFO, NORMAL, RISK, TEMPLATE, empty_figure
 
 STATUS_COLORS: dict[str, str] = {PRESENT: GOOD, PARTIAL: RISK, ABSENT: BAD,
-                                 EXEMPT_DAY: "#2e86c1", NOT_ENROLLED: "#d5d8dc"}
+                                 EXEMPT_DAY: INFO, NOT_ENROLLED: "#d5d8dc"}
 WEEKDAYS: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 COUNT_DATE_COLOR = "#d4ac0d"
 
@@ -51,13 +52,6 @@ def absences_text(n: int) -> str:
     return f"{n} consecutive whole-day absence" + ("" if n == 1 else "s")
 
 
-def _empty(title: str, note: str) -> go.Figure:
-    fig = go.Figure()
-    fig.add_annotation(text=note, showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5)
-    fig.update_layout(title=title, template=TEMPLATE, xaxis_visible=False, yaxis_visible=False)
-    return fig
-
-
 def calendar_figure(calendar: pd.DataFrame, title: str = "") -> go.Figure:
     """One student's days around the count date: a week-by-weekday grid coloured by status.
 
@@ -66,11 +60,11 @@ def calendar_figure(calendar: pd.DataFrame, title: str = "") -> go.Figure:
     around it (nothing covers its number).
 
     Args:
-        calendar: :func:`mtcollect_nb.explore.student_calendar`.
+        calendar: :func:`mtcollect_nb.explore.days.student_calendar`.
         title: figure title (default: the streak and count date).
     """
     if calendar.empty:
-        return _empty(title or "Absence calendar", "No enrollment to show")
+        return empty_figure(title or "Absence calendar", "No enrollment to show")
     c = calendar.assign(week=calendar["date"] - pd.to_timedelta(calendar["date"].dt.weekday,
                                                                 unit="D"))
     many = c["calendarID"].nunique() > 1
@@ -115,11 +109,11 @@ def hours_figure(enrollments: pd.DataFrame) -> go.Figure:
     """Reported vs computed aggregate hours of the enrollments on the count date, with bands.
 
     Args:
-        enrollments: :func:`mtcollect_nb.explore.student_enrollments`.
+        enrollments: :func:`mtcollect_nb.explore.student.student_enrollments`.
     """
     e = enrollments.loc[enrollments["onCountDate"]]
     if e.empty:
-        return _empty("Aggregate hours", "No enrollment on the count date")
+        return empty_figure("Aggregate hours", "No enrollment on the count date")
     y = ("enrollment " + e["enrollmentID"].astype(str) + " (" + e["schoolNumber"] + " "
          + e["grade"] + ")").tolist()
     fig = go.Figure([
@@ -146,7 +140,7 @@ def school_anb_figure(table: pd.DataFrame, school_number: str = "") -> go.Figure
     t = table.loc[table["grade"] != "Total"]
     title = (f"School {school_number}: " if school_number else "") + "spring count by grade"
     if t.empty:
-        return _empty(title, "No enrollment on the count date")
+        return empty_figure(title, "No enrollment on the count date")
     grades = t["grade"].tolist()
     fig = go.Figure([
         go.Bar(name="reported", x=grades, y=t["springCountReported"].tolist(),
@@ -170,7 +164,7 @@ def count_moves_figure(moves: pd.DataFrame) -> go.Figure:
         moves: :func:`mtcollect_nb.explore.views.count_moves`.
     """
     if moves.empty:
-        return _empty("Fall to spring count change by school", "No counts")
+        return empty_figure("Fall to spring count change by school", "No counts")
     m = moves.iloc[::-1]
     labels = (m["schoolNumber"] + " " + m["schoolName"]).str.strip().tolist()
     down = (m["changeReported"] < 0).to_numpy()

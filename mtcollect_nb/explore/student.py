@@ -1,18 +1,8 @@
-"""One student, up close: the absence calendar around the count date and why they are excluded.
+"""One student, up close: the picker, their enrollments and findings, and why they do not count.
 
-Both functions read one student's few rows of a :class:`~mtcollect_nb.report.pipeline.DistrictRun`;
-whole-day absences and streaks come from :mod:`mtcollect_nb.compute.absence` (the one definition).
-They are re-exported by :mod:`mtcollect_nb.explore.views`.
-
-Decisions (spec open), kept here:
-    * The calendar shows the instructional days of the calendars the student is enrolled in on
-      the count date (all of their calendars when none is), over ``weeks`` weeks (Monday to
-      Sunday) ending with the week after the effective count date, reaching further back when
-      the streak started earlier.
-    * A day is *not enrolled* when no enrollment of the student in that calendar (no-shows
-      left out) covers it, *exempt* for excuse ``X``, *whole-day absent* as absence.py says,
-      *partial* for an attendance row with fewer present minutes than the day's, else
-      *present* (IC lists absences only: no row = present).
+Every function reads one student's few rows of a :class:`~mtcollect_nb.checks.run.DistrictRun`
+(masked or not: the labels then show pseudonyms). The absence calendar around the count date
+is :mod:`mtcollect_nb.explore.days`.
 
 Example:
     >>> from mtcollect_nb.testing import make_analysis, student, enrollment, absences
@@ -27,19 +17,22 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pandas as pd
 
 from mtcollect_nb.columns import (
     COMPUTED_HOURS,
+    COUNTED,
     EFFECTIVE_COUNT_DATE,
+    EXCLUDE_COMPUTED,
+    EXCLUDE_REASON,
+    FTE_REPORTED,
     FTE_VALIDATED,
     ON_COUNT_DATE,
     PERSON_ID,
     STREAK,
     STREAK_START,
 )
-from mtcollect_nb.compute.absence import EXCLUDE_STREAK, EXEMPT, whole_day_absence_rows
+from mtcollect_nb.compute.absence import EXCLUDE_STREAK
 from mtcollect_nb.compute.anb import (
     EXCLUDED_VALIDATED,
     KINDERGARTEN_MIN_AGE,
@@ -47,98 +40,98 @@ from mtcollect_nb.compute.anb import (
     kindergarten_under_age,
 )
 from mtcollect_nb.compute.hours import band
-from mtcollect_nb.compute.intervals import covers
-from mtcollect_nb.compute.thresholds import day_attendance
 
 if TYPE_CHECKING:
     from mtcollect_nb.checks.run import DistrictRun
     from mtcollect_nb.compute.analysis import Analysis
 
-PRESENT, PARTIAL, ABSENT, EXEMPT_DAY, NOT_ENROLLED = (
-    "present", "partial", "whole-day absent", "exempt", "not enrolled")
-#: Every day status of the calendar, in legend order.
-DAY_STATUSES: tuple[str, ...] = (PRESENT, PARTIAL, ABSENT, EXEMPT_DAY, NOT_ENROLLED)
-IN_STREAK, STREAK_DAY, IS_COUNT_DATE = "inStreak", "streakDay", "isCountDate"
-CALENDAR_COLUMNS: tuple[str, ...] = (
-    "calendarID", "schoolNumber", "date", "weekday", "minutes", "presentMinutes", "excuse",
-    "status", IN_STREAK, STREAK_DAY, IS_COUNT_DATE,
+BAND_REPORTED = "bandReported"
+BAND_COMPUTED = "bandComputed"
+EARLY_GRADUATE = "earlyGraduate"
+ENROLLMENT_COLUMNS: tuple[str, ...] = (
+    "enrollmentID", "schoolNumber", "calendarID", "grade", "serviceType", "startDate",
+    "endDate", "endStatus", "noShow", ON_COUNT_DATE, COUNTED, "mtSpringAggregateHours",
+    BAND_REPORTED, COMPUTED_HOURS, BAND_COMPUTED, FTE_REPORTED, FTE_VALIDATED, STREAK,
+    STREAK_START, "mtSpringAbsent", "mtExcludeSpringANB", "mtExcludeANB", EXCLUDE_COMPUTED,
+    EXCLUDE_REASON, EARLY_GRADUATE,
 )
-_DAY = pd.Timedelta(days=1)
+STUDENT_FINDING_COLUMNS: tuple[str, ...] = (
+    "ruleId", "severity", "collection", "schoolNumber", "enrollmentID", "courseNumber",
+    "sectionID", "field", "value", "expected", "message", "remedy",
+)
 
 
-def _monday(d: pd.Series) -> pd.Series:
-    return d - pd.to_timedelta(d.dt.weekday, unit="D")
+def student_options(run: DistrictRun, with_findings: bool = False) -> dict[str, int]:
+    """Student picker entries, label -> personID, sorted by name then stateID.
 
-
-def _calendars(a: Analysis, enr: pd.DataFrame) -> pd.DataFrame:
-    """The student's calendars to show, with window start/end and the streak on each."""
-    on = enr.loc[enr[ON_COUNT_DATE]]
-    ids = (on if len(on) else enr)["calendarID"].unique()
-    cal = a.calendars.loc[a.calendars["calendarID"].isin(ids),
-                          ["calendarID", "schoolNumber", EFFECTIVE_COUNT_DATE]]
-    st = a.streaks.merge(on[["enrollmentID", "calendarID"]], on="enrollmentID")
-    st = st.loc[st[STREAK] > 0].groupby("calendarID", as_index=False).agg(
-        streak=(STREAK, "max"), streakStart=(STREAK_START, "min"))
-    cal = cal.merge(st, on="calendarID", how="left")
-    return cal.reset_index(drop=True)
-
-
-def student_calendar(run: DistrictRun, person_id: int, weeks: int = 6) -> pd.DataFrame:
-    """The student's instructional days around the count date, with the streak marked.
-
-    Returns:
-        One row per calendar and instructional day (columns :data:`CALENDAR_COLUMNS`):
-        ``status`` (one of :data:`DAY_STATUSES`), ``inStreak`` (the day is one of the
-        consecutive whole-day absences ending on the effective count date), ``streakDay``
-        (1 on the streak's first day ... the streak length on the count date; blank
-        elsewhere) and ``isCountDate``. Empty when the student has no enrollment.
+    The label is ``stateID name`` (a pseudonym and a blank name in a masked run); a blank
+    label becomes ``personID <id>``, and a label two students share gets ``(#personID)``.
 
     Example:
-        >>> from mtcollect_nb.testing import make_analysis, student, enrollment, absences
+        >>> from mtcollect_nb.testing import make_analysis, student
         >>> from mtcollect_nb.checks.run import run_from_analysis
-        >>> a = make_analysis(students=[student(1)], enrollments=[enrollment(10, 1)],
-        ...                   attendance=absences(1, ["2025-01-31", "2025-02-03"]))
-        >>> c = student_calendar(run_from_analysis(a), 1)
-        >>> c.loc[c["inStreak"], "streakDay"].tolist(), len(c)
-        ([1, 2], 30)
+        >>> run = run_from_analysis(make_analysis(students=[student(2, stateID="")]))
+        >>> student_options(run)
+        {'Last2, First2': 2}
+    """
+    s = run.analysis.students[[PERSON_ID, "stateID", "studentName"]]
+    if with_findings:
+        s = s.loc[s[PERSON_ID].isin(run.findings[PERSON_ID].dropna())]
+    s = s.sort_values(["studentName", "stateID", PERSON_ID], kind="mergesort")
+    pid = s[PERSON_ID].astype(str)
+    label = (s["stateID"] + " " + s["studentName"]).str.strip()
+    label = label.where(label != "", "personID " + pid)
+    twice = label.duplicated(keep=False)
+    label = label.where(~twice, label + " (#" + pid + ")")
+    return dict(zip(label, s[PERSON_ID].astype(int), strict=True))
+
+
+def student_enrollments(run: DistrictRun, person_id: int) -> pd.DataFrame:
+    """Every enrollment of one student, with how it counts on the spring count date.
+
+    Columns :data:`ENROLLMENT_COLUMNS`: the enrollment, ``onCountDate``/``counted``, reported
+    and computed hours with their bands, FTE reported/validated (after the 1.0 cap; early
+    graduates at their early-graduate FTE), the absence streak and the computed exclusions.
+    Enrollments off the count date have blank hours, FTE and streak. Sorted by start date.
+
+    Example:
+        >>> from mtcollect_nb.testing import tiny_analysis
+        >>> from mtcollect_nb.checks.run import run_from_analysis
+        >>> e = student_enrollments(run_from_analysis(tiny_analysis()), 1)
+        >>> e[["enrollmentID", "bandReported", "computedHours", "fteValidated", "streak"]
+        ...   ].values.tolist()
+        [[10, 1.0, 1230.0, 1.0, 0]]
     """
     a = run.analysis
-    enr = a.enrollments.loc[a.enrollments[PERSON_ID] == person_id]
-    cal = _calendars(a, enr)
-    if cal.empty:
-        return pd.DataFrame(columns=list(CALENDAR_COLUMNS))
-    center = cal[EFFECTIVE_COUNT_DATE].fillna(a.spring)
-    cal["end"] = _monday(center) + 13 * _DAY
-    start = _monday(center) - 7 * max(weeks - 2, 0) * _DAY
-    cal["start"] = start.where(~(_monday(cal[STREAK_START]) < start), _monday(cal[STREAK_START]))
-    d = a.instructional_days.merge(cal, on="calendarID")
-    d = d.loc[(d["date"] >= d["start"]) & (d["date"] <= d["end"])].reset_index(drop=True)
-    att = day_attendance(a)  # with the resolved whole-day threshold of each row
-    att = att.loc[(att[PERSON_ID] == person_id) & att["calendarID"].isin(cal["calendarID"])]
-    att = att.assign(wholeDay=whole_day_absence_rows(att, a.instructional_days,
-                                                     a.calendars).to_numpy())
-    d = d.merge(att[["calendarID", "date", "presentMinutes", "excuse", "wholeDay"]],
-                on=["calendarID", "date"], how="left")
-    spans = enr.loc[~enr["noShow"], ["calendarID", "startDate", "endDate"]]
-    cov = d[["calendarID", "date"]].reset_index().merge(spans, on="calendarID")
-    inside = covers(cov["startDate"], cov["endDate"], cov["date"])
-    enrolled = d.index.isin(cov.loc[inside, "index"])
-    row = d["wholeDay"].notna()
-    exempt = row & (d["excuse"].fillna("").astype(str).str.strip().str.upper() == EXEMPT)
-    whole = d["wholeDay"].eq(True)
-    present = pd.to_numeric(d["presentMinutes"], errors="coerce").fillna(0)
-    partial = row & ~whole & ~exempt & (present < d["minutes"].fillna(0))
-    d["status"] = np.select([~enrolled, exempt, whole, partial],
-                            [NOT_ENROLLED, EXEMPT_DAY, ABSENT, PARTIAL], PRESENT)
-    ecd = d[EFFECTIVE_COUNT_DATE]
-    d[IN_STREAK] = (d[STREAK].fillna(0) > 0) & (d[STREAK_START] <= d["date"]) & (d["date"] <= ecd)
-    d[STREAK_DAY] = pd.array(d.groupby("calendarID")[IN_STREAK].cumsum(), dtype="Int64")
-    d[STREAK_DAY] = d[STREAK_DAY].where(d[IN_STREAK])
-    d[IS_COUNT_DATE] = d["date"] == ecd
-    d["weekday"] = d["date"].dt.day_name().str[:3]
-    d["excuse"] = d["excuse"].fillna("")
-    d = d.sort_values(["calendarID", "date"], kind="mergesort")
-    return d[list(CALENDAR_COLUMNS)].reset_index(drop=True)
+    e = a.enrollments.loc[a.enrollments[PERSON_ID] == person_id]
+    fte = a.fte[["enrollmentID", COMPUTED_HOURS, FTE_REPORTED, FTE_VALIDATED,
+                 EXCLUDE_COMPUTED, EXCLUDE_REASON]]
+    e = e.merge(fte, on="enrollmentID", how="left")
+    e = e.merge(a.streaks[["enrollmentID", STREAK, STREAK_START]], on="enrollmentID", how="left")
+    grads = a.early_graduates.set_index("enrollmentID")
+    e[EARLY_GRADUATE] = e["enrollmentID"].isin(grads.index)
+    for col in (FTE_REPORTED, FTE_VALIDATED):
+        e[col] = e[col].fillna(e["enrollmentID"].map(grads[col]))
+    e[STREAK] = pd.array(e[STREAK], dtype="Int64")
+    e[EXCLUDE_REASON] = e[EXCLUDE_REASON].fillna("")
+    e[BAND_REPORTED] = band(e["mtSpringAggregateHours"])
+    e[BAND_COMPUTED] = band(e[COMPUTED_HOURS])
+    e = e.sort_values(["startDate", "enrollmentID"], kind="mergesort")
+    return e[list(ENROLLMENT_COLUMNS)].reset_index(drop=True)
+
+
+def student_findings(run: DistrictRun, person_id: int) -> pd.DataFrame:
+    """Every finding about one student, each with its remedy (columns STUDENT_FINDING_COLUMNS).
+
+    Example:
+        >>> from mtcollect_nb.testing import tiny_analysis
+        >>> from mtcollect_nb.checks.run import run_from_analysis
+        >>> student_findings(run_from_analysis(tiny_analysis()), 1).empty
+        True
+    """
+    f = run.findings
+    mine = f.loc[(f[PERSON_ID] == person_id).fillna(False).astype(bool)]
+    return mine[list(STUDENT_FINDING_COLUMNS)].reset_index(drop=True)
 
 
 def _day(ts: Any) -> str:

@@ -8,7 +8,8 @@ two days of a collection window: notes typed in the workbook, a fix, the rerun t
 
 Decisions: the group of a rule and the example rule of each group are chosen here, for
 teaching; in a masked run the planted personIDs and stateIDs are matched through their
-pseudonyms (:mod:`mtcollect_nb.report.masking`), so the tour never needs the real IDs on screen.
+pseudonyms (:mod:`mtcollect_nb.privacy.pseudonyms`), so the tour never needs the real IDs on
+screen.
 
 Example:
     >>> sorted(r for g in CHECK_GROUPS.values() for r in g.rules)[:3]
@@ -26,15 +27,15 @@ import pandas as pd
 
 from mtcollect_nb.columns import FINDING_KEY, FINDINGS_COLUMNS, NOTE, PERSON_ID, REVIEWED
 from mtcollect_nb.params import load_params
-from mtcollect_nb.report import history
-from mtcollect_nb.report.masking import is_masked, pseudo_person_ids, pseudonyms
-from mtcollect_nb.report.pipeline import analyze_district, write_outputs
+from mtcollect_nb.privacy.pseudonyms import pseudo_person_ids, pseudonyms
+from mtcollect_nb.report.pipeline import analyze_district, finish, write_outputs
 from mtcollect_nb.synthetic.write import write_demo
 
 if TYPE_CHECKING:
     from pandas.io.formats.style import Styler
 
     from mtcollect_nb.checks.run import DistrictRun
+    from mtcollect_nb.window.finished import FinishedRun
 
 Cases = dict[str, dict[str, Any]]
 
@@ -93,7 +94,7 @@ def _planted_keys(run: DistrictRun, keys: dict[str, Any]) -> dict[str, pd.Series
     """The planted keys as the run shows them (pseudonyms in a masked run)."""
     people = pd.Series(keys.get(PERSON_ID, []), dtype="int64")
     states = pd.Series(keys.get("stateID", []), dtype=object)
-    if is_masked(run):
+    if run.masked:
         people, states = pseudo_person_ids(people), pseudonyms(states, "stateID")
     courses = run.analysis.table("courses")
     numbers = courses.loc[courses["courseID"].isin(keys.get("courseID", [])), "number"]
@@ -198,15 +199,7 @@ def fix_duplicate_enrollment(extracts: Path) -> int:
     return int(dup.sum())
 
 
-@dataclass(frozen=True)
-class RerunExample:
-    """Day 2 of :func:`rerun_example`: its *Since last run* tables and every run so far."""
-
-    since: history.SinceLastRun
-    runs: pd.DataFrame
-
-
-def rerun_example(base: Path | None = None) -> RerunExample:
+def rerun_example(base: Path | None = None) -> FinishedRun:
     """Day 1 and day 2 of a collection window, on a new demo district under ``base``.
 
     ``base`` defaults to a new temporary folder: never the tour's output folder, which must
@@ -214,8 +207,8 @@ def rerun_example(base: Path | None = None) -> RerunExample:
 
     Day 1: run, then the district notes the duplicate enrollment (DQ-01) and reviews a
     warning (ANB-02) in the workbook. It fixes the duplicate in IC and exports again. Day 2:
-    rerun. Returns :func:`mtcollect_nb.report.history.since_last_run` of day 2 and the runs
-    (:func:`~mtcollect_nb.report.history.runs_table`).
+    rerun. Returns day 2, finished: its window holds the *Since last run* tables
+    (``changed``, ``reviewed``, ``ready``) and ``runs()`` every run so far.
     """
     if base is None:
         base = Path(tempfile.mkdtemp(prefix="mtcollect-tour-"))
@@ -224,6 +217,6 @@ def rerun_example(base: Path | None = None) -> RerunExample:
     type_note(workbook, "DQ-01", "duplicate enrollment: removed in IC")
     type_note(workbook, "ANB-02", "checked with the school: counted correctly", reviewed="x")
     fix_duplicate_enrollment(Path(params.extracts_dir))
-    write_outputs(analyze_district(params))
-    out = Path(params.output_dir)
-    return RerunExample(since=history.since_last_run(out), runs=history.runs_table(out))
+    day2 = finish(analyze_district(params))
+    write_outputs(day2)
+    return day2

@@ -1,15 +1,17 @@
-"""Plain functions behind every view of the exploration notebook (one district run).
+"""The district-wide views of the explorer: findings filtered, one school, count moves.
 
-Each widget callback of :mod:`mtcollect_nb.explore.widgets` only calls one of these and shows
-the result, so everything an analyst sees is testable without a browser. All of them read a
-:class:`~mtcollect_nb.report.pipeline.DistrictRun` (masked or not: labels then show pseudonyms).
+Each widget callback of :mod:`mtcollect_nb.explore.widgets` only calls a plain function (these,
+one student's in :mod:`mtcollect_nb.explore.student` and :mod:`mtcollect_nb.explore.days`) and
+shows the result, so everything an analyst sees is testable without a browser. All of them
+read a :class:`~mtcollect_nb.checks.run.DistrictRun` (masked or not: labels then show
+pseudonyms).
 
 Example:
     >>> from mtcollect_nb.testing import tiny_analysis
     >>> from mtcollect_nb.checks.run import run_from_analysis
     >>> run = run_from_analysis(tiny_analysis())
-    >>> list(student_options(run).values())
-    [1, 2]
+    >>> list(school_options(run).values())
+    ['0001']
     >>> school_anb(run, "0001")["springCountValidated"].tolist()
     [1.0, 1.0, 2.0]
 """
@@ -21,26 +23,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from mtcollect_nb.columns import (
-    COLLECTIONS,
-    COMPUTED_HOURS,
-    COUNTED,
-    EXCLUDE_COMPUTED,
-    EXCLUDE_REASON,
-    FTE_REPORTED,
-    FTE_VALIDATED,
-    ON_COUNT_DATE,
-    PERSON_ID,
-    SEVERITIES,
-    STREAK,
-    STREAK_START,
-)
-from mtcollect_nb.compute.hours import band
-from mtcollect_nb.explore.student import (  # noqa: F401  (re-exported: one student views)
-    DAY_STATUSES,
-    student_calendar,
-    why_excluded,
-)
+from mtcollect_nb.columns import COLLECTIONS, SEVERITIES
 
 if TYPE_CHECKING:
     from mtcollect_nb.checks.run import DistrictRun
@@ -48,20 +31,6 @@ if TYPE_CHECKING:
 #: Findings columns a filter can select on, by the name of the filter.
 FILTERS: dict[str, str] = {"school": "schoolNumber", "rule": "ruleId", "severity": "severity",
                            "collection": "collection"}
-BAND_REPORTED = "bandReported"
-BAND_COMPUTED = "bandComputed"
-EARLY_GRADUATE = "earlyGraduate"
-ENROLLMENT_COLUMNS: tuple[str, ...] = (
-    "enrollmentID", "schoolNumber", "calendarID", "grade", "serviceType", "startDate",
-    "endDate", "endStatus", "noShow", ON_COUNT_DATE, COUNTED, "mtSpringAggregateHours",
-    BAND_REPORTED, COMPUTED_HOURS, BAND_COMPUTED, FTE_REPORTED, FTE_VALIDATED, STREAK,
-    STREAK_START, "mtSpringAbsent", "mtExcludeSpringANB", "mtExcludeANB", EXCLUDE_COMPUTED,
-    EXCLUDE_REASON, EARLY_GRADUATE,
-)
-STUDENT_FINDING_COLUMNS: tuple[str, ...] = (
-    "ruleId", "severity", "collection", "schoolNumber", "enrollmentID", "courseNumber",
-    "sectionID", "field", "value", "expected", "message", "remedy",
-)
 SCHOOL_ANB_COLUMNS: tuple[str, ...] = (
     "grade", "budgetUnit", "enrolled", "excludedReported", "excludedValidated", "fallCount",
     "springCountReported", "springCountValidated", "difference",
@@ -119,79 +88,6 @@ def filter_options(findings: pd.DataFrame) -> dict[str, list[str]]:
         out[name] = ([v for v in known if v in present] + sorted(present - set(known))
                      if known else sorted(present))
     return out
-
-
-def student_options(run: DistrictRun, with_findings: bool = False) -> dict[str, int]:
-    """Student picker entries, label -> personID, sorted by name then stateID.
-
-    The label is ``stateID name`` (a pseudonym and a blank name in a masked run); a blank
-    label becomes ``personID <id>``, and a label two students share gets ``(#personID)``.
-
-    Example:
-        >>> from mtcollect_nb.testing import make_analysis, student
-        >>> from mtcollect_nb.checks.run import run_from_analysis
-        >>> run = run_from_analysis(make_analysis(students=[student(2, stateID="")]))
-        >>> student_options(run)
-        {'Last2, First2': 2}
-    """
-    s = run.analysis.students[[PERSON_ID, "stateID", "studentName"]]
-    if with_findings:
-        s = s.loc[s[PERSON_ID].isin(run.findings[PERSON_ID].dropna())]
-    s = s.sort_values(["studentName", "stateID", PERSON_ID], kind="mergesort")
-    pid = s[PERSON_ID].astype(str)
-    label = (s["stateID"] + " " + s["studentName"]).str.strip()
-    label = label.where(label != "", "personID " + pid)
-    twice = label.duplicated(keep=False)
-    label = label.where(~twice, label + " (#" + pid + ")")
-    return dict(zip(label, s[PERSON_ID].astype(int), strict=True))
-
-
-def student_enrollments(run: DistrictRun, person_id: int) -> pd.DataFrame:
-    """Every enrollment of one student, with how it counts on the spring count date.
-
-    Columns :data:`ENROLLMENT_COLUMNS`: the enrollment, ``onCountDate``/``counted``, reported
-    and computed hours with their bands, FTE reported/validated (after the 1.0 cap; early
-    graduates at their early-graduate FTE), the absence streak and the computed exclusions.
-    Enrollments off the count date have blank hours, FTE and streak. Sorted by start date.
-
-    Example:
-        >>> from mtcollect_nb.testing import tiny_analysis
-        >>> from mtcollect_nb.checks.run import run_from_analysis
-        >>> e = student_enrollments(run_from_analysis(tiny_analysis()), 1)
-        >>> e[["enrollmentID", "bandReported", "computedHours", "fteValidated", "streak"]
-        ...   ].values.tolist()
-        [[10, 1.0, 1230.0, 1.0, 0]]
-    """
-    a = run.analysis
-    e = a.enrollments.loc[a.enrollments[PERSON_ID] == person_id]
-    fte = a.fte[["enrollmentID", COMPUTED_HOURS, FTE_REPORTED, FTE_VALIDATED,
-                 EXCLUDE_COMPUTED, EXCLUDE_REASON]]
-    e = e.merge(fte, on="enrollmentID", how="left")
-    e = e.merge(a.streaks[["enrollmentID", STREAK, STREAK_START]], on="enrollmentID", how="left")
-    grads = a.early_graduates.set_index("enrollmentID")
-    e[EARLY_GRADUATE] = e["enrollmentID"].isin(grads.index)
-    for col in (FTE_REPORTED, FTE_VALIDATED):
-        e[col] = e[col].fillna(e["enrollmentID"].map(grads[col]))
-    e[STREAK] = pd.array(e[STREAK], dtype="Int64")
-    e[EXCLUDE_REASON] = e[EXCLUDE_REASON].fillna("")
-    e[BAND_REPORTED] = band(e["mtSpringAggregateHours"])
-    e[BAND_COMPUTED] = band(e[COMPUTED_HOURS])
-    e = e.sort_values(["startDate", "enrollmentID"], kind="mergesort")
-    return e[list(ENROLLMENT_COLUMNS)].reset_index(drop=True)
-
-
-def student_findings(run: DistrictRun, person_id: int) -> pd.DataFrame:
-    """Every finding about one student, each with its remedy (columns STUDENT_FINDING_COLUMNS).
-
-    Example:
-        >>> from mtcollect_nb.testing import tiny_analysis
-        >>> from mtcollect_nb.checks.run import run_from_analysis
-        >>> student_findings(run_from_analysis(tiny_analysis()), 1).empty
-        True
-    """
-    f = run.findings
-    mine = f.loc[(f[PERSON_ID] == person_id).fillna(False).astype(bool)]
-    return mine[list(STUDENT_FINDING_COLUMNS)].reset_index(drop=True)
 
 
 def school_options(run: DistrictRun) -> dict[str, str]:

@@ -1,8 +1,9 @@
 """The ipywidgets explorer over one district run: findings, one student, one school, moves.
 
 Every callback is a plain function of the run and the picked value that returns a dict of
-outputs (frames, figures, text) built by :mod:`mtcollect_nb.explore.views` and
-:mod:`mtcollect_nb.explore.figures`; :func:`explorer` only wires widgets to them and shows
+outputs (frames, figures, text) built by :mod:`~mtcollect_nb.explore.views`,
+:mod:`~mtcollect_nb.explore.student`, :mod:`~mtcollect_nb.explore.days` and
+:mod:`~mtcollect_nb.explore.figures`; :func:`explorer` only wires widgets to them and shows
 the outputs, so the callbacks are tested without a browser.
 
 Example:
@@ -18,7 +19,6 @@ Example:
 from __future__ import annotations
 
 import html
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
@@ -27,10 +27,10 @@ from IPython import get_ipython
 from IPython.display import display
 
 from mtcollect_nb.columns import FINDINGS_COLUMNS
+from mtcollect_nb.explore import days, grid
 from mtcollect_nb.explore import figures as xf
-from mtcollect_nb.explore import grid
+from mtcollect_nb.explore import student as one_student
 from mtcollect_nb.explore import views as explore
-from mtcollect_nb.report.notebook import export_html
 from mtcollect_nb.report.sheets import school_names, with_school_name
 
 if TYPE_CHECKING:
@@ -72,15 +72,15 @@ def on_student_change(run: DistrictRun, person_id: int | None) -> dict[str, Any]
         return {"enrollments": pd.DataFrame(), "calendar": pd.DataFrame(),
                 "calendar_figure": None, "hours_figure": None, "reasons": [],
                 "verdict": "Pick a student.", "findings": pd.DataFrame()}
-    enr = explore.student_enrollments(run, person_id)
-    cal = explore.student_calendar(run, person_id)
-    reasons = explore.why_excluded(run, person_id)
+    enr = one_student.student_enrollments(run, person_id)
+    cal = days.student_calendar(run, person_id)
+    reasons = one_student.why_excluded(run, person_id)
     counted = enr.loc[enr["onCountDate"], "fteValidated"].sum()
     verdict = (f"Counted in full: FTE validated {counted:g}." if not reasons else
                f"FTE validated {counted:g}: {len(reasons)} reason(s) below.")
     return {"enrollments": enr, "calendar": cal, "calendar_figure": xf.calendar_figure(cal),
             "hours_figure": xf.hours_figure(enr), "reasons": reasons, "verdict": verdict,
-            "findings": explore.student_findings(run, person_id)}
+            "findings": one_student.student_findings(run, person_id)}
 
 
 def on_school_change(run: DistrictRun, school_number: str | None) -> dict[str, Any]:
@@ -192,7 +192,7 @@ def student_tab(run: DistrictRun) -> widgets.VBox:
 
     def refill(_: Any = None) -> None:
         picker.options = [("(pick one)", None),
-                          *explore.student_options(run, with_findings=only.value).items()]
+                          *one_student.student_options(run, with_findings=only.value).items()]
 
     def refresh(_: Any = None) -> None:
         out = on_student_change(run, picker.value)
@@ -248,40 +248,3 @@ def explorer(run: DistrictRun) -> Explorer:
     tab.titles = TABS
     return tab
 
-
-# ---- the exploration notebooks, run with papermill ---------------------------------------
-#: The exploration notebooks of notebooks/ (besides the district notebook).
-NOTEBOOKS: tuple[str, ...] = ("explore_findings", "training_tour")
-
-
-def run_explore_notebook(name: str, params_path: str | Path, out_dir: str | Path | None = None,
-                         timeout: float | None = None) -> Path:
-    """Execute an exploration notebook for one parameters file and export its offline HTML.
-
-    Writes ``<out_dir>/<name>.ipynb`` and ``<name>.html`` (out_dir defaults to the
-    parameters' output_dir) and returns the executed notebook. The notebook receives the
-    parameters it declares among those of the district notebook (and ``params_path``).
-
-    Raises:
-        MtcollectError: unknown notebook, or a cell failed (one line).
-    """
-    from papermill import inspect_notebook
-
-    from mtcollect_nb.errors import MtcollectError
-    from mtcollect_nb.params import load_params
-    from mtcollect_nb.report.notebook import execute_notebook, notebooks_dir, papermill_parameters
-
-    if name not in NOTEBOOKS:
-        raise MtcollectError(f"unknown exploration notebook {name!r}: one of {NOTEBOOKS}")
-    params = load_params(params_path)
-    out = Path(out_dir or params.output_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    executed, html_path = out / f"{name}.ipynb", out / f"{name}.html"
-    html_path.unlink(missing_ok=True)
-    source = notebooks_dir() / f"{name}.ipynb"
-    declared = inspect_notebook(str(source))
-    values = {k: v for k, v in papermill_parameters(params, params_path).items()
-              if k in declared}
-    execute_notebook(source, executed, values, timeout, False)
-    export_html(executed, html_path)
-    return executed

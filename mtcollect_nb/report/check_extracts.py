@@ -37,7 +37,7 @@ from mtcollect_nb.load.headers import printable
 from mtcollect_nb.load.loader import load_bundle
 from mtcollect_nb.load.suggest import suggest_columns
 from mtcollect_nb.params import Params, load_params
-from mtcollect_nb.report.scrub import scrubbed_errors
+from mtcollect_nb.privacy.scrub import scrubbed_errors
 
 
 @dataclass

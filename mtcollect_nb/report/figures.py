@@ -32,18 +32,24 @@ import plotly.graph_objects as go
 from mtcollect_nb.columns import SEVERITIES, STREAK
 from mtcollect_nb.compute.absence import EXCLUDE_STREAK, whole_day_absence_rows
 from mtcollect_nb.compute.thresholds import day_attendance
+from mtcollect_nb.report.plotting import (
+    BAD,
+    GOOD,
+    NORMAL,
+    RISK,
+    SEVERITY_COLORS,
+    TEMPLATE,
+    empty_figure,
+)
 from mtcollect_nb.report.sheets import school_labels
 
 if TYPE_CHECKING:
     from mtcollect_nb.checks.run import DistrictRun
 
-SEVERITY_COLORS = dict(zip(SEVERITIES, ("#c0392b", "#e67e22", "#2e86c1"), strict=True))
 OUTLIER_Z = 3.5
 OUTLIER_MIN_RELATIVE = 0.2
 MIN_MOVE = 1.0  # FTE students: a smaller fall -> spring move is never an outlier
 AT_RISK = (8, 10)  # streak lengths one school week from exclusion
-NORMAL, RISK, BAD, GOOD = "#7f8c8d", "#e67e22", "#c0392b", "#27ae60"
-TEMPLATE = "plotly_white"
 DISTRICT_LEVEL = "(district)"
 
 
@@ -69,13 +75,6 @@ def robust_outliers(values: pd.Series, threshold: float = OUTLIER_Z,
     return ((dev.abs() / scale > threshold) & far).fillna(False)
 
 
-def _empty(title: str, note: str) -> go.Figure:
-    fig = go.Figure()
-    fig.add_annotation(text=note, showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5)
-    fig.update_layout(title=title, template=TEMPLATE, xaxis_visible=False, yaxis_visible=False)
-    return fig
-
-
 def _named(numbers: pd.Series, labels: pd.Series | None) -> pd.Series:
     """School numbers as their labels (unknown numbers stay as they are)."""
     text = numbers.fillna("").astype(str)
@@ -91,7 +90,7 @@ def accounting_figure(run: DistrictRun) -> go.Figure:
     """Rows used and rejected per input file (stacked bars; the stack is rows read)."""
     acc = run.analysis.bundle.accounting.sort_values("file", kind="mergesort")
     if acc.empty:
-        return _empty("Input accounting", "No input files")
+        return empty_figure("Input accounting", "No input files")
     fig = go.Figure([
         go.Bar(name="used", x=acc["file"].tolist(), y=acc["used"].tolist(), marker_color=GOOD),
         go.Bar(name="rejected", x=acc["file"].tolist(), y=acc["rejected"].tolist(),
@@ -105,7 +104,7 @@ def accounting_figure(run: DistrictRun) -> go.Figure:
 def findings_by_rule_figure(findings: pd.DataFrame) -> go.Figure:
     """Number of findings per rule, coloured by severity."""
     if findings.empty:
-        return _empty("Findings per rule", "No findings")
+        return empty_figure("Findings per rule", "No findings")
     counts = findings.groupby(["severity", "ruleId"]).size().rename("n").reset_index()
     fig = go.Figure()
     for sev in SEVERITIES:
@@ -125,7 +124,7 @@ def findings_by_school_figure(findings: pd.DataFrame,
     ``labels``: :func:`school_labels`, to name the schools (numbers alone without it).
     """
     if findings.empty:
-        return _empty("Findings per school", "No findings")
+        return empty_figure("Findings per school", "No findings")
     school = _named(findings["schoolNumber"], labels).replace("", DISTRICT_LEVEL)
     counts = findings.assign(school=school).groupby(["severity", "school"]).size()
     fig = go.Figure()
@@ -144,7 +143,7 @@ def anb_figure(run: DistrictRun) -> go.Figure:
     """Spring count reported vs validated per school and grade (grouped bars)."""
     t = run.analysis.anb_table
     if t.empty:
-        return _empty("Spring count", "No enrollment on the count date")
+        return empty_figure("Spring count", "No enrollment on the count date")
     x = _school_grade(t, school_labels(run))
     fig = go.Figure([
         go.Bar(name="reported", x=x, y=t["springCountReported"].tolist(), marker_color=NORMAL),
@@ -161,7 +160,7 @@ def funding_effect_figure(run: DistrictRun) -> go.Figure:
     """Spring count validated - reported per school: what the findings do to the count."""
     t = run.analysis.anb_table
     if t.empty:
-        return _empty("Funding effect", "No enrollment on the count date")
+        return empty_figure("Funding effect", "No enrollment on the count date")
     effect = (t["springCountValidated"] - t["springCountReported"]).groupby(
         t["schoolNumber"]).sum().round(4).sort_index()
     effect.index = _named(effect.index.to_series(), school_labels(run)).to_numpy()
@@ -177,10 +176,10 @@ def count_change_figure(run: DistrictRun) -> go.Figure:
     """Fall -> spring count change per school and grade; outliers in red."""
     t = run.analysis.anb_table
     if not run.analysis.has("fall_count"):
-        return _empty("Fall to spring count change", "fall_count.csv was not provided")
+        return empty_figure("Fall to spring count change", "fall_count.csv was not provided")
     t = t.loc[(t["fallCount"] != 0) | (t["springCountReported"] != 0)]
     if t.empty:
-        return _empty("Fall to spring count change", "No counts")
+        return empty_figure("Fall to spring count change", "No counts")
     change = t["springCountReported"] - t["fallCount"]
     relative = change / t["fallCount"].clip(lower=1.0)
     out = robust_outliers(change, min_absolute=MIN_MOVE)
@@ -205,7 +204,7 @@ def streak_distribution_figure(run: DistrictRun) -> go.Figure:
     s = run.analysis.streaks[STREAK]
     title = "Absence streaks at the count date"
     if s.empty:
-        return _empty(title, "No enrollment on the count date")
+        return empty_figure(title, "No enrollment on the count date")
     top = int(max(s.max(), EXCLUDE_STREAK + 1))
     counts = s[s > 0].value_counts().reindex(range(1, top + 1), fill_value=0)
     days = counts.index.to_numpy()
@@ -268,7 +267,7 @@ def absence_heatmap_figure(run: DistrictRun) -> go.Figure:
     r = absence_rates(run)
     title = "Daily whole-day absence rate per school"
     if r.empty:
-        return _empty(title, "No instructional day with enrolled students")
+        return empty_figure(title, "No instructional day with enrolled students")
     r["schoolNumber"] = _named(r["schoolNumber"], school_labels(run))
     z = r.pivot(index="schoolNumber", columns="date", values="rate")
     absent = r.pivot(index="schoolNumber", columns="date", values="absent").reindex_like(z)
@@ -293,7 +292,7 @@ def cte_figure(cte_sheet: pd.DataFrame) -> go.Figure:
     """Roster count vs minutes per day of each CTE section; outliers and blanks in red."""
     title = "CTE sections: roster count vs minutes per day"
     if cte_sheet.empty:
-        return _empty(title, "No spring CTE section")
+        return empty_figure(title, "No spring CTE section")
     minutes = pd.to_numeric(cte_sheet["minutesPerDay"], errors="coerce").astype("float64")
     roster = pd.to_numeric(cte_sheet["rosterCountWindow"], errors="coerce").astype("float64")
     odd = ((minutes.fillna(0) == 0) | (roster.fillna(0) == 0) | robust_outliers(minutes)

@@ -1,23 +1,20 @@
 """The collection window run by run: spring counts and open errors (from ``history/``).
 
 Example:
-    >>> import tempfile
-    >>> fig = window_figure(runs_table(Path(tempfile.mkdtemp())))
+    >>> from mtcollect_nb.window.history import runs_table
+    >>> fig = window_figure(runs_table([]))
     >>> fig.layout.annotations[0].text
     'No runs recorded yet in this output folder'
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from mtcollect_nb.report.history import runs_table
+from mtcollect_nb.report.plotting import TEMPLATE, empty_figure
 
-TEMPLATE = "plotly_white"
 TITLE = "The collection window, run by run"
 #: (column, legend name, colour, panel row)
 SERIES: tuple[tuple[str, str, str, int], ...] = (
@@ -31,16 +28,11 @@ SERIES: tuple[tuple[str, str, str, int], ...] = (
 def window_figure(runs: pd.DataFrame) -> go.Figure:
     """Two panels over the runs: spring counts; errors open and warnings not reviewed.
 
-    ``runs`` is :func:`~mtcollect_nb.report.history.runs_table`. Each run is one point (its
-    time on the x axis), so ten days of reruns read left to right.
+    ``runs`` is :func:`~mtcollect_nb.window.history.runs_table` (a finished run's ``runs()``).
+    Each run is one point (its time on the x axis), so ten days of reruns read left to right.
     """
     if runs.empty:
-        fig = go.Figure()
-        fig.add_annotation(text="No runs recorded yet in this output folder", showarrow=False,
-                           xref="paper", yref="paper", x=0.5, y=0.5)
-        fig.update_layout(title=TITLE, template=TEMPLATE, xaxis_visible=False,
-                          yaxis_visible=False)
-        return fig
+        return empty_figure(TITLE, "No runs recorded yet in this output folder")
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08,
                         subplot_titles=("Spring count (district)", "Open problems"))
     when = runs["started"].tolist()
@@ -51,7 +43,3 @@ def window_figure(runs: pd.DataFrame) -> go.Figure:
     fig.update_yaxes(rangemode="tozero", row=2, col=1)
     return fig
 
-
-def window_figure_for(out_dir: Path | str) -> go.Figure:
-    """:func:`window_figure` of a district's output folder."""
-    return window_figure(runs_table(out_dir))

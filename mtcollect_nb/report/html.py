@@ -1,45 +1,40 @@
-"""The district-facing report: ``district_validation.html`` without code, for the district.
+"""The district-facing report's own parts: the header, the verdict and the findings per rule.
 
-nbconvert's own HTML export with the inputs and prompts left out (the executed ``.ipynb`` keeps
-the code for analysts). Before exporting, the cells the district does not need are dropped:
-the parameters cells, cells tagged :data:`ANALYST_TAG` (the printed checks nbval compares),
-code cells that show nothing, and stderr. plotly.js is embedded once in the head and no CDN
-script is added, so the page opens with no network. The notebook shows :func:`header_html` and
-:func:`findings_html` (findings listed per rule) as HTML outputs.
+The district's page is ``district_validation.html``: the executed notebook exported without
+code (:func:`mtcollect_nb.report.html_export.export_html` with ``report=True``). The notebook
+shows :func:`header_html`, :func:`verdict_html` and :func:`findings_html` as HTML outputs;
+every value from the data is escaped.
 
 Example:
-    >>> import nbformat, tempfile
-    >>> d = Path(tempfile.mkdtemp())
-    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(1)")])
-    >>> nbformat.write(nb, d / "n.ipynb")
-    >>> "print(1)" in export_report(d / "n.ipynb", d / "n.html").read_text()
-    False
+    >>> from mtcollect_nb.checks.run import run_from_analysis
+    >>> from mtcollect_nb.testing import tiny_analysis
+    >>> from mtcollect_nb.columns import FINDINGS_COLUMNS
+    >>> run = run_from_analysis(tiny_analysis())
+    >>> row = {"ruleId": "ANB-04", "severity": "error", "stateID": "<S1>", "remedy": "r"}
+    >>> run.results.findings = pd.DataFrame([row]).reindex(columns=list(FINDINGS_COLUMNS),
+    ...                                                    fill_value="")
+    >>> page = findings_html(run)
+    >>> "(error, 1 finding)" in page, "&lt;S1&gt;" in page, "<S1>" in page
+    (True, True, False)
 """
 
 from __future__ import annotations
 
 import html
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from mtcollect_nb.columns import SEVERITIES
 from mtcollect_nb.compute import law as compute_law
-from mtcollect_nb.report.certify import readiness
-from mtcollect_nb.report.html_export import (  # noqa: F401  (the report's cells)
-    ANALYST_TAG,
-    PARAMETER_TAGS,
-    export_html,
-    report_notebook,
-)
-from mtcollect_nb.report.reruns import prepare
+from mtcollect_nb.outputs import FINDINGS_XLSX
 from mtcollect_nb.report.sheets import school_labels
 
 if TYPE_CHECKING:
     from mtcollect_nb.checks.run import DistrictRun
     from mtcollect_nb.params import Params
+    from mtcollect_nb.window.finished import FinishedRun
 
 #: Findings listed per rule in the page (all of them are in findings.xlsx).
 MAX_ROWS_PER_RULE = 200
@@ -83,7 +78,7 @@ def header_html(run: DistrictRun, law: str | None = None, ran: datetime | None =
             ("Kindergarten age date", p.k_age_date.isoformat()),
             ("Law applied", law or law_applied(p)),
             ("Ran", ran.strftime("%Y-%m-%d %H:%M %Z").strip()),
-            ("Names and IDs", "masked" if p.mask_pii else "as in Infinite Campus")]
+            ("Names and IDs", "masked" if run.masked else "as in Infinite Campus")]
     body = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>"
                    for k, v in rows)
     title = html.escape(f"District {p.district_number} {p.district_name}")
@@ -91,25 +86,29 @@ def header_html(run: DistrictRun, law: str | None = None, ran: datetime | None =
             f"validation</h1><table>{body}</table></div>")
 
 
-def verdict_html(run: DistrictRun) -> str:
+def verdict_html(finished: FinishedRun) -> str:
     """Ready to certify? Per collection: errors open, warnings not reviewed, rules not run.
 
     ``reviewed`` is what the district typed into the previous ``findings.xlsx`` of the run's
-    output folder (read, not replaced: :func:`mtcollect_nb.report.reruns.prepare`), so the
-    verdict is the one this run's workbook and ``mtcollect run`` give.
+    output folder (the run's collection window, read once:
+    :func:`mtcollect_nb.window.finished.finish`), so the verdict is the one this run's
+    workbook and ``mtcollect run`` give.
 
     Example:
+        >>> import tempfile
         >>> from mtcollect_nb.checks.run import run_from_analysis
         >>> from mtcollect_nb.testing import tiny_analysis
-        >>> "Ready to certify" in verdict_html(run_from_analysis(tiny_analysis()))
-        True
+        >>> from mtcollect_nb.window.finished import finish
+        >>> from mtcollect_nb.window.keys import with_keys
+        >>> run = with_keys(run_from_analysis(tiny_analysis()))
+        >>> page = verdict_html(finish(run, tempfile.mkdtemp()))
+        >>> page.count('<td class="ok"><b>Ready to certify'), page.count('"error"')
+        (2, 0)
     """
-    reruns = prepare(run, Path(run.params.output_dir) / "findings.xlsx", keep=False)
-    ready = readiness(reruns.findings, run.not_run)
     rows = "".join(
         f"<tr><th>{html.escape(str(r['collection']))}</th>"
         f"<td class=\"{'ok' if r['ready'] else 'error'}\"><b>{html.escape(str(r['verdict']))}"
-        f"</b></td></tr>" for r in ready.to_dict("records"))
+        f"</b></td></tr>" for r in finished.window.ready.to_dict("records"))
     return f'{STYLE}<div class="mt-report"><h2>Ready to certify?</h2><table>{rows}</table></div>'
 
 
@@ -171,7 +170,7 @@ def findings_html(run: DistrictRun, max_rows: int = MAX_ROWS_PER_RULE) -> str:
         if len(remedies) > 1:
             t["remedy"] = g["remedy"].fillna("").astype(str).to_numpy()
         more = (f"<p>and {len(t) - max_rows} more: see the Findings sheet of "
-                "findings.xlsx.</p>" if len(t) > max_rows else "")
+                f"{FINDINGS_XLSX}.</p>" if len(t) > max_rows else "")
         head = html.escape(f"{rule}: {titles.get(rule, '')}".rstrip(": "))
         parts += [f'<h3>{head} <span class="{sev}">({sev}, {len(g)} '
                   f'finding{"s" if len(g) != 1 else ""})</span></h3>',
@@ -187,11 +186,3 @@ def _titles(run: DistrictRun) -> dict[str, str]:
 
     return {rid: r.title for rid, r in all_rules().items()}
 
-
-def export_report(notebook_path: Path, html_path: Path, report: bool = True) -> Path:
-    """Write the executed notebook as the district's HTML report (no code); atomic.
-
-    ``report=False``: the whole notebook, code included (for analysts), still offline. (The
-    export itself: :func:`mtcollect_nb.report.html_export.export_html`.)
-    """
-    return export_html(notebook_path, html_path, report=report)

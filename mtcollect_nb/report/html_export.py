@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from mtcollect_nb.files import atomic_path
+from mtcollect_nb.outputs import plotly_js_name
 
 # nbconvert's lab template without the CDN scripts (require.js, MathJax, mermaid): the page
 # only needs plotly.js, which export_html adds.
@@ -55,6 +56,18 @@ def export_html(notebook_path: Path, html_path: Path, plotly_js: Path | None = N
     relative ``<script src>``. Saved widget state is dropped first: nbconvert would add a
     script loading the widget renderer from a CDN (widgets show as their text; figures and
     tables as they are).
+
+    Example:
+        >>> import nbformat, tempfile
+        >>> d = Path(tempfile.mkdtemp())
+        >>> shown = nbformat.v4.new_output("stream", name="stdout", text="mt_output_marker")
+        >>> cell = nbformat.v4.new_code_cell("print(mt_code_marker)", outputs=[shown])
+        >>> nbformat.write(nbformat.v4.new_notebook(cells=[cell]), d / "n.ipynb")
+        >>> js = d / "plotly.min.js"  # pages that load a shared plotly.js (quicker to write)
+        >>> report = export_html(d / "n.ipynb", d / "r.html", js, report=True).read_text()
+        >>> analyst = export_html(d / "n.ipynb", d / "a.html", js).read_text()
+        >>> [("mt_code_marker" in p, "mt_output_marker" in p) for p in (report, analyst)]
+        [(False, True), (True, True)]
     """
     import nbformat
 
@@ -71,7 +84,7 @@ def export_html(notebook_path: Path, html_path: Path, plotly_js: Path | None = N
 
 
 def report_notebook(nb: Any) -> Any:
-    """A copy of the executed notebook as the district sees it (what :func:`export_report` drops).
+    """A copy of the executed notebook as the district sees it (what ``report=True`` drops).
 
     Example:
         >>> import nbformat
@@ -148,7 +161,7 @@ def write_shared_plotly(root: Path) -> Path:
     """
     from plotly.offline import get_plotlyjs
 
-    path = Path(root) / f"plotly-{plotly_version()}.min.js"
+    path = Path(root) / plotly_js_name(plotly_version())
     script = get_plotlyjs().encode("utf-8")
     if not path.is_file() or path.stat().st_size != len(script):
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -1,37 +1,87 @@
-"""Run the district notebook with papermill and export it to an offline HTML page.
+"""The notebooks of ``notebooks/``: one registry, one runner, their parameters and stored outputs.
 
-:func:`run_district_notebook` is what ``mtcollect run``, ``mtcollect demo`` and the batch call:
-validate the parameters file, execute ``notebooks/district_validation.ipynb`` into the district's
-output folder with a kernel of *this* Python, then write ``district_validation.html`` with
-plotly.js embedded once (no network needed to open it). The notebook itself calls
-:func:`offline_plotly` and :func:`notebook_params`.
+:data:`NOTEBOOKS` names every notebook and what it takes: a district's parameters (the
+district notebook, the explorer, the training tour) or a batch's output folder (the statewide
+rollup). :func:`run_notebook` is the one way a notebook runs (``mtcollect run``/``demo``, each
+district of a batch, the rollup, the tests): its parameters checked before any kernel starts,
+executed with papermill into the output folder with a kernel of *this* Python
+(:mod:`mtcollect_nb.report.papermill_engine`), then exported to an offline HTML page next to
+it (the district notebook's page is the district's report, without code). The notebooks call
+:func:`notebook_params` in their first cells.
 
 Example:
+    >>> sorted(NOTEBOOKS) == sorted(p.stem for p in notebooks_dir().glob("*.ipynb"))
+    True
     >>> notebook_params(district_number="0123", district_name="X", school_year=2025,
     ...                 extracts_dir="/data/0123", output_dir="/out/0123",
-    ...                 spring_count_date="2025-02-04").spring
+    ...                 spring_count_date="2025-02-04", as_of="").spring
     datetime.date(2025, 2, 4)
 """
 
 from __future__ import annotations
 
 import atexit
-import re
+import datetime as dt
 import shutil
+import sys
 import tempfile
+import typing
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from mtcollect_nb.errors import ExtractError, MtcollectError
-from mtcollect_nb.files import atomic_path, atomic_write_text
+from mtcollect_nb.files import atomic_write_text
+from mtcollect_nb.outputs import (
+    DISTRICT_NOTEBOOK,
+    EXPLORE_NOTEBOOK,
+    ROLLUP_NOTEBOOK,
+    TOUR_NOTEBOOK,
+    notebook_files,
+)
 from mtcollect_nb.params import Params, load_params, params_from_mapping
 from mtcollect_nb.report.html_export import export_html
+from mtcollect_nb.report.papermill_engine import execute_notebook
 
-NOTEBOOK = "district_validation"
 #: Extra notebook parameter (besides the :class:`Params` fields): the parameters file used.
 PARAMS_PATH = "params_path"
+#: The parameter of a batch notebook: the batch's output root.
+BATCH_DIR = "batch_dir"
 CHECK_OUTPUT = "# NBVAL_CHECK_OUTPUT"
-_RENDERER = "mtcollect_offline"
+_DATE_KEYS = frozenset(k for k, f in Params.model_fields.items()
+                       if dt.date in typing.get_args(f.annotation))
+
+
+@dataclass(frozen=True)
+class Notebook:
+    """One notebook of ``notebooks/``.
+
+    Attributes:
+        name: its file's stem (the executed copy and its page are named after it).
+        takes: ``"district"``: the parameters of a district (those it declares), from a
+            parameters file; ``"batch"``: a batch's output root (:data:`BATCH_DIR`).
+        report: its HTML page is the district's report (no code, no analyst-only cells).
+        about: what it is for.
+    """
+
+    name: str
+    takes: Literal["district", "batch"]
+    report: bool
+    about: str
+
+
+NOTEBOOKS: dict[str, Notebook] = {nb.name: nb for nb in (
+    Notebook(DISTRICT_NOTEBOOK, "district", True,
+             "one district: findings, counts, figures, the workbook and the district's report"),
+    Notebook(EXPLORE_NOTEBOOK, "district", False,
+             "the explorer: findings, one student, one school, count moves (JupyterLab)"),
+    Notebook(TOUR_NOTEBOOK, "district", False,
+             "the training tour: every check on a case planted in the synthetic demo"),
+    Notebook(ROLLUP_NOTEBOOK, "batch", False,
+             "every district of a batch: statewide counts, rankings, rule frequency"),
+)}
+
+
 def notebooks_dir() -> Path:
     """The repository's ``notebooks/`` folder (the package is installed editable).
 
@@ -45,11 +95,11 @@ def notebooks_dir() -> Path:
 def notebook_params(*, params_path: str = "", **values: Any) -> Params:
     """The run's :class:`Params` from the notebook's parameters cell.
 
-    Dates arrive as ISO strings (``""`` = the default of spec/rules.md). Relative folders
-    resolve against the parameters file's folder when ``params_path`` is given. An empty
-    ``extracts_dir`` means the synthetic demo district: it is written under ``output_dir``
-    (a new temporary folder, removed when the process exits, when that is empty too) and its
-    own parameters file is used.
+    Dates arrive as ISO strings (``""`` = the default of spec/rules.md; for ``as_of``: no
+    forecast). Relative folders resolve against the parameters file's folder when
+    ``params_path`` is given. An empty ``extracts_dir`` means the synthetic demo district: it
+    is written under ``output_dir`` (a new temporary folder, removed when the process exits,
+    when that is empty too) and its own parameters file is used.
 
     Raises:
         ParameterError: a value is missing or wrong (names the parameter).
@@ -62,7 +112,7 @@ def notebook_params(*, params_path: str = "", **values: Any) -> Params:
             out = tempfile.mkdtemp(prefix="mtcollect-demo-")
             atexit.register(shutil.rmtree, out, True)
         return load_params(write_demo(Path(out)))
-    data = {k: (None if v == "" and k.endswith("_date") else v) for k, v in values.items()}
+    data = {k: (None if v == "" and k in _DATE_KEYS else v) for k, v in values.items()}
     source = params_path or "notebook parameters"
     params = params_from_mapping(data, source)
     if not params_path:
@@ -88,75 +138,43 @@ def papermill_parameters(params: Params, params_path: str | Path) -> dict[str, A
     return values
 
 
-def offline_plotly() -> None:
-    """Make Plotly figures render in the notebook *and* in its offline HTML export.
+def _parameters(nb: Notebook, params_path: str | Path | None, batch_dir: str | Path | None,
+                source: Path) -> tuple[dict[str, Any], Path]:
+    """The values to inject into ``nb`` and its default output folder (before any kernel)."""
+    if nb.takes == "batch":
+        if batch_dir is None:
+            raise MtcollectError(f"{nb.name}: needs the batch's output folder")
+        return {BATCH_DIR: str(Path(batch_dir).resolve())}, Path(batch_dir)
+    if params_path is None:
+        raise MtcollectError(f"{nb.name}: needs a district's parameters file")
+    from papermill import inspect_notebook
 
-    Registers a renderer that draws every figure as HTML calling the page's ``Plotly`` (no
-    CDN script), plus the Plotly MIME bundle that JupyterLab renders. plotly.js itself is not
-    put into the notebook (4.7 MB that papermill would rewrite after every cell): the HTML
-    export adds it once (:func:`export_html`). Call it in the notebook's first code cell.
-    """
-    import plotly.io as pio
-    from plotly.io._base_renderers import NotebookRenderer
-
-    class _OfflineRenderer(NotebookRenderer):
-        def to_mimebundle(self, fig_dict: dict[str, Any]) -> dict[str, Any]:
-            html = pio.to_html(fig_dict, config=self.config, include_plotlyjs=False,
-                               include_mathjax=False, full_html=False,
-                               default_width="100%", default_height=525, validate=False)
-            return {"text/html": html}
-
-        def activate(self) -> None:  # no plotly.js in the notebook: export_html adds it
-            return None
-
-    pio.renderers[_RENDERER] = _OfflineRenderer()
-    pio.renderers.default = f"plotly_mimetype+{_RENDERER}"
-    pio.renderers._activate_pending_renderers()
+    params = load_params(params_path)
+    extracts = Path(params.extracts_dir)
+    if not extracts.is_dir():
+        raise ExtractError(f"{params_path}: extracts_dir not found: {extracts}")
+    declared = inspect_notebook(str(source))
+    values = {k: v for k, v in papermill_parameters(params, params_path).items()
+              if k in declared}
+    return values, Path(params.output_dir)
 
 
-def kernel_manager() -> Any:
-    """A kernel manager whose ``python3`` kernel is this interpreter, whatever is registered.
+def run_notebook(name: str, params_path: str | Path | None = None, *,
+                 batch_dir: str | Path | None = None, out_dir: str | Path | None = None,
+                 timeout: float | None = None, progress: bool = False, km: Any = None,
+                 reset_code: str | None = None, plotly_js: Path | None = None) -> Path:
+    """Execute a notebook of :data:`NOTEBOOKS` and export its offline HTML page.
 
-    A ``python3`` kernelspec in the user's Jupyter folder may point at another Python; the
-    notebook must run where mtcollect_nb is installed.
-    """
-    from ipykernel.kernelspec import RESOURCES, get_kernel_dict
-    from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
-    from jupyter_client.manager import AsyncKernelManager
-
-    class _ThisPython(KernelSpecManager):
-        def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
-            return KernelSpec(resource_dir=RESOURCES, **get_kernel_dict())
-
-    return AsyncKernelManager(kernel_name="python3", kernel_spec_manager=_ThisPython())
-
-
-_kernel_manager = kernel_manager  # the earlier name (benchmarks, tests)
-#: Command-line arguments of every notebook kernel.
-KERNEL_ARGUMENTS = ("--IPKernelApp.log_level=ERROR",)
-
-
-def _braces(path: Path) -> str:
-    """Papermill formats paths with the parameters (``{x}``); escape literal braces."""
-    return str(path).replace("{", "{{").replace("}", "}}")
-
-
-def _first_line(text: str) -> str:
-    lines = [ln.strip() for ln in re.sub(r"\x1b\[[0-9;]*m", "", text).splitlines()]
-    return next((ln for ln in lines if ln), "")
-
-
-def run_district_notebook(params_path: str | Path, *, timeout: float | None = None,
-                          progress: bool = False, km: Any = None, reset_code: str | None = None,
-                          plotly_js: Path | None = None) -> Path:
-    """Execute the district notebook for one parameters file; export its HTML.
-
-    Writes ``<output_dir>/district_validation.ipynb`` (kept, with the traceback, when a cell
-    fails) and ``<output_dir>/district_validation.html``; the notebook itself writes
-    ``findings.xlsx``.
+    Writes ``<out_dir>/<name>.ipynb`` (kept, with the traceback, when a cell fails) and
+    ``<out_dir>/<name>.html`` (a previous page is removed first, so a stale page never sits
+    next to a failed run). ``out_dir`` defaults to the district's ``output_dir`` or the batch
+    folder.
 
     Args:
-        params_path: the district's parameters YAML file.
+        name: the notebook (a key of :data:`NOTEBOOKS`).
+        params_path: the district's parameters file (a district notebook).
+        batch_dir: the batch's output root (the rollup).
+        out_dir: where the executed notebook and its page go.
         timeout: seconds any one cell may run (None: no limit).
         progress: show papermill's progress bar (on stderr).
         km: the manager of a running kernel to use and leave running (a batch worker's warm
@@ -171,38 +189,48 @@ def run_district_notebook(params_path: str | Path, *, timeout: float | None = No
     Raises:
         ParameterError: the parameters file is bad (before any kernel starts).
         ExtractError: the extracts folder does not exist.
-        MtcollectError: the notebook failed; the message is the failing cell's exception.
+        MtcollectError: an unknown notebook, or the notebook failed (the failing cell's
+            exception, one line).
     """
-    params = load_params(params_path)
-    extracts = Path(params.extracts_dir)
-    if not extracts.is_dir():
-        raise ExtractError(f"{params_path}: extracts_dir not found: {extracts}")
-    source = notebooks_dir() / f"{NOTEBOOK}.ipynb"
+    if name not in NOTEBOOKS:
+        raise MtcollectError(f"unknown notebook {name!r}: one of {', '.join(NOTEBOOKS)}")
+    nb = NOTEBOOKS[name]
+    source = notebooks_dir() / notebook_files(name)[0]
     if not source.is_file():
         raise MtcollectError(f"notebook not found: {source} (install with pip install -e .)")
-    out = Path(params.output_dir)
+    values, default_out = _parameters(nb, params_path, batch_dir, source)
+    out = Path(out_dir) if out_dir is not None else default_out
     out.mkdir(parents=True, exist_ok=True)
-    executed, html = out / f"{NOTEBOOK}.ipynb", out / f"{NOTEBOOK}.html"
-    html.unlink(missing_ok=True)  # never leave a previous run's page next to a failed run
-    parameters = papermill_parameters(params, params_path)
-    execute_notebook(source, executed, parameters, timeout, progress, km=km,
-                     reset_code=reset_code)
-    # the district's report: no code (the executed .ipynb keeps it for analysts)
-    export_html(executed, html, plotly_js, report=True)
+    executed, page = (out / f for f in notebook_files(name))
+    page.unlink(missing_ok=True)
+    execute_notebook(source, executed, values, timeout, progress, km=km, reset_code=reset_code)
+    export_html(executed, page, plotly_js, report=nb.report)
     return executed
 
 
-def store_checked_outputs(path: Path | None = None) -> Path:
-    """Re-execute a repository notebook with its defaults and store nbval's reference outputs.
+def run_district_notebook(params_path: str | Path, *, timeout: float | None = None,
+                          progress: bool = False, km: Any = None, reset_code: str | None = None,
+                          plotly_js: Path | None = None) -> Path:
+    """:func:`run_notebook` of the district notebook (``mtcollect run``, the batch's districts).
 
-    Only the printed text of cells marked ``# NBVAL_CHECK_OUTPUT`` is kept (what
-    ``pytest --nbval-lax`` compares); every other output and execution count is cleared, so
-    no figure or table goes into git. Run it after a deliberate change of the demo district
-    or of a checked number: ``python -m mtcollect_nb.report.notebook``.
+    The notebook itself writes ``findings.xlsx``, the tables and the history record.
+    """
+    return run_notebook(DISTRICT_NOTEBOOK, params_path, timeout=timeout, progress=progress,
+                        km=km, reset_code=reset_code, plotly_js=plotly_js)
+
+
+def store_checked_outputs(name: str) -> Path:
+    """Re-execute a notebook with its defaults and store nbval's reference outputs in it.
+
+    Only the printed text of cells marked ``# NBVAL_CHECK_OUTPUT`` is kept (what the tests
+    compare: nbval for the rollup, ``tests/report/test_notebook_cells.py`` for the notebooks the
+    suite executes itself); every other output and execution count is cleared, so no figure
+    or table goes into git. Run it after a deliberate change of the demo data or of a checked
+    number: ``python -m mtcollect_nb.report.notebook [NAME ...]`` (default: every notebook).
     """
     import nbformat
 
-    path = path or notebooks_dir() / f"{NOTEBOOK}.ipynb"
+    path = notebooks_dir() / notebook_files(NOTEBOOKS[name].name)[0]
     with tempfile.TemporaryDirectory() as tmp:
         executed = Path(tmp) / path.name
         execute_notebook(path, executed, {}, None, True)
@@ -222,44 +250,6 @@ def store_checked_outputs(path: Path | None = None) -> Path:
     return path
 
 
-def execute_notebook(source: Path, executed: Path, parameters: dict[str, Any],
-                     timeout: float | None, progress: bool, *, km: Any = None,
-                     reset_code: str | None = None) -> None:
-    """Run papermill; any failure becomes one :class:`MtcollectError` line.
-
-    ``km``: a running kernel to use (and leave running), else a new kernel of this Python;
-    ``reset_code`` runs silently in the kernel before the first cell.
-    """
-    import papermill as pm
-    from papermill.exceptions import PapermillExecutionError
-
-    from mtcollect_nb.report.papermill_engine import register
-
-    failed: PapermillExecutionError | None = None
-    try:
-        # written beside the target and renamed onto it at the end (a full disk never leaves
-        # a truncated notebook); a notebook whose cell failed is kept, with its traceback
-        with atomic_path(Path(executed), suffix=".ipynb") as tmp:
-            try:
-                pm.execute_notebook(
-                    _braces(source), _braces(tmp), parameters=parameters,
-                    kernel_name="python3", engine_name=register(),
-                    km=kernel_manager() if km is None else km, progress_bar=progress,
-                    execution_timeout=timeout, start_timeout=120,
-                    extra_arguments=list(KERNEL_ARGUMENTS), reset_code=reset_code,
-                )
-            except PapermillExecutionError as exc:
-                failed = exc
-    except MtcollectError:
-        raise
-    except Exception as exc:  # kernel died, cell timeout, kernel did not start ...
-        reason = _first_line(str(exc)) or type(exc).__name__
-        raise MtcollectError(f"{executed}: {type(exc).__name__}: {reason}") from None
-    if failed is not None:
-        reason = (_first_line(f"{failed.ename}: {failed.evalue}") if failed.evalue
-                  else failed.ename)
-        raise MtcollectError(f"{executed}: cell [{failed.exec_count}] failed: {reason}")
-
-
 if __name__ == "__main__":  # pragma: no cover - maintainer tool
-    print(f"stored the checked outputs of {store_checked_outputs()}")
+    for _name in sys.argv[1:] or list(NOTEBOOKS):
+        print(f"stored the checked outputs of {store_checked_outputs(_name)}")

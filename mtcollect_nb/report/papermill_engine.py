@@ -1,4 +1,9 @@
-"""A papermill engine that saves the executed notebook at most once a second.
+"""Executing a notebook with papermill: this Python's kernel, one-line errors, throttled saves.
+
+:func:`execute_notebook` is how every notebook of the package runs (the runner,
+:func:`mtcollect_nb.report.notebook.run_notebook`, calls it): with a kernel of *this* Python
+(:func:`kernel_manager`, whatever kernelspec the user registered), through the engine below,
+and any failure becomes one :class:`~mtcollect_nb.errors.MtcollectError` line.
 
 papermill's default engine rewrites (and re-validates) the whole output notebook twice per
 cell, before and after it runs: for the district notebook that is about 60 writes of a growing
@@ -21,8 +26,11 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from jupyter_core.utils import run_sync
@@ -31,8 +39,13 @@ from papermill.engines import NBClientEngine, NotebookExecutionManager, papermil
 from papermill.log import logger
 from papermill.utils import merge_kwargs, remove_args
 
+from mtcollect_nb.errors import MtcollectError
+from mtcollect_nb.files import atomic_path
+
 ENGINE_NAME = "mtcollect"
 SAVE_EVERY_S = 1.0
+#: Command-line arguments of every notebook kernel.
+KERNEL_ARGUMENTS = ("--IPKernelApp.log_level=ERROR",)
 
 
 class ThrottledExecutionManager(NotebookExecutionManager):  # type: ignore[misc]
@@ -146,3 +159,83 @@ def register() -> str:
     """Register the engine with papermill (idempotent); return its name."""
     papermill_engines.register(ENGINE_NAME, ThrottledEngine)
     return ENGINE_NAME
+
+
+def kernel_manager() -> Any:
+    """A kernel manager whose ``python3`` kernel is this interpreter, whatever is registered.
+
+    A ``python3`` kernelspec in the user's Jupyter folder may point at another Python; the
+    notebook must run where mtcollect_nb is installed.
+    """
+    from ipykernel.kernelspec import RESOURCES, get_kernel_dict
+    from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
+    from jupyter_client.manager import AsyncKernelManager
+
+    class _ThisPython(KernelSpecManager):
+        def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
+            return KernelSpec(resource_dir=RESOURCES, **get_kernel_dict())
+
+    return AsyncKernelManager(kernel_name="python3", kernel_spec_manager=_ThisPython())
+
+
+def shutdown(km: Any) -> None:
+    """Shut a kernel down and free its ports and connection file (nothing if it is gone)."""
+    from jupyter_core.utils import run_sync
+
+    with contextlib.suppress(Exception):  # already dead: nothing to stop
+        run_sync(km.shutdown_kernel)(now=True)
+    with contextlib.suppress(Exception):
+        run_sync(km.cleanup_resources)()
+
+
+def _braces(path: Path) -> str:
+    """Papermill formats paths with the parameters (``{x}``); escape literal braces."""
+    return str(path).replace("{", "{{").replace("}", "}}")
+
+
+def _first_line(text: str) -> str:
+    lines = [ln.strip() for ln in re.sub(r"\x1b\[[0-9;]*m", "", text).splitlines()]
+    return next((ln for ln in lines if ln), "")
+
+
+def execute_notebook(source: Path, executed: Path, parameters: dict[str, Any],
+                     timeout: float | None = None, progress: bool = False, *, km: Any = None,
+                     reset_code: str | None = None) -> None:
+    """Run papermill; any failure becomes one :class:`MtcollectError` line.
+
+    ``km``: a running kernel to use (and leave running), else a new kernel of this Python,
+    shut down when the notebook ends; ``reset_code`` runs silently in the kernel before the
+    first cell.
+    """
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    own = km is None  # nbclient shuts down only a kernel it made itself: ours is shut here
+    manager = kernel_manager() if own else km
+    failed: PapermillExecutionError | None = None
+    try:
+        # written beside the target and renamed onto it at the end (a full disk never leaves
+        # a truncated notebook); a notebook whose cell failed is kept, with its traceback
+        with atomic_path(Path(executed), suffix=".ipynb") as tmp:
+            try:
+                pm.execute_notebook(
+                    _braces(source), _braces(tmp), parameters=parameters,
+                    kernel_name="python3", engine_name=register(),
+                    km=manager, progress_bar=progress,
+                    execution_timeout=timeout, start_timeout=120,
+                    extra_arguments=list(KERNEL_ARGUMENTS), reset_code=reset_code,
+                )
+            except PapermillExecutionError as exc:
+                failed = exc
+    except MtcollectError:
+        raise
+    except Exception as exc:  # kernel died, cell timeout, kernel did not start ...
+        reason = _first_line(str(exc)) or type(exc).__name__
+        raise MtcollectError(f"{executed}: {type(exc).__name__}: {reason}") from None
+    finally:
+        if own:
+            shutdown(manager)
+    if failed is not None:
+        reason = (_first_line(f"{failed.ename}: {failed.evalue}") if failed.evalue
+                  else failed.ename)
+        raise MtcollectError(f"{executed}: cell [{failed.exec_count}] failed: {reason}")

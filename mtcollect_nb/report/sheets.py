@@ -26,6 +26,7 @@ from mtcollect_nb.columns import (
 )
 from mtcollect_nb.compute.sections import spring_sections
 from mtcollect_nb.errors import MtcollectError
+from mtcollect_nb.outputs import FINDINGS_XLSX
 
 _SHEET = list(CTE_COLUMNS)
 #: The extracts the CTE sheet needs (the Teacher-Class files).
@@ -36,11 +37,11 @@ CTE_SHEET_TABLES: tuple[str, ...] = ("courses", "sections")
 
 def sheet_frames(run: DistrictRun,
                  findings: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
-    """The data sheets' frames (exact columns, in order), after masking if the run asks.
+    """The data sheets' frames (exact columns, in order), of the run as it is.
 
-    ``findings`` is the findings with the rerun columns
-    (:func:`mtcollect_nb.report.reruns.prepare`); without it they are blank. *Reconcile* is
-    there only when the ``ic_counts`` file was provided.
+    ``findings`` is the findings with the rerun columns (a finished run's window:
+    :mod:`mtcollect_nb.window.finished`); without it they are blank. *Reconcile* is there only
+    when the ``ic_counts`` file was provided.
     """
     a = run.analysis
     if findings is None:
@@ -132,7 +133,7 @@ def exact(sheet: str, df: pd.DataFrame, cols: tuple[str, ...]) -> pd.DataFrame:
         return pd.DataFrame(columns=list(cols))
     missing = [c for c in cols if c not in df.columns]
     if missing:
-        raise MtcollectError(f"findings.xlsx: sheet {sheet!r} lacks column(s) {missing}")
+        raise MtcollectError(f"{FINDINGS_XLSX}: sheet {sheet!r} lacks column(s) {missing}")
     if list(df.columns) == list(cols) and df.index.equals(pd.RangeIndex(len(df))):
         return df.copy(deep=False)  # already exact: no need to copy the data
     return df.loc[:, list(cols)].reset_index(drop=True)

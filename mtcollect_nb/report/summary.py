@@ -1,7 +1,8 @@
 """The Summary sheet's tables and the machine-readable run summary, as plain frames and dicts.
 
-:mod:`mtcollect_nb.report.workbook` writes these blocks to the Summary sheet; the notebook can show
-them too, and ``summary.json`` feeds the statewide rollup.
+:mod:`mtcollect_nb.report.workbook` writes these blocks to the Summary sheet; the notebook can
+show them too, and ``summary.json`` feeds the batch summary, the statewide rollup and the
+command line (read back with :func:`mtcollect_nb.outputs.read_summary`).
 
 Example:
     >>> from mtcollect_nb.testing import tiny_analysis
@@ -14,7 +15,7 @@ Example:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
@@ -28,11 +29,9 @@ from mtcollect_nb.columns import (
 )
 from mtcollect_nb.compute.cte import cte_notes
 from mtcollect_nb.compute.law import law_applied
-from mtcollect_nb.report.certify import readiness, ready_json
-from mtcollect_nb.report.masking import is_masked
-
-if TYPE_CHECKING:
-    from mtcollect_nb.report.reruns import Reruns
+from mtcollect_nb.outputs import FINDINGS_XLSX
+from mtcollect_nb.window.certify import ready_json
+from mtcollect_nb.window.finished import FinishedRun, Window
 
 RUN_INFO_COLUMNS: tuple[str, ...] = ("item", "value")
 BY_RULE_COLUMNS: tuple[str, ...] = ("ruleId", "severity", "collection", "title", "findings")
@@ -90,13 +89,9 @@ def run_info(run: DistrictRun) -> pd.DataFrame:
         ("PIR days", str(p.pir_days)),
         ("Run at", run.started.isoformat(sep=" ")),
         ("mtcollect-nb version", run.version),
-        ("PII masked", "Yes" if p.mask_pii or _masked(run) else "No"),
+        ("PII masked", "Yes" if run.masked else "No"),
     ]
     return pd.DataFrame(rows, columns=list(RUN_INFO_COLUMNS))
-
-
-def _masked(run: DistrictRun) -> bool:
-    return is_masked(run)
 
 
 def accounting(run: DistrictRun) -> pd.DataFrame:
@@ -145,43 +140,36 @@ def budget_units(run: DistrictRun) -> pd.DataFrame:
     return run.analysis.budget_units.reindex(columns=list(BUDGET_UNIT_COLUMNS))
 
 
-def ready_table(run: DistrictRun, reruns: Reruns | None = None) -> pd.DataFrame:
-    """Ready to certify per collection (READY_COLUMNS).
-
-    Without ``reruns`` no warning counts as reviewed (as on a first run).
-    """
-    return readiness(run.findings if reruns is None else reruns.findings, run.not_run)
-
-
-def rerun_info(reruns: Reruns) -> pd.DataFrame:
+def rerun_info(window: Window) -> pd.DataFrame:
     """This run against the previous one: when, the previous workbook, and the totals."""
-    prev = reruns.previous
-    last = reruns.previous_run
+    prev = window.previous
+    last = window.previous_run
     if prev.problem:
-        wb = f"{prev.problem}; kept as {reruns.kept.name}" if reruns.kept else prev.problem
+        wb = f"{prev.problem}; kept as {window.kept.name}" if window.kept else prev.problem
         wb += "; no reviewed/note carried forward"
     else:
         wb = "read: reviewed and note carried forward" if prev.found else "none"
     rows = [("Previous run", str(last["started"]).replace("T", " ") if last
              else "none (first run in this output folder)"),
-            ("Previous findings.xlsx", wb),
-            *((_TOTAL_LABELS[k], str(v)) for k, v in reruns.totals().items())]
+            (f"Previous {FINDINGS_XLSX}", wb),
+            *((_TOTAL_LABELS[k], str(v)) for k, v in window.totals().items())]
     return pd.DataFrame(rows, columns=list(RUN_INFO_COLUMNS))
 
 
-def since_blocks(reruns: Reruns) -> list[Block]:
+def since_blocks(window: Window) -> list[Block]:
     """The *Since last run* sheet: this run vs the previous, counts, findings that changed."""
-    return [Block(RERUN_BLOCK, rerun_info(reruns)),
-            Block(SINCE_COUNTS_BLOCK, reruns.counts),
-            Block(SINCE_FINDINGS_BLOCK, reruns.since)]
+    return [Block(RERUN_BLOCK, rerun_info(window)),
+            Block(SINCE_COUNTS_BLOCK, window.counts),
+            Block(SINCE_FINDINGS_BLOCK, window.since)]
 
 
-def summary_blocks(run: DistrictRun, continued: pd.DataFrame | None = None,
-                   reruns: Reruns | None = None) -> list[Block]:
+def summary_blocks(finished: FinishedRun,
+                   continued: pd.DataFrame | None = None) -> list[Block]:
     """The Summary sheet's tables, in order; the first one gets the frozen header and filter."""
+    run = finished.run
     blocks = [
         Block(RUN_BLOCK, run_info(run)),
-        Block(READY_BLOCK, ready_table(run, reruns)),
+        Block(READY_BLOCK, finished.window.ready),
         Block(ACCOUNTING_BLOCK, accounting(run)),
         Block(BY_SEVERITY_BLOCK, findings_by_severity(run.findings)),
         Block(BY_RULE_BLOCK, findings_by_rule(run)),
@@ -198,7 +186,7 @@ def summary_blocks(run: DistrictRun, continued: pd.DataFrame | None = None,
     return blocks
 
 
-def summary_json(run: DistrictRun, reruns: Reruns | None = None) -> dict[str, Any]:
+def summary_json(finished: FinishedRun) -> dict[str, Any]:
     """The run summary for the statewide rollup and the batch summary (``summary.json``).
 
     Keys: district_number, district_name, school_year, started, version, pii_masked,
@@ -206,15 +194,20 @@ def summary_json(run: DistrictRun, reruns: Reruns | None = None) -> dict[str, An
     totals), budgetUnits (budget unit -> the BUDGET_UNIT_COLUMNS numbers), ``certify``
     (collection -> errorsOpen, warningsNotReviewed, rulesNotRun, ready, verdict), ``ready``
     (every certified collection ready) and ``reruns`` (previousRun, fixed, new, stillOpen,
-    reviewed; previousRun is None on a first run or without ``reruns``).
+    reviewed, previousWorkbookProblem; previousRun is None on a first run).
 
     Example:
+        >>> import tempfile
         >>> from mtcollect_nb.testing import tiny_analysis
         >>> from mtcollect_nb.checks.run import run_from_analysis
-        >>> s = summary_json(run_from_analysis(tiny_analysis()))
-        >>> s["status"], s["springCountValidated"]
-        ({'errors': 0, 'warnings': 0, 'info': 0}, 2.0)
+        >>> from mtcollect_nb.window.finished import finish
+        >>> from mtcollect_nb.window.keys import with_keys
+        >>> run = with_keys(run_from_analysis(tiny_analysis()))
+        >>> s = summary_json(finish(run, tempfile.mkdtemp()))
+        >>> s["status"], s["springCountValidated"], s["reruns"]["previousRun"]
+        ({'errors': 0, 'warnings': 0, 'info': 0}, 2.0, None)
     """
+    run, window = finished.run, finished.window
     sev = findings_by_severity(run.findings).set_index("severity")["findings"]
     bu = budget_units(run)
     nums = bu.drop(columns="budgetUnit").apply(pd.to_numeric).fillna(0.0).astype("float64")
@@ -228,20 +221,13 @@ def summary_json(run: DistrictRun, reruns: Reruns | None = None) -> dict[str, An
         "law": law_applied(p.school_year),
         "started": run.started.isoformat(),
         "version": run.version,
-        "pii_masked": bool(p.mask_pii or _masked(run)),
+        "pii_masked": run.masked,
         "status": {"errors": int(sev["error"]), "warnings": int(sev["warning"]),
                    "info": int(sev["info"])},
         "springCountReported": float(nums["springCountReported"].sum()),
         "springCountValidated": float(nums["springCountValidated"].sum()),
         "budgetUnits": by_unit,
-        **ready_json(ready_table(run, reruns)),
-        "reruns": _rerun_json(reruns),
+        **ready_json(window.ready),
+        "reruns": {"previousRun": last["started"] if (last := window.previous_run) else None,
+                   **window.totals(), "previousWorkbookProblem": window.previous.problem},
     }
-
-
-def _rerun_json(reruns: Reruns | None) -> dict[str, Any]:
-    if reruns is None:
-        return {"previousRun": None, "fixed": 0, "new": 0, "stillOpen": 0, "reviewed": 0}
-    last = reruns.previous_run
-    return {"previousRun": last["started"] if last else None, **reruns.totals(),
-            "previousWorkbookProblem": reruns.previous.problem}

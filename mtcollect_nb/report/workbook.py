@@ -1,24 +1,25 @@
 """The findings workbook (``findings.xlsx``) and the machine-readable tables of one district run.
 
 Sheets, in order: Summary, Findings, ANB, Absences, CTE, Rejected rows (spec/outputs.md), then
-Reconcile (only with an ``ic_counts`` file) and Since last run (:mod:`.reruns`), each with a
-frozen header row and (the data sheets) an autofilter. Free-text columns wrap at fixed widths
-and every sheet prints landscape, one page wide, its header row on every page and the district
-and page number in the footer. Every text cell is written with ``write_string``
-(a value starting with ``=`` stays text), IDs stay text, and the file is written to a temporary
-file in the same folder and renamed into place, so a crash never leaves half a workbook. A sheet
-with more rows than Excel holds continues on "Findings (2)" etc., noted on the Summary.
+Reconcile (only with an ``ic_counts`` file) and Since last run (the run's collection window,
+:mod:`mtcollect_nb.window.finished`), each with a frozen header row and (the data sheets) an
+autofilter. Free-text columns wrap at fixed widths and every sheet prints landscape, one page
+wide, its header row on every page and the district and page number in the footer. Every text
+cell is written with ``write_string`` (a value starting with ``=`` stays text), IDs stay text,
+and the file is written to a temporary file in the same folder and renamed into place, so a
+crash never leaves half a workbook. A sheet with more rows than Excel holds continues on
+"Findings (2)" etc., noted on the Summary.
 
 Example:
     >>> import tempfile
     >>> from mtcollect_nb.testing import tiny_analysis
     >>> from mtcollect_nb.checks.run import run_from_analysis
-    >>> run = run_from_analysis(tiny_analysis())
-    >>> run.analysis.__dict__.update(anb_table=pd.DataFrame(), absences_table=pd.DataFrame(),
-    ...                              budget_units=pd.DataFrame())
+    >>> from mtcollect_nb.window.finished import finish
+    >>> from mtcollect_nb.window.keys import with_keys
+    >>> run = with_keys(run_from_analysis(tiny_analysis()))
     >>> with tempfile.TemporaryDirectory() as d:
-    ...     write_workbook(run, Path(d) / "findings.xlsx").name
-    'findings.xlsx'
+    ...     write_workbook(finish(run, d), Path(d) / "f.xlsx").name
+    'f.xlsx'
 """
 
 from __future__ import annotations
@@ -42,8 +43,8 @@ from mtcollect_nb.columns import (
     FINDINGS_SHEET_COLUMNS,
 )
 from mtcollect_nb.files import atomic_path
+from mtcollect_nb.outputs import TABLE_FILES
 from mtcollect_nb.report import summary as ws_sum
-from mtcollect_nb.report.keys import with_keys
 from mtcollect_nb.report.layout import (
     LINE_HEIGHT,
     SEVERITY_COLOURS,
@@ -54,12 +55,10 @@ from mtcollect_nb.report.layout import (
     print_setup,
     wrapped_lines,
 )
-from mtcollect_nb.report.masking import mask_run
-from mtcollect_nb.report.reruns import Reruns, prepare
 from mtcollect_nb.report.sheets import exact, sheet_frames
 
 if TYPE_CHECKING:
-    from mtcollect_nb.checks.run import DistrictRun
+    from mtcollect_nb.window.finished import FinishedRun
 
 #: Data rows one Excel sheet holds below its header (patched small in tests).
 MAX_DATA_ROWS = 1_048_575
@@ -74,25 +73,24 @@ TEXT_SUFFIXES: tuple[str, ...] = ("ID", "Number")
 SINCE_SHEET = "Since last run"
 
 
-def write_workbook(run: DistrictRun, path: Path, reruns: Reruns | None = None) -> Path:
-    """Write ``findings.xlsx`` atomically; masks PII first when ``params.mask_pii`` is set.
+def write_workbook(finished: FinishedRun, path: Path) -> Path:
+    """Write ``findings.xlsx`` atomically: the run's findings with its collection window.
 
-    ``reruns`` is what :func:`mtcollect_nb.report.reruns.prepare` read of the previous run;
-    without it, it is read here from ``path`` (before the new workbook replaces it).
+    The run is written as it is (keyed, and masked when its parameters ask:
+    :func:`mtcollect_nb.window.finished.finish` refuses any other).
 
     Returns:
         ``path``. The previous workbook there stays intact if anything fails.
     """
-    run = _masked_keyed(run)
+    run, window = finished.run, finished.window
     path = Path(path)
-    reruns = reruns or prepare(run, path)
-    frames = sheet_frames(run, reruns.findings)
+    frames = sheet_frames(run, window.findings)
     parts = {name: _chunks(df) for name, df in frames.items()}
     continued = pd.DataFrame(
         [(name, f"{name} ({i + 1})", len(chunk)) for name, chunks in parts.items()
          for i, chunk in enumerate(chunks) if i],
         columns=list(ws_sum.CONTINUED_COLUMNS))
-    blocks = ws_sum.summary_blocks(run, continued, reruns)
+    blocks = ws_sum.summary_blocks(finished, continued)
     with atomic_path(path) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
         try:
@@ -103,16 +101,10 @@ def write_workbook(run: DistrictRun, path: Path, reruns: Reruns | None = None) -
                 for i, chunk in enumerate(chunks):
                     ws = wb.add_worksheet(name if i == 0 else f"{name} ({i + 1})")
                     _write_sheet(ws, chunk, fmt, footer)
-            _write_blocks(wb.add_worksheet(SINCE_SHEET), ws_sum.since_blocks(reruns), fmt, footer)
+            _write_blocks(wb.add_worksheet(SINCE_SHEET), ws_sum.since_blocks(window), fmt, footer)
         finally:
             wb.close()
     return path
-
-
-def _masked_keyed(run: DistrictRun) -> DistrictRun:
-    """``run`` with finding keys (taken before masking), masked when the run asks."""
-    run = with_keys(run)
-    return mask_run(run) if run.params.mask_pii else run
 
 
 def _chunks(df: pd.DataFrame) -> list[pd.DataFrame]:
@@ -255,36 +247,26 @@ def _series(ws: Worksheet, r0: int, df: pd.DataFrame, cat: str, val: str,
             "values": [name, r0 + 1, vc, last, vc], "fill": {"color": colour}}
 
 
-def write_tables(run: DistrictRun, out_dir: Path,
-                 reruns: Reruns | None = None) -> dict[str, Path]:
+def write_tables(finished: FinishedRun, out_dir: Path) -> dict[str, Path]:
     """findings/anb/budget_units ``.parquet`` and ``summary.json`` for the statewide rollup.
 
-    The findings have the rerun columns; ``reruns`` as for :func:`write_workbook` (read here
-    from ``out_dir/findings.xlsx`` when not given, without replacing it).
-
-    Example:
-        >>> sorted(TABLE_FILES)
-        ['anb', 'budget_units', 'findings', 'summary']
+    The findings have the rerun columns (the run's collection window). Returns the paths
+    written, by the names of :data:`mtcollect_nb.outputs.TABLE_FILES`.
     """
-    run = _masked_keyed(run)
+    run = finished.run
     out = Path(out_dir)
-    reruns = reruns or prepare(run, out / "findings.xlsx", keep=False)
     frames = {
-        "findings": exact("findings", reruns.findings, FINDINGS_SHEET_COLUMNS),
+        "findings": exact("findings", finished.window.findings, FINDINGS_SHEET_COLUMNS),
         "anb": exact("anb", run.analysis.anb_table, ANB_COLUMNS),
         "budget_units": exact("budget_units", run.analysis.budget_units, BUDGET_UNIT_COLUMNS),
     }
     written: dict[str, Path] = {}
     for name, df in frames.items():
         written[name] = _write_atomic(out / TABLE_FILES[name], partial(_parquet, df))
-    text = json.dumps(ws_sum.summary_json(run, reruns), indent=2, sort_keys=True)
+    text = json.dumps(ws_sum.summary_json(finished), indent=2, sort_keys=True)
     written["summary"] = _write_atomic(out / TABLE_FILES["summary"],
                                        lambda p: p.write_text(text + "\n", encoding="utf-8"))
     return written
-
-
-TABLE_FILES = {"findings": "findings.parquet", "anb": "anb.parquet",
-               "budget_units": "budget_units.parquet", "summary": "summary.json"}
 
 
 def _parquet(df: pd.DataFrame, path: Path) -> None:

@@ -1,7 +1,7 @@
-"""Stage 5, state: every district at once: the batch run, the statewide rollup, suppression.
+"""Stage 8, state: every district at once: the batch run, the statewide rollup, suppression.
 
 ``batch`` runs every district's notebook, N at a time, each worker process (``workers``)
-keeping one warm kernel for district after district (``kernel_pool``); ``batch_io`` reads
+keeping one warm kernel for district after district (``warm_kernel``); ``batch_io`` reads
 and writes its results and summary; ``rollup`` combines the districts' tables, ``suppression``
 hides small counts, ``figures`` draws the statewide figures; ``lock`` keeps a second batch out
 of an output root.

@@ -2,7 +2,7 @@
 
 Each slot has one worker process (:class:`~mtcollect_nb.state.workers.Worker`, in a new
 session) that keeps one Jupyter kernel and runs every district given to it in that kernel
-(:mod:`mtcollect_nb.state.kernel_pool`: the namespace is reset between districts; a fresh
+(:mod:`mtcollect_nb.state.warm_kernel`: the namespace is reset between districts; a fresh
 kernel after a kernel death, a failed district or :data:`KERNEL_REUSE` districts). A thread
 per slot sends the worker one district at a time and waits for its answer with the
 district's wall-clock limit; when the limit passes, it kills the worker *and every
@@ -49,6 +49,7 @@ from typing import Literal
 import pandas as pd
 
 from mtcollect_nb.errors import MtcollectError
+from mtcollect_nb.outputs import BATCH_LOGS, ROLLUP_NOTEBOOK
 from mtcollect_nb.state.batch_io import (
     COMPLETION_MARK,
     FAILED,
@@ -64,15 +65,13 @@ from mtcollect_nb.state.batch_io import (
     summary_counts,
     write_summary,
 )
-from mtcollect_nb.state.kernel_pool import KERNEL_REUSE
 from mtcollect_nb.state.lock import output_lock
+from mtcollect_nb.state.warm_kernel import KERNEL_REUSE
 from mtcollect_nb.state.workers import Running, Worker, kill_tree
 
 __all__ = ["FAILED", "OK", "SKIPPED", "BatchSummary", "kill_tree", "one_line", "run_batch",
            "run_district"]
 DEFAULT_TIMEOUT = 3600.0
-LOGS = "batch_logs"
-ROLLUP = "statewide_rollup"
 PlotlyJs = Literal["shared", "embedded"]
 
 
@@ -211,7 +210,7 @@ def _run_all(districts: list[District], limits: dict[int, float], root: Path, n:
     done: queue.SimpleQueue[tuple[int, tuple[str, float, str]]] = queue.SimpleQueue()
 
     def slot(k: int) -> None:
-        worker = Worker(root / LOGS / f"worker-{k + 1}.log", running, kernel_reuse)
+        worker = Worker(root / BATCH_LOGS / f"worker-{k + 1}.log", running, kernel_reuse)
         try:
             while not running.stopping:
                 try:
@@ -221,7 +220,7 @@ def _run_all(districts: list[District], limits: dict[int, float], root: Path, n:
                 d = districts[i]
                 try:
                     result = run_district(worker, d, limits[i],
-                                          root / LOGS / f"{d.params_file.stem}.log", js)
+                                          root / BATCH_LOGS / f"{d.params_file.stem}.log", js)
                 except Exception as exc:  # a bug here must not hang the batch
                     result = (FAILED, 0.0, f"{type(exc).__name__}: {one_line(str(exc))}")
                 done.put((i, result))
@@ -254,13 +253,9 @@ def _row(d: District, status: str, seconds: float | None, message: str,
 
 def _run_rollup(root: Path) -> tuple[Path | None, str]:
     """Execute the statewide rollup notebook into ``root``; (notebook, error line)."""
-    from mtcollect_nb.report.notebook import execute_notebook, export_html, notebooks_dir
+    from mtcollect_nb.report.notebook import run_notebook
 
-    executed = root / f"{ROLLUP}.ipynb"
     try:
-        execute_notebook(notebooks_dir() / f"{ROLLUP}.ipynb", executed,
-                         {"batch_dir": str(root.resolve())}, None, False)
-        export_html(executed, root / f"{ROLLUP}.html")
+        return run_notebook(ROLLUP_NOTEBOOK, batch_dir=root), ""
     except (MtcollectError, OSError) as exc:
         return None, one_line(str(exc))
-    return executed, ""

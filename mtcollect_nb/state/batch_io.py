@@ -10,7 +10,6 @@ Example:
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +20,15 @@ import yaml
 
 from mtcollect_nb.errors import MtcollectError
 from mtcollect_nb.files import atomic_path, write_csv
+from mtcollect_nb.outputs import (
+    BATCH_SUMMARY_CSV,
+    BATCH_SUMMARY_XLSX,
+    DISTRICT_NOTEBOOK,
+    DISTRICT_OUTPUTS,
+    RunSummary,
+    notebook_files,
+    read_summary,
+)
 from mtcollect_nb.params import load_params
 
 OK, FAILED, SKIPPED = "ok", "failed", "skipped"
@@ -32,9 +40,8 @@ SUMMARY_COLUMNS: tuple[str, ...] = (
 COUNT_COLUMNS: tuple[str, ...] = SUMMARY_COLUMNS[4:8]
 #: A district run is complete only when all of these exist; the HTML is written last (and
 #: deleted when a run starts), so a run killed after the workbook but before the end is redone.
-COMPLETION_MARK = "district_validation.html"
-OUTPUTS: tuple[str, ...] = ("findings.xlsx", "summary.json", COMPLETION_MARK)
-SUMMARY_NAME = "batch_summary"
+COMPLETION_MARK = notebook_files(DISTRICT_NOTEBOOK)[1]
+OUTPUTS: tuple[str, ...] = DISTRICT_OUTPUTS
 
 
 @dataclass(frozen=True)
@@ -159,36 +166,26 @@ def is_fresh(d: District) -> bool:
 
 
 def summary_counts(output_dir: Path) -> dict[str, Any]:
-    """Errors, warnings and spring counts from a district's ``summary.json`` (None if absent).
+    """The batch summary's numbers of one district, from its ``summary.json`` (None if absent).
 
-    The file's keys (see ``workbook_summary.summary_json``): ``status`` holds ``errors`` and
-    ``warnings``; ``springCountReported`` and ``springCountValidated`` are district totals.
+    Read with :func:`mtcollect_nb.outputs.read_summary` (the reader the command line shares).
 
     Example:
         >>> summary_counts(Path("/nonexistent"))["errors"] is None
         True
     """
-    try:
-        data = json.loads((output_dir / "summary.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        data = {}
-    data = data if isinstance(data, dict) else {}
-    status = data.get("status")
-    status = status if isinstance(status, dict) else {}
-    reruns = data.get("reruns")
-    reruns = reruns if isinstance(reruns, dict) else {}
-    ready = data.get("ready")
-    return {"errors": status.get("errors"), "warnings": status.get("warnings"),
-            "springCountReported": data.get("springCountReported"),
-            "springCountValidated": data.get("springCountValidated"),
-            "ready": None if ready is None else ("yes" if ready else "no"),
-            "newFindings": reruns.get("new"), "fixedFindings": reruns.get("fixed")}
+    s = read_summary(output_dir) or RunSummary()
+    return {"errors": s.errors, "warnings": s.warnings,
+            "springCountReported": s.spring_count_reported,
+            "springCountValidated": s.spring_count_validated,
+            "ready": None if s.ready is None else ("yes" if s.ready else "no"),
+            "newFindings": s.new_findings, "fixedFindings": s.fixed_findings}
 
 
 def write_summary(rows: pd.DataFrame, root: Path) -> tuple[Path, Path]:
     """Write ``batch_summary.xlsx`` and ``.csv`` into ``root`` atomically; text stays text."""
     root.mkdir(parents=True, exist_ok=True)
-    xlsx, csv = root / f"{SUMMARY_NAME}.xlsx", root / f"{SUMMARY_NAME}.csv"
+    xlsx, csv = root / BATCH_SUMMARY_XLSX, root / BATCH_SUMMARY_CSV
     write_csv(rows, csv)  # text that looks like a formula is escaped (files.csv_safe)
     with atomic_path(xlsx) as tmp_x:
         _write_summary_xlsx(rows, tmp_x)
@@ -219,7 +216,7 @@ def write_demo_batch(out_dir: Path | None = None, *, districts: int = 3, seed: i
     import tempfile
     import time
 
-    from mtcollect_nb.report.pipeline import analyze_district
+    from mtcollect_nb.report.pipeline import analyze_district, finish
     from mtcollect_nb.report.workbook import write_tables
     from mtcollect_nb.synthetic import write_state
 
@@ -231,7 +228,7 @@ def write_demo_batch(out_dir: Path | None = None, *, districts: int = 3, seed: i
         assert d.output_dir is not None
         start = time.monotonic()
         d.output_dir.mkdir(parents=True, exist_ok=True)
-        write_tables(analyze_district(load_params(d.params_file)), d.output_dir)
+        write_tables(finish(analyze_district(load_params(d.params_file))), d.output_dir)
         rows.append({"district": d.district, "name": d.name, "status": "ok",
                      "seconds": round(time.monotonic() - start, 1),
                      **summary_counts(d.output_dir), "message": "",

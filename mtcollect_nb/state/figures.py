@@ -20,9 +20,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from mtcollect_nb.columns import ELEMENTARY, HIGH_SCHOOL, SEVERITIES
+from mtcollect_nb.report.plotting import SEVERITY_COLORS, TEMPLATE
 from mtcollect_nb.state.rollup import EFFECT, TOTAL, Publication, ranked
 
-_SEVERITY_COLORS = dict(zip(SEVERITIES, ("#c0392b", "#e67e22", "#2e86c1"), strict=True))
 _TITLES = {EFFECT: "Funding effect (ANB validated - reported)", "errors": "Errors",
            "warnings": "Warnings"}
 
@@ -35,7 +35,7 @@ def budget_units_figure(pub: Publication) -> go.Figure:
         go.Bar(name="ANB validated", x=list(t.index), y=t["anbValidated"].tolist()),
     ])
     fig.update_layout(barmode="group", title="Statewide ANB by budget unit",
-                      yaxis_title="ANB", template="plotly_white")
+                      yaxis_title="ANB", template=TEMPLATE)
     return fig
 
 
@@ -48,7 +48,7 @@ def ranking_figure(pub: Publication, column: str, top: int = 20) -> go.Figure:
     fig = go.Figure(go.Bar(x=values.tolist(), y=labels, orientation="h"))
     fig.update_layout(title=f"Districts ranked by {_TITLES.get(column, column).lower()}"
                             f" (top {top}, suppressed values not shown)",
-                      xaxis_title=_TITLES.get(column, column), template="plotly_white",
+                      xaxis_title=_TITLES.get(column, column), template=TEMPLATE,
                       height=max(300, 22 * len(labels) + 120))
     return fig
 
@@ -63,8 +63,8 @@ def rules_figure(pub: Publication) -> go.Figure:
             continue
         findings = pd.Series(part["findings"]).astype(str)
         fig.add_bar(name=sev, x=list(part.index), y=part["districts"].tolist(),
-                    marker_color=_SEVERITY_COLORS[sev], customdata=findings.tolist(),
+                    marker_color=SEVERITY_COLORS[sev], customdata=findings.tolist(),
                     hovertemplate="%{x}: %{y} districts, %{customdata} findings<extra></extra>")
     fig.update_layout(title="Rule frequency across districts", yaxis_title="districts",
-                      template="plotly_white")
+                      template=TEMPLATE)
     return fig

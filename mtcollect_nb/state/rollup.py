@@ -24,9 +24,9 @@ import pandas as pd
 
 from mtcollect_nb.columns import BUDGET_UNIT_COLUMNS, ELEMENTARY, HIGH_SCHOOL, SEVERITIES
 from mtcollect_nb.files import csv_restore
+from mtcollect_nb.outputs import BATCH_SUMMARY_CSV, TABLE_FILES
 from mtcollect_nb.state import suppression as sp
 
-SUMMARY_CSV = "batch_summary.csv"
 TOTAL = "Total"
 EFFECT = "fundingEffect"
 BU_NUMBERS: tuple[str, ...] = (*BUDGET_UNIT_COLUMNS[1:], EFFECT)
@@ -59,7 +59,7 @@ def load_state(batch_dir: str | Path) -> State:
     root = Path(batch_dir)
     text = {c: str for c in ("district", "name", "status", "ready", "message", "paramsFile",
                              "outputDir")}
-    summary = csv_restore(pd.read_csv(root / SUMMARY_CSV, dtype=text, keep_default_na=False,
+    summary = csv_restore(pd.read_csv(root / BATCH_SUMMARY_CSV, dtype=text, keep_default_na=False,
                                       na_values={"seconds": [""]}))  # our escaping undone
     ran = summary["status"].isin(["ok", "skipped"])
     units, counts, names = [], [], {}
@@ -67,8 +67,8 @@ def load_state(batch_dir: str | Path) -> State:
         row = summary.loc[idx]
         out = root / str(row["outputDir"])
         try:
-            bu = pd.read_parquet(out / "budget_units.parquet")
-            fi = pd.read_parquet(out / "findings.parquet", columns=list(RULE_KEYS))
+            bu = pd.read_parquet(out / TABLE_FILES["budget_units"])
+            fi = pd.read_parquet(out / TABLE_FILES["findings"], columns=list(RULE_KEYS))
         except (OSError, ValueError) as exc:
             summary.loc[idx, ["status", "message"]] = ["failed", f"rollup: {exc}".splitlines()[0]]
             continue

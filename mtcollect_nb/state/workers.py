@@ -1,7 +1,7 @@
 """The batch's side of its worker processes: start, hand a district, wait, kill.
 
 A :class:`Worker` is one slot's long-lived process (``python -m
-mtcollect_nb.state.kernel_pool``, in a new session) that keeps a warm kernel. The batch writes
+mtcollect_nb.state.warm_kernel``, in a new session) that keeps a warm kernel. The batch writes
 one job line to it and waits for the answer line with the district's wall-clock limit; when
 the limit passes, :func:`kill_tree` kills the worker *and every descendant* (the kernel runs in
 its own session, so killing the process group alone would leave it running), and the next
@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import IO
 
 from mtcollect_nb.state.batch_io import FAILED, OK, District
-from mtcollect_nb.state.kernel_pool import KERNEL_REUSE
+from mtcollect_nb.state.warm_kernel import KERNEL_REUSE
 
 
 def kill_tree(pid: int) -> None:
@@ -103,7 +103,7 @@ class Worker:
 
     def _start(self) -> subprocess.Popen[bytes]:
         self.log.parent.mkdir(parents=True, exist_ok=True)
-        cmd = [sys.executable, "-m", "mtcollect_nb.state.kernel_pool", str(self.kernel_reuse)]
+        cmd = [sys.executable, "-m", "mtcollect_nb.state.warm_kernel", str(self.kernel_reuse)]
         with open(self.log, "ab") as err:
             proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                     stderr=err, start_new_session=True,

@@ -55,6 +55,7 @@ def test_severities_and_tables_as_spec():
 
 
 # ---- ANB-06 ----------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_anb06_counted_blank_hours():
     f = findings("ANB-06", enrollments=[enrollment(10, 1, mtSpringAggregateHours=None)])
     assert f[["enrollmentID", "field", "value", "expected"]].values.tolist() == [
@@ -70,6 +71,7 @@ def test_anb06_passes(flags):
 
 
 # ---- ANB-07 ----------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_anb07_reported_band_differs_from_computed():
     f = findings("ANB-07", enrollments=[enrollment(10, 1, mtSpringAggregateHours=1080)],
                  **_schedule(minutes=60))  # 205 days x 1 h = 205 h -> 0.25
@@ -109,6 +111,7 @@ def test_anb15_does_not_run_without_rosters():
     assert "rosters.csv" in res.not_run["reason"].iloc[0]
 
 
+@pytest.mark.slow
 def test_anb15_no_roster_and_few_hours():
     f = findings("ANB-15", students=[student(1), student(2)],
                  enrollments=[enrollment(10, 1, mtSpringAggregateHours=100),
@@ -118,12 +121,14 @@ def test_anb15_no_roster_and_few_hours():
     assert f.iloc[0].field == "extracurricularOnly" and "100 reported hours" in f.iloc[0].message
 
 
+@pytest.mark.slow
 def test_anb15_passes_with_full_hours_or_roster_ended_later():
     assert findings("ANB-15", enrollments=[enrollment(10, 1)], **_schedule(pid=2)).empty
     assert findings("ANB-15", enrollments=[enrollment(10, 1, mtSpringAggregateHours=None)],
                     **_schedule(roster_end="2025-02-03")).empty
 
 
+@pytest.mark.slow
 def test_anb15_roster_ended_before_count_date_is_no_roster():
     f = findings("ANB-15", enrollments=[enrollment(10, 1, mtSpringAggregateHours=None)],
                  **_schedule(roster_end="2025-01-31"))
@@ -167,6 +172,7 @@ def test_anb17_diploma_date_window(date, flagged):
         assert f.iloc[0].value == date
 
 
+@pytest.mark.slow
 def test_anb17_passes_complete_or_not_on_fall_count():
     assert findings("ANB-17", enrollments=[_grad()], fall_count=[_fall(1)]).empty
     assert findings("ANB-17", enrollments=[_grad(diplomaType="")],
@@ -226,6 +232,7 @@ def _program(start="2024-08-26", end=None, program="EL_CLASSROOM"):
     return {"personID": 1, "program": program, "startDate": start, "endDate": end}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("programs", "flagged"), [
     ([], True),
     ([_program(end="2025-01-31")], True),
@@ -239,12 +246,14 @@ def test_anb21_pk_needs_classroom_program(programs, flagged):
     assert len(f) == int(flagged)
 
 
+@pytest.mark.slow
 def test_anb21_ignores_other_grades_and_does_not_run_without_programs():
     assert findings("ANB-21", enrollments=[enrollment(10, 1, grade="KG")], programs=[]).empty
     res = run("ANB-21", enrollments=[enrollment(10, 1, grade="PK")])
     assert res.ran == () and "programs.csv" in res.not_run["reason"].iloc[0]
 
 
+@pytest.mark.slow
 def test_all_anb_rules_run_on_empty_optional_tables():
     ids = [f"ANB-{i:02d}" for i in (*range(1, 9), *range(15, 22))]
     a = make_analysis(students=[student(1)], enrollments=[enrollment(10, 1)], fall_count=[],

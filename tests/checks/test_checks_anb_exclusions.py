@@ -63,6 +63,7 @@ def test_anb02_marked_but_ten_days():
     assert "10 consecutive" in f.iloc[0].message
 
 
+@pytest.mark.slow
 def test_anb02_passes_when_marked_with_eleven_or_not_marked():
     assert run("ANB-02", enrollments=[enrollment(10, 1, mtExcludeSpringANB=True)],
                attendance=absences(1, ELEVEN)).empty

@@ -63,6 +63,7 @@ def test_anb09_resident_or_not_on_count_date(kw):
 
 
 # ---- ANB-10 ----------------------------------------------------------------------------
+@pytest.mark.slow
 @pytest.mark.parametrize(("records", "n"), [
     ([res(1, "2024-08-26", "2025-01-31"), res(1, "2025-02-01")], 0),     # adjacent
     ([res(1, "2024-08-26", "2025-01-31"), res(1, "2025-01-31")], 1),     # share one day
@@ -126,6 +127,7 @@ def test_anb12_esa_and_counted(programs, kw, n):
 
 
 # ---- ANB-13 / ANB-14 -------------------------------------------------------------------
+@pytest.mark.slow
 @pytest.mark.parametrize(("programs", "kw", "n"), [
     ([prog(1, "EL_HOME")], {}, 1),
     ([prog(1, "EL_HOME")], {"earlyLiteracy": "HOME"}, 0),

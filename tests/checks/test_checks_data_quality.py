@@ -1,5 +1,7 @@
 """DQ-04: a calendar with enrollments but no instructional day on or after the count date."""
 
+import pytest
+
 from mtcollect_nb.checks.catalog import all_rules
 from mtcollect_nb.checks.data_quality import dq04_no_count_date
 from mtcollect_nb.checks.engine import run_rules
@@ -44,6 +46,7 @@ def test_instructional_day_on_or_after_the_count_date_is_enough():
     assert dq04_no_count_date(_district(days)).empty
 
 
+@pytest.mark.slow
 def test_calendar_without_enrollments_or_excluded_is_not_named():
     days = school_days(1) + school_days(2, end="2025-01-31")
     assert dq04_no_count_date(_district(days, enrollments=[enrollment(10, 1)])).empty

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from mtcollect_nb.checks.catalog import all_rules
 from mtcollect_nb.checks.engine import run_rules
@@ -73,6 +74,7 @@ def test_validated_difference_shown_beside() -> None:
     assert run_rules(a, REC).findings.empty
 
 
+@pytest.mark.slow
 def test_loader_reads_ic_report_headers(tmp_path: Path) -> None:
     from mtcollect_nb.synthetic.write import write_district
 
@@ -95,6 +97,7 @@ def test_ic_report_headers_resolve_through_the_aliases() -> None:
         "schoolNumber", "grade", "count"]
 
 
+@pytest.mark.slow
 def test_ic_counts_from_anb_matches_then_one_planted_difference() -> None:
     a = district(None)
     ic = ic_counts_from_anb(a.anb_table, {("0001", "10"): -1})

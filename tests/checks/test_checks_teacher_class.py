@@ -98,6 +98,7 @@ def test_tch01_ignores_inactive_or_excluded_course(kw):
     assert tc.tch01_missing_sced(district(courses=[course(scedCourseID="", **kw)])).empty
 
 
+@pytest.mark.slow
 def test_tch01_needs_students_on_count_date_and_reports_course_once():
     a = district(courses=[course(scedCourseID="")],
                  sections=[section(100), section(101), section(102)],
@@ -236,6 +237,7 @@ def test_roster_counts_window_and_count_date():
 
 
 # ---- did not run -----------------------------------------------------------------------
+@pytest.mark.slow
 def test_rules_not_run_without_their_tables():
     a = make_analysis(students=[student(1)], enrollments=[enrollment(10, 1)])
     res = run_rules(a, [all_rules()[r] for r in TC_RULES])
@@ -256,6 +258,7 @@ def test_engine_fills_course_and_school_from_section():
     assert f["remedy"].iloc[0].startswith("Section Staff History")
 
 
+@pytest.mark.slow
 def test_course_level_finding_through_engine():
     a = district(courses=[course(cte=True, ctePathways="", scedCourseID="")])
     f = run_rules(a, [all_rules()["TCH-01"], all_rules()["CTE-01"]]).findings
@@ -273,12 +276,14 @@ def test_tch03_roster_row_with_no_days_is_flagged():
     assert tc.tch03_roster_not_enrolled(a)["value"].tolist() == ["2024-08-26..2024-08-01"]
 
 
+@pytest.mark.slow
 def test_tch04_roster_that_ended_before_the_count_date_is_empty():
     a = district(rosters=[roster(100, 1, end="2025-01-15")])
     assert tc.tch04_empty_roster(a)["sectionID"].tolist() == [100]
     assert tc.tch04_empty_roster(district()).empty
 
 
+@pytest.mark.slow
 def test_students_on_the_count_date_must_be_enrolled_that_day():
     # the roster covers the count date, the enrollment ended before it: no student, so no
     # TCH-02 (no teacher needed) and the section is empty (TCH-04)
@@ -290,6 +295,7 @@ def test_students_on_the_count_date_must_be_enrolled_that_day():
 
 
 # ---- DQ-04: a calendar without a count date has no spring sections ---------------------------
+@pytest.mark.slow
 def test_section_of_a_calendar_without_count_date_is_not_a_spring_section():
     a = district(days=school_days(end="2025-01-31"))
     assert count_date_sections(a).empty

@@ -1,6 +1,7 @@
 from datetime import date
 
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -74,6 +75,7 @@ def test_to_text():
     assert to_text(pd.Series(["=1+1", None, 5], dtype=object)).tolist() == ["=1+1", "", "5"]
 
 
+@pytest.mark.slow
 def test_deterministic():
     a = run_rules(_analysis()).findings
     b = run_rules(_analysis()).findings
@@ -106,6 +108,7 @@ _FLOATS = st.one_of(st.floats(allow_nan=False, allow_infinity=False, width=64,
                   st.just(float("inf")), st.floats(0, 1))
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(floats=st.lists(_FLOATS, max_size=8),
        ints=st.lists(st.one_of(st.none(), st.integers(-10**12, 10**12)), max_size=8),
@@ -137,6 +140,7 @@ def test_to_text_returns_a_copy():
     assert s.tolist() == ["a", "b"]
 
 
+@pytest.mark.slow
 def test_engine_fills_blanks_through_section_then_enrollment_then_person():
     a = make_analysis(students=[student(1, lastName="Peña", firstName="Ana"), student(2)],
                       enrollments=[enrollment(10, 1), enrollment(11, 2)])

@@ -62,6 +62,7 @@ def test_rules_table_lists_every_rule_with_a_remedy():
 
 # ---- per_value equals the plain pandas operation -------------------------------------------
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(values=st.lists(st.sampled_from([" esa", "ESA", "", " ", "opt-In", None, "3"]),
                       max_size=200),
@@ -79,6 +80,7 @@ def test_per_value_equals_plain(values, copies):
     pd.testing.assert_series_equal(per_value(text, lambda v: v.str.strip()), text.str.strip())
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None)
 @given(n=st.integers(0, 6), seed=st.integers(0, 10**6), shuffle=st.booleans())
 def test_finding_rows_equals_column_by_column(n, seed, shuffle):
@@ -100,6 +102,7 @@ def test_finding_rows_equals_column_by_column(n, seed, shuffle):
         plain.reset_index(drop=True))
 
 
+@pytest.mark.slow
 def test_season_and_forecast_gates_come_from_the_registry():
     from mtcollect_nb.checks.registry import not_run_reason
     from mtcollect_nb.testing import make_analysis, params

@@ -47,6 +47,7 @@ def _one(att, enr=None, **tables):
 
 
 # ---- lengths, weekends, holidays -----------------------------------------------------------
+@pytest.mark.slow
 def test_ten_days_ending_on_count_date_is_ten():
     assert _streak(_one(absences(1, _wd("2025-01-21", "2025-02-03")))) == (10, "2025-01-21")
 
@@ -55,6 +56,7 @@ def test_eleven_days_ending_on_count_date_is_eleven_across_weekends():
     assert _streak(_one(absences(1, _wd("2025-01-20", "2025-02-03")))) == (11, "2025-01-20")
 
 
+@pytest.mark.slow
 def test_holiday_and_non_instructional_day_neither_add_nor_break():
     days = school_days(holidays=["2025-01-27"])
     # a PIR day: on the calendar, a school day, no instruction
@@ -143,6 +145,7 @@ def test_blank_calendar_threshold_is_ics_default_240(absent, whole):
     assert _streak(_one(att))[0] == int(whole)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("absent", "whole"), [(199, False), (200, True)])
 def test_parameter_default_is_used_when_neither_sets_it(absent, whole):
     a = make_analysis(params(whole_day_absence_default=200), students=[student(1)],
@@ -151,6 +154,7 @@ def test_parameter_default_is_used_when_neither_sets_it(absent, whole):
     assert _streak(a)[0] == int(whole)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("absent", "whole"), [(179, False), (180, True)])
 def test_grade_level_threshold_overrides_the_calendars(absent, whole):
     att = absences(1, ["2025-02-03"], present_minutes=360 - absent)
@@ -160,6 +164,7 @@ def test_grade_level_threshold_overrides_the_calendars(absent, whole):
     assert _streak(a)[0] == int(whole)
 
 
+@pytest.mark.slow
 def test_grade_level_without_threshold_falls_back_to_the_calendar():
     att = absences(1, ["2025-02-03"], present_minutes=360 - 250)
     levels = [{"calendarID": 1, "grade": "06", "stateExclude": False}]
@@ -167,6 +172,7 @@ def test_grade_level_without_threshold_falls_back_to_the_calendar():
     assert _streak(a)[0] == 0
 
 
+@pytest.mark.slow
 def test_grade_of_the_day_decides_after_a_grade_change():
     """The override applies to the days of the enrollment in that grade only."""
     enr = [enrollment(9, 1, grade="05", endDate="2025-01-31"),
@@ -178,6 +184,7 @@ def test_grade_of_the_day_decides_after_a_grade_change():
     assert _streak(_one(att, enr=enr, grade_levels=levels)) == (2, "2025-01-31")
 
 
+@pytest.mark.slow
 def test_half_day_below_default_threshold_missed_entirely_is_whole_day():
     days = school_days()
     for d in days:
@@ -292,6 +299,7 @@ def districts(draw):
     return days, att, enr, cal
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(districts())
 def test_engine_matches_reference(district):

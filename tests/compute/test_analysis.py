@@ -25,6 +25,7 @@ def test_calendar_without_days_after_count_date():
     assert not e["onCountDate"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("kw", "on", "counted"), [
     ({}, True, True),
     ({"startDate": "2025-02-03"}, True, True),
@@ -63,6 +64,7 @@ def test_student_name_and_memo():
     assert a.memo("k", lambda: calls.append(1) or 6) == 5 and calls == [1]
 
 
+@pytest.mark.slow
 def test_extra_export_columns_do_not_break_joins():
     from mtcollect_nb.compute.analysis import Analysis
     from mtcollect_nb.testing import make_bundle, params

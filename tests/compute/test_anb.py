@@ -34,6 +34,7 @@ def _fall(pid, grade="12", hours=1080.0, excluded=False, school="0001"):
 
 
 # ---- FTE reported / validated ---------------------------------------------------------------
+@pytest.mark.slow
 @pytest.mark.parametrize(("hours", "fte"), [(179, 0.0), (180, 0.25), (359, 0.25), (360, 0.5),
                                             (539, 0.5), (540, 0.75), (719, 0.75), (720, 1.0)])
 def test_reported_hours_band_into_fte(hours, fte):
@@ -51,6 +52,7 @@ def test_blank_reported_hours_validated_from_computed_hours():
     assert row["computedHours"] == 1230.0 and row["fteValidated"] == 1.0
 
 
+@pytest.mark.slow
 def test_eleven_day_streak_excludes_validated_only():
     a = make_analysis(students=[student(1), student(2)],
                       enrollments=[enrollment(10, 1), enrollment(20, 2)],
@@ -113,6 +115,7 @@ def test_cap_blank_service_type_before_s_and_n():
     assert cap_per_student(df, "f").tolist() == [0.25, 0.5, 0.25]
 
 
+@pytest.mark.slow
 def test_fte_over_one_across_enrollments_keeps_primary_school():
     cal2 = {"calendarID": 2, "schoolID": 2, "name": "B", "endYear": 2025}
     a = make_analysis(
@@ -136,6 +139,7 @@ def _grad(eid, pid, end, status="400", **kw):
     return enrollment(eid, pid, grade="12", endDate=end, endStatus=status, **kw)
 
 
+@pytest.mark.slow
 def test_early_graduates_reported_window_and_status():
     enr = [_grad(10, 1, "2025-01-17"), _grad(20, 2, "2024-10-07"), _grad(30, 3, "2024-10-04"),
            _grad(40, 4, "2025-01-17", status="230"), _grad(50, 5, "2025-01-31"),
@@ -159,6 +163,7 @@ def test_early_graduates_validated_against_fall_count():
     assert g["fteValidated"].to_dict() == {10: 1.0, 20: 0.5, 30: 0.0, 40: 0.0}
 
 
+@pytest.mark.slow
 def test_student_still_enrolled_on_count_date_is_not_an_early_graduate():
     enr = [_grad(10, 1, "2025-01-17"), enrollment(11, 1, grade="12", startDate="2025-01-20")]
     a = make_analysis(students=[student(1)], enrollments=enr, fall_count=[_fall(1)])
@@ -229,6 +234,7 @@ def _cap_reference(df, fte):
     return np.minimum(s["f"], np.maximum(1.0 - before, 0.0)).reindex(df.index)
 
 
+@pytest.mark.slow
 @given(st.lists(st.tuples(st.integers(1, 4), st.integers(1, 30),
                           st.sampled_from(["P", "S", "N", " p", "", None, "x"]),
                           st.sampled_from([0.0, 0.25, 0.5, 0.75, 1.0, None])), max_size=15))

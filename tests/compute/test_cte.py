@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
+import pytest
 
 from mtcollect_nb.checks.catalog import all_rules
 from mtcollect_nb.checks.engine import run_rules
@@ -72,6 +73,7 @@ def test_credit_equivalent_rounds_to_two_decimals():
     assert out.iloc[0] == 1.0 and out.iloc[1] == 0.0 and pd.isna(out.iloc[2])
 
 
+@pytest.mark.slow
 def test_cte_sections_hand_computed():
     sheet = cte_sections(analysis())
     assert list(sheet.columns) == list(CTE_COLUMNS[:-1])
@@ -96,6 +98,7 @@ def test_cte_sections_hand_computed():
     assert s200["ctePathways"] == ""
 
 
+@pytest.mark.slow
 def test_cte_sheet_lists_section_and_course_findings():
     a = analysis()
     run = DistrictRun(analysis=a, results=run_rules(a, [all_rules()[r] for r in TC_RULES]))
@@ -108,6 +111,7 @@ def test_cte_sheet_lists_section_and_course_findings():
     assert found[200] == "CTE-01, CTE-02, CTE-03, CTE-04, TCH-04"
 
 
+@pytest.mark.slow
 def test_empty_without_teacher_class_files():
     a = make_analysis(students=[student(1)], enrollments=[enrollment(10, 1)])
     assert cte_sections(a).empty
@@ -137,6 +141,7 @@ def _sheet(a) -> pd.DataFrame:
         a, [all_rules()[r] for r in TC_RULES])))
 
 
+@pytest.mark.slow
 def test_course_findings_attach_by_course_id_not_course_number():
     # two courses numbered AG1 in one school (two calendars); only course 2 lacks a pathway
     sheet = _sheet(_two_calendars())
@@ -152,6 +157,7 @@ def test_teacher_with_two_covering_staff_rows_is_listed_once():
     assert cte_sections(a)["teacherOfRecord"].tolist() == ["Smith, Ann (T500)", ""]
 
 
+@pytest.mark.slow
 def test_cte_sheet_is_filled_without_section_staff_or_rosters():
     full = _two_calendars()
     no_staff = make_analysis(**{t: full.bundle.table(t).to_dict("records")
@@ -171,6 +177,7 @@ def test_cte_sheet_is_filled_without_section_staff_or_rosters():
     assert cte_notes(full) == []
 
 
+@pytest.mark.slow
 def test_cte_frame_of_the_workbook_is_filled_without_section_staff():
     full = _two_calendars()
     a = make_analysis(**{t: full.bundle.table(t).to_dict("records")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from mtcollect_nb.checks.catalog import all_rules
 from mtcollect_nb.checks.engine import run_rules
@@ -41,6 +42,7 @@ NOT_COUNTED = {
 }
 
 
+@pytest.mark.slow
 def test_a_not_counted_enrollment_does_not_stop_an_early_graduate():
     for kind, kw in NOT_COUNTED.items():
         a = _analysis(enrollment(11, 1, grade="12", calendarID=1, serviceType="S", **kw))
@@ -74,6 +76,7 @@ def test_state_excluded_calendar_is_out_of_the_spring_count_and_anb19():
     assert _ids(a, "ANB-19") == []  # the spring count never sees that calendar
 
 
+@pytest.mark.slow
 def test_window_ends_at_the_calendars_effective_count_date():
     # Feb 3 (the count date) is a holiday: the effective count date is Tue Feb 4, so an
     # enrollment that ended on Feb 3 ended before it (rules.md "Early graduates").
@@ -83,6 +86,7 @@ def test_window_ends_at_the_calendars_effective_count_date():
     assert _ids(a, "ANB-17") == ["10"]  # diplomaDate Feb 3 is outside [fall, spring)
 
 
+@pytest.mark.slow
 def test_several_fall_rows_use_the_graduating_school_then_the_most_hours():
     rows = [_fall(hours=300.0, school="0009"), _fall(hours=1000.0, school="0001"),
             _fall(hours=1100.0, school="0008")]
@@ -95,6 +99,7 @@ def test_several_fall_rows_use_the_graduating_school_then_the_most_hours():
     assert g2["fallAggregateHours"].tolist() == [700.0]
 
 
+@pytest.mark.slow
 def test_anb18_blank_fall_hours_is_a_finding():
     a = _analysis(fall=[_fall(hours=None)])
     out = run_rules(a, [RULES["ANB-18"]]).findings

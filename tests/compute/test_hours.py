@@ -185,6 +185,7 @@ def _districts(draw):
         rosters=rosters)
 
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_districts())
 def test_scheduled_minutes_and_hours_match_plain_merges(a):
@@ -195,6 +196,7 @@ def test_scheduled_minutes_and_hours_match_plain_merges(a):
                                    _hours_reference(a.instructional_days, sched))
 
 
+@pytest.mark.slow
 @given(st.lists(st.tuples(st.sampled_from([1, 2, 3]),
                           st.one_of(st.none(), st.integers(0, 600))), max_size=20),
        st.lists(st.tuples(st.sampled_from([1, 2]), st.integers(0, 480)), max_size=40))

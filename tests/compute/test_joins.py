@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -20,6 +21,7 @@ def test_join_pairs_is_merge_order_for_distinct_right_keys(left, right):
     assert (li.tolist(), ri.tolist()) == (m["a"].tolist(), m["b"].tolist())
 
 
+@pytest.mark.slow
 @given(keys, keys)
 def test_join_pairs_is_the_merge_for_any_keys(left, right):
     m = pd.DataFrame({"k": left, "a": range(len(left))}).merge(
@@ -44,6 +46,7 @@ def test_pair_keys_equal_exactly_for_equal_rows(left, right):
 _KEYS = st.lists(st.integers(0, 6), max_size=12)
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(lkeys=_KEYS, rkeys=_KEYS, seed=st.integers(0, 10**6))
 def test_left_join_equals_merge(lkeys, rkeys, seed):
@@ -67,6 +70,7 @@ def test_left_join_equals_merge(lkeys, rkeys, seed):
 
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(keys=st.lists(st.integers(0, 8), max_size=12),
        table=st.lists(st.integers(0, 6), max_size=7, unique=True), seed=st.integers(0, 10**6))

@@ -75,6 +75,7 @@ def _random_district(seed, n_students=60):
                          calendars=cals, days=days, enrollments=enr, attendance=att)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", range(6))
 def test_grid_agrees_with_reference_loop(seed):
     a = _random_district(seed)

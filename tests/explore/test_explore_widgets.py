@@ -20,7 +20,7 @@ from mtcollect_nb.explore.widgets import (
     on_school_change,
     on_student_change,
 )
-from mtcollect_nb.report.masking import mask_run
+from mtcollect_nb.privacy.masking import mask_run
 from mtcollect_nb.testing import absences, enrollment, make_analysis, school_days, student
 
 STREAK_11 = [d for d in pd.bdate_range("2025-01-17", "2025-02-03")
@@ -41,6 +41,7 @@ def run() -> DistrictRun:
         attendance=absences(1, STREAK_11)))
 
 
+@pytest.mark.slow
 def test_filter_callback(run: DistrictRun) -> None:
     everything = on_filter_change(run)
     assert everything["matching"] == len(run.findings) > 2
@@ -57,6 +58,7 @@ def test_filter_callback_caps_the_rows_shown(run: DistrictRun, monkeypatch) -> N
     assert len(out["table"]) == 1 and out["summary"].endswith("(first 1 shown)")
 
 
+@pytest.mark.slow
 def test_student_callback_excluded_student(run: DistrictRun) -> None:
     out = on_student_change(run, 1)
     assert out["reasons"] == [
@@ -76,6 +78,7 @@ def test_student_callback_excluded_student(run: DistrictRun) -> None:
     assert list(hours.data[0].x) == [1080.0] and list(hours.data[1].x) == [1224.0]
 
 
+@pytest.mark.slow
 def test_student_callback_other_students(run: DistrictRun) -> None:
     kg = on_student_change(run, 2)
     assert kg["reasons"] == ["kindergarten: 4 years old on 2024-09-10 (born 2019-10-01), under 5"]
@@ -88,6 +91,7 @@ def test_student_callback_other_students(run: DistrictRun) -> None:
     assert nobody["verdict"] == "Pick a student." and nobody["calendar_figure"] is None
 
 
+@pytest.mark.slow
 def test_school_and_moves_callbacks(run: DistrictRun) -> None:
     school = on_school_change(run, "0001")
     assert school["table"]["grade"].tolist() == ["KG", "06", "10", "Total"]
@@ -104,6 +108,7 @@ def tab_children(tab: widgets.Tab) -> dict[str, widgets.Widget]:
     return dict(zip(tab.titles, tab.children, strict=True))
 
 
+@pytest.mark.slow
 def test_explorer_builds_four_tabs(run: DistrictRun) -> None:
     tab = explorer(run)
     assert isinstance(tab, widgets.Tab)
@@ -112,6 +117,7 @@ def test_explorer_builds_four_tabs(run: DistrictRun) -> None:
     assert "moved most" in moves.children[0].value
 
 
+@pytest.mark.slow
 def test_findings_tab_is_wired_to_the_filter_callback(run: DistrictRun) -> None:
     box = tab_children(explorer(run))["Findings"]
     dropdowns, summary, table = box.children[0].children, box.children[1], box.children[2]
@@ -123,6 +129,7 @@ def test_findings_tab_is_wired_to_the_filter_callback(run: DistrictRun) -> None:
     assert "ANB-04" in table.value and "ANB-01" not in table.value
 
 
+@pytest.mark.slow
 def test_student_tab_is_wired_to_the_student_callback(run: DistrictRun) -> None:
     box = tab_children(explorer(run))["Student"]
     picker, only = box.children[0].children
@@ -137,6 +144,7 @@ def test_student_tab_is_wired_to_the_student_callback(run: DistrictRun) -> None:
     assert "ANB-01" in findings.value
 
 
+@pytest.mark.slow
 def test_school_tab_is_wired(run: DistrictRun) -> None:
     box = tab_children(explorer(run))["School"]
     picker, table = box.children[0], box.children[2]
@@ -144,6 +152,7 @@ def test_school_tab_is_wired(run: DistrictRun) -> None:
     assert "Total" in table.value and "<td>KG</td>" in table.value
 
 
+@pytest.mark.slow
 def test_masked_explorer_shows_no_real_id(run: DistrictRun) -> None:
     masked = mask_run(run)
     tab = explorer(masked)
@@ -161,6 +170,7 @@ def test_tour_groups_cover_every_rule_once() -> None:
     assert all(g.example in g.rules for g in explore_tour.CHECK_GROUPS.values())
 
 
+@pytest.mark.slow
 def test_tour_example_card_finds_the_planted_finding(run: DistrictRun) -> None:
     cases = {"ANB-01": {"description": "planted streak", "personID": [1],
                         "stateID": ["900000001"]},
@@ -207,6 +217,7 @@ def test_streak_text_reads_as_english() -> None:
     assert absences_text(0) == "0 consecutive whole-day absences"
 
 
+@pytest.mark.slow
 def test_count_date_mark_does_not_cover_the_streak_number(run: DistrictRun) -> None:
     fig = on_student_change(run, 1)["calendar_figure"]
     count = next(t for t in fig.data if t.name == "count date")

@@ -8,20 +8,23 @@ import pytest
 
 from mtcollect_nb.explore import tour
 
+pytestmark = pytest.mark.slow
+
 
 def test_rerun_example_shows_the_fix_with_its_note(tmp_path: Path) -> None:
-    window = tour.rerun_example(tmp_path / "demo")
-    f = window.since.findings
+    day2 = tour.rerun_example(tmp_path / "demo")
+    f = day2.window.since
     fixed = f.loc[f["change"] == "fixed"]
     assert fixed["ruleId"].tolist() == ["DQ-01"]
     assert fixed["note"].tolist() == ["duplicate enrollment: removed in IC"]
     assert (f.loc[f["change"] != "fixed", "change"] == "still open").all()
     anb02 = f.loc[f["ruleId"] == "ANB-02"]
     assert anb02["reviewed"].tolist() == ["x"]
-    assert window.runs["fixed"].tolist() == [0, 1]
-    assert len(window.since.ready) == 2
-    assert window.since.changed["ruleId"].tolist() == ["DQ-01"]
-    assert set(window.since.reviewed["ruleId"]) == {"ANB-02"}
+    assert day2.runs()["fixed"].tolist() == [0, 1]
+    assert len(day2.window.ready) == 2
+    assert day2.window.changed["ruleId"].tolist() == ["DQ-01"]
+    assert set(day2.window.reviewed["ruleId"]) == {"ANB-02"}
+    assert (day2.out_dir / "findings.xlsx").is_file()
 
 
 def test_type_note_names_a_missing_rule(tmp_path: Path) -> None:

@@ -168,6 +168,7 @@ def _respelled(draw: st.DrawFn) -> tuple[str, str, str]:
     return table, column, pad + "".join(out) + draw(st.sampled_from(["", " ", "\t"]))
 
 
+@pytest.mark.slow
 @given(_respelled())
 def test_case_and_space_changes_of_an_alias_still_resolve(case: tuple[str, str, str]) -> None:
     table, column, header = case

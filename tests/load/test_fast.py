@@ -55,18 +55,21 @@ bools = padded(st.sampled_from(words).flatmap(
         lambda up: "".join(c.upper() if u else c.lower() for c, u in zip(w, up, strict=True)))))
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(st.lists(dates, max_size=12, unique=True))
 def test_date_fast_path_equals_plain_parse(values):
     assert_same(values, "date")
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(st.lists(ints, max_size=12, unique=True))
 def test_int_fast_path_equals_plain_parse(values):
     assert_same(values, "int")
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(st.lists(bools, max_size=12, unique=True))
 def test_bool_fast_path_equals_plain_parse(values):
@@ -121,6 +124,7 @@ key_ints = st.lists(st.integers(-3, 3) | st.sampled_from([10**12, -(10**15), 2**
                     min_size=1, max_size=30)
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(st.integers(1, 30).flatmap(lambda n: st.tuples(
     st.lists(st.integers(0, 4) | st.just(10**12), min_size=n, max_size=n),
@@ -147,6 +151,7 @@ def test_first_copies_repacks_wide_keys(monkeypatch):
     assert first_copies(keys).tolist() == plain_first_copies(keys)
 
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None)
 @given(st.lists(st.integers(-5, 40) | st.just(2**40), max_size=30),
        st.lists(st.integers(-5, 40) | st.just(-(2**40)), max_size=30))
@@ -161,6 +166,7 @@ texts = st.text(alphabet=st.sampled_from(list("ab ,\t\r\n\x0b\x0c\x1c\x1f\x85\xa
                 max_size=5)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.lists(texts, max_size=12, unique=True))
 def test_text_without_spaces_around_skips_strip(values):

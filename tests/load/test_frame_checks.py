@@ -101,6 +101,7 @@ def test_schema_depth_checks_exactly_the_pandera_schemas_columns_and_dtypes(name
     assert schema_dtypes(name) == pandera_view
 
 
+@pytest.mark.slow
 def test_a_district_run_does_not_import_pandera():
     import subprocess
     import sys

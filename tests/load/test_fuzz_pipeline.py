@@ -23,6 +23,8 @@ from mtcollect_nb.report.pipeline import analyze_district, write_outputs
 from mtcollect_nb.synthetic import write_district
 from mtcollect_nb.testing import params
 
+pytestmark = pytest.mark.slow
+
 SECONDS = float(os.environ.get("PIPELINE_FUZZ_SECONDS", "30"))
 SEED = int(os.environ.get("PIPELINE_FUZZ_SEED", "20270201"))
 PAYLOADS = [b'"', b'""', b",", b"\n", b"\r", b"\t", b"=HYPERLINK(\"http://x\")", b"=1+1",

@@ -25,6 +25,7 @@ def test_match_header_says_how_each_field_was_read():
                    ("studentNumber", "alias"), (None, "extra")]
 
 
+@pytest.mark.slow
 def test_aliases_map_to_contract_columns_in_the_loader(tmp_path):
     folder = write_small(tmp_path)
     lines = lines_of(folder, "calendars")
@@ -72,6 +73,7 @@ def test_the_same_name_twice_is_still_refused():
                    TABLES["students"])
 
 
+@pytest.mark.slow
 def test_missing_column_names_the_unrecognised_header_and_closest_name(tmp_path):
     folder = write_small(tmp_path)
     lines = lines_of(folder, "students")
@@ -95,6 +97,7 @@ def test_missing_column_without_a_near_header_has_no_closest_part(tmp_path):
     assert "not recognised" not in str(err.value)
 
 
+@pytest.mark.slow
 def test_escape_sequences_in_a_header_are_shown_escaped(tmp_path):
     folder = write_small(tmp_path)
     lines = lines_of(folder, "students")
@@ -111,6 +114,7 @@ def test_printable_escapes_controls_and_bidi():
     assert printable("Peña") == "Peña"
 
 
+@pytest.mark.slow
 def test_symlink_outside_the_folder_is_refused(tmp_path):
     folder = write_small(tmp_path / "d")
     secret = tmp_path / "secret.txt"
@@ -123,6 +127,7 @@ def test_symlink_outside_the_folder_is_refused(tmp_path):
     assert "SECRET" not in str(err.value)
 
 
+@pytest.mark.slow
 def test_symlink_inside_the_folder_is_read(tmp_path):
     folder = write_small(tmp_path / "d")
     (folder / "keep").mkdir()
@@ -132,6 +137,7 @@ def test_symlink_inside_the_folder_is_read(tmp_path):
     assert len(load_bundle(folder).tables["gifted"]) == 1
 
 
+@pytest.mark.slow
 def test_a_folder_named_like_a_file_is_an_error(tmp_path):
     folder = write_small(tmp_path)
     (folder / "gifted.csv").unlink()

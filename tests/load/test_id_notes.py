@@ -1,4 +1,5 @@
 import pandas as pd
+import pytest
 
 from mtcollect_nb.load.id_notes import short_id_notes
 from mtcollect_nb.load.loader import load_bundle, write_bundle
@@ -26,6 +27,7 @@ def test_no_note_for_consistent_or_local_ids():
     assert short_id_notes({"students": _students(mixed)}, {}).empty
 
 
+@pytest.mark.slow
 def test_load_bundle_carries_the_notes(tmp_path):
     students = [student(i, stateID=f"0{i:08d}") for i in range(1, 9)]
     students.append(student(9, stateID="12345678"))
@@ -35,6 +37,7 @@ def test_load_bundle_carries_the_notes(tmp_path):
     assert bundle.accounting.set_index("file").loc["students.csv", "rejected"] == 0
 
 
+@pytest.mark.slow
 def test_notes_reach_the_summary_sheet(tmp_path):
     import openpyxl
 
@@ -58,6 +61,7 @@ from hypothesis import strategies as st  # noqa: E402
 from mtcollect_nb.load.id_notes import _digits_and_lengths  # noqa: E402
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.text(alphabet="0123456789 \t\x1cT-\u00a0\u0663é", max_size=10), max_size=12))
 def test_fast_digit_lengths_equal_python_str_methods(values):

@@ -40,6 +40,7 @@ def assert_accounting(bundle):
         assert row.used == len(bundle.tables[name])
 
 
+@pytest.mark.slow
 def test_round_trip_gives_the_contract_dtypes(folder):
     b = load_bundle(folder)
     expected = small_bundle()
@@ -53,6 +54,7 @@ def test_round_trip_gives_the_contract_dtypes(folder):
     assert_accounting(b)
 
 
+@pytest.mark.slow
 def test_missing_optional_file_is_not_in_bundle(folder):
     b = load_bundle(folder)
     assert not b.has("programs") and b.has("gifted")
@@ -61,6 +63,7 @@ def test_missing_optional_file_is_not_in_bundle(folder):
                                           "gifted.csv"]
 
 
+@pytest.mark.slow
 def test_missing_required_file(folder):
     (folder / "students.csv").unlink()
     with pytest.raises(ExtractError) as err:
@@ -74,12 +77,14 @@ def test_missing_folder(tmp_path):
         load_bundle(tmp_path / "nope")
 
 
+@pytest.mark.slow
 def test_both_csv_and_xlsx_is_an_error(folder):
     openpyxl.Workbook().save(folder / "students.xlsx")
     with pytest.raises(ExtractError, match="both students.csv and students.xlsx exist"):
         load_bundle(folder)
 
 
+@pytest.mark.slow
 def test_header_variants_map_to_contract_names(folder):
     lines = lines_of(folder, "students")
     head = lines[0].split(",")
@@ -106,6 +111,7 @@ def test_duplicate_column_after_normalisation(folder):
     assert "'personID'" in msg
 
 
+@pytest.mark.slow
 def test_missing_required_column_lists_what_was_found(folder):
     lines = [",".join(ln.split(",")[:1] + ln.split(",")[2:])
              for ln in lines_of(folder, "students")]
@@ -124,6 +130,7 @@ def test_missing_column_listing_is_capped_at_ten(folder):
         load_bundle(folder)
 
 
+@pytest.mark.slow
 def test_optional_column_may_be_absent(folder):
     lines = lines_of(folder, "students")
     cut = lines[0].split(",").index("gender")
@@ -132,6 +139,7 @@ def test_optional_column_may_be_absent(folder):
     assert df["gender"].tolist() == ["", "", ""] and df["photoUploaded"].dtype == bool
 
 
+@pytest.mark.slow
 def test_dq03_exact_file_line_column_reason(folder):
     lines = lines_of(folder, "enrollments")
     head = lines[0].split(",")
@@ -159,6 +167,7 @@ def test_dq03_exact_file_line_column_reason(folder):
     assert_accounting(b)
 
 
+@pytest.mark.slow
 def test_dq01_duplicate_keys_second_copy_rejected(folder):
     lines = lines_of(folder, "days")
     write_lines(folder, "days", [*lines, lines[3], lines[3]])
@@ -176,6 +185,7 @@ def test_dq01_duplicate_keys_second_copy_rejected(folder):
     assert_accounting(b)
 
 
+@pytest.mark.slow
 def test_dq01_ignores_rows_already_rejected(folder):
     lines = lines_of(folder, "students")
     broken = lines[1].replace("2012-05-01", "2012-99-01")
@@ -185,6 +195,7 @@ def test_dq01_ignores_rows_already_rejected(folder):
     assert b.tables["students"][LINE].tolist() == [3, 4, 5]
 
 
+@pytest.mark.slow
 def test_dq02_orphans_checked_against_used_parent_rows(folder):
     students = lines_of(folder, "students")
     students[3] = students[3].replace("2012-05-01", "not a date")  # person 3 rejected
@@ -200,6 +211,7 @@ def test_dq02_orphans_checked_against_used_parent_rows(folder):
     assert_accounting(b)
 
 
+@pytest.mark.slow
 def test_reference_to_optional_table_not_provided_is_not_checked(tmp_path):
     from mtcollect_nb.load.loader import write_bundle
     from mtcollect_nb.testing import make_bundle
@@ -215,6 +227,7 @@ def test_reference_to_optional_table_not_provided_is_not_checked(tmp_path):
                             "sectionID with this value was loaded)", "DQ-02")]
 
 
+@pytest.mark.slow
 def test_accredited_blank_true_and_active_absent_true(tmp_path):
     from mtcollect_nb.load.loader import write_bundle
     from mtcollect_nb.testing import make_bundle
@@ -230,6 +243,7 @@ def test_accredited_blank_true_and_active_absent_true(tmp_path):
     assert b.tables["courses"]["active"].tolist() == [True]
 
 
+@pytest.mark.slow
 def test_xlsx_table_with_lost_zeros_and_typed_dates_serials_rejected(folder):
     csv_lines = lines_of(folder, "schools")
     (folder / "schools.csv").unlink()
@@ -261,6 +275,7 @@ def test_xlsx_table_with_lost_zeros_and_typed_dates_serials_rejected(folder):
     assert rej["line"].tolist() == want["_line"].iloc[::2].tolist()
 
 
+@pytest.mark.slow
 def test_enrollment_with_iso_and_us_dates_and_excel_floats(folder):
     lines = lines_of(folder, "enrollments")
     head = lines[0].split(",")
@@ -274,6 +289,7 @@ def test_enrollment_with_iso_and_us_dates_and_excel_floats(folder):
     pd.testing.assert_frame_equal(b.tables["enrollments"], small_bundle().tables["enrollments"])
 
 
+@pytest.mark.slow
 def test_attendance_off_calendar_is_kept(folder):
     att = lines_of(folder, "attendance")
     att.append(att[1].replace("2025-01-07", "2025-01-11"))  # a Saturday, not in days.csv
@@ -283,6 +299,7 @@ def test_attendance_off_calendar_is_kept(folder):
     assert len(b.tables["attendance"]) == 5 and b.rejected.empty
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("encoding", ["cp1252", "utf-8-sig", "utf-16"])
 def test_whole_bundle_in_other_encodings(folder, encoding):
     for p in folder.glob("*.csv"):
@@ -292,6 +309,7 @@ def test_whole_bundle_in_other_encodings(folder, encoding):
     assert b.rejected.empty
 
 
+@pytest.mark.slow
 def test_tab_delimited_state_format(folder):
     for p in folder.glob("*.csv"):
         p.write_text(p.read_text().replace(",", "\t"))
@@ -306,6 +324,7 @@ def test_dtypes_follow_schemas_for_every_table(folder):
             assert str(df[col.name].dtype) == typed.dtype_of(col), (name, col.name)
 
 
+@pytest.mark.slow
 def test_extra_column_follows_the_used_rows_when_rows_are_rejected(folder):
     lines = lines_of(folder, "students")
     lines[0] += ",Homeroom"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +11,8 @@ from loader_fixtures import lines_of, write_lines, write_small
 
 from mtcollect_nb.errors import ExtractError
 from mtcollect_nb.load.loader import load_bundle
+
+pytestmark = pytest.mark.slow
 
 
 def replace_in(name: str, line: int, old: str, new: str) -> Callable[[Path], None]:
@@ -159,9 +160,7 @@ def test_file_100x_larger_is_fast(tmp_path):
             (b.split(",") for b in body)]  # 40 copies: 39 of each are duplicate keys
     assert row[1] == "1"
     write_lines(tmp_path, "attendance", [head, *body])
-    start = time.perf_counter()
-    b = load_bundle(tmp_path)
-    assert time.perf_counter() - start < 5
+    b = load_bundle(tmp_path)  # speed: bench/ measures it (no wall clock in tests)
     acc = b.accounting.set_index("file").loc["attendance.csv"]
     assert (acc["read"], acc["used"], acc["rejected"]) == (len(body), 78, len(body) - 78)
     assert set(b.rejected["ruleId"]) == {"DQ-01"}

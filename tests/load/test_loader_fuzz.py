@@ -29,6 +29,8 @@ from mtcollect_nb.load import contract, typed
 from mtcollect_nb.load.limits import MAX_COLUMNS
 from mtcollect_nb.load.loader import load_bundle
 
+pytestmark = pytest.mark.slow
+
 FILES = ["schools", "calendars", "days", "students", "enrollments", "attendance", "gifted",
          "periods", "grade_levels", "ic_counts", "esa_participants", "fall_count"]
 TRICKY = st.sampled_from([

@@ -32,6 +32,7 @@ def folder(tmp_path):
 
 
 # item 4: the first copy rejected, the next valid copy used
+@pytest.mark.slow
 def test_first_copy_orphan_then_valid_copy_is_used(folder):
     lines = lines_of(folder, "students")
     header = lines[0].split(",")
@@ -48,6 +49,7 @@ def test_first_copy_orphan_then_valid_copy_is_used(folder):
     _accounting_holds(b)
 
 
+@pytest.mark.slow
 def test_first_copy_dq02_does_not_make_the_second_copy_dq01(folder):
     att = lines_of(folder, "attendance")
     header = att[0].split(",")
@@ -68,6 +70,7 @@ def test_first_copy_dq02_does_not_make_the_second_copy_dq01(folder):
 
 
 # item 8: numbers too large for their type
+@pytest.mark.slow
 @pytest.mark.parametrize("column", ["mtFallAggregateHours", "mtSpringAbsent", "enrollmentID"])
 def test_number_too_large_is_a_dq03_naming_file_line_and_column(folder, column):
     enr = lines_of(folder, "enrollments")
@@ -82,6 +85,7 @@ def test_number_too_large_is_a_dq03_naming_file_line_and_column(folder, column):
 
 
 # item 9: a field over the csv module's limit
+@pytest.mark.slow
 def test_field_over_the_reader_limit_rejects_only_that_row(folder):
     lines = lines_of(folder, "students")
     fields = lines[2].split(",")
@@ -98,6 +102,7 @@ def test_field_over_the_reader_limit_rejects_only_that_row(folder):
 
 
 # item 10: a stray quote loses one line, not the rest of the file
+@pytest.mark.slow
 def test_stray_quote_rejects_only_its_line_and_says_so(folder):
     att = lines_of(folder, "attendance")
     many = [att[0]] + [att[1].replace("2025-01-07", f"2025-01-{d:02d}") for d in range(6, 31)]
@@ -132,6 +137,7 @@ def test_a_quoted_value_with_line_breaks_is_still_one_row(tmp_path):
 
 
 # item 11: mixed encodings
+@pytest.mark.slow
 def test_mixed_utf8_and_windows_1252_lines_are_decoded_per_line_and_noted(folder):
     lines = lines_of(folder, "students")
     data = ("\n".join(lines[:2]) + "\n").encode("utf-8") + (
@@ -143,6 +149,7 @@ def test_mixed_utf8_and_windows_1252_lines_are_decoded_per_line_and_noted(folder
     assert notes == ["1 line(s) are not UTF-8 and were read as Windows-1252: line 3"]
 
 
+@pytest.mark.slow
 def test_a_plain_windows_1252_file_has_no_note(folder):
     lines = lines_of(folder, "students")
     write_lines(folder, "students", lines, encoding="cp1252")
@@ -160,6 +167,7 @@ def test_nul_byte_after_64_kb_is_detected(folder):
 
 
 # item 13: xlsx size caps, header first
+@pytest.mark.slow
 def test_xlsx_with_a_wrong_header_is_refused_before_its_rows_are_read(folder, monkeypatch):
     (folder / "gifted.csv").unlink()
     wb = openpyxl.Workbook()
@@ -177,6 +185,7 @@ def test_xlsx_with_a_wrong_header_is_refused_before_its_rows_are_read(folder, mo
     assert len(seen) <= 2  # the header's cells only
 
 
+@pytest.mark.slow
 def test_xlsx_sheet_declaring_millions_of_rows_is_refused(folder):
     (folder / "gifted.csv").unlink()
     wb = openpyxl.Workbook()

@@ -3,6 +3,7 @@ not rejected rows, and the "covers" logic of ANB-09..13, 21, 22 treats them so."
 
 from __future__ import annotations
 
+import pytest
 from loader_fixtures import lines_of, write_lines, write_small
 
 from mtcollect_nb.checks import anb_programs as ap
@@ -14,6 +15,7 @@ from mtcollect_nb.testing import enrollment, make_analysis, student
 RULES = all_rules()
 
 
+@pytest.mark.slow
 def test_blank_starts_are_used_rows(tmp_path):
     folder = write_small(tmp_path)
     write_lines(folder, "programs", ["personID,program,startDate,endDate",
@@ -29,6 +31,7 @@ def test_blank_starts_are_used_rows(tmp_path):
     assert lines_of(folder, "programs")[1] == "1,EL_CLASSROOM,,"
 
 
+@pytest.mark.slow
 def test_blank_end_before_nothing_is_not_end_before_start(tmp_path):
     folder = write_small(tmp_path)
     write_lines(folder, "programs", ["personID,program,startDate,endDate",
@@ -41,6 +44,7 @@ def _res(pid, start, end=None, district="0002"):
     return {"personID": pid, "startDate": start, "endDate": end, "residentDistrict": district}
 
 
+@pytest.mark.slow
 def test_open_start_residency_covers_the_count_date_and_overlaps():
     a = make_analysis(students=[student(1)], enrollments=[enrollment(10, 1,
                       residentDistrict="0002")], district_residency=[_res(1, None)])

@@ -17,6 +17,8 @@ from mtcollect_nb.load.periods import clock_minutes, period_minutes, to_daily
 from mtcollect_nb.synthetic.periods import periods_frame, split_daily
 from mtcollect_nb.testing import enrollment, make_bundle, params, school_days, student
 
+pytestmark = pytest.mark.slow
+
 HEAD = "personID,calendarID,date,periodID,presentMinutes,status,excuse"
 PERIODS = ("calendarID,periodID,name,minutes,startTime,endTime,instructional\n"
            "1,11,P1,120,,,1\n1,12,P2,,09:00,11:00,\n1,13,P3,120,,,1\n1,14,Lunch,30,,,0\n")

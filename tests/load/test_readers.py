@@ -134,6 +134,7 @@ def test_cell_text(value, text):
     assert cell_text(value) == text
 
 
+@pytest.mark.slow
 def test_xlsx_first_sheet_rows_and_sheet_row_numbers(tmp_path):
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -195,6 +196,7 @@ def _record_starts_general(data: bytes):
     return starts, ends, np.searchsorted(breaks, starts, side="left") + 1
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from([b"a", b",", b"1", b" ", b"\n", b"\r\n", b"\r", b'"']),
                 min_size=1, max_size=30).map(b"".join))
@@ -209,6 +211,7 @@ def test_blank_is_empty_or_whitespace_only():
     assert _blank(col).to_pylist() == [True, True, True, False, False]
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from([b"a", b",", b"1", b" ", b"\t", b"\n", b"\n", b"\r\n", b'"']),
                 min_size=1, max_size=30).map(b"".join).filter(lambda d: not d.isspace()))

@@ -7,6 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow
+
 CODE = """
 from mtcollect_nb.report.notebook import notebook_params
 p = notebook_params(district_number="0999", district_name="X", school_year=2025,

@@ -46,6 +46,7 @@ def test_robust_outliers() -> None:
     assert figures.robust_outliers(pd.Series([], dtype=float)).empty
 
 
+@pytest.mark.slow
 def test_accounting_figure() -> None:
     run = run_with()
     acc = run.analysis.bundle.accounting
@@ -72,6 +73,7 @@ def test_findings_by_rule_and_school() -> None:
     assert list(named.data[0].x) == ["0001 Lincoln", "0002"]
 
 
+@pytest.mark.slow
 def test_anb_and_funding_effect() -> None:
     run = run_with(anb_table=anb())
     rep, val = figures.anb_figure(run).data
@@ -85,6 +87,7 @@ def test_anb_and_funding_effect() -> None:
     assert "+0.5" in fig.layout.title.text
 
 
+@pytest.mark.slow
 def test_count_change_marks_outlier() -> None:
     t = anb(schoolNumber=["0001"] * 6, grade=["01", "02", "03", "04", "05", "06"],
             fallCount=[20.0, 20.0, 20.0, 20.0, 20.0, 20.0],
@@ -98,6 +101,7 @@ def test_count_change_marks_outlier() -> None:
     assert "1 outliers" in fig.layout.title.text
 
 
+@pytest.mark.slow
 def test_count_change_without_fall_count() -> None:
     run = run_from_analysis(make_analysis(students=[student(1)], enrollments=[enrollment(10, 1)]))
     run.analysis.__dict__["anb_table"] = anb()
@@ -105,6 +109,7 @@ def test_count_change_without_fall_count() -> None:
     assert not fig.data and "fall_count.csv" in fig.layout.annotations[0].text
 
 
+@pytest.mark.slow
 def test_streak_distribution() -> None:
     streaks = pd.DataFrame({"enrollmentID": range(6), "streak": [0, 0, 3, 9, 12, 12]})
     fig = figures.streak_distribution_figure(run_with(streaks=streaks))
@@ -135,6 +140,7 @@ def heat_run() -> DistrictRun:
     return run_from_analysis(a)
 
 
+@pytest.mark.slow
 def test_absence_rates() -> None:
     r = figures.absence_rates(heat_run())
     s1 = r[r["schoolNumber"] == "0001"]
@@ -148,6 +154,7 @@ def test_absence_rates() -> None:
     assert len(s2) == 6 and (s2["rate"] == 0).all()  # nothing after the count date 02-03
 
 
+@pytest.mark.slow
 def test_absence_heatmap() -> None:
     fig = figures.absence_heatmap_figure(heat_run())
     heat, zero = fig.data
@@ -170,6 +177,7 @@ def test_cte_figure() -> None:
     assert "[CTE-03]" in odd.text[0] and "section 4" in odd.text[0]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("build", [
     lambda r: figures.accounting_figure(r), lambda r: figures.anb_figure(r),
     lambda r: figures.streak_distribution_figure(r), lambda r: figures.absence_heatmap_figure(r),
@@ -185,12 +193,14 @@ def test_every_builder_handles_an_empty_district(build) -> None:
     assert fig.to_json() == build(run_from_analysis(make_analysis())).to_json()
 
 
+@pytest.mark.slow
 def test_deterministic() -> None:
     a, b = heat_run(), heat_run()
     for name in ("absence_heatmap_figure", "streak_distribution_figure", "anb_figure"):
         assert getattr(figures, name)(a).to_json() == getattr(figures, name)(b).to_json()
 
 
+@pytest.mark.slow
 def test_count_change_outliers_follow_the_plotted_change() -> None:
     """Issue 14: a -0.25 FTE move of a tiny grade was flagged while a -3 move was not."""
     t = anb(schoolNumber=["0001"] * 6, grade=["01", "02", "03", "04", "05", "06"],

@@ -14,7 +14,10 @@ from mtcollect_nb.checks.engine import FINDINGS_FRAME_COLUMNS, RuleResults
 from mtcollect_nb.checks.run import run_from_analysis
 from mtcollect_nb.columns import FINDINGS_COLUMNS
 from mtcollect_nb.report import html as report_html
+from mtcollect_nb.report.html_export import export_html
 from mtcollect_nb.testing import enrollment, make_analysis, student
+from mtcollect_nb.window.finished import finish
+from mtcollect_nb.window.keys import with_keys
 
 
 class Page(HTMLParser):
@@ -67,6 +70,7 @@ def run_with_findings():
     return run
 
 
+@pytest.mark.slow
 def test_findings_listed_per_rule_with_school_names_and_remedy() -> None:
     page = Page(report_html.findings_html(run_with_findings()))
     words = page.words
@@ -80,12 +84,14 @@ def test_findings_listed_per_rule_with_school_names_and_remedy() -> None:
     assert "staffStateID" not in words and "staff" not in page.text  # blank columns left out
 
 
+@pytest.mark.slow
 def test_many_findings_point_to_the_workbook() -> None:
     run = run_with_findings()
     text = report_html.findings_html(run, max_rows=1)
     assert "and 1 more: see the Findings sheet of findings.xlsx" in text
 
 
+@pytest.mark.slow
 def test_header_names_district_year_dates_law_and_time() -> None:
     run = run_with_findings()
     ran = datetime(2025, 2, 7, 9, 30, tzinfo=timezone.utc)
@@ -119,8 +125,9 @@ def executed_notebook(path: Path) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_report_has_no_code_no_markers_no_paths_no_empty_prompts(tmp_path: Path) -> None:
-    out = report_html.export_report(executed_notebook(tmp_path / "n.ipynb"), tmp_path / "n.html")
+    out = export_html(executed_notebook(tmp_path / "n.ipynb"), tmp_path / "n.html", report=True)
     text = out.read_text(encoding="utf-8")
     page = Page(text)
     assert "Report title" in page.words and "District 0999 checked" in page.words
@@ -132,10 +139,11 @@ def test_report_has_no_code_no_markers_no_paths_no_empty_prompts(tmp_path: Path)
     assert text.count("* plotly.js v") == 1 and "<script src=" not in text
 
 
+@pytest.mark.slow
 def test_report_leaves_the_executed_notebook_unchanged(tmp_path: Path) -> None:
     nb_path = executed_notebook(tmp_path / "n.ipynb")
     before = nb_path.read_bytes()
-    report_html.export_report(nb_path, tmp_path / "n.html")
+    export_html(nb_path, tmp_path / "n.html", report=True)
     assert nb_path.read_bytes() == before
 
 
@@ -153,14 +161,14 @@ def test_demo_report_is_for_the_district(demo: Path) -> None:
     assert "Plotly.newPlot(" in text and text.count("* plotly.js v") == 1
     assert "Lincoln Elementary" in text.split("Plotly.newPlot(", 1)[1]  # figures name schools
     executed = nbformat.read(demo / "district_validation.ipynb", as_version=4)
-    assert any("pipeline.analyze_district" in c.source for c in executed.cells)  # code kept
+    assert any("analyze_district(params)" in c.source for c in executed.cells)  # code kept
 
 
+@pytest.mark.slow
 def test_verdict_says_per_collection_whether_it_is_ready(tmp_path: Path) -> None:
     """Two ANB errors: Spring ANB not ready; Teacher-Class has only an info: ready."""
-    run = run_with_findings()
-    run.analysis.params = run.params.model_copy(update={"output_dir": str(tmp_path)})
-    words = Page(report_html.verdict_html(run)).words
+    run = with_keys(run_with_findings())
+    words = Page(report_html.verdict_html(finish(run, tmp_path))).words
     assert "Ready to certify?" in words
     assert "Spring ANB Not ready: 2 errors open" in words
     assert "Spring Teacher-Class Ready to certify" in words

@@ -13,7 +13,7 @@ import pytest
 from mtcollect_nb.checks.catalog import all_rules
 from mtcollect_nb.errors import MtcollectError
 from mtcollect_nb.params import PARAM_KEYS
-from mtcollect_nb.report import notebook
+from mtcollect_nb.report import notebook, papermill_engine
 
 
 def test_kernel_is_this_python_whatever_is_registered(tmp_path: Path, monkeypatch) -> None:
@@ -29,7 +29,7 @@ def test_kernel_is_this_python_whatever_is_registered(tmp_path: Path, monkeypatc
         "display_name": "Other Python", "language": "python"}))
     monkeypatch.setenv("JUPYTER_PATH", str(tmp_path))
     assert KernelSpecManager().get_kernel_spec("python3").argv[0] == "/nowhere/python"
-    spec = notebook._kernel_manager().kernel_spec
+    spec = papermill_engine.kernel_manager().kernel_spec
     assert spec.argv[0] == sys.executable and spec.language == "python"
 
 
@@ -39,7 +39,11 @@ def test_papermill_parameters_are_plain_text_and_numbers(tmp_path: Path) -> None
     values = notebook.papermill_parameters(params(pir_days=3), tmp_path / "p.yaml")
     assert set(values) == {*PARAM_KEYS, notebook.PARAMS_PATH}
     assert values["fall_count_date"] == "2024-10-07" and values["pir_days"] == 3
-    assert all(isinstance(v, str | int | bool) for v in values.values())
+    # what papermill can write into a cell: text, numbers, booleans, None and mappings
+    plain = str | int | bool | dict | None
+    assert all(isinstance(v, plain) for v in values.values()), values
+    assert values["columns"] == {} and values["collection_season"] == "spring"
+    assert values["as_of"] is None
 
 
 def test_notebook_parameters_match_the_parameters_file() -> None:
@@ -61,6 +65,7 @@ def test_notebook_params_resolve_relative_folders(tmp_path: Path) -> None:
     assert str(p.spring) == "2025-02-04" and str(p.fall) == "2024-10-07"
 
 
+@pytest.mark.slow
 def test_html_export_needs_no_network(tmp_path: Path) -> None:
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("$x^2$")])
     nbformat.write(nb, tmp_path / "n.ipynb")

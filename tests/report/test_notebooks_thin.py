@@ -1,4 +1,8 @@
-"""Every notebook stays thin: the work lives in mtcollect_nb, cells only call it."""
+"""Every notebook stays thin: the work lives in mtcollect_nb, cells only call it.
+
+Each check is a function listing what a notebook breaks; the tests run it on every notebook of
+``notebooks/`` (nothing may be found) and on a notebook built to break it (it must be found).
+"""
 
 from __future__ import annotations
 
@@ -11,15 +15,78 @@ import pytest
 NOTEBOOKS = sorted((Path(__file__).parents[2] / "notebooks").glob("*.ipynb"))
 MAX_LINES = 15
 CHECK, IGNORE = "# NBVAL_CHECK_OUTPUT", "# NBVAL_IGNORE_OUTPUT"
+MAX_BYTES = 100_000
 
 
-def code_cells(path: Path) -> list[nbformat.NotebookNode]:
-    nb = nbformat.read(path, as_version=4)
+def code_cells(nb: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
     return [c for c in nb.cells if c.cell_type == "code"]
 
 
-def is_imports(tree: ast.Module) -> bool:
-    return any(isinstance(n, ast.Import | ast.ImportFrom) for n in tree.body)
+def is_parameters(cell: nbformat.NotebookNode) -> bool:
+    return "parameters" in cell.get("metadata", {}).get("tags", [])
+
+
+def parameters_problems(nb: nbformat.NotebookNode) -> list[str]:
+    """One parameters cell of plain annotated assignments (what papermill can inject after)."""
+    tagged = [c for c in nb.cells if is_parameters(c)]
+    if len(tagged) != 1:
+        return [f"{len(tagged)} parameters cells"]
+    tree = ast.parse(tagged[0].source)
+    return [f"not an annotated assignment: {ast.unparse(n)}" for n in tree.body
+            if not isinstance(n, ast.AnnAssign)]
+
+
+def definition_problems(nb: nbformat.NotebookNode) -> list[str]:
+    """No def/class/lambda, and no cell over MAX_LINES lines (imports and parameters aside)."""
+    out = []
+    for cell in code_cells(nb):
+        tree = ast.parse(cell.source)
+        out += [f"definition: {type(n).__name__}" for n in ast.walk(tree)
+                if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
+                              | ast.Lambda)]
+        lines = [ln for ln in cell.source.splitlines() if ln.strip()]
+        imports = any(isinstance(n, ast.Import | ast.ImportFrom) for n in tree.body)
+        if not is_parameters(cell) and not imports and len(lines) > MAX_LINES:
+            out.append(f"cell of {len(lines)} lines")
+    return out
+
+
+def column_problems(nb: nbformat.NotebookNode) -> list[str]:
+    """Selecting columns by name (df["x"]) or looping belongs in the package."""
+    out = []
+    for cell in code_cells(nb):
+        for node in ast.walk(ast.parse(cell.source)):
+            if isinstance(node, ast.For | ast.While | ast.comprehension):
+                out.append(f"loop: {type(node).__name__}")
+            if isinstance(node, ast.Subscript):
+                keys = node.slice.elts if isinstance(node.slice, ast.List) else [node.slice]
+                out += [f"column name: {k.value}" for k in keys
+                        if isinstance(k, ast.Constant) and isinstance(k.value, str)]
+    return out
+
+
+def output_problems(nb: nbformat.NotebookNode) -> list[str]:
+    """No figure or table in git: only checked cells keep their printed text (and a count)."""
+    out = []
+    for cell in code_cells(nb):
+        if CHECK not in cell.source and cell.outputs:
+            out.append("stored output in an unchecked cell")
+        out += [f"stored {o.output_type} output" for o in cell.outputs
+                if o.output_type != "stream"]
+        if (cell.execution_count is None) != (cell.outputs == []):
+            out.append("an execution count without outputs, or outputs without one")
+    return out
+
+
+def figure_problems(nb: nbformat.NotebookNode) -> list[str]:
+    """A figure cell is not compared by nbval (its HTML differs from run to run)."""
+    return [cell.source.splitlines()[0] for cell in code_cells(nb)
+            if ("figures." in cell.source or "offline_plotly()" in cell.source)
+            and not cell.source.startswith(IGNORE)]
+
+
+CHECKS = (parameters_problems, definition_problems, column_problems, output_problems,
+          figure_problems)
 
 
 def test_there_is_a_notebook() -> None:
@@ -27,58 +94,43 @@ def test_there_is_a_notebook() -> None:
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_notebook_is_valid_and_has_one_parameters_cell(path: Path) -> None:
+def test_notebook_is_valid_small_and_runs_on_this_python(path: Path) -> None:
     nb = nbformat.read(path, as_version=4)
     nbformat.validate(nb)
-    tagged = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
-    assert len(tagged) == 1
     assert nb.metadata.kernelspec.name == "python3"
-    # papermill injects only plain assignments: the parameters cell holds nothing else
-    tree = ast.parse(tagged[0].source)
-    assert all(isinstance(n, (ast.Assign, ast.AnnAssign)) for n in tree.body)
+    assert path.stat().st_size < MAX_BYTES
 
 
+@pytest.mark.parametrize("check", CHECKS, ids=lambda f: f.__name__)
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_no_definitions_and_short_cells(path: Path) -> None:
-    for cell in code_cells(path):
-        tree = ast.parse(cell.source)
-        defs = [n for n in ast.walk(tree)
-                if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
-                              | ast.Lambda)]
-        assert not defs, f"definition in a notebook cell:\n{cell.source}"
-        lines = [ln for ln in cell.source.splitlines() if ln.strip()]
-        is_parameters = "parameters" in cell.metadata.get("tags", [])
-        if is_parameters:  # declarations only: one annotated assignment per parameter
-            assert all(isinstance(n, ast.AnnAssign) for n in tree.body), cell.source
-        elif not is_imports(tree):
-            assert len(lines) <= MAX_LINES, f"cell longer than {MAX_LINES} lines:\n{cell.source}"
+def test_notebook_is_thin(path: Path, check) -> None:
+    assert check(nbformat.read(path, as_version=4)) == []
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_no_column_names_or_loops_in_cells(path: Path) -> None:
-    """Selecting columns by name (df["x"]) or looping over rows belongs in the package."""
-    for cell in code_cells(path):
-        for node in ast.walk(ast.parse(cell.source)):
-            assert not isinstance(node, ast.For | ast.While | ast.comprehension), cell.source
-            if isinstance(node, ast.Subscript):
-                keys = node.slice.elts if isinstance(node.slice, ast.List) else [node.slice]
-                assert not any(isinstance(k, ast.Constant) and isinstance(k.value, str)
-                               for k in keys), f"column name in a cell:\n{cell.source}"
+def bad_notebook() -> nbformat.NotebookNode:
+    """A notebook breaking every rule above once."""
+    v4 = nbformat.v4
+    figure = v4.new_output("display_data", data={"text/html": "<div>plot</div>"})
+    return v4.new_notebook(cells=[
+        v4.new_code_cell("x: int = 1\ny = 2", metadata={"tags": ["parameters"]}),
+        v4.new_code_cell("def f():\n    return 1"),
+        v4.new_code_cell("\n".join(f"a{i} = {i}" for i in range(MAX_LINES + 1))),
+        v4.new_code_cell('run.findings["ruleId"]'),
+        v4.new_code_cell("for r in rows:\n    print(r)"),
+        v4.new_code_cell("figures.anb_figure(run)", outputs=[figure], execution_count=4),
+    ])
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_only_checked_cells_keep_small_text_outputs(path: Path) -> None:
-    """No figures or tables stored in git; nbval's checked cells keep their printed text."""
-    assert path.stat().st_size < 100_000
-    for cell in code_cells(path):
-        if CHECK not in cell.source:
-            assert cell.outputs == [], f"stored output in an unchecked cell:\n{cell.source}"
-        assert all(o.output_type == "stream" for o in cell.outputs), cell.source
-        assert (cell.execution_count is None) == (cell.outputs == []), cell.source
+@pytest.mark.parametrize("check", CHECKS, ids=lambda f: f.__name__)
+def test_each_check_finds_what_it_is_for(check) -> None:
+    assert check(bad_notebook())
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_figure_cells_are_ignored_by_nbval(path: Path) -> None:
-    for cell in code_cells(path):
-        if "figures." in cell.source or "offline_plotly()" in cell.source:
-            assert cell.source.startswith(IGNORE), cell.source
+def test_the_checks_say_what_they_found() -> None:
+    nb = bad_notebook()
+    assert parameters_problems(nb) == ["not an annotated assignment: y = 2"]
+    assert definition_problems(nb) == ["definition: FunctionDef", f"cell of {MAX_LINES + 1} lines"]
+    assert column_problems(nb) == ["column name: ruleId", "loop: For"]
+    assert output_problems(nb) == ["stored output in an unchecked cell",
+                                   "stored display_data output"]
+    assert figure_problems(nb) == ["figures.anb_figure(run)"]

@@ -9,9 +9,9 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from mtcollect_nb.errors import MtcollectError
-from mtcollect_nb.report import notebook, papermill_engine
+from mtcollect_nb.report import papermill_engine
 
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+pytestmark = [pytest.mark.filterwarnings("ignore::DeprecationWarning"), pytest.mark.slow]
 
 
 def small_notebook(path: Path, cells: int, fail_at: int | None = None) -> Path:
@@ -43,7 +43,7 @@ def test_every_cell_runs_and_is_saved_with_few_writes(tmp_path: Path, monkeypatc
     writes = count_writes(monkeypatch)
     source = small_notebook(tmp_path / "in.ipynb", cells=12)
     executed = tmp_path / "out.ipynb"
-    notebook.execute_notebook(source, executed, {"n": 3}, timeout=60, progress=False)
+    papermill_engine.execute_notebook(source, executed, {"n": 3}, timeout=60, progress=False)
     ran = nbformat.read(executed, as_version=4)
     printed = [o.text.strip() for c in ran.cells if c.cell_type == "code" for o in c.outputs]
     assert printed == [str(3 * i) for i in range(12)]
@@ -57,7 +57,7 @@ def test_a_failing_cell_is_still_written_with_its_error(tmp_path: Path) -> None:
     source = small_notebook(tmp_path / "in.ipynb", cells=4, fail_at=2)
     executed = tmp_path / "out.ipynb"
     with pytest.raises(MtcollectError, match="ZeroDivisionError"):
-        notebook.execute_notebook(source, executed, {}, timeout=60, progress=False)
+        papermill_engine.execute_notebook(source, executed, {}, timeout=60, progress=False)
     kept = nbformat.read(executed, as_version=4)
     assert any(o.output_type == "error" for c in kept.cells if c.cell_type == "code"
                for o in c.outputs)
@@ -78,3 +78,17 @@ def test_saves_are_throttled_but_first_and_last_always_happen(tmp_path: Path,
     assert len(writes) == 2
     man.notebook_complete()
     assert len(writes) == 3
+
+
+def test_a_kernel_started_for_a_notebook_is_shut_down_after_it(tmp_path: Path) -> None:
+    """nbclient leaves a kernel it did not make running: the one made here is shut down."""
+    import psutil
+
+    def kernels() -> set[int]:
+        return {p.pid for p in psutil.Process().children(recursive=True)
+                if p.status() != psutil.STATUS_ZOMBIE}
+
+    before = kernels()
+    source = small_notebook(tmp_path / "in.ipynb", cells=1)
+    papermill_engine.execute_notebook(source, tmp_path / "out.ipynb", {}, timeout=60)
+    assert kernels() - before == set()

@@ -5,7 +5,6 @@ import pytest
 
 from mtcollect_nb.errors import ExtractError
 from mtcollect_nb.load.loader import write_bundle
-from mtcollect_nb.report.masking import is_masked
 from mtcollect_nb.report.pipeline import analyze_district, write_outputs
 from mtcollect_nb.testing import absences, enrollment, make_bundle, params, student
 
@@ -21,12 +20,13 @@ def _folder(tmp_path: Path) -> Path:
     return folder
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mask", [False, True])
 def test_analyze_and_write(tmp_path, mask):
     p = params(extracts_dir=str(_folder(tmp_path)), output_dir=str(tmp_path / "out"),
                mask_pii=mask)
     run = analyze_district(p)
-    assert is_masked(run) is mask
+    assert run.masked is mask
     assert run.findings["ruleId"].tolist() == ["ANB-01"]
     names = run.findings["studentName"].tolist()
     assert names == ([""] if mask else ["Zebulonova, First1"])

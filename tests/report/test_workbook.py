@@ -22,8 +22,12 @@ from mtcollect_nb.columns import (
 )
 from mtcollect_nb.errors import MtcollectError
 from mtcollect_nb.report import layout, workbook
+from mtcollect_nb.report.pipeline import key_and_mask
 from mtcollect_nb.report.sheets import school_named
 from mtcollect_nb.testing import enrollment, make_analysis, params, student
+from mtcollect_nb.window.finished import FinishedRun, finish
+
+pytestmark = pytest.mark.slow
 
 SHEETS = ["Summary", "Findings", "ANB", "Absences", "CTE", "Rejected rows", "Since last run"]
 # the sheets' headers: the columns with schoolName next to schoolNumber
@@ -95,13 +99,22 @@ def make_run(n_findings: int = 3, mask: bool = False, **tables: list[dict]) -> D
     return run
 
 
+def finished(run: DistrictRun, out: Path) -> FinishedRun:
+    """The run as the pipeline hands it to the writers: keyed, masked when asked, finished."""
+    return finish(key_and_mask(run), out)
+
+
+def write_book(run: DistrictRun, path: Path) -> Path:
+    return workbook.write_workbook(finished(run, path.parent), path)
+
+
 def cells(ws) -> list[list[object]]:
     return [[c.value for c in row] for row in ws.iter_rows()]
 
 
 @pytest.fixture
 def book(tmp_path: Path) -> openpyxl.Workbook:
-    path = workbook.write_workbook(make_run(), tmp_path / "findings.xlsx")
+    path = write_book(make_run(), tmp_path / "findings.xlsx")
     return openpyxl.load_workbook(path)
 
 
@@ -179,13 +192,13 @@ def test_summary_contents(book: openpyxl.Workbook) -> None:
 
 
 def test_summary_has_native_charts(tmp_path: Path) -> None:
-    path = workbook.write_workbook(make_run(), tmp_path / "findings.xlsx")
+    path = write_book(make_run(), tmp_path / "findings.xlsx")
     names = zipfile.ZipFile(path).namelist()
     assert sum(n.startswith("xl/charts/chart") for n in names) == 2
 
 
 def test_atomic_crash_keeps_previous(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = workbook.write_workbook(make_run(), tmp_path / "findings.xlsx")
+    path = write_book(make_run(), tmp_path / "findings.xlsx")
     before = path.read_bytes()
     real = workbook._write_sheet
     calls = []
@@ -198,7 +211,7 @@ def test_atomic_crash_keeps_previous(tmp_path: Path, monkeypatch: pytest.MonkeyP
 
     monkeypatch.setattr(workbook, "_write_sheet", boom)
     with pytest.raises(RuntimeError, match="disk on fire"):
-        workbook.write_workbook(make_run(n_findings=5), path)
+        write_book(make_run(n_findings=5), path)
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["findings.xlsx"]
 
@@ -211,7 +224,7 @@ def test_locked_target_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.Monk
 
     monkeypatch.setattr(files.os, "replace", locked)
     with pytest.raises(MtcollectError, match="findings.xlsx: cannot replace it.*close it"):
-        workbook.write_workbook(make_run(), tmp_path / "findings.xlsx")
+        write_book(make_run(), tmp_path / "findings.xlsx")
     assert list(tmp_path.iterdir()) == []
 
 
@@ -219,7 +232,7 @@ def test_crash_on_first_write_leaves_nothing(tmp_path: Path,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(workbook, "_write_summary", lambda *a: 1 / 0)
     with pytest.raises(ZeroDivisionError):
-        workbook.write_workbook(make_run(), tmp_path / "findings.xlsx")
+        write_book(make_run(), tmp_path / "findings.xlsx")
     assert list(tmp_path.iterdir()) == []
 
 
@@ -227,7 +240,7 @@ def test_long_sheet_continues_never_truncates(tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(workbook, "MAX_DATA_ROWS", 2)
     book = openpyxl.load_workbook(
-        workbook.write_workbook(make_run(n_findings=5), tmp_path / "f.xlsx"))
+        write_book(make_run(n_findings=5), tmp_path / "f.xlsx"))
     assert book.sheetnames == ["Summary", "Findings", "Findings (2)", "Findings (3)", "ANB",
                                "Absences", "CTE", "Rejected rows", "Since last run"]
     parts = [cells(book[n]) for n in ("Findings", "Findings (2)", "Findings (3)")]
@@ -255,7 +268,7 @@ def test_cte_sheet_from_cte_module(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(sheets, "cte_sheet",
                         lambda run: pd.DataFrame([row], columns=list(CTE_COLUMNS)))
     run = make_run(courses=[], sections=[], section_staff=[], rosters=[])
-    book = openpyxl.load_workbook(workbook.write_workbook(run, tmp_path / "f.xlsx"))
+    book = openpyxl.load_workbook(write_book(run, tmp_path / "f.xlsx"))
     data = cells(book["CTE"])[1]
     assert data[CTE_SHEET.index("sectionID")] == "55"
     assert data[CTE_SHEET.index("minutesPerDay")] == 50
@@ -266,7 +279,7 @@ def test_missing_column_is_a_clear_error(tmp_path: Path) -> None:
     run = make_run()
     run.analysis.__dict__["anb_table"] = anb_frame().drop(columns="fallCount")
     with pytest.raises(MtcollectError, match="'ANB' lacks column.*fallCount"):
-        workbook.write_workbook(run, tmp_path / "f.xlsx")
+        write_book(run, tmp_path / "f.xlsx")
     assert list(tmp_path.iterdir()) == []
 
 
@@ -275,13 +288,13 @@ def test_empty_run_writes_headers(tmp_path: Path) -> None:
     run.results = RuleResults(findings_frame([]), pd.DataFrame(columns=["ruleId", "reason"]), ())
     run.analysis.__dict__.update(anb_table=anb_frame().iloc[:0],
                                  absences_table=absences_frame().iloc[:0])
-    book = openpyxl.load_workbook(workbook.write_workbook(run, tmp_path / "f.xlsx"))
+    book = openpyxl.load_workbook(write_book(run, tmp_path / "f.xlsx"))
     assert cells(book["Findings"]) == [list(FINDINGS_SHEET)]
     assert book["Findings"].auto_filter.ref == "A1:V1"
 
 
 def test_write_tables(tmp_path: Path) -> None:
-    out = workbook.write_tables(make_run(), tmp_path / "out")
+    out = workbook.write_tables(finished(make_run(), tmp_path / "out"), tmp_path / "out")
     assert {p.name for p in out.values()} == {"findings.parquet", "anb.parquet",
                                               "budget_units.parquet", "summary.json"}
     f = pd.read_parquet(out["findings"])
@@ -352,7 +365,7 @@ def test_school_name_next_to_school_number_on_every_sheet(book: openpyxl.Workboo
 def test_unknown_school_number_gets_a_blank_name(tmp_path: Path) -> None:
     run = make_run(schools=[{"schoolID": 1, "districtNumber": "0001", "schoolNumber": "0001",
                              "name": "Test School"}])
-    book = openpyxl.load_workbook(workbook.write_workbook(run, tmp_path / "f.xlsx"))
+    book = openpyxl.load_workbook(write_book(run, tmp_path / "f.xlsx"))
     assert cells(book["Findings"])[1][FINDINGS_SHEET.index("schoolName")] is None
 
 
@@ -360,7 +373,7 @@ def test_summary_says_what_the_cte_sheet_could_not_fill(tmp_path: Path) -> None:
     """Issue 15 item 5: without section_staff.csv the CTE sheet is filled as far as it can
     be, and the Summary says which column stays blank and why."""
     def summary_text(run: DistrictRun) -> str:
-        book = openpyxl.load_workbook(workbook.write_workbook(run, tmp_path / "f.xlsx"))
+        book = openpyxl.load_workbook(write_book(run, tmp_path / "f.xlsx"))
         return " ".join(str(v) for row in cells(book["Summary"]) for v in row if v)
 
     partial = summary_text(make_run(courses=[], sections=[], rosters=[]))

@@ -177,6 +177,7 @@ KERNEL_HOLDER = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 def test_kill_tree_kills_a_kernel_in_its_own_session():
     """A worker holding a real Jupyter kernel (new session): both must die."""
     proc = subprocess.Popen([sys.executable, "-c", KERNEL_HOLDER], stdout=subprocess.PIPE,
@@ -234,6 +235,21 @@ def _orphans(since: float) -> list[int]:
     return found
 
 
+def test_the_orphan_check_finds_a_kernel_whose_worker_is_gone() -> None:
+    """orphan_kernels (used below) can fail: a kernel-like process of a dead parent is found."""
+    since = time.time() - 1
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    kernel = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)",
+                               "ipykernel_launcher"],
+                              env={**os.environ, "JPY_PARENT_PID": str(gone.pid)})
+    try:
+        assert kernel.pid in orphan_kernels(since, grace=0)
+    finally:
+        kernel.kill()
+        kernel.wait()
+
+
 @pytest.fixture(scope="module")
 def state(tmp_path_factory):
     from mtcollect_nb.synthetic import write_state
@@ -260,11 +276,15 @@ def test_batch_failures_rerun_force_and_rollup(state):
     assert "students.csv" in rows.loc[corrupt.district, "message"]
     assert rows.loc[hung.district, "status"] == "failed"
     assert f"time limit of {HANG_S:g} s exceeded" in rows.loc[hung.district, "message"]
-    assert HANG_S <= rows.loc[hung.district, "seconds"] < HANG_S + 15
+    assert rows.loc[hung.district, "seconds"] >= HANG_S  # stopped at its limit, not before
     assert orphan_kernels(t0) == []
     for d in good:
         assert rows.loc[d, "status"] == "ok" and rows.loc[d, "message"] == ""
-        assert rows.loc[d, "springCountReported"] > 0 and rows.loc[d, "errors"] >= 0
+        out = next(x.output_dir for x in ds if x.district == d)
+        severity = pd.read_parquet(out / "findings.parquet", columns=["severity"])["severity"]
+        # the summary's count (from summary.json) is the findings' (was: errors >= 0)
+        assert rows.loc[d, "errors"] == (severity == "error").sum()
+        assert rows.loc[d, "springCountReported"] > 0
     assert s.exit_code == 1
     # the summary files say the same
     csv = pd.read_csv(s.path_csv, dtype={"district": str}).set_index("district")
@@ -319,6 +339,7 @@ def test_bad_parameters_file_is_a_failed_row_not_a_crash(tmp_path):
     assert s.exit_code == 1
 
 
+@pytest.mark.slow
 def test_demo_batch_is_a_valid_batch_output(tmp_path):
     from mtcollect_nb.state import rollup
     from mtcollect_nb.state.batch_io import write_demo_batch

@@ -17,7 +17,7 @@ import pytest
 from mtcollect_nb.errors import MtcollectError
 from mtcollect_nb.report import html_export
 from mtcollect_nb.report.notebook import run_district_notebook
-from mtcollect_nb.state import batch, kernel_pool
+from mtcollect_nb.state import batch, warm_kernel
 from mtcollect_nb.state.batch_io import plan
 
 pytestmark = [pytest.mark.notebooks, pytest.mark.slow,
@@ -103,7 +103,7 @@ def test_batch_pages_share_one_plotly_js_and_single_runs_embed_it(state):
 
 def test_warm_kernel_is_reused_and_replaced_after_n_and_after_a_death(state):
     _, _, ds = state
-    kernel = kernel_pool.WarmKernel(max_districts=2)
+    kernel = warm_kernel.WarmKernel(max_districts=2)
     try:
         kernel.run(ds[0].params_file)
         first = kernel.pid

@@ -30,6 +30,7 @@ def start_holder(root: Path) -> subprocess.Popen[str]:
     return proc
 
 
+@pytest.mark.slow
 def test_second_process_gets_one_line_naming_the_folder_and_holder(tmp_path: Path) -> None:
     holder = start_holder(tmp_path)
     try:
@@ -46,6 +47,7 @@ def test_second_process_gets_one_line_naming_the_folder_and_holder(tmp_path: Pat
         assert path == lock_path(tmp_path)
 
 
+@pytest.mark.slow
 def test_a_killed_holder_frees_the_lock(tmp_path: Path) -> None:
     holder = start_holder(tmp_path)
     holder.send_signal(signal.SIGKILL)  # a crash: no finally block runs

@@ -74,6 +74,7 @@ def test_rule_frequency(state):
     assert t.loc["Total error", "districts"] == 3
 
 
+@pytest.mark.slow
 def test_publish_suppresses_small_counts_and_protects_totals(state):
     pub = rollup.publish(state)
     d = pub.districts
@@ -91,6 +92,7 @@ def test_publish_suppresses_small_counts_and_protects_totals(state):
     assert pub.budget_units.loc["Total", "anbReported"] == 1808.0
 
 
+@pytest.mark.slow
 def test_no_published_identity_reveals_a_hidden_value(state):
     pub = rollup.publish(state)
     num = pub.numbers["districts"]
@@ -106,6 +108,7 @@ def test_no_published_identity_reveals_a_hidden_value(state):
             == np.isnan(num.loc["Total", "fundingEffect"]))
 
 
+@pytest.mark.slow
 def test_small_statewide_effect_hides_a_budget_unit_figure():
     # effect -3 statewide: reported and validated totals would give it back
     budget = pd.DataFrame(bu_rows("0001", (500, 500, 497, 500, 498.5), (0, 0, 0, 0, 0)))
@@ -119,6 +122,7 @@ def test_small_statewide_effect_hides_a_budget_unit_figure():
     assert "*" in {row["anbReported"], row["anbValidated"]}
 
 
+@pytest.mark.slow
 def test_ranked_by_effect_and_errors(state):
     big = pd.DataFrame(bu_rows("0004", (900, 900, 950, 900, 925), (0, 0, 0, 0, 0)))
     st = rollup.State(state.summary, pd.concat([state.budget_units, big], ignore_index=True),
@@ -150,11 +154,13 @@ def test_failed_districts_and_counts_line(state):
         "districts: 4 in batch; in rollup 3 (ok 2, skipped 1); failed 1")
 
 
+@pytest.mark.slow
 def test_headline_shows_only_published_values(state):
     text = rollup.headline(state, rollup.publish(state))
     assert "errors 69" in text and "funding effect" in text
 
 
+@pytest.mark.slow
 def test_figures_never_carry_hidden_numbers(state):
     pub = rollup.publish(state)
     fig = figures.ranking_figure(pub, "errors")
@@ -196,14 +202,23 @@ def test_load_state_reads_only_rule_columns(tmp_path):
 NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "statewide_rollup.ipynb"
 
 
-def test_rollup_notebook_is_thin_parameterized_and_committed_without_outputs():
+def test_rollup_notebook_is_thin_parameterized_and_stores_its_checked_outputs():
+    """nbval compares the checked cells: each holds the output it must print (a cell stored
+    unrun compares nothing); every other cell is stored without outputs."""
     nb = nbformat.read(NOTEBOOK, as_version=4)
     code = [c for c in nb.cells if c.cell_type == "code"]
     tagged = [c for c in code if "parameters" in c.metadata.get("tags", [])]
     assert len(tagged) == 1 and "batch_dir" in tagged[0].source
+    checked = [c for c in code if c.source.startswith("# NBVAL_CHECK_OUTPUT")]
+    assert len(checked) == 4
     for c in code:
-        assert not c.outputs and c.execution_count is None
         assert not re.search(r"^\s*(def|class)\s", c.source, re.M)
         if ".show()" in c.source:
             assert c.source.startswith("# NBVAL_IGNORE_OUTPUT")
-    assert any(c.source.startswith("# NBVAL_CHECK_OUTPUT") for c in code)
+        if c in checked:
+            assert c.execution_count and [o.output_type for o in c.outputs] == ["stream"]
+            assert c.outputs[0].text.strip()
+        else:
+            assert not c.outputs and c.execution_count is None
+    headline = checked[0].outputs[0].text
+    assert headline.startswith("districts: 3 in batch") and "findings statewide:" in headline

@@ -21,6 +21,8 @@ from mtcollect_nb.report.summary import run_info
 from mtcollect_nb.synthetic import PLANTED, write_district
 from mtcollect_nb.testing import params
 
+pytestmark = pytest.mark.slow
+
 KEY = ["ruleId", "enrollmentID", "stateID", "sectionID", "courseNumber", "field", "value",
        "expected", "message"]
 

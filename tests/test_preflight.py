@@ -1,17 +1,17 @@
-"""check-extracts, the pre-check of `mtcollect run`, and the terminal messages of issue 14."""
+"""The pre-check of `mtcollect run` (preflight.py), check-extracts, and the one-line messages."""
 
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import pytest
 import yaml
 
 from mtcollect_nb import cli
+from mtcollect_nb.load import loader
 from mtcollect_nb.load.loader import write_bundle
-from mtcollect_nb.report import notebook
+from mtcollect_nb.report import notebook, pipeline
 from mtcollect_nb.testing import make_bundle
 
 PARAMS = """\
@@ -40,12 +40,16 @@ def district(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def no_kernel(monkeypatch):
+    """The pre-check must stop the run before a kernel starts and before any row is read."""
     def fail(*args, **kwargs):
-        raise AssertionError("the notebook must not start")
+        raise AssertionError("the notebook must not start, nor the extracts be loaded")
 
     monkeypatch.setattr(notebook, "execute_notebook", fail)
+    monkeypatch.setattr(loader, "load_bundle", fail)
+    monkeypatch.setattr(pipeline, "load_bundle", fail)
 
 
+@pytest.mark.slow
 def test_check_extracts_reports_files_headers_rows_and_rules_not_run(district, capsys):
     students = district / "extracts" / "students.csv"
     lines = students.read_text().splitlines()
@@ -61,6 +65,7 @@ def test_check_extracts_reports_files_headers_rows_and_rules_not_run(district, c
     assert "ready to run" in out
 
 
+@pytest.mark.slow
 def test_check_extracts_exit_2_with_the_one_line_reason(district, capsys):
     (district / "extracts" / "days.csv").unlink()
     assert cli.main(["check-extracts", str(district / "extracts")]) == 2
@@ -80,13 +85,10 @@ def test_run_reports_a_missing_column_before_the_kernel_starts(district, capsys,
     lines = students.read_text().splitlines()
     lines[0] = lines[0].replace("stateID", "Stat ID")
     students.write_text("\n".join(lines) + "\n")
-    start = time.perf_counter()
     assert cli.main(["run", str(district / "0123.yaml")]) == 2
-    took = time.perf_counter() - start
     line = one_error_line(capsys)
     assert "students.csv: missing required column(s) stateID" in line
     assert "closest known name: 'stateID'" in line
-    assert took < 3.0  # a kernel start alone takes several seconds on this machine
 
 
 def test_run_reports_a_missing_file_before_the_kernel_starts(district, capsys, no_kernel):
@@ -139,16 +141,20 @@ def test_error_lines_never_carry_terminal_escapes(capsys):
     assert "\x1b" not in err and "\x07" not in err and "\\x1b" in err
 
 
+@pytest.mark.slow
 def test_synth_state_writes_district_numbers_quoted(tmp_path):
     assert cli.main(["synth-state", "--out", str(tmp_path), "--districts", "2",
                      "--scale", "0.05"]) == 0
-    for path in sorted(tmp_path.rglob("*.yaml")):
+    files = sorted(tmp_path.rglob("*.yaml"))
+    assert len(files) == 2  # a loop over nothing would pass
+    for path in files:
         line = next(ln for ln in path.read_text().splitlines()
                     if ln.startswith("district_number:"))
         assert line.split(":", 1)[1].strip()[0] in "'\"", line
         assert isinstance(yaml.safe_load(path.read_text())["district_number"], str)
 
 
+@pytest.mark.slow
 def test_demo_parameters_quote_the_district_number(tmp_path):
     from mtcollect_nb.synthetic import write_demo
 

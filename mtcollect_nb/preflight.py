@@ -1,8 +1,9 @@
-"""What the command line checks before any work, and what it prints after a district run.
+"""What the command line checks before any work: a problem is one line before a kernel starts.
 
-``precheck`` (parameters, output folder, every extract's header) runs before a kernel starts,
-so a missing file or column is one line in about a second; ``report_outputs`` prints where the
-outputs are, the law applied, the ready-to-certify verdict and one closing line of counts.
+:func:`precheck` (the parameters, the output folder, every extract's header) runs before
+``mtcollect run`` starts a kernel, so a missing file or column is one line in about a second;
+:func:`writable_folder`, :func:`expect_file` and :func:`expect_folder` say in one line that a
+path is not what the command needs (a file for a folder, a folder that cannot be written).
 
 Example:
     >>> import tempfile
@@ -14,30 +15,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from mtcollect_nb.errors import ExtractError, MtcollectError
-
-
-def report_outputs(notebook: Path) -> None:
-    """Where the outputs are, the law applied, the verdict, and one closing line of counts."""
-    import json
-
-    from mtcollect_nb.report.certify import read_verdict
-
-    out = notebook.parent
-    print(f"findings workbook: {out / 'findings.xlsx'}")
-    print(f"report (HTML):     {out / 'district_validation.html'}")
-    print(f"executed notebook: {notebook}")
-    summary = out / "summary.json"
-    if not summary.is_file():
-        return
-    s = json.loads(summary.read_text(encoding="utf-8"))
-    ready, verdict = read_verdict(out)
-    if s.get("law"):
-        print(f"law applied:       {s['law']}")
-    print(f"ready to certify:  {verdict}")
-    n = s.get("status", {})
-    print(f"done: {n.get('errors', 0)} errors, {n.get('warnings', 0)} warnings, "
-          f"{n.get('info', 0)} info; {'ready' if ready else 'not ready'} to certify; "
-          f"outputs in {out}")
 
 
 def writable_folder(path: Path, what: str = "output folder") -> None:
@@ -71,7 +48,7 @@ def precheck(params_path: Path) -> None:
     """Before a kernel starts: the parameters, the output folder, every file and header."""
     from mtcollect_nb.load.quick import check_headers
     from mtcollect_nb.params import load_params
-    from mtcollect_nb.report.scrub import scrubbed_errors
+    from mtcollect_nb.privacy.scrub import scrubbed_errors
 
     expect_file(params_path, "parameters file",
                  "for a folder of parameters files use: mtcollect batch DIR")

@@ -1,7 +1,8 @@
 """Ready to certify? Per collection: errors open, warnings not reviewed, rules that did not run.
 
-The verdict the Summary shows, ``summary.json`` carries (``ready``) and ``mtcollect run``
-prints (:func:`verdict_line`). A collection is **ready** when it has no error (a reviewed error
+The verdict the Summary shows, ``summary.json`` carries (``ready``; read back with
+:func:`mtcollect_nb.outputs.read_summary`) and ``mtcollect run`` prints
+(:func:`verdict_line`). A collection is **ready** when it has no error (a reviewed error
 still counts: it must be fixed in Infinite Campus) and every warning is reviewed. Rules that did
 not run (an optional file not provided) do not block: the verdict names them, so the district
 decides whether the file matters. Data-quality findings (rejected rows) count for the
@@ -18,8 +19,6 @@ Example:
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -127,18 +126,3 @@ def verdict_line(ready: pd.DataFrame) -> str:
     return "; ".join(f"{c}: {v}" for c, v in zip(ready["collection"], ready["verdict"],
                                                   strict=True))
 
-
-def read_verdict(out_dir: Path) -> tuple[bool, str]:
-    """(ready, verdict line) from a district's ``summary.json``: what ``mtcollect run`` prints.
-
-    Example:
-        >>> import tempfile
-        >>> d = Path(tempfile.mkdtemp())
-        >>> _ = (d / "summary.json").write_text(json.dumps({"ready": False, "certify": {
-        ...     "Spring ANB": {"verdict": "Not ready: 1 error open"}}}))
-        >>> read_verdict(d)
-        (False, 'Spring ANB: Not ready: 1 error open')
-    """
-    s = json.loads((Path(out_dir) / "summary.json").read_text(encoding="utf-8"))
-    per = s.get("certify") or {}
-    return bool(s.get("ready")), "; ".join(f"{c}: {v['verdict']}" for c, v in per.items())

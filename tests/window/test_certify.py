@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from mtcollect_nb.report.certify import (
+from mtcollect_nb.outputs import read_summary
+from mtcollect_nb.window.certify import (
     certify_collection,
-    read_verdict,
     readiness,
     ready_json,
     verdict,
@@ -81,5 +81,6 @@ def test_json_and_line_agree(tmp_path: Path) -> None:
     assert j["ready"] is False and j["certify"]["Spring ANB"]["errorsOpen"] == 1
     assert j["certify"]["Spring Teacher-Class"]["ready"] is True
     (tmp_path / "summary.json").write_text(json.dumps(j))
-    assert read_verdict(tmp_path) == (False, verdict_line(ready))
+    s = read_summary(tmp_path)
+    assert (s.ready, s.verdict_line) == (False, verdict_line(ready))
     assert verdict_line(ready).startswith("Spring ANB: Not ready: 1 error open; ")

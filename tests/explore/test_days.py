@@ -1,10 +1,13 @@
 """The explorer's student calendar reads the same whole-day threshold as the streak engine."""
 
 import pandas as pd
+import pytest
 
 from mtcollect_nb.checks.run import run_from_analysis
-from mtcollect_nb.explore.student import ABSENT, PARTIAL, student_calendar
+from mtcollect_nb.explore.days import ABSENT, PARTIAL, student_calendar
 from mtcollect_nb.testing import absences, enrollment, make_analysis, student
+
+pytestmark = pytest.mark.slow
 
 
 def _status(levels):

@@ -15,9 +15,11 @@ from mtcollect_nb.checks.run import run_from_analysis
 from mtcollect_nb.compute.analysis import Analysis
 from mtcollect_nb.load.loader import load_bundle
 from mtcollect_nb.params import load_params
-from mtcollect_nb.report.keys import finding_keys, identity, with_keys
-from mtcollect_nb.report.masking import mask_run
+from mtcollect_nb.privacy.masking import mask_run
 from mtcollect_nb.synthetic.write import write_demo
+from mtcollect_nb.window.keys import finding_keys, identity, with_keys
+
+pytestmark = pytest.mark.slow
 
 #: Files whose rows are shuffled and extended by the property test (no finding is about them).
 SHUFFLED = ("attendance.csv", "enrollments.csv", "students.csv", "rosters.csv")

@@ -3,7 +3,7 @@
 Used when ``params.mask_pii`` is true and by ``mtcollect demo`` (webinars, sharing a workbook
 outside the district). A pseudonym is a keyed hash (SipHash through
 :func:`pandas.util.hash_array`) of the real ID, keyed by the installation's secret salt
-(:mod:`mtcollect_nb.report.salt`; none is in the source), so the same student gets the same
+(:mod:`mtcollect_nb.privacy.salt`; none is in the source), so the same student gets the same
 pseudonym in every sheet, every run and every district file made with that salt:
 
 =================  ====================================================================
@@ -24,7 +24,7 @@ text (``message``, ``value``, ``expected``, ``reason``) is scrubbed of any word 
 name or ID of the district (digit-only IDs from 5 digits; a name word from 2 letters, so a
 student called "Day" also masks the word "Day" in a message). A rejected row's raw line
 (a row that did not split into fields) and a DQ finding's value are masked too: by the kind of
-their column, or word by word (:func:`mtcollect_nb.report.scrub.scrub_raw`) when it is not an
+their column, or word by word (:func:`mtcollect_nb.privacy.scrub.scrub_raw`) when it is not an
 ID or name column (a rejected date may be a shifted state ID).
 
 Example:
@@ -49,23 +49,21 @@ from mtcollect_nb.checks.catalog import all_rules
 from mtcollect_nb.checks.run import DistrictRun
 from mtcollect_nb.compute.analysis import Analysis
 from mtcollect_nb.load.bundle import Bundle
-from mtcollect_nb.report.pseudonyms import (
+from mtcollect_nb.privacy.pseudonyms import (
     INT_ID_COLUMNS,
     TEXT_ID_COLUMNS,
     pseudo_person_ids,
     pseudonyms,
     salt_key,
 )
-from mtcollect_nb.report.salt import SALT_ENV
-from mtcollect_nb.report.scrub import MASKED_WORD, TOKEN, scrub_raw
+from mtcollect_nb.privacy.salt import SALT_ENV
+from mtcollect_nb.privacy.scrub import MASKED_WORD, TOKEN, scrub_raw
 
-__all__ = ["INT_ID_COLUMNS", "SALT_ENV", "TEXT_ID_COLUMNS", "Scrubber", "is_masked",
-           "mask_bundle", "mask_frame", "mask_run", "pseudo_person_ids", "pseudonyms",
-           "salt_key"]
+__all__ = ["INT_ID_COLUMNS", "SALT_ENV", "TEXT_ID_COLUMNS", "Scrubber", "mask_bundle",
+           "mask_frame", "mask_run", "pseudo_person_ids", "pseudonyms", "salt_key"]
 NAME_COLUMNS: tuple[str, ...] = ("lastName", "firstName", "studentName", "staffName", "comments")
 #: columns of findings / rejected rows that may hold an ID or a name in free text
 FREE_TEXT_COLUMNS: tuple[str, ...] = ("message", "value", "expected", "reason")
-_MASKED_FLAG = "_pii_masked"
 _TOKEN = TOKEN
 #: a DQ finding's field, ``FILE line N: COLUMN`` (COLUMN blank for a row that did not split)
 _LINE_FIELD = re.compile(r" line \d+: (.*)$")
@@ -230,25 +228,21 @@ def mask_bundle(bundle: Bundle, scrub: Scrubber | None = None) -> Bundle:
                                rejected=mask_frame(bundle.rejected, scrub))
 
 
-def is_masked(run: DistrictRun) -> bool:
-    """Whether ``run`` came from :func:`mask_run`."""
-    return bool(getattr(run.analysis, _MASKED_FLAG, False))
-
-
 def mask_run(run: DistrictRun) -> DistrictRun:
     """A masked copy of ``run``: masked tables, derived frames and findings (no recomputation).
 
     Derived frames already computed are masked and carried over; the others are computed from
     the masked bundle when first read, so they match. Already-masked runs come back as is.
+    The copy says so: ``masked`` is True.
 
     Example:
         >>> from mtcollect_nb.testing import tiny_analysis
         >>> from mtcollect_nb.checks.run import run_from_analysis
         >>> masked = mask_run(run_from_analysis(tiny_analysis()))
-        >>> is_masked(masked), masked.analysis.students["lastName"].tolist()
+        >>> masked.masked, masked.analysis.students["lastName"].tolist()
         (True, ['', ''])
     """
-    if is_masked(run):
+    if run.masked:
         return run
     old = run.analysis
     scrub = Scrubber.from_bundle(old.bundle)
@@ -258,6 +252,5 @@ def mask_run(run: DistrictRun) -> DistrictRun:
             value = old.__dict__[name]
             new.__dict__[name] = (mask_frame(value, scrub) if isinstance(value, pd.DataFrame)
                                   else value)
-    setattr(new, _MASKED_FLAG, True)
     results = dataclasses.replace(run.results, findings=mask_frame(run.findings, scrub))
-    return DistrictRun(analysis=new, results=results, started=run.started, version=run.version)
+    return dataclasses.replace(run, analysis=new, results=results, masked=True)

@@ -1,6 +1,6 @@
 """``findingKey``: the same problem on the same record gets the same key on every run.
 
-A key is the rule id and a keyed hash (:func:`mtcollect_nb.report.masking.salt_key`) of the
+A key is the rule id and a keyed hash (:func:`mtcollect_nb.privacy.masking.salt_key`) of the
 finding's identifying fields, never of a row number or a message text:
 
 - ``schoolNumber``, the student (``personID``, IC's permanent ID, else ``stateID``),
@@ -12,7 +12,7 @@ finding's identifying fields, never of a row number or a message text:
   ``value`` tells them apart, then their order. Such a pair's keys change when one of them goes
   away (a rule reports a record and field once, so this is rare).
 
-The IDs are hashed in their masked form (the pseudonyms of :mod:`mtcollect_nb.report.masking`),
+The IDs are hashed in their masked form (the pseudonyms of :mod:`mtcollect_nb.privacy.masking`),
 so a masked and an unmasked run of the same data give the same keys whether the key is taken
 before or after masking, and a key cannot be turned back into a state ID without the salt.
 Keep ``MTCOLLECT_MASK_SALT`` unchanged over the collection window: another salt, other keys.
@@ -33,7 +33,7 @@ import pandas as pd
 
 from mtcollect_nb.checks.run import DistrictRun
 from mtcollect_nb.columns import DATA_QUALITY, FINDING_KEY, PERSON_ID
-from mtcollect_nb.report.masking import Scrubber, is_masked, mask_frame, salt_key
+from mtcollect_nb.privacy.masking import Scrubber, mask_frame, salt_key
 
 #: The identifying fields, in key order (the student is personID, else stateID).
 IDENTITY_COLUMNS: tuple[str, ...] = (
@@ -86,7 +86,7 @@ def finding_keys(run: DistrictRun) -> pd.Series:
     f = run.findings
     if f.empty:
         return pd.Series([], index=f.index, dtype=object, name=FINDING_KEY)
-    masked = is_masked(run)
+    masked = run.masked
     ids = [c for c in ("stateID", "staffStateID", PERSON_ID) if c in f.columns]
     view = f if masked else f.assign(**mask_frame(f[ids]))
     text = identity(view)

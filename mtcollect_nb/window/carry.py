@@ -1,9 +1,11 @@
-"""Reruns in the collection window: status, firstSeen, reviewed and note, and what changed.
+"""Carrying the district's notes forward: status, firstSeen, reviewed and note, what changed.
 
 Each run of a district's output folder knows the previous one (spec/outputs.md "Reruns in the
-collection window"): :func:`prepare` reads the previous ``findings.xlsx`` (before the new one
-replaces it) and the last run of ``output_dir/history/``, and carries ``reviewed`` and
-``note`` forward by ``findingKey``. Statuses:
+collection window"): :func:`carry_forward` carries ``reviewed`` and ``note`` from the previous
+``findings.xlsx``, and firstSeen from the last run of ``output_dir/history/``, by
+``findingKey``; :func:`changes_since` lists what is fixed, new and still open;
+:func:`count_changes` sets the spring counts beside the previous run's.
+(:func:`mtcollect_nb.window.finished.finish` reads the previous run and calls them.) Statuses:
 
 - ``new``: not found by the previous run (on the first run, every finding);
 - ``reviewed``: a warning or info the district marked reviewed (it stays listed);
@@ -21,27 +23,21 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from mtcollect_nb.checks.catalog import all_rules
-from mtcollect_nb.checks.run import DistrictRun
 from mtcollect_nb.columns import (
-    BUDGET_UNIT_COLUMNS,
     CHANGE,
     CHANGE_FIXED,
     CHANGE_NEW,
     CHANGE_STILL_OPEN,
     ERROR,
     FINDING_KEY,
-    FINDINGS_SHEET_COLUMNS,
     FIRST_SEEN,
     NOTE,
-    READY_COLUMNS,
     REVIEWED,
     SINCE_COUNT_COLUMNS,
     SINCE_FINDINGS_COLUMNS,
@@ -49,45 +45,13 @@ from mtcollect_nb.columns import (
     STATUS_NEW,
     STATUS_OPEN,
     STATUS_REVIEWED,
-    WARNING,
 )
-from mtcollect_nb.report import history
-from mtcollect_nb.report.keys import with_keys
-from mtcollect_nb.report.masking import TEXT_ID_COLUMNS, is_masked, pseudonyms
-from mtcollect_nb.report.previous import Previous, keep_copy, read_previous
+from mtcollect_nb.privacy.pseudonyms import TEXT_ID_COLUMNS, pseudonyms
+from mtcollect_nb.window import history
 
 #: What typed into ``reviewed`` means "not reviewed" (compared lower case, stripped).
 NOT_REVIEWED: frozenset[str] = frozenset({"", "no", "n", "false", "0", "-"})
 _PSEUDONYM = r"^[SLT]-[0-9A-F]{12}$"
-
-
-@dataclass(frozen=True)
-class Reruns:
-    """What this run knows of the previous one.
-
-    Attributes:
-        findings: the run's findings with the rerun columns (FINDINGS_SHEET_COLUMNS + personID).
-        previous: the previous workbook as read (or why not).
-        previous_run: the last history record (None on a first run).
-        kept: where an unreadable previous workbook was copied (None when not needed).
-        since: the *Since last run* findings (fixed, new, still open).
-        counts: spring counts per budget unit, previous run vs this one.
-    """
-
-    findings: pd.DataFrame
-    previous: Previous
-    previous_run: dict[str, Any] | None
-    kept: Path | None
-    since: pd.DataFrame
-    counts: pd.DataFrame
-
-    def totals(self) -> dict[str, int]:
-        """Findings fixed, new, still open and reviewed."""
-        change = self.since[CHANGE].value_counts()
-        status = self.findings[STATUS].value_counts()
-        return {"fixed": int(change.get(CHANGE_FIXED, 0)), "new": int(change.get(CHANGE_NEW, 0)),
-                "stillOpen": int(change.get(CHANGE_STILL_OPEN, 0)),
-                "reviewed": int(status.get(STATUS_REVIEWED, 0))}
 
 
 def is_reviewed(typed: pd.Series) -> pd.Series:
@@ -131,8 +95,12 @@ def carry_forward(findings: pd.DataFrame, previous: pd.DataFrame, today: dt.date
     return out
 
 
-def since_last_run(findings: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
-    """The *Since last run* findings: fixed (previous keys gone, with notes), new, still open."""
+def changes_since(findings: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
+    """The *Since last run* findings: fixed (previous keys gone, with notes), new, still open.
+
+    ``findings`` has the rerun columns (:func:`carry_forward`); ``previous`` is the previous
+    run's findings (the workbook's rows, or the history record's when the workbook is unusable).
+    """
     fixed = previous.loc[~previous[FINDING_KEY].isin(findings[FINDING_KEY])]
     parts = [fixed.assign(**{CHANGE: CHANGE_FIXED}),
              findings.loc[findings[STATUS] == STATUS_NEW].assign(**{CHANGE: CHANGE_NEW}),
@@ -156,29 +124,7 @@ def count_changes(budget_units: pd.DataFrame, previous_run: dict[str, Any] | Non
         "budgetUnit", kind="mergesort").reset_index(drop=True)
 
 
-def prepare(run: DistrictRun, workbook: Path, *, keep: bool = True) -> Reruns:
-    """Read the previous run (workbook, history) and carry its notes into ``run``'s findings.
-
-    Call it before the new workbook replaces ``workbook``. With ``keep``, an unreadable previous
-    workbook is copied beside it first (:func:`mtcollect_nb.report.previous.keep_copy`).
-    """
-    run = with_keys(run)
-    workbook = Path(workbook)
-    previous = read_previous(workbook)
-    kept = keep_copy(previous, run.started) if keep else None
-    last = history.last_record(workbook.parent)
-    seen = history.record_findings(last)
-    findings = carry_forward(run.findings, previous.findings, run.started.date(), seen)
-    prev_rows = previous.findings if previous.usable else seen.reindex(
-        columns=list(FINDINGS_SHEET_COLUMNS))
-    if is_masked(run) and previous.masked is not True:
-        prev_rows = _masked_rows(prev_rows)
-    return Reruns(findings=findings, previous=previous, previous_run=last, kept=kept,
-                  since=since_last_run(findings, prev_rows),
-                  counts=count_changes(run.analysis.budget_units, last))
-
-
-def _masked_rows(rows: pd.DataFrame) -> pd.DataFrame:
+def masked_previous(rows: pd.DataFrame) -> pd.DataFrame:
     """Previous rows shown in a masked run: pseudonymous IDs, no names, no free text.
 
     A previous run that was not masked (or did not say so) may show real IDs and names;
@@ -194,21 +140,3 @@ def _masked_rows(rows: pd.DataFrame) -> pd.DataFrame:
     out["value"] = ""
     out["message"] = out["ruleId"].map(titles).fillna("")
     return out
-
-
-def run_record(run: DistrictRun, reruns: Reruns, ready: pd.DataFrame) -> dict[str, Any]:
-    """This run's ``history/`` record (see :mod:`mtcollect_nb.report.history`)."""
-    f = reruns.findings
-    sev = f["severity"].value_counts()
-    unreviewed = int(((f["severity"] == WARNING) & (f[STATUS] != STATUS_REVIEWED)).sum())
-    return {
-        "started": run.started.isoformat(), "version": run.version,
-        "district_number": run.params.district_number,
-        "counts": history.records_frame(run.analysis.budget_units, BUDGET_UNIT_COLUMNS),
-        "totals": {"errors": int(sev.get(ERROR, 0)), "warnings": int(sev.get(WARNING, 0)),
-                   "warningsNotReviewed": unreviewed, **reruns.totals()},
-        "ready": history.records_frame(ready, READY_COLUMNS),
-        "findings": history.records_frame(f, history.RECORD_FINDING_COLUMNS),
-        "since": {"findings": history.records_frame(reruns.since, SINCE_FINDINGS_COLUMNS),
-                  "counts": history.records_frame(reruns.counts, SINCE_COUNT_COLUMNS)},
-    }

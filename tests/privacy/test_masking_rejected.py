@@ -12,8 +12,13 @@ import pytest
 from mtcollect_nb.checks.run import DistrictRun, run_from_analysis
 from mtcollect_nb.compute.analysis import Analysis
 from mtcollect_nb.load.loader import load_bundle, write_bundle
-from mtcollect_nb.report import masking, workbook
+from mtcollect_nb.privacy import masking
+from mtcollect_nb.report import workbook
+from mtcollect_nb.report.pipeline import key_and_mask
 from mtcollect_nb.testing import absences, enrollment, make_bundle, params, school_days, student
+from mtcollect_nb.window.finished import finish
+
+pytestmark = pytest.mark.slow
 
 #: real values that only rejected rows hold (no used table has them)
 RAW = ["70099", "987650000", "70002", "LOC70002", "Zqxwvut", "Penaflor"]
@@ -32,7 +37,7 @@ def rejected_district(folder: Path, mask: bool) -> DistrictRun:
         fh.write("70002,987650000,LOC70002,Zqxwvut,Penaflor,2012-05-01,,Opt Out,0,x,y\n")
     loaded = load_bundle(folder)
     run = run_from_analysis(Analysis(loaded, params(mask_pii=mask, output_dir=str(folder))))
-    return masking.mask_run(run) if mask else run
+    return key_and_mask(run)
 
 
 def cells(df: pd.DataFrame) -> list[str]:
@@ -76,10 +81,11 @@ def test_unmasked_run_keeps_the_raw_values(tmp_path: Path) -> None:
 def test_written_outputs_hold_no_raw_value(tmp_path: Path, output: str) -> None:
     run = rejected_district(tmp_path / "x", mask=True)
     out = tmp_path / "out"
+    done = finish(run, out)
     if output.endswith(".parquet"):
-        texts = cells(pd.read_parquet(workbook.write_tables(run, out)["findings"]))
+        texts = cells(pd.read_parquet(workbook.write_tables(done, out)["findings"]))
     else:
-        book = openpyxl.load_workbook(workbook.write_workbook(run, out / output))
+        book = openpyxl.load_workbook(workbook.write_workbook(done, out / output))
         texts = [str(c.value) for ws in book.worksheets for row in ws.iter_rows()
                  for c in row if c.value is not None]
     assert any("DQ-02" in t for t in texts)

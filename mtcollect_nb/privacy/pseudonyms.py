@@ -2,7 +2,7 @@
 
 ``stateID``, ``studentNumber`` and ``staffStateID`` become ``S-``/``L-``/``T-`` + 12 hex
 digits; personIDs become 52-bit whole numbers (joins keep working). The SipHash key comes from
-the installation's secret salt (:mod:`mtcollect_nb.report.salt`): without the salt nobody can
+the installation's secret salt (:mod:`mtcollect_nb.privacy.salt`): without the salt nobody can
 hash the 10^9 possible state IDs to reverse a pseudonym.
 
 Example:
@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from mtcollect_nb.errors import MtcollectError
-from mtcollect_nb.report.salt import SALT_ENV, salt_text
+from mtcollect_nb.privacy.salt import SALT_ENV, salt_text
 
 #: text ID column -> (pseudonym prefix, hashing namespace)
 TEXT_ID_COLUMNS: dict[str, tuple[str, str]] = {
@@ -37,7 +37,7 @@ def salt_key() -> str:
     """The 16-character SipHash key (96 bits) derived from the secret salt.
 
     Raises:
-        MtcollectError: no usable salt (:func:`mtcollect_nb.report.salt.salt_text`).
+        MtcollectError: no usable salt (:func:`mtcollect_nb.privacy.salt.salt_text`).
     """
     digest = hashlib.sha256(salt_text().encode("utf-8")).digest()
     return base64.urlsafe_b64encode(digest)[:16].decode("ascii")

@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 import mtcollect_nb
 from mtcollect_nb.errors import ExtractError, MtcollectError
 from mtcollect_nb.load.loader import write_bundle
+from mtcollect_nb.privacy.scrub import MASKED_WORD, scrub_message, scrub_raw, scrubbed_errors
 from mtcollect_nb.report.pipeline import analyze_district
-from mtcollect_nb.report.scrub import MASKED_WORD, scrub_message, scrub_raw, scrubbed_errors
 from mtcollect_nb.testing import enrollment, make_bundle, params, school_days, student
 
 HEADER_LINE = ("/data/0001/students.csv: missing required column(s) personID, stateID; "
@@ -49,10 +49,10 @@ def test_message_words(text: str, expected: str) -> None:
     assert scrub_message(text) == expected
 
 
-def raised_texts() -> list[str]:
-    """The constant text of every error our package raises."""
+def raised_texts(root: Path = Path(mtcollect_nb.__file__).parent) -> list[str]:
+    """The constant text of every error raised in the modules under ``root`` (our package)."""
     out = []
-    for path in Path(mtcollect_nb.__file__).parent.rglob("*.py"):
+    for path in sorted(root.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Raise) and node.exc is not None:
                 out.extend(c.value for c in ast.walk(node.exc)
@@ -60,6 +60,7 @@ def raised_texts() -> list[str]:
     return out
 
 
+@pytest.mark.slow
 def test_our_own_message_text_is_never_masked() -> None:
     texts = raised_texts()
     assert len(texts) > 50
@@ -67,6 +68,13 @@ def test_our_own_message_text_is_never_masked() -> None:
     assert changed == []
 
 
+def test_the_message_scan_finds_a_raised_text_the_scrubber_would_mask(tmp_path: Path) -> None:
+    (tmp_path / "m.py").write_text('def f():\n    raise ValueError(f"{x}: student Zqxwvut")\n')
+    texts = raised_texts(tmp_path)
+    assert texts == [": student Zqxwvut"] and scrub_message(texts[0]) != texts[0]
+
+
+@pytest.mark.slow
 @given(st.lists(st.tuples(st.integers(10_000, 999_999_999),
                           st.from_regex(r"[A-Z][a-zà-ÿ'-]{1,12}[a-z]", fullmatch=True)),
                 min_size=1, max_size=6))
@@ -97,6 +105,7 @@ def test_scrubbed_errors_keep_the_type_and_drop_the_raw_original() -> None:
     assert same.value is clean
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mask", [True, False])
 def test_a_masked_run_masks_a_load_error(tmp_path: Path, mask: bool) -> None:
     """students.csv whose header is damaged after its first name: the loader quotes the line."""

@@ -1,4 +1,4 @@
-"""carry_forward, since_last_run and the masking of previous rows, on small frames."""
+"""carry_forward, changes_since and the masking of previous rows, on small frames."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import datetime as dt
 
 import pandas as pd
 
-from mtcollect_nb.report.reruns import _masked_rows, carry_forward, since_last_run
+from mtcollect_nb.window.carry import carry_forward, changes_since, masked_previous
 
 TODAY = dt.date(2025, 2, 10)
 
@@ -54,13 +54,13 @@ def test_no_previous_everything_new_today() -> None:
     assert out["firstSeen"].dt.date.tolist() == [TODAY]
 
 
-def test_since_last_run_fixed_new_still_open() -> None:
+def test_changes_since_fixed_new_still_open() -> None:
     f = carry_forward(current(("ANB-02:A", "warning"), ("ANB-03:D", "warning")),
                       previous([("ANB-02:A", "2025-02-04", "x", "ok"),
                                 ("DQ-01:E", "2025-02-04", "", "removed in IC")]), TODAY)
     p = previous([("ANB-02:A", "2025-02-04", "x", "ok"),
                   ("DQ-01:E", "2025-02-04", "", "removed in IC")])
-    s = since_last_run(f, p)
+    s = changes_since(f, p)
     assert s[["change", "findingKey", "note"]].values.tolist() == [
         ["fixed", "DQ-01:E", "removed in IC"], ["new", "ANB-03:D", ""],
         ["still open", "ANB-02:A", "ok"]]
@@ -71,7 +71,7 @@ def test_rows_from_an_unmasked_previous_run_are_masked() -> None:
                                                                      "S-0123456789AB"],
                          "studentName": ["Doe, Jo", ""], "value": ["Doe", ""],
                          "message": ["Jo Doe absent", "x"], "note": ["called Jo's mom", ""]})
-    out = _masked_rows(rows)
+    out = masked_previous(rows)
     assert out["stateID"].str.fullmatch(r"S-[0-9A-F]{12}").all()
     assert out.at[1, "stateID"] == "S-0123456789AB" and out.at[0, "stateID"] != "012345678"
     assert (out["studentName"] == "").all() and (out["value"] == "").all()

@@ -1,6 +1,6 @@
 """The masking salt: a secret made once per installation, never in the source or in an output.
 
-A pseudonym is a keyed hash of a real ID (:mod:`mtcollect_nb.report.masking`). Montana state
+A pseudonym is a keyed hash of a real ID (:mod:`mtcollect_nb.privacy.masking`). Montana state
 IDs are 9 digits: with the key known, all 10^9 of them are hashed in minutes and every
 pseudonym is reversed. So the key comes from a secret that is not in the source tree, and the
 same secret must be used wherever pseudonyms have to match. The first of these wins:

@@ -20,12 +20,15 @@ from mtcollect_nb.columns import (
 )
 from mtcollect_nb.explore.tour import fix_duplicate_enrollment
 from mtcollect_nb.params import load_params
-from mtcollect_nb.report import history, summary
-from mtcollect_nb.report.certify import certify_collection
-from mtcollect_nb.report.pipeline import analyze_district, write_outputs
+from mtcollect_nb.report import summary
+from mtcollect_nb.report.pipeline import analyze_district, finish, write_outputs
 from mtcollect_nb.report.sheets import school_named
 from mtcollect_nb.report.workbook import SINCE_SHEET
 from mtcollect_nb.synthetic.write import write_demo
+from mtcollect_nb.window import history
+from mtcollect_nb.window.certify import certify_collection
+
+pytestmark = pytest.mark.slow
 
 FIRST_RUN = dt.datetime(2025, 2, 4, 8, 0, 0)
 NEW_BAD_DATE = "2025-02-31"
@@ -204,12 +207,20 @@ def test_reconcile_sheet_and_rec01(two_runs: dict) -> None:
 def test_history_one_file_per_run(two_runs: dict) -> None:
     files = sorted((two_runs["out"] / "history").glob("run-*.json"))
     assert len(files) == 2
-    runs = history.runs_table(two_runs["out"])
+    records = history.load_records(two_runs["out"])
+    runs = history.runs_table(records)
     assert runs["started"].tolist()[0] == pd.Timestamp(FIRST_RUN)
     assert runs["fixed"].tolist() == [0, 1] and runs["new"].tolist()[1] == 1
-    since = history.since_last_run(two_runs["out"])
-    assert since.findings.loc[lambda d: d["change"] == "fixed", "note"].tolist() == [
-        "duplicate removed in IC"]
-    assert list(since.ready["collection"]) == ["Spring ANB", "Spring Teacher-Class"]
-    assert sorted(since.changed["change"]) == ["fixed", "new"]
+    since = pd.DataFrame(records[-1]["since"]["findings"])
+    assert since.loc[since["change"] == "fixed", "note"].tolist() == ["duplicate removed in IC"]
+    assert sorted(since.loc[since["change"] != "still open", "change"]) == ["fixed", "new"]
+    assert [r["collection"] for r in records[-1]["ready"]] == ["Spring ANB",
+                                                               "Spring Teacher-Class"]
     assert sum(p.stat().st_size for p in files) < 200_000
+
+
+def test_a_third_run_reads_both_earlier_runs(two_runs: dict) -> None:
+    done = finish(two_runs["run2"])
+    assert len(done.window.records) == 2
+    assert done.window.previous_run["started"] == two_runs["run2"].started.isoformat()
+    assert done.runs()["fixed"].tolist() == [0, 1, 0]

@@ -3,9 +3,10 @@
 Each record holds when the run ran, its counts per budget unit, its totals (errors open,
 warnings not reviewed, new, fixed, ...), the readiness per collection, its findings (key, rule,
 severity, collection, status, firstSeen and the few columns that say what it is) and the
-*Since last run* tables. The next run reads the last record (keys and firstSeen); the notebook
-draws the counts and open errors run by run from all of them. Written atomically, after the
-workbook: a run that crashes before leaves the history as it was.
+*Since last run* tables. The next run reads them once
+(:func:`mtcollect_nb.window.finished.finish`): the last record's keys and firstSeen, and every
+record for the counts and open errors run by run. Written atomically, after the workbook: a
+run that crashes before leaves the history as it was.
 
 Example:
     >>> import tempfile
@@ -18,27 +19,17 @@ Example:
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from mtcollect_nb.checks.text import text_values
-from mtcollect_nb.columns import (
-    CHANGE,
-    CHANGE_STILL_OPEN,
-    FINDING_KEY,
-    FIRST_SEEN,
-    READY_COLUMNS,
-    REVIEWED,
-    SINCE_COUNT_COLUMNS,
-    SINCE_FINDINGS_COLUMNS,
-    STATUS,
-)
+from mtcollect_nb.columns import FINDING_KEY, FIRST_SEEN, STATUS
 from mtcollect_nb.files import atomic_path
+from mtcollect_nb.outputs import HISTORY_DIR
 
-HISTORY_DIR = "history"
 #: The columns of each finding kept in a record.
 RECORD_FINDING_COLUMNS: tuple[str, ...] = (
     FINDING_KEY, "ruleId", "severity", "collection", "schoolNumber", "stateID", "enrollmentID",
@@ -116,12 +107,6 @@ def _order(path: Path) -> tuple[str, int]:
     return path.stem, 0
 
 
-def last_record(out_dir: Path | str) -> dict[str, Any] | None:
-    """The latest record, or None before the first run."""
-    records = load_records(out_dir)
-    return records[-1] if records else None
-
-
 def record_findings(record: dict[str, Any] | None) -> pd.DataFrame:
     """A record's findings (RECORD_FINDING_COLUMNS; firstSeen as dates)."""
     rows = (record or {}).get("findings") or []
@@ -139,16 +124,15 @@ def record_counts(record: dict[str, Any] | None) -> pd.DataFrame:
     return df.astype({c: "float64" for c in COUNT_COLUMNS[1:]})
 
 
-def runs_table(out_dir: Path | str) -> pd.DataFrame:
-    """One row per run, oldest first: totals and district spring counts (RUN_COLUMNS).
+def runs_table(records: Iterable[dict[str, Any]]) -> pd.DataFrame:
+    """One row per run record, in their order: totals and district spring counts (RUN_COLUMNS).
 
     Example:
-        >>> import tempfile
-        >>> runs_table(Path(tempfile.mkdtemp())).empty
+        >>> runs_table([]).empty
         True
     """
     rows = []
-    for rec in load_records(out_dir):
+    for rec in records:
         counts = record_counts(rec)
         totals = rec.get("totals") or {}
         rows.append({"started": pd.Timestamp(rec["started"]),
@@ -156,40 +140,3 @@ def runs_table(out_dir: Path | str) -> pd.DataFrame:
                      "springCountReported": float(counts["springCountReported"].sum()),
                      "springCountValidated": float(counts["springCountValidated"].sum())})
     return pd.DataFrame(rows, columns=list(RUN_COLUMNS))
-
-
-@dataclass(frozen=True)
-class SinceLastRun:
-    """The last run's *Since last run* tables, as the notebook shows them.
-
-    Attributes:
-        ready: ready to certify per collection (READY_COLUMNS).
-        counts: spring counts per budget unit, previous run and this one.
-        findings: fixed, new and still open findings (SINCE_FINDINGS_COLUMNS).
-    """
-
-    ready: pd.DataFrame
-    counts: pd.DataFrame
-    findings: pd.DataFrame
-
-    @property
-    def changed(self) -> pd.DataFrame:
-        """The findings fixed or new since the previous run."""
-        return self.findings.loc[self.findings[CHANGE] != CHANGE_STILL_OPEN].reset_index(
-            drop=True)
-
-    @property
-    def reviewed(self) -> pd.DataFrame:
-        """The findings the district marked reviewed (fixed ones included)."""
-        return self.findings.loc[self.findings[REVIEWED] != ""].reset_index(drop=True)
-
-
-def since_last_run(out_dir: Path | str) -> SinceLastRun:
-    """The last run's *Since last run* tables (the same as the workbook's sheet)."""
-    rec = last_record(out_dir) or {}
-    since = rec.get("since") or {}
-    findings = pd.DataFrame(since.get("findings") or []).reindex(
-        columns=list(SINCE_FINDINGS_COLUMNS))
-    counts = pd.DataFrame(since.get("counts") or []).reindex(columns=list(SINCE_COUNT_COLUMNS))
-    ready = pd.DataFrame(rec.get("ready") or []).reindex(columns=list(READY_COLUMNS))
-    return SinceLastRun(ready=ready, counts=counts, findings=findings.fillna(""))

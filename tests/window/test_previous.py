@@ -13,9 +13,9 @@ import pytest
 from mtcollect_nb.params import load_params
 from mtcollect_nb.report import workbook
 from mtcollect_nb.report.pipeline import analyze_district, write_outputs
-from mtcollect_nb.report.previous import cell_text, read_previous
-from mtcollect_nb.report.reruns import is_reviewed
 from mtcollect_nb.synthetic.write import write_demo
+from mtcollect_nb.window.carry import is_reviewed
+from mtcollect_nb.window.previous import cell_text, read_previous
 
 
 @pytest.fixture(scope="module")
@@ -46,6 +46,7 @@ def notes(book: Path) -> dict[str, str]:
     return dict(zip(f["findingKey"], f["note"], strict=True))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("content", [b"PK\x03\x04 truncated zip", b"just text, not a workbook"])
 def test_corrupt_previous_is_reported_kept_and_the_run_goes_on(fresh, content: bytes) -> None:
     out = Path(fresh.params.output_dir)
@@ -61,6 +62,7 @@ def test_corrupt_previous_is_reported_kept_and_the_run_goes_on(fresh, content: b
     assert set(pd.read_excel(book, sheet_name="Findings")["status"]) == {"new"}
 
 
+@pytest.mark.slow
 def test_foreign_workbook_is_not_read_but_kept(fresh, tmp_path: Path) -> None:
     out = Path(fresh.params.output_dir)
     out.mkdir(parents=True)
@@ -75,6 +77,7 @@ def test_foreign_workbook_is_not_read_but_kept(fresh, tmp_path: Path) -> None:
     assert len(list(out.glob("findings.previous-*.xlsx"))) == 1
 
 
+@pytest.mark.slow
 def test_crash_mid_run_loses_no_note(fresh, monkeypatch: pytest.MonkeyPatch) -> None:
     book = write_outputs(fresh)
     key = note_first_warning(book, "typed on day 2")
@@ -93,6 +96,7 @@ def test_crash_mid_run_loses_no_note(fresh, monkeypatch: pytest.MonkeyPatch) -> 
     assert not list(book.parent.glob("findings.previous-*"))
 
 
+@pytest.mark.slow
 def test_styled_resave_with_openpyxl_keeps_notes(fresh) -> None:
     book = write_outputs(fresh)
     key = note_first_warning(book, "ok per registrar")

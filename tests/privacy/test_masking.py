@@ -11,9 +11,12 @@ import pytest
 from mtcollect_nb.checks.engine import FINDINGS_FRAME_COLUMNS
 from mtcollect_nb.checks.run import DistrictRun, run_from_analysis
 from mtcollect_nb.columns import ABSENCES_COLUMNS, FINDINGS_COLUMNS
-from mtcollect_nb.report import masking, workbook
+from mtcollect_nb.privacy import masking
+from mtcollect_nb.report import workbook
+from mtcollect_nb.report.pipeline import key_and_mask
 from mtcollect_nb.report.sheets import school_named
 from mtcollect_nb.testing import absences, enrollment, make_analysis, params, school_days, student
+from mtcollect_nb.window.finished import finish
 
 NAMES = ["Zebulon", "Quixote-Ramírez", "O'Neil", "Peña", "Teachworth", "Minerva"]
 IDS = ["012345678", "987654321", "LOC77123", "LOC77124", "555666777", "70001", "70002", "80001"]
@@ -62,13 +65,19 @@ def district(mask: bool = True) -> DistrictRun:
     return run
 
 
+def write_book(run: DistrictRun, path: Path) -> Path:
+    """The run as the pipeline writes it: keyed, masked when its parameters ask, finished."""
+    return workbook.write_workbook(finish(key_and_mask(run), path.parent), path)
+
+
 def all_cells(book: openpyxl.Workbook) -> list[tuple[str, str, object]]:
     return [(ws.title, c.coordinate, c.value) for ws in book.worksheets
             for row in ws.iter_rows() for c in row if c.value is not None]
 
 
+@pytest.mark.slow
 def test_masked_workbook_holds_no_real_name_or_id(tmp_path: Path) -> None:
-    book = openpyxl.load_workbook(workbook.write_workbook(district(), tmp_path / "f.xlsx"))
+    book = openpyxl.load_workbook(write_book(district(), tmp_path / "f.xlsx"))
     token = re.compile(r"[^\W_](?:[\w'’-]*[^\W_])?")
     cells = all_cells(book)
     assert len(cells) > 200
@@ -82,18 +91,20 @@ def test_masked_workbook_holds_no_real_name_or_id(tmp_path: Path) -> None:
     assert book["Rejected rows"].max_row == 5
 
 
+@pytest.mark.slow
 def test_unmasked_workbook_shows_them(tmp_path: Path) -> None:
     """The scan above can fail: without masking the real values are there."""
     book = openpyxl.load_workbook(
-        workbook.write_workbook(district(mask=False), tmp_path / "f.xlsx"))
+        write_book(district(mask=False), tmp_path / "f.xlsx"))
     text = " ".join(str(v) for _, _, v in all_cells(book))
     for real in ["Zebulon", "012345678", "LOC77123", "555666777", "Teachworth"]:
         assert real in text
 
 
+@pytest.mark.slow
 def test_same_pseudonym_across_sheets_and_runs(tmp_path: Path) -> None:
-    p1 = workbook.write_workbook(district(), tmp_path / "a.xlsx")
-    p2 = workbook.write_workbook(district(), tmp_path / "b.xlsx")
+    p1 = write_book(district(), tmp_path / "a.xlsx")
+    p2 = write_book(district(), tmp_path / "b.xlsx")
     b1, b2 = openpyxl.load_workbook(p1), openpyxl.load_workbook(p2)
     FINDINGS, ABSENCES = map(school_named, (FINDINGS_COLUMNS, ABSENCES_COLUMNS))  # headers
     state = FINDINGS.index("stateID")
@@ -114,13 +125,14 @@ def test_same_pseudonym_across_sheets_and_runs(tmp_path: Path) -> None:
             [c.value for c in r] for r in b2[sheet].iter_rows()], sheet
 
 
+@pytest.mark.slow
 def test_mask_run_keeps_counts_and_joins() -> None:
     run = district(mask=False)
     real_anb = run.analysis.anb_table.copy()
     real_abs = run.analysis.absences_table.copy()
     late = masking.mask_run(district(mask=False))  # derived frames computed after masking
     early = masking.mask_run(run)  # derived frames computed before, carried over masked
-    assert masking.is_masked(early) and masking.mask_run(early) is early
+    assert early.masked and not run.masked and masking.mask_run(early) is early
     pd.testing.assert_frame_equal(late.analysis.anb_table, real_anb)
     pd.testing.assert_frame_equal(late.analysis.absences_table, early.analysis.absences_table)
     assert late.analysis.absences_table["streak"].tolist() == real_abs["streak"].tolist() == [12]
@@ -132,6 +144,7 @@ def test_mask_run_keeps_counts_and_joins() -> None:
     assert run.analysis.students["firstName"].tolist() == ["Zebulon", "Peña"]
 
 
+@pytest.mark.slow
 def test_rejected_values_masked_by_kind() -> None:
     rej = masking.mask_run(district()).analysis.bundle.rejected
     person = masking.pseudo_person_ids(pd.Series([70002]))[0]
@@ -166,7 +179,7 @@ def test_mask_frame_keeps_missing_and_dtypes() -> None:
 
 
 def test_template_words_survive_a_student_named_like_them():
-    from mtcollect_nb.report.masking import Scrubber
+    from mtcollect_nb.privacy.masking import Scrubber
     from mtcollect_nb.testing import make_bundle, student
 
     bundle = make_bundle(students=[student(1, lastName="In", firstName="Day"),

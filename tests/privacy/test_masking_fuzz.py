@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -15,9 +16,11 @@ from mtcollect_nb.checks.data_quality import dq_rows
 from mtcollect_nb.compute.analysis import Analysis
 from mtcollect_nb.errors import MtcollectError
 from mtcollect_nb.load.loader import load_bundle, write_bundle
-from mtcollect_nb.report.masking import Scrubber, mask_bundle, mask_frame
-from mtcollect_nb.report.scrub import scrubbed_errors
+from mtcollect_nb.privacy.masking import Scrubber, mask_bundle, mask_frame
+from mtcollect_nb.privacy.scrub import scrubbed_errors
 from mtcollect_nb.testing import absences, enrollment, make_bundle, params, school_days, student
+
+pytestmark = pytest.mark.slow
 
 PEOPLE = [(70001, "912345671", "LOC91001", "Quixote", "Zebulon"),
           (70002, "912345672", "LOC91002", "Penaflor", "Minerva"),

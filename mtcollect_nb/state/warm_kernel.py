@@ -1,6 +1,6 @@
 """A warm kernel per batch worker: one Jupyter kernel runs district after district.
 
-A batch worker (``python -m mtcollect_nb.state.kernel_pool``, started by
+A batch worker (``python -m mtcollect_nb.state.warm_kernel``, started by
 :class:`mtcollect_nb.state.workers.Worker`) reads one job per line on its standard input, runs
 that district's notebook in its :class:`WarmKernel` and answers one JSON line
 (``{"error": ""|message}``) on its answer pipe. What a district pays is then its own
@@ -45,7 +45,7 @@ KERNEL_REUSE = 50
 #: Seconds between saves of a running batch notebook (papermill_engine.SAVE_EVERY_S).
 SAVE_EVERY_S = 5.0
 #: What the worker runs in the kernel (silently, outside the history) before each district.
-RESET_CODE = ("__import__('mtcollect_nb.state.kernel_pool', fromlist=['reset_namespace'])"
+RESET_CODE = ("__import__('mtcollect_nb.state.warm_kernel', fromlist=['reset_namespace'])"
               ".reset_namespace()")
 _FILTERS: list[Any] | None = None
 
@@ -103,7 +103,7 @@ class WarmKernel:
                                     or not run_sync(self.km.is_alive)()):
             self.stop()
         if self.km is None:
-            from mtcollect_nb.report.notebook import KERNEL_ARGUMENTS, kernel_manager
+            from mtcollect_nb.report.papermill_engine import KERNEL_ARGUMENTS, kernel_manager
 
             km = kernel_manager()
             out = {} if self.stdout is None else {"stdout": self.stdout, "stderr": self.stdout}
@@ -132,15 +132,11 @@ class WarmKernel:
 
     def stop(self) -> None:
         """Shut the kernel down (if any); the next district starts a fresh one."""
-        from jupyter_core.utils import run_sync
+        from mtcollect_nb.report.papermill_engine import shutdown
 
         km, self.km = self.km, None
-        if km is None:
-            return
-        with contextlib.suppress(Exception):  # already dead: nothing to stop
-            run_sync(km.shutdown_kernel)(now=True)
-        with contextlib.suppress(Exception):
-            run_sync(km.cleanup_resources)()
+        if km is not None:
+            shutdown(km)
 
 
 @contextlib.contextmanager

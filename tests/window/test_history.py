@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mtcollect_nb.report.history import last_record, load_records, runs_table, write_record
 from mtcollect_nb.report.history_figures import window_figure
+from mtcollect_nb.window.history import load_records, runs_table, write_record
 
 
 def record(started: str, errors: int, reported: float) -> dict:
@@ -27,16 +27,16 @@ def test_records_in_time_order_and_damaged_file_skipped(tmp_path: Path) -> None:
     write_record(tmp_path, record("2025-02-06T08:00:00", 1, 102.0))
     write_record(tmp_path, record("2025-02-04T08:00:00", 3, 100.0))
     (tmp_path / "history" / "run-20250205-000000.json").write_text("{not json")
-    runs = runs_table(tmp_path)
+    runs = runs_table(load_records(tmp_path))
     assert runs["errors"].tolist() == [3, 1]
     assert runs["springCountReported"].tolist() == [100.0, 102.0]
-    assert last_record(tmp_path)["started"] == "2025-02-06T08:00:00"
+    assert load_records(tmp_path)[-1]["started"] == "2025-02-06T08:00:00"
 
 
 def test_window_figure_draws_counts_and_open_errors(tmp_path: Path) -> None:
     for day, errors in ((4, 5), (5, 3), (6, 0)):
         write_record(tmp_path, record(f"2025-02-0{day}T08:00:00", errors, 100.0 + day))
-    fig = window_figure(runs_table(tmp_path))
+    fig = window_figure(runs_table(load_records(tmp_path)))
     by_name = {t.name: list(t.y) for t in fig.data}
     assert by_name["errors open"] == [5, 3, 0]
     assert by_name["spring count reported"] == [104.0, 105.0, 106.0]
@@ -44,8 +44,8 @@ def test_window_figure_draws_counts_and_open_errors(tmp_path: Path) -> None:
 
 
 def test_no_history_no_runs(tmp_path: Path) -> None:
-    assert runs_table(tmp_path).empty and last_record(tmp_path) is None
-    assert window_figure(runs_table(tmp_path)).data == ()
+    assert runs_table(load_records(tmp_path)).empty and load_records(tmp_path) == []
+    assert window_figure(runs_table([])).data == ()
 
 
 def test_two_runs_in_the_same_second_keep_their_order(tmp_path: Path) -> None:
@@ -53,4 +53,4 @@ def test_two_runs_in_the_same_second_keep_their_order(tmp_path: Path) -> None:
     for n in range(3):
         write_record(tmp_path, {"started": "2025-02-07T08:00:00", "n": n})
     assert [r["n"] for r in load_records(tmp_path)] == [0, 1, 2]
-    assert last_record(tmp_path)["n"] == 2
+    assert load_records(tmp_path)[-1]["n"] == 2

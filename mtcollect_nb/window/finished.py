@@ -1,0 +1,177 @@
+"""A finished run: the district run with its collection window, read once and handed on.
+
+:func:`finish` reads what the earlier runs left in the output folder, once: the previous
+``findings.xlsx`` (what the district typed into it) and ``history/`` (every earlier run). It
+carries ``reviewed`` and ``note`` forward by ``findingKey``, says what changed since the last
+run and whether each collection is ready to certify. The :class:`FinishedRun` it returns is
+what the workbook, the machine-readable tables, the history record, the HTML report's verdict
+and the notebook read, so they all say the same thing and nothing reads the previous run twice.
+
+Example:
+    >>> import tempfile
+    >>> from mtcollect_nb.checks.run import run_from_analysis
+    >>> from mtcollect_nb.testing import tiny_analysis
+    >>> from mtcollect_nb.window.keys import with_keys
+    >>> done = finish(with_keys(run_from_analysis(tiny_analysis())), tempfile.mkdtemp())
+    >>> done.window.previous_run is None, done.window.totals()["new"], len(done.runs())
+    (True, 0, 1)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from mtcollect_nb.checks.run import DistrictRun
+from mtcollect_nb.columns import (
+    BUDGET_UNIT_COLUMNS,
+    CHANGE,
+    CHANGE_FIXED,
+    CHANGE_NEW,
+    CHANGE_STILL_OPEN,
+    ERROR,
+    FINDING_KEY,
+    FINDINGS_SHEET_COLUMNS,
+    READY_COLUMNS,
+    REVIEWED,
+    SINCE_COUNT_COLUMNS,
+    SINCE_FINDINGS_COLUMNS,
+    STATUS,
+    STATUS_REVIEWED,
+    WARNING,
+)
+from mtcollect_nb.outputs import FINDINGS_XLSX
+from mtcollect_nb.params import Params
+from mtcollect_nb.window import history
+from mtcollect_nb.window.carry import carry_forward, changes_since, count_changes, masked_previous
+from mtcollect_nb.window.certify import readiness
+from mtcollect_nb.window.previous import Previous, read_previous
+
+
+@dataclass(frozen=True)
+class Window:
+    """What this run knows of the earlier runs in its output folder.
+
+    Attributes:
+        findings: the run's findings with the rerun columns (FINDINGS_SHEET_COLUMNS + personID).
+        since: the *Since last run* findings: fixed, new and still open.
+        counts: spring counts per budget unit, the previous run's beside this run's.
+        ready: ready to certify, per collection (READY_COLUMNS; reviewed warnings count).
+        previous: the previous workbook as read (or why it could not be).
+        records: the history records of the earlier runs, oldest first.
+        kept: where an unreadable previous workbook was copied (set when the outputs are
+            written; None when not needed).
+    """
+
+    findings: pd.DataFrame
+    since: pd.DataFrame
+    counts: pd.DataFrame
+    ready: pd.DataFrame
+    previous: Previous
+    records: tuple[dict[str, Any], ...] = ()
+    kept: Path | None = None
+
+    @property
+    def previous_run(self) -> dict[str, Any] | None:
+        """The last history record (None on a first run)."""
+        return self.records[-1] if self.records else None
+
+    @property
+    def changed(self) -> pd.DataFrame:
+        """The findings fixed (with their notes) or new since the previous run."""
+        return self.since.loc[self.since[CHANGE] != CHANGE_STILL_OPEN].reset_index(drop=True)
+
+    @property
+    def reviewed(self) -> pd.DataFrame:
+        """The findings the district marked reviewed (fixed ones included)."""
+        return self.since.loc[self.since[REVIEWED] != ""].reset_index(drop=True)
+
+    def totals(self) -> dict[str, int]:
+        """Findings fixed, new and still open since the previous run, and reviewed."""
+        change = self.since[CHANGE].value_counts()
+        status = self.findings[STATUS].value_counts()
+        return {"fixed": int(change.get(CHANGE_FIXED, 0)), "new": int(change.get(CHANGE_NEW, 0)),
+                "stillOpen": int(change.get(CHANGE_STILL_OPEN, 0)),
+                "reviewed": int(status.get(STATUS_REVIEWED, 0))}
+
+
+@dataclass(frozen=True)
+class FinishedRun:
+    """A district run and its collection window: what every output of the run reads.
+
+    Attributes:
+        run: the district run (keyed; masked when its parameters ask).
+        window: what the earlier runs in ``out_dir`` tell about it.
+        out_dir: the output folder the window was read from.
+    """
+
+    run: DistrictRun
+    window: Window
+    out_dir: Path
+
+    @property
+    def params(self) -> Params:
+        """The run's parameters."""
+        return self.run.params
+
+    def with_kept(self, kept: Path | None) -> FinishedRun:
+        """This run, noting where its unreadable previous workbook was copied."""
+        return dataclasses.replace(self, window=dataclasses.replace(self.window, kept=kept))
+
+    def record(self) -> dict[str, Any]:
+        """This run's ``history/`` record (see :mod:`mtcollect_nb.window.history`)."""
+        run, w = self.run, self.window
+        f = w.findings
+        sev = f["severity"].value_counts()
+        unreviewed = int(((f["severity"] == WARNING) & (f[STATUS] != STATUS_REVIEWED)).sum())
+        return {
+            "started": run.started.isoformat(), "version": run.version,
+            "district_number": run.params.district_number,
+            "counts": history.records_frame(run.analysis.budget_units, BUDGET_UNIT_COLUMNS),
+            "totals": {"errors": int(sev.get(ERROR, 0)), "warnings": int(sev.get(WARNING, 0)),
+                       "warningsNotReviewed": unreviewed, **w.totals()},
+            "ready": history.records_frame(w.ready, READY_COLUMNS),
+            "findings": history.records_frame(f, history.RECORD_FINDING_COLUMNS),
+            "since": {"findings": history.records_frame(w.since, SINCE_FINDINGS_COLUMNS),
+                      "counts": history.records_frame(w.counts, SINCE_COUNT_COLUMNS)},
+        }
+
+    def runs(self) -> pd.DataFrame:
+        """Every run of the window so far, this one last (:func:`history.runs_table`)."""
+        return history.runs_table([*self.window.records, self.record()])
+
+
+def finish(run: DistrictRun, out_dir: Path | str | None = None) -> FinishedRun:
+    """Read the earlier runs of ``out_dir`` (default: the run's output folder) once.
+
+    Nothing is written: call it before the new workbook replaces the previous one.
+
+    Raises:
+        ValueError: the run has no ``findingKey`` (runs come keyed from
+            :func:`mtcollect_nb.report.pipeline.analyze_district`), or its parameters ask for
+            masking and it is not masked.
+    """
+    if FINDING_KEY not in run.findings.columns:
+        raise ValueError("the run has no findingKey column: key it first "
+                         "(report.pipeline.analyze_district or key_and_mask)")
+    if run.params.mask_pii and not run.masked:
+        raise ValueError("mask_pii is on but the run is not masked: mask it first "
+                         "(report.pipeline.analyze_district or key_and_mask)")
+    out = Path(run.params.output_dir if out_dir is None else out_dir)
+    previous = read_previous(out / FINDINGS_XLSX)
+    records = tuple(history.load_records(out))
+    last = records[-1] if records else None
+    seen = history.record_findings(last)
+    findings = carry_forward(run.findings, previous.findings, run.started.date(), seen)
+    before = previous.findings if previous.usable else seen.reindex(
+        columns=list(FINDINGS_SHEET_COLUMNS))
+    if run.masked and previous.masked is not True:
+        before = masked_previous(before)
+    window = Window(findings=findings, since=changes_since(findings, before),
+                    counts=count_changes(run.analysis.budget_units, last),
+                    ready=readiness(findings, run.not_run), previous=previous, records=records)
+    return FinishedRun(run, window, out)
