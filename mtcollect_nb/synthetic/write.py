@@ -76,7 +76,8 @@ def _text(s: pd.Series, col: Column, us_dates: bool) -> pd.Series:
         fmt = "%m/%d/%Y" if us_dates else "%Y-%m-%d"
         return pd.to_datetime(s).dt.strftime(fmt).fillna("")
     if col.type == "bool":
-        return pd.Series(np.where(s.fillna(False).astype(bool), "1", "0"), index=s.index)
+        truthy = s.astype(object).where(s.notna(), False).astype(bool)  # no fillna downcast
+        return pd.Series(np.where(truthy, "1", "0"), index=s.index)
     if col.type == "num":
         f = pd.to_numeric(s, errors="coerce").round(2)
         txt = f.astype(str).str.replace(r"\.0$", "", regex=True)
