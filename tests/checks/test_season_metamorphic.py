@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -146,6 +147,7 @@ def check_metamorphic(bundle: Bundle) -> None:
             fu[COUNTS[col]], u[col] - by_unit[g].reindex(u.index, fill_value=0.0), atol=1e-9)
 
 
+@pytest.mark.slow
 def test_spring_and_fall_runs_of_the_demo_sized_district_agree():
     bundle = district(600, 1)
     spring, sres, _, fres = runs(bundle)
@@ -156,6 +158,7 @@ def test_spring_and_fall_runs_of_the_demo_sized_district_agree():
     check_metamorphic(bundle)
 
 
+@pytest.mark.slow
 @settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(students=st.integers(120, 320), seed=st.integers(2, 10_000))
 def test_spring_and_fall_runs_agree_over_districts(students, seed):

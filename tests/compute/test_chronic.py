@@ -220,6 +220,7 @@ def reference(a):
     return out
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(chronic_districts())
 def test_chronic_matches_a_plain_reference(a):

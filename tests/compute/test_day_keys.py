@@ -47,6 +47,7 @@ def _dates(s):
     return [None if pd.isna(v) else pd.Timestamp(v) for v in s]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("dense", [True, False])
 @settings(max_examples=80, deadline=None)
 @given(calendars())

@@ -2,6 +2,7 @@
 to as_of, and the call list holds exactly the enrollments the rule names (plain reference)."""
 
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -128,6 +129,7 @@ def reference(a, as_of, min_streak):
     return out
 
 
+@pytest.mark.slow
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(districts())
 def test_streak_at_as_of_is_the_normal_runs_streak_with_the_count_date_set_to_as_of(district):
@@ -159,6 +161,7 @@ def test_streak_at_as_of_is_the_normal_runs_streak_with_the_count_date_set_to_as
         assert (None if pd.isna(r["reaches11On"]) else r["reaches11On"]) == reaches
 
 
+@pytest.mark.slow
 def test_the_generator_makes_call_lists():
     """Guards the property test against a generator that never lists anyone."""
     listed = 0

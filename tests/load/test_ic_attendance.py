@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -185,6 +186,7 @@ def _daily(rows: pd.DataFrame, days: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(_line=np.arange(2, len(frame) + 2))
 
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(absent_periods())
 def test_daily_period_and_period_without_minutes_give_the_same_streaks(district):

@@ -33,6 +33,7 @@ def _folder(case: Case, district: Path, tmp_path: Path) -> tuple[Path, dict]:
     return folder, {**BASE, **case.params, **case.build(folder)}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_each_real_layout_is_read_or_refused_with_one_line(case, district, base, tmp_path):
     folder, p = _folder(case, district, tmp_path)

@@ -201,6 +201,7 @@ def _rewrite_sheet(path: Path, change) -> None:
     tmp.replace(path)
 
 
+@pytest.mark.slow
 def test_a_large_sheet_without_a_dimension_is_refused_before_openpyxl_reads_it(folder,
                                                                               no_openpyxl):
     path = _gifted_xlsx(folder)

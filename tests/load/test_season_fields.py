@@ -129,6 +129,7 @@ def test_a_fall_field_kept_as_text_is_typed_by_the_loader_not_read_later(tmp_pat
         True, False]
 
 
+@pytest.mark.slow
 def test_check_extracts_of_a_fall_district_without_fall_absent_names_it(tmp_path):
     _district(tmp_path / "extracts", drop=("mtFallAbsent",))
     (tmp_path / "0001.yaml").write_text(PARAMS_YAML.format(season="fall"), encoding="utf-8")

@@ -122,6 +122,7 @@ def test_columns_lines_quote_what_yaml_needs():
     assert lines[2].startswith("  # students.csv: no unread header is left for birthdate")
 
 
+@pytest.mark.slow
 def test_check_extracts_as_a_subprocess(district):
     _own_labels(district)
     proc = subprocess.run([sys.executable, "-m", "mtcollect_nb.cli", "check-extracts",

@@ -67,6 +67,7 @@ def _findings(run):
     return f.sort_values(list(f.columns), kind="mergesort").reset_index(drop=True)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_every_finding_is_the_same_in_every_layout(runs, layout):
     base = runs["contract"]
@@ -125,6 +126,7 @@ def test_the_ic_layout_really_is_ics(runs):
     assert bundle.tables["schools"]["districtNumber"].eq("0999").all()
 
 
+@pytest.mark.slow
 def test_synth_writes_the_ic_layout_and_check_extracts_reads_it(tmp_path, capsys):
     from mtcollect_nb import cli
 
@@ -143,6 +145,7 @@ def test_synth_writes_the_ic_layout_and_check_extracts_reads_it(tmp_path, capsys
     assert "ready to run" in text
 
 
+@pytest.mark.slow
 def test_the_ic_layout_example_parameters_read_a_district_in_ics_layout(tmp_path, capsys):
     import yaml
 
