@@ -111,8 +111,8 @@ def plan(params_dir: Path) -> list[District]:
         except MtcollectError as exc:
             out.append(District(f, _raw_number(f), error=str(exc).splitlines()[0]))
             continue
-        d = District(f, p.district_number, p.district_name, Path(p.output_dir),
-                     Path(p.extracts_dir))
+        d = District(f, p.district_number, p.district_name, p.season.out_dir(p),
+                     Path(p.extracts_dir))  # a fall run's folder: output_dir/fall
         clash = seen.get(d.district) or seen.get(str(d.output_dir))
         if clash:
             d = District(f, d.district, d.name,

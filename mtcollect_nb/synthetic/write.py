@@ -18,7 +18,7 @@ import yaml
 
 from mtcollect_nb.load.contract import IC_LAYOUT_ONLY, TABLES, Column
 from mtcollect_nb.synthetic.attendance import attendance_rows, build_attendance_codes
-from mtcollect_nb.synthetic.derive import apply_overrides, derive
+from mtcollect_nb.synthetic.derive import apply_overrides, derive, fall_count
 from mtcollect_nb.synthetic.enroll import build_enrollments
 from mtcollect_nb.synthetic.ic_counts import plant_ic_counts
 from mtcollect_nb.synthetic.ic_layout import to_ic_layout
@@ -31,6 +31,7 @@ from mtcollect_nb.synthetic.plant import (
     plant_schedule,
     plant_text,
 )
+from mtcollect_nb.synthetic.plant_fall import plant_fall
 from mtcollect_nb.synthetic.schedule import build_schedule
 
 #: The layouts a district can be written in (``write_district(layout=...)``).
@@ -60,8 +61,10 @@ def build_district(*, students: int = 600, seed: int = 1, district_number: str =
     build_attendance_codes(d)
     if plant:
         plant_schedule(d)
+        plant_fall(d)
     derive(d)
     apply_overrides(d)
+    fall_count(d)
     d.tables["attendance"] = attendance_rows(d)
     d.tables["periods"] = periods_frame(d.tables["calendars"], d.tables["days"])
     d.tables["grade_levels"] = grade_levels_frame(d.tables["enrollments"])
