@@ -23,7 +23,7 @@ from typing import Any
 from mtcollect_nb.errors import MtcollectError
 from mtcollect_nb.outputs import FALL_COUNT_CSV, FINDINGS_XLSX, read_summary
 from mtcollect_nb.preflight import expect_folder, precheck, writable_folder
-from mtcollect_nb.season import SEASONS
+from mtcollect_nb.season import SEASONS, SPRING
 from mtcollect_nb.state.batch import DEFAULT_TIMEOUT
 from mtcollect_nb.version import __version__
 
@@ -43,8 +43,12 @@ def report_outputs(notebook: Path) -> None:
         return
     if s.collections:
         print(f"collections:       {s.collections}")
-    if (out / FALL_COUNT_CSV).is_file() and s.season == "fall":
+    is_fall_count = not SEASONS.get(s.season, SPRING).reads_fall_count  # a fall run's
+    if is_fall_count and (out / FALL_COUNT_CSV).is_file():
         print(f"fall count (CSV):  {out / FALL_COUNT_CSV}  (the spring run reads it)")
+    elif is_fall_count and s.pii_masked:
+        print("fall count (CSV):  not written: mask_pii is on and the spring run needs the "
+              "students' real state IDs (run the fall collection with mask_pii: false)")
     if s.law:
         print(f"law applied:       {s.law}")
     print(f"ready to certify:  {s.verdict_line}")

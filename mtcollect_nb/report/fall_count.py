@@ -6,10 +6,14 @@ on the fall count date as the district reported it, in the extract contract's fo
 folder (``output_dir/fall/``). The spring run of the same parameters reads it when its
 extracts folder has no fall_count.csv (:func:`mtcollect_nb.season.fall_count_file`).
 
-``excluded`` is what IC would certify as not counted: mtExcludeFallANB, mtExcludeANB or
-extracurricular only (the fall run's ``excludedReported``); the hours are the reported
-``mtFallAggregateHours``. A masked run writes no file: the spring run needs the students'
-real state IDs (early graduates are matched by them), and a masked run shows none.
+``excluded`` is what the fall count did not count: mtExcludeFallANB, mtExcludeANB or
+extracurricular only (the fall run's ``excludedReported``), and an enrollment the 1.0 cap per
+student left with nothing (a second enrollment of a full-time student: the spring run sums
+band(hours) row by row, without the cap, so the row must say it was not counted); the hours
+are the reported ``mtFallAggregateHours``. An enrollment the cap cuts only in part keeps its
+hours (ANB-08 finds such students in the fall run: fixed before the fall count is certified).
+A masked run writes no file: the spring run needs the students' real state IDs (early
+graduates are matched by them), and a masked run shows none.
 
 Example:
     >>> from mtcollect_nb.testing import tiny_analysis
@@ -26,7 +30,8 @@ import numpy as np
 import pandas as pd
 
 from mtcollect_nb.checks.run import DistrictRun
-from mtcollect_nb.compute.anb import EXCLUDED_REPORTED
+from mtcollect_nb.columns import FTE_REPORTED
+from mtcollect_nb.compute.anb import EXCLUDED_REPORTED, FTE_REPORTED_UNCAPPED
 from mtcollect_nb.compute.joins import take_by_key
 from mtcollect_nb.files import write_csv
 from mtcollect_nb.outputs import FALL_COUNT_CSV
@@ -44,13 +49,14 @@ def fall_count_frame(run: DistrictRun) -> pd.DataFrame:
     a = run.analysis
     fte = a.fte
     hours = pd.to_numeric(fte[a.season.fields.hours], errors="coerce").round(2)
+    cut = ((fte[FTE_REPORTED] == 0) & (fte[FTE_REPORTED_UNCAPPED] > 0)).to_numpy()
     return pd.DataFrame({
         "stateID": take_by_key(fte["personID"], a.students, "personID", "stateID")
         .astype(object).fillna("").to_numpy(),
         "schoolNumber": fte["schoolNumber"].astype(object).fillna("").to_numpy(),
         "grade": fte["grade"].astype(object).fillna("").to_numpy(),
         "fallAggregateHours": hours.map(lambda h: "" if pd.isna(h) else f"{h:g}").to_numpy(),
-        "excluded": np.where(fte[EXCLUDED_REPORTED].astype(bool), "1", "0"),
+        "excluded": np.where(fte[EXCLUDED_REPORTED].astype(bool) | cut, "1", "0"),
     }, columns=list(FALL_COUNT_COLUMNS))
 
 

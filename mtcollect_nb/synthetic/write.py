@@ -169,17 +169,28 @@ def write_params(path: Path, values: dict[str, object]) -> Path:
     return path
 
 
-def write_demo(out_dir: Path, *, seed: int = 1) -> Path:
+#: The demo's parameters file of each season (``mtcollect demo --season fall``).
+DEMO_PARAMETERS: dict[str, str] = {"spring": "parameters.yaml", "fall": "parameters-fall.yaml"}
+
+
+def write_demo(out_dir: Path, *, seed: int = 1, season: str = "spring") -> Path:
     """Write the demo district (every rule planted) and its parameters file; return the latter.
 
     ``out_dir/extracts/`` holds the bundle, ``out_dir/parameters.yaml`` the parameters
     (``mask_pii: true``; paths relative to the file: ``extracts`` and ``output``).
+    ``season="fall"`` also writes ``out_dir/parameters-fall.yaml`` (``collection_season:
+    fall``: the fall collections, outputs in ``output/fall``) and returns that one.
     """
+    if season not in DEMO_PARAMETERS:
+        raise ValueError(f"unknown season {season!r} (use {', '.join(DEMO_PARAMETERS)})")
     out = Path(out_dir)
     write_district(out / "extracts", students=600, seed=seed, district_number="0999",
                    district_name="Synthetic Public Schools", plant=True)
-    return write_params(out / "parameters.yaml", parameters(
-        "0999", "Synthetic Public Schools", "extracts", "output", mask_pii=True))
+    values = parameters("0999", "Synthetic Public Schools", "extracts", "output", mask_pii=True)
+    path = write_params(out / DEMO_PARAMETERS["spring"], values)
+    if DEMO_PARAMETERS[season] == path.name:  # the spring demo
+        return path
+    return write_params(out / DEMO_PARAMETERS[season], {**values, "collection_season": season})
 
 
 def planted_cases(seed: int = 1, students: int = 600) -> dict[str, dict[str, Any]]:
