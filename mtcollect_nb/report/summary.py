@@ -158,6 +158,17 @@ def rerun_info(window: Window) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(RUN_INFO_COLUMNS))
 
 
+def not_part_title(season: Season) -> str:
+    """The Summary block of what the season's run does not compute (``Season.not_computed``).
+
+    Example:
+        >>> from mtcollect_nb.season import FALL
+        >>> not_part_title(FALL)
+        'Not part of the fall collection (the spring run computes it)'
+    """
+    return f"Not part of the {season.name} collection (the spring run computes it)"
+
+
 def since_counts_title(season: Season = SPRING) -> str:
     """The title of the *Since last run* counts: the season's count (``Fall count per ...``).
 
@@ -192,6 +203,10 @@ def summary_blocks(finished: FinishedRun,
         blocks.insert(2, Block(CONTINUED_BLOCK, continued))
     if len(run.analysis.bundle.notes):
         blocks.insert(3, Block(NOTES_BLOCK, run.analysis.bundle.notes))
+    season = run.params.season
+    if season.not_computed:  # a fall run: early graduates, fall_count.csv and ANB
+        blocks.append(Block(not_part_title(season),
+                            pd.DataFrame({"notComputed": list(season.not_computed)})))
     sheet_notes = cte_notes(run.analysis)
     if sheet_notes:  # e.g. the CTE sheet without section_staff.csv (issue 15 item 5)
         blocks.append(Block(SHEET_NOTES_BLOCK, pd.DataFrame({"note": sheet_notes})))

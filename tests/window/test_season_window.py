@@ -132,3 +132,6 @@ def test_the_fall_workbook_and_summary_json_name_the_season(runs, tmp_path: Path
     assert s["collections"].startswith("Fall ANB and Fall Teacher-Class on the fall count date")
     assert set(s["certify"]) == {"Fall ANB", "Fall Teacher-Class"}
     assert len(wb["Findings"]) == len(runs["fall"].findings)
+    summary = wb["Summary"].astype(str).to_numpy().ravel().tolist()
+    assert "Not part of the fall collection (the spring run computes it)" in summary
+    assert any(v.startswith("early graduates: counted only in the spring count") for v in summary)
