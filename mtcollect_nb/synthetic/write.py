@@ -31,7 +31,7 @@ from mtcollect_nb.synthetic.plant import (
     plant_schedule,
     plant_text,
 )
-from mtcollect_nb.synthetic.plant_fall import plant_fall
+from mtcollect_nb.synthetic.plant_fall import FALL_PLANTED, plant_fall
 from mtcollect_nb.synthetic.schedule import build_schedule
 
 #: The layouts a district can be written in (``write_district(layout=...)``).
@@ -193,25 +193,31 @@ def write_demo(out_dir: Path, *, seed: int = 1, season: str = "spring") -> Path:
     return write_params(out / DEMO_PARAMETERS[season], {**values, "collection_season": season})
 
 
-def planted_cases(seed: int = 1, students: int = 600) -> dict[str, dict[str, Any]]:
+def planted_cases(seed: int = 1, students: int = 600,
+                  season: str = "spring") -> dict[str, dict[str, Any]]:
     """What the demo district of ``seed`` holds, per rule id (and ``near:`` near-misses).
 
     Each value has ``description`` and the planted keys: ``personID`` (with ``stateID``),
     ``enrollmentID``, ``sectionID``, ``courseID`` where the case touched them.
+    ``season="fall"``: the cases a fall run finds (:mod:`mtcollect_nb.synthetic.plant_fall`).
 
     Example:
         >>> cases = planted_cases(seed=1)
         >>> cases["ANB-01"]["stateID"][0] != "" and "DQ-03" in cases
         True
     """
+    if season not in DEMO_PARAMETERS:
+        raise ValueError(f"unknown season {season!r} (use {', '.join(DEMO_PARAMETERS)})")
     d = build_district(students=students, seed=seed, plant=True)
     plant_text(d, to_text(d))
     sid = d.tables["students"].set_index("personID")["stateID"]
+    own = DEMO_PARAMETERS[season] == DEMO_PARAMETERS["spring"]  # the spring cases
+    planted, plan = (d.planted, d.plan) if own else (d.fall_planted, FALL_PLANTED)
     out: dict[str, dict[str, Any]] = {}
-    for rule, keys in sorted(d.planted.items()):
-        if rule not in d.plan and not rule.startswith("near:"):
+    for rule, keys in sorted(planted.items()):
+        if rule not in plan and not rule.startswith("near:"):
             continue
-        entry: dict[str, Any] = {"description": d.plan.get(rule, NEAR_MISSES.get(rule, ""))}
+        entry: dict[str, Any] = {"description": plan.get(rule, NEAR_MISSES.get(rule, ""))}
         entry.update({k: list(v) for k, v in keys.items()})
         if "personID" in keys:
             entry["stateID"] = [sid.get(p, "") for p in keys["personID"]]
