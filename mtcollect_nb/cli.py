@@ -21,13 +21,15 @@ from pathlib import Path
 from typing import Any
 
 from mtcollect_nb.errors import MtcollectError
-from mtcollect_nb.outputs import FINDINGS_XLSX, read_summary
+from mtcollect_nb.outputs import FALL_COUNT_CSV, FINDINGS_XLSX, read_summary
 from mtcollect_nb.preflight import expect_folder, precheck, writable_folder
+from mtcollect_nb.season import SEASONS, SPRING
 from mtcollect_nb.state.batch import DEFAULT_TIMEOUT
 from mtcollect_nb.version import __version__
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
 DEFAULT_DEMO_DIR = "mtcollect-demo"
+SEASON_CHOICES = tuple(SEASONS)  # collection_season: spring, fall
 
 
 def report_outputs(notebook: Path) -> None:
@@ -39,6 +41,14 @@ def report_outputs(notebook: Path) -> None:
     s = read_summary(out)
     if s is None:
         return
+    if s.collections:
+        print(f"collections:       {s.collections}")
+    is_fall_count = not SEASONS.get(s.season, SPRING).reads_fall_count  # a fall run's
+    if is_fall_count and (out / FALL_COUNT_CSV).is_file():
+        print(f"fall count (CSV):  {out / FALL_COUNT_CSV}  (the spring run reads it)")
+    elif is_fall_count and s.pii_masked:
+        print("fall count (CSV):  not written: mask_pii is on and the spring run needs the "
+              "students' real state IDs (run the fall collection with mask_pii: false)")
     if s.law:
         print(f"law applied:       {s.law}")
     print(f"ready to certify:  {s.verdict_line}")
@@ -68,7 +78,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from mtcollect_nb.synthetic import write_demo
 
     writable_folder(Path(args.out), "demo folder")
-    params_path = write_demo(Path(args.out), **_given(args, "seed"))
+    params_path = write_demo(Path(args.out), **_given(args, "seed", "season"))
     print(f"demo district written: {params_path}")
     report_outputs(run_district_notebook(params_path, timeout=args.timeout, progress=True))
     return EXIT_OK
@@ -79,9 +89,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     from mtcollect_nb.report.notebook import run_district_notebook
 
     params = Path(args.params)
+    overrides = {"collection_season": args.season}
     if params.exists():  # (a missing file: the notebook runner's own message)
-        precheck(params)
-    report_outputs(run_district_notebook(args.params, timeout=args.timeout, progress=True))
+        precheck(params, **overrides)
+    report_outputs(run_district_notebook(args.params, timeout=args.timeout, progress=True,
+                                         overrides=overrides))
     return EXIT_OK
 
 
@@ -155,20 +167,28 @@ def _seconds(text: str) -> float:
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
-    """Print the rule catalog: id, severity, collection, what it finds (and the remedy)."""
-    from mtcollect_nb.checks.catalog import rules_table
+    """Print the rule catalog: id, severity, collection, what it finds (and the remedy).
+
+    ``--season fall``: the rules named for the fall collections; a rule that is not part of
+    that season's collections (ANB-17..19: spring only) is marked so.
+    """
+    from mtcollect_nb.checks.catalog import all_rules, rules_table
     from mtcollect_nb.load.headers import printable
 
-    table = rules_table()
+    season = SEASONS[args.season or "spring"]
+    outside = {rid for rid, r in all_rules(season).items() if season.name not in r.seasons}
+    table = rules_table(season)
     if args.collection:
         table = table.loc[table["collection"].str.contains(args.collection, case=False,
                                                            regex=False)]
         if table.empty:
-            known = ", ".join(sorted(rules_table()["collection"].unique()))
+            known = ", ".join(sorted(rules_table(season)["collection"].unique()))
             raise MtcollectError(f"unknown collection {printable(args.collection, 60)!r} "
                                  f"(known: {known})")
     for r in table.to_dict("records"):
-        print(f"{r['ruleId']:7} {r['severity']:8} {r['collection']:21} {r['title']}")
+        mark = (f"  [{'/'.join(all_rules(season)[r['ruleId']].seasons)} only: not part of "
+                f"the {season.name} collection]" if r["ruleId"] in outside else "")
+        print(f"{r['ruleId']:7} {r['severity']:8} {r['collection']:21} {r['title']}{mark}")
         if args.remedies:
             print(f"{'':38}fix: {r['remedy']}")
     return 0
@@ -186,8 +206,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="show the full traceback when something goes wrong")
     parser = argparse.ArgumentParser(
         prog="mtcollect", parents=[common],
-        description="Check Infinite Campus extracts before Montana's Spring ANB and "
-                    "Teacher-Class collections are certified.")
+        description="Check Infinite Campus extracts before Montana's ANB and Teacher-Class "
+                    "collections (spring or fall) are certified.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -198,15 +218,22 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     timeout_help = "seconds any one notebook cell may run (default: no limit)"
+    season_help = ("the collections checked: spring (Spring ANB and Teacher-Class, February) "
+                   "or fall (Fall ANB and Teacher-Class, October)")
     p = add("demo", cmd_demo, "write the synthetic demo district and run the notebook on it")
     p.add_argument("--out", default=DEFAULT_DEMO_DIR, metavar="DIR",
                    help=f"folder for the demo (default: ./{DEFAULT_DEMO_DIR})")
     p.add_argument("--seed", type=int, metavar="S",
                    help="random seed (default: the documented demo district)")
+    p.add_argument("--season", choices=SEASON_CHOICES,
+                   help=season_help + " (fall: outputs in output/fall)")
     p.add_argument("--timeout", type=_seconds, metavar="S", help=timeout_help)
 
     p = add("run", cmd_run, "run the district notebook for one parameters file")
     p.add_argument("params", metavar="PARAMS.yaml", help="the district's parameters file")
+    p.add_argument("--season", choices=SEASON_CHOICES,
+                   help=season_help + " for this run, over the file's collection_season "
+                        "(fall: outputs in OUTPUT_DIR/fall)")
     p.add_argument("--timeout", type=_seconds, metavar="S", help=timeout_help)
 
     p = add("check-extracts", cmd_check_extracts,
@@ -251,6 +278,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="also print where in Infinite Campus each finding is fixed")
     p.add_argument("--collection", metavar="TEXT",
                    help="only the rules of a collection (e.g. 'Teacher-Class')")
+    p.add_argument("--season", choices=SEASON_CHOICES,
+                   help=season_help + ": the collections' names, and the rules not part of it")
     return parser
 
 

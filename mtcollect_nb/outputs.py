@@ -33,6 +33,11 @@ TABLE_FILES: dict[str, str] = {"findings": "findings.parquet", "anb": "anb.parqu
                                "budget_units": "budget_units.parquet", "summary": SUMMARY_JSON}
 #: One JSON record per run (``history/run-<started>.json``).
 HISTORY_DIR = "history"
+#: A fall run's folder inside the district's ``output_dir`` (its workbook, notes and history
+#: never mix with the spring run's): :meth:`mtcollect_nb.season.Season.out_dir`.
+FALL_DIR = "fall"
+#: The fall count a fall run writes (the extract contract's fall_count.csv): the spring run's.
+FALL_COUNT_CSV = "fall_count.csv"
 
 # ---- the notebooks (notebooks/<name>.ipynb, executed into <name>.ipynb and <name>.html) ------
 DISTRICT_NOTEBOOK = "district_validation"
@@ -90,7 +95,11 @@ class RunSummary:
         district_number, district_name, law: as the run had them ("" when absent).
         pii_masked: whether the run was masked.
         errors, warnings, info: findings per severity.
-        spring_count_reported, spring_count_validated: the district's spring counts.
+        spring_count_reported, spring_count_validated: the district's counts of the run's
+            season (the spring counts; a fall run's fall counts).
+        season: ``spring`` or ``fall`` (a summary written before seasons: spring).
+        collections: what the run checked, in words ("Fall ANB and Fall Teacher-Class on
+            the fall count date 2024-10-07"; "" when absent).
         ready: every certified collection ready to certify.
         verdicts: collection -> its verdict line ("Ready to certify", "Not ready: ...").
         new_findings, fixed_findings: since the previous run in the same output folder.
@@ -109,6 +118,8 @@ class RunSummary:
     verdicts: dict[str, str] = field(default_factory=dict)
     new_findings: int | None = None
     fixed_findings: int | None = None
+    season: str = "spring"
+    collections: str = ""
 
     @classmethod
     def from_json(cls, data: Any) -> RunSummary:
@@ -121,14 +132,17 @@ class RunSummary:
         text = {k: str(data[k]) if isinstance(data.get(k), str) else ""
                 for k in ("district_number", "district_name", "law")}
         ready, masked = data.get("ready"), data.get("pii_masked")
+        season = data["season"] if isinstance(data.get("season"), str) else "spring"
+        collections = data["collections"] if isinstance(data.get("collections"), str) else ""
         return cls(**text,
                    pii_masked=masked if isinstance(masked, bool) else None,
                    errors=_int(status.get("errors")), warnings=_int(status.get("warnings")),
                    info=_int(status.get("info")),
-                   spring_count_reported=_float(data.get("springCountReported")),
-                   spring_count_validated=_float(data.get("springCountValidated")),
+                   spring_count_reported=_float(data.get(f"{season}CountReported")),
+                   spring_count_validated=_float(data.get(f"{season}CountValidated")),
                    ready=ready if isinstance(ready, bool) else None, verdicts=verdicts,
-                   new_findings=_int(reruns.get("new")), fixed_findings=_int(reruns.get("fixed")))
+                   new_findings=_int(reruns.get("new")), fixed_findings=_int(reruns.get("fixed")),
+                   season=season, collections=collections)
 
     @property
     def verdict_line(self) -> str:

@@ -243,6 +243,24 @@ def params_from_mapping(data: dict[str, Any], source: str = "parameters") -> Par
         raise ParameterError(f"{source}: '{key}' {msg}; got {value!r}") from None
 
 
+def with_overrides(params: Params, source: str | Path, **values: Any) -> Params:
+    """``params`` with ``values`` set for one run (``mtcollect run --season fall``), validated.
+
+    The same checks as the file's (``as_of`` before the new season's count date, ...); a
+    value of None leaves the file's.
+
+    Example:
+        >>> p = Params(district_number="0123", district_name="X", school_year=2025,
+        ...            extracts_dir="e", output_dir="o")
+        >>> with_overrides(p, "p.yaml", collection_season="fall").count_date
+        datetime.date(2024, 10, 7)
+    """
+    given = {k: v for k, v in values.items() if v is not None}
+    if not given:
+        return params
+    return params_from_mapping({**params.model_dump(), **given}, str(source))
+
+
 def load_params(path: str | Path) -> Params:
     """Read and validate a parameters YAML file; relative paths resolve against its folder.
 

@@ -13,6 +13,7 @@ Example:
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from mtcollect_nb.errors import ExtractError, MtcollectError
 
@@ -44,15 +45,19 @@ def expect_folder(path: Path, what: str, instead: str) -> None:
         raise MtcollectError(f"{path}: is a file, not a {what} ({instead})")
 
 
-def precheck(params_path: Path) -> None:
-    """Before a kernel starts: the parameters, the output folder, every file and header."""
+def precheck(params_path: Path, **overrides: Any) -> None:
+    """Before a kernel starts: the parameters, the output folder, every file and header.
+
+    ``overrides``: values the command line sets for this run (``collection_season``: the
+    season's enrollment fields are the ones required).
+    """
     from mtcollect_nb.load.quick import check_headers
-    from mtcollect_nb.params import load_params
+    from mtcollect_nb.params import load_params, with_overrides
     from mtcollect_nb.privacy.scrub import scrubbed_errors
 
     expect_file(params_path, "parameters file",
                  "for a folder of parameters files use: mtcollect batch DIR")
-    params = load_params(params_path)
+    params = with_overrides(load_params(params_path), params_path, **overrides)
     extracts = Path(params.extracts_dir)
     if not extracts.exists():  # (the same line as the notebook runner's)
         raise ExtractError(f"{params_path}: extracts_dir not found: {extracts}")

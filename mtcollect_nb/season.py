@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from mtcollect_nb.columns import (
@@ -41,6 +42,7 @@ from mtcollect_nb.columns import (
     SPRING_ANB,
     SPRING_TEACHER_CLASS,
 )
+from mtcollect_nb.outputs import FALL_COUNT_CSV, FALL_DIR
 
 #: Collection kinds a rule declares; a season names the first two (``Spring ANB``, ...).
 ANB_COLLECTION = "ANB"
@@ -99,6 +101,11 @@ class Season:
         count_reported, count_validated: the ANB table's count columns of the season.
         not_computed: what the season's run does not compute and why (the Summary lists it
             with the rules of other seasons as "not part of the ... collection").
+        output_subdir: the season's folder inside ``output_dir`` ("" for the district's
+            folder itself: spring; ``fall``: a fall run's workbook, notes and history).
+        key_part: what a finding's key adds for the season (spring: nothing, so the keys of
+            spring runs are those they always were; fall: ``fall``, so a fall finding never
+            carries a spring note: :mod:`mtcollect_nb.window.keys`).
     """
 
     name: str
@@ -115,6 +122,29 @@ class Season:
     count_reported: str
     count_validated: str
     not_computed: tuple[str, ...] = ()
+    output_subdir: str = ""
+    key_part: str = ""
+
+    def out_dir(self, params: Any) -> Path:
+        """Where a run of this season writes: ``output_dir``, or ``output_dir/fall`` (fall).
+
+        Example:
+            >>> from types import SimpleNamespace
+            >>> FALL.out_dir(SimpleNamespace(output_dir="out/0123")).as_posix()
+            'out/0123/fall'
+        """
+        return Path(params.output_dir) / self.output_subdir
+
+    def checked(self, params: Any) -> str:
+        """The season's collections and count date in words (Summary, report, command line).
+
+        Example:
+            >>> from types import SimpleNamespace
+            >>> FALL.checked(SimpleNamespace(fall_count_date=dt.date(2024, 10, 7)))
+            'Fall ANB and Fall Teacher-Class on the fall count date 2024-10-07'
+        """
+        return (f"{self.anb} and {self.teacher_class} on the {self.name} count date "
+                f"{self.count_date(params).isoformat()}")
 
     def count_date(self, params: Any) -> dt.date:
         """The season's count date of ``params`` (a validated ``Params``).
@@ -166,13 +196,33 @@ class Season:
     def column(self, name: str) -> str:
         """An output column of the count tables, as the season names it.
 
+        A count column with a suffix (``springCountReportedPrevious``, Since last run) is
+        renamed with its suffix kept.
+
         Example:
             >>> FALL.column("springCountValidated"), FALL.column("mtSpringAbsent")
             ('fallCountValidated', 'mtFallAbsent')
+            >>> FALL.column("springCountReportedPrevious")
+            'fallCountReportedPrevious'
         """
         renames = {_SPRING_REPORTED: self.count_reported, _SPRING_VALIDATED: self.count_validated,
                    **dict(zip(SPRING_FIELDS.names, self.fields.names, strict=True))}
-        return renames.get(name, name)
+        if name in renames:
+            return renames[name]
+        for spring, own in ((_SPRING_REPORTED, self.count_reported),
+                            (_SPRING_VALIDATED, self.count_validated)):
+            if name.startswith(spring):
+                return own + name[len(spring):]
+        return name
+
+    def columns(self, columns: tuple[str, ...]) -> tuple[str, ...]:
+        """``columns`` (spring's names) as the season names them (:meth:`column`).
+
+        Example:
+            >>> FALL.columns(("budgetUnit", "springCountReported"))
+            ('budgetUnit', 'fallCountReported')
+        """
+        return tuple(self.column(c) for c in columns)
 
     def _columns(self, columns: tuple[str, ...]) -> tuple[str, ...]:
         dropped = () if self.reads_fall_count else (_FALL_COUNT, *_ANB_RESULT)
@@ -223,10 +273,34 @@ FALL = Season(
         "early graduates: counted only in the spring count (they graduate between the fall "
         "and spring count dates)",
         "fall_count.csv and ANB: the fall run is the fall count; ANB needs both counts and "
-        "is shown by the spring run"))
+        "is shown by the spring run"),
+    output_subdir=FALL_DIR, key_part="fall")
 
 #: Every season by its ``collection_season`` value.
 SEASONS: dict[str, Season] = {s.name: s for s in (SPRING, FALL)}
+
+
+def fall_count_file(extracts_dir: Path, params: Any) -> Path | None:
+    """Where a run reads fall_count.csv from when its extracts folder has none.
+
+    A spring run reads the fall run's own ``fall_count.csv`` (``output_dir/fall/``, written
+    by the fall run of the same parameters); a fall run reads none (it *is* the fall count).
+    None: nothing to read (no parameters, a fall run, or no fall run's file). The extracts
+    folder's own fall_count.csv (the district's export) always comes first: the loader calls
+    this only when it has none.
+
+    Example:
+        >>> from types import SimpleNamespace
+        >>> fall_count_file(Path("x"), SimpleNamespace(collection_season="fall",
+        ...                                            output_dir="/nonexistent")) is None
+        True
+    """
+    if params is None or not season_of(params).reads_fall_count:
+        return None
+    path = FALL.out_dir(params) / FALL_COUNT_CSV
+    if path.is_file() and path.resolve().parent != Path(extracts_dir).resolve():
+        return path
+    return None
 
 
 def season_of(params: Any) -> Season:

@@ -98,7 +98,7 @@ def student_calendar(run: DistrictRun, person_id: int, weeks: int = 6) -> pd.Dat
     cal = _calendars(a, enr)
     if cal.empty:
         return pd.DataFrame(columns=list(CALENDAR_COLUMNS))
-    center = cal[EFFECTIVE_COUNT_DATE].fillna(a.spring)
+    center = cal[EFFECTIVE_COUNT_DATE].fillna(a.count_date)
     cal["end"] = _monday(center) + 13 * _DAY
     start = _monday(center) - 7 * max(weeks - 2, 0) * _DAY
     cal["start"] = start.where(~(_monday(cal[STREAK_START]) < start), _monday(cal[STREAK_START]))

@@ -114,10 +114,11 @@ def hours_figure(enrollments: pd.DataFrame) -> go.Figure:
     e = enrollments.loc[enrollments["onCountDate"]]
     if e.empty:
         return empty_figure("Aggregate hours", "No enrollment on the count date")
+    hours = next(c for c in e.columns if c.endswith("AggregateHours"))  # the season's
     y = ("enrollment " + e["enrollmentID"].astype(str) + " (" + e["schoolNumber"] + " "
          + e["grade"] + ")").tolist()
     fig = go.Figure([
-        go.Bar(name="reported", y=y, x=e["mtSpringAggregateHours"].tolist(), orientation="h",
+        go.Bar(name="reported", y=y, x=e[hours].tolist(), orientation="h",
                marker_color=NORMAL, text=e["bandReported"].map("FTE {:g}".format).tolist()),
         go.Bar(name="computed", y=y, x=e["computedHours"].tolist(), orientation="h",
                marker_color=GOOD, text=e["bandComputed"].map("FTE {:g}".format).tolist()),
@@ -131,29 +132,31 @@ def hours_figure(enrollments: pd.DataFrame) -> go.Figure:
 
 
 def school_anb_figure(table: pd.DataFrame, school_number: str = "") -> go.Figure:
-    """One school's spring count reported vs validated by grade, with the fall count.
+    """One school's count reported vs validated by grade (spring: with the fall count).
 
     Args:
         table: :func:`mtcollect_nb.explore.views.school_anb` (its Total row is left out).
         school_number: for the title.
     """
     t = table.loc[table["grade"] != "Total"]
-    title = (f"School {school_number}: " if school_number else "") + "spring count by grade"
+    reported = next(c for c in t.columns if c.endswith("CountReported"))  # the season's
+    validated, season = reported.replace("Reported", "Validated"), reported[:-len("CountReported")]
+    title = (f"School {school_number}: " if school_number else "") + f"{season} count by grade"
     if t.empty:
         return empty_figure(title, "No enrollment on the count date")
     grades = t["grade"].tolist()
-    fig = go.Figure([
-        go.Bar(name="reported", x=grades, y=t["springCountReported"].tolist(),
-               marker_color=NORMAL),
-        go.Bar(name="validated", x=grades, y=t["springCountValidated"].tolist(),
-               marker_color=GOOD),
-        go.Scatter(name="fall count", x=grades, y=t["fallCount"].tolist(), mode="markers",
-                   marker={"symbol": "line-ew-open", "size": 24, "color": "black"}),
-    ])
+    bars: list[go.Bar | go.Scatter] = [
+        go.Bar(name="reported", x=grades, y=t[reported].tolist(), marker_color=NORMAL),
+        go.Bar(name="validated", x=grades, y=t[validated].tolist(), marker_color=GOOD)]
+    if "fallCount" in t.columns:  # a spring run: the fall count beside it
+        bars.append(go.Scatter(name="fall count", x=grades, y=t["fallCount"].tolist(),
+                               mode="markers",
+                               marker={"symbol": "line-ew-open", "size": 24, "color": "black"}))
+    fig = go.Figure(bars)
     fig.update_layout(barmode="group", template=TEMPLATE, xaxis_type="category",
                       yaxis_title="FTE students",
-                      title=f"{title} (reported {t['springCountReported'].sum():g}, "
-                            f"validated {t['springCountValidated'].sum():g})")
+                      title=f"{title} (reported {t[reported].sum():g}, "
+                            f"validated {t[validated].sum():g})")
     return fig
 
 

@@ -40,11 +40,13 @@ from mtcollect_nb.compute.anb import (
     kindergarten_under_age,
 )
 from mtcollect_nb.compute.hours import band
+from mtcollect_nb.season import SeasonFields
 
 if TYPE_CHECKING:
     from mtcollect_nb.checks.run import DistrictRun
     from mtcollect_nb.compute.analysis import Analysis
 
+_HOURS, _EXCLUDE = "_hours", "_exclude"  # the season's reported hours and 10-day flag
 BAND_REPORTED = "bandReported"
 BAND_COMPUTED = "bandComputed"
 EARLY_GRADUATE = "earlyGraduate"
@@ -87,9 +89,10 @@ def student_options(run: DistrictRun, with_findings: bool = False) -> dict[str, 
 
 
 def student_enrollments(run: DistrictRun, person_id: int) -> pd.DataFrame:
-    """Every enrollment of one student, with how it counts on the spring count date.
+    """Every enrollment of one student, with how it counts on the season's count date.
 
-    Columns :data:`ENROLLMENT_COLUMNS`: the enrollment, ``onCountDate``/``counted``, reported
+    Columns :data:`ENROLLMENT_COLUMNS` (a fall run's: the fall fields, ``mtFallAbsent``...,
+    ``Season.column``): the enrollment, ``onCountDate``/``counted``, reported
     and computed hours with their bands, FTE reported/validated (after the 1.0 cap; early
     graduates at their early-graduate FTE), the absence streak and the computed exclusions.
     Enrollments off the count date have blank hours, FTE and streak. Sorted by start date.
@@ -114,10 +117,10 @@ def student_enrollments(run: DistrictRun, person_id: int) -> pd.DataFrame:
         e[col] = e[col].fillna(e["enrollmentID"].map(grads[col]))
     e[STREAK] = pd.array(e[STREAK], dtype="Int64")
     e[EXCLUDE_REASON] = e[EXCLUDE_REASON].fillna("")
-    e[BAND_REPORTED] = band(e["mtSpringAggregateHours"])
+    e[BAND_REPORTED] = band(e[a.season.fields.hours])
     e[BAND_COMPUTED] = band(e[COMPUTED_HOURS])
     e = e.sort_values(["startDate", "enrollmentID"], kind="mergesort")
-    return e[list(ENROLLMENT_COLUMNS)].reset_index(drop=True)
+    return e[list(a.season.columns(ENROLLMENT_COLUMNS))].reset_index(drop=True)
 
 
 def student_findings(run: DistrictRun, person_id: int) -> pd.DataFrame:
@@ -138,14 +141,17 @@ def _day(ts: Any) -> str:
     return pd.Timestamp(ts).date().isoformat()
 
 
-def _flag_reasons(r: dict[str, Any]) -> list[str]:
-    """The reported flags and the computed exclusions of one enrollment on the count date."""
+def _flag_reasons(r: dict[str, Any], fields: SeasonFields) -> list[str]:
+    """The reported flags and the computed exclusions of one enrollment on the count date.
+
+    ``r[_EXCLUDE]`` is the season's 10-day flag (``fields.exclude`` names it).
+    """
     out: list[str] = []
     streak = int(r[STREAK]) if pd.notna(r[STREAK]) else 0
-    if r["mtExcludeSpringANB"]:
+    if r[_EXCLUDE]:
         note = (f"; the computed streak is only {streak} days" if streak < EXCLUDE_STREAK
                 else "")
-        out.append(f"marked mtExcludeSpringANB in Infinite Campus{note}")
+        out.append(f"marked {fields.exclude} in Infinite Campus{note}")
     if r["mtExcludeANB"]:
         why = str(r["mtExcludeReason"] or "").strip()
         out.append("marked mtExcludeANB in Infinite Campus" + (f" (reason: {why})" if why else ""))
@@ -162,16 +168,19 @@ def _flag_reasons(r: dict[str, Any]) -> list[str]:
     return out
 
 
-def _hours_reasons(r: dict[str, Any]) -> list[str]:
-    """Why a counted enrollment gets less than 1.0 FTE: part-time hours or the cap."""
+def _hours_reasons(r: dict[str, Any], fields: SeasonFields) -> list[str]:
+    """Why a counted enrollment gets less than 1.0 FTE: part-time hours or the cap.
+
+    ``r[_HOURS]`` is the season's reported hours (``fields.hours`` names them).
+    """
     if r[EXCLUDED_VALIDATED]:
         return []
-    reported = r["mtSpringAggregateHours"]
+    reported = r[_HOURS]
     hours = r[COMPUTED_HOURS] if pd.isna(reported) else reported
     fte = float(band(pd.Series([hours])).fillna(0.0).iloc[0])
     out = []
     if pd.isna(reported):
-        out.append(f"no reported aggregate hours (mtSpringAggregateHours blank): validated at "
+        out.append(f"no reported aggregate hours ({fields.hours} blank): validated at "
                    f"{hours:g} computed hours, FTE {fte:g}")
     elif fte < 1.0:
         out.append(f"part-time: {reported:g} reported aggregate hours, FTE {fte:g}")
@@ -183,7 +192,7 @@ def _hours_reasons(r: dict[str, Any]) -> list[str]:
 
 def _off_count_date(a: Analysis, enr: pd.DataFrame, person_id: int) -> list[str]:
     """Why a student with enrollments has none on the count date; early graduates."""
-    out = [f"no enrollment on the count date {_day(a.spring)}"]
+    out = [f"no enrollment on the count date {_day(a.count_date)}"]
     for r in enr.to_dict("records"):  # one student's enrollments
         label = f"enrollment {r['enrollmentID']} (school {r['schoolNumber']}, grade {r['grade']})"
         ecd = r[EFFECTIVE_COUNT_DATE]
@@ -228,10 +237,12 @@ def why_excluded(run: DistrictRun, person_id: int) -> list[str]:
     enr = a.enrollments.loc[a.enrollments[PERSON_ID] == person_id]
     if enr.empty:
         return ["no enrollment in this district's extract"]
+    fields = a.season.fields  # the season's reported hours and 10-day flag
     f = a.fte.loc[a.fte[PERSON_ID] == person_id, [
         "enrollmentID", "schoolNumber", "grade", STREAK, COMPUTED_HOURS, EXCLUDED_VALIDATED,
-        FTE_VALIDATED, "mtSpringAggregateHours", "mtExcludeSpringANB", "mtExcludeANB",
-        "extracurricularOnly", "dayTreatment"]]
+        FTE_VALIDATED, fields.hours, fields.exclude, "mtExcludeANB",
+        "extracurricularOnly", "dayTreatment"]].rename(
+            columns={fields.hours: _HOURS, fields.exclude: _EXCLUDE})
     if f.empty:
         return _off_count_date(a, enr, person_id)
     f = f.merge(a.streaks[["enrollmentID", STREAK_START]], on="enrollmentID", how="left")
@@ -246,7 +257,7 @@ def why_excluded(run: DistrictRun, person_id: int) -> list[str]:
     for r in f.to_dict("records"):  # one student's enrollments on the count date
         prefix = (f"enrollment {r['enrollmentID']} (school {r['schoolNumber']}, grade "
                   f"{r['grade']}): " if many else "")
-        reasons += [prefix + t for t in _flag_reasons(r) + _hours_reasons(r)]
+        reasons += [prefix + t for t in _flag_reasons(r, fields) + _hours_reasons(r, fields)]
     return reasons
 
 

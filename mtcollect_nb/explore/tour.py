@@ -4,7 +4,8 @@
 section); :func:`example` finds, in a (masked) demo run, the finding produced by the case that
 :func:`mtcollect_nb.synthetic.planted_cases` says was planted for a rule, and lays it out as a
 card: what was planted, then the finding's fields and its remedy. :func:`rerun_example` shows
-two days of a collection window: notes typed in the workbook, a fix, the rerun that sees it.
+two days of a collection window: notes typed in the workbook, a fix, the rerun that sees it;
+:func:`fall_run` the same district's fall collections.
 
 Decisions: the group of a rule and the example rule of each group are chosen here, for
 teaching; in a masked run the planted personIDs and stateIDs are matched through their
@@ -26,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from mtcollect_nb.columns import FINDING_KEY, FINDINGS_COLUMNS, NOTE, PERSON_ID, REVIEWED
-from mtcollect_nb.params import load_params
+from mtcollect_nb.params import Params, load_params, with_overrides
 from mtcollect_nb.privacy.pseudonyms import pseudo_person_ids, pseudonyms
 from mtcollect_nb.report.pipeline import analyze_district, finish, write_outputs
 from mtcollect_nb.synthetic.write import write_demo
@@ -197,6 +198,16 @@ def fix_duplicate_enrollment(extracts: Path) -> int:
     dup = lines.duplicated()
     path.write_text("".join(lines.loc[~dup]), encoding="utf-8")
     return int(dup.sum())
+
+
+def fall_run(params: Params) -> DistrictRun:
+    """The same district's fall collections (Fall ANB, Fall Teacher-Class), always masked.
+
+    ``params`` are the tour's (spring) parameters; the fall run reads the same extracts at the
+    fall count date (:mod:`mtcollect_nb.season`). Nothing is written.
+    """
+    return analyze_district(with_overrides(params, "training tour", collection_season="fall"),
+                            mask=True)
 
 
 def rerun_example(base: Path | None = None) -> FinishedRun:

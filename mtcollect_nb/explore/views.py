@@ -108,7 +108,8 @@ def school_options(run: DistrictRun) -> dict[str, str]:
 def school_anb(run: DistrictRun, school_number: str, total: bool = True) -> pd.DataFrame:
     """ANB reported vs validated by grade for one school, with a ``Total`` row at the end.
 
-    Columns :data:`SCHOOL_ANB_COLUMNS` (from the ANB sheet); counts are student FTE.
+    Columns :data:`SCHOOL_ANB_COLUMNS` (from the ANB sheet); counts are student FTE. A fall
+    run's are the fall count reported and validated (no ``fallCount``: it is the fall count).
 
     Example:
         >>> from mtcollect_nb.testing import tiny_analysis
@@ -117,7 +118,8 @@ def school_anb(run: DistrictRun, school_number: str, total: bool = True) -> pd.D
         ['06', '10', 'Total']
     """
     t = run.analysis.anb_table
-    t = t.loc[t["schoolNumber"] == school_number, list(SCHOOL_ANB_COLUMNS)]
+    cols = [c for c in run.params.season.columns(SCHOOL_ANB_COLUMNS) if c in t.columns]
+    t = t.loc[t["schoolNumber"] == school_number, cols]  # a fall run: the fall counts
     t = t.reset_index(drop=True)
     if total and len(t):
         sums = t.drop(columns=["grade", "budgetUnit"]).sum(numeric_only=True)
@@ -133,7 +135,8 @@ def count_moves(run: DistrictRun) -> pd.DataFrame:
     ``changeReported`` = spring count reported - fall count (what the district is about to
     certify; ``changeReportedPct`` in percent of the fall count, blank when it is 0);
     ``changeValidated`` uses the validated spring count. Sorted by the size of
-    ``changeReported`` (either direction), then schoolNumber.
+    ``changeReported`` (either direction), then schoolNumber. Empty in a fall run (the spring
+    run shows the change).
 
     Example:
         >>> from mtcollect_nb.testing import tiny_analysis
@@ -143,6 +146,8 @@ def count_moves(run: DistrictRun) -> pd.DataFrame:
         [['0001', 2.0]]
     """
     a = run.analysis
+    if not run.params.season.reads_fall_count:  # a fall run is the fall count: no change
+        return pd.DataFrame(columns=list(COUNT_MOVE_COLUMNS))
     t = a.anb_table.groupby("schoolNumber", as_index=False)[
         ["fallCount", "springCountReported", "springCountValidated"]].sum()
     names = a.table("schools").drop_duplicates("schoolNumber").set_index("schoolNumber")["name"]

@@ -56,7 +56,9 @@ from mtcollect_nb.load.rejects import (
 )
 from mtcollect_nb.load.write_csv import write_bundle
 from mtcollect_nb.params import Params
+from mtcollect_nb.season import fall_count_file
 
+FALL_COUNT = "fall_count"  # read from the fall run's output when the extracts have none
 #: Checks of a table's rows that need another table or the header (after DQ-02, before DQ-01).
 ROW_RULES: dict[str, tuple[RowRule, ...]] = {
     "days": (schedules.unknown_schedules,),
@@ -106,9 +108,15 @@ def load_bundle(folder: Path, params: Params | None = None) -> Bundle:
     lacking: dict[str, tuple[str, ...]] = {}
     for name in contract.read_order():
         path = find_file(folder, name)
+        elsewhere = (fall_count_file(folder, params) if path is None and name == FALL_COUNT
+                     else None)
+        path = path or elsewhere
         if path is None:
             continue
         frame, rej, n_read = load_table(path, name, tables, files, params)
+        if elsewhere is not None:
+            rej.notes.append(("", f"read from the fall run's output {elsewhere} (the extracts "
+                                  "folder has no fall_count.csv)"))
         n_rej, n_used = rej.count(), len(frame)
         if n_read != n_used + n_rej:  # the accounting invariant; a bug if broken
             raise AssertionError(f"{path}: read {n_read} != used {n_used} + rejected {n_rej}")

@@ -140,41 +140,48 @@ def findings_by_school_figure(findings: pd.DataFrame,
 
 
 def anb_figure(run: DistrictRun) -> go.Figure:
-    """Spring count reported vs validated per school and grade (grouped bars)."""
-    t = run.analysis.anb_table
+    """The season's count reported vs validated per school and grade (grouped bars)."""
+    t, season = run.analysis.anb_table, run.params.season
+    what = f"{season.title} count"  # the season's count (a fall run: the fall count)
     if t.empty:
-        return empty_figure("Spring count", "No enrollment on the count date")
+        return empty_figure(what, "No enrollment on the count date")
+    reported, validated = t[season.count_reported], t[season.count_validated]
     x = _school_grade(t, school_labels(run))
     fig = go.Figure([
-        go.Bar(name="reported", x=x, y=t["springCountReported"].tolist(), marker_color=NORMAL),
-        go.Bar(name="validated", x=x, y=t["springCountValidated"].tolist(), marker_color=GOOD),
+        go.Bar(name="reported", x=x, y=reported.tolist(), marker_color=NORMAL),
+        go.Bar(name="validated", x=x, y=validated.tolist(), marker_color=GOOD),
     ])
     fig.update_layout(barmode="group", template=TEMPLATE, yaxis_title="FTE students",
-                      title=f"Spring count per school and grade: reported "
-                            f"{t['springCountReported'].sum():g}, validated "
-                            f"{t['springCountValidated'].sum():g}")
+                      title=f"{what} per school and grade: reported "
+                            f"{reported.sum():g}, validated {validated.sum():g}")
     return fig
 
 
 def funding_effect_figure(run: DistrictRun) -> go.Figure:
-    """Spring count validated - reported per school: what the findings do to the count."""
-    t = run.analysis.anb_table
+    """The season's count validated - reported per school: what the findings do to the count."""
+    t, season = run.analysis.anb_table, run.params.season
     if t.empty:
         return empty_figure("Funding effect", "No enrollment on the count date")
-    effect = (t["springCountValidated"] - t["springCountReported"]).groupby(
+    effect = (t[season.count_validated] - t[season.count_reported]).groupby(
         t["schoolNumber"]).sum().round(4).sort_index()
     effect.index = _named(effect.index.to_series(), school_labels(run)).to_numpy()
     colors = np.where(effect < 0, BAD, GOOD).tolist()
     fig = go.Figure(go.Bar(x=effect.index.tolist(), y=effect.tolist(), marker_color=colors))
-    fig.update_layout(title=f"Funding effect: spring count validated - reported "
+    fig.update_layout(title=f"Funding effect: {season.name} count validated - reported "
                             f"(district {effect.sum():+g})", xaxis_title="school",
                       xaxis_type="category", yaxis_title="FTE students", template=TEMPLATE)
     return fig
 
 
 def count_change_figure(run: DistrictRun) -> go.Figure:
-    """Fall -> spring count change per school and grade; outliers in red."""
+    """Fall -> spring count change per school and grade; outliers in red.
+
+    A fall run has no such change: it *is* the fall count (the spring run shows it).
+    """
     t = run.analysis.anb_table
+    if not run.params.season.reads_fall_count:
+        return empty_figure("Fall to spring count change",
+                            "A fall run is the fall count: the spring run shows the change")
     if not run.analysis.has("fall_count"):
         return empty_figure("Fall to spring count change", "fall_count.csv was not provided")
     t = t.loc[(t["fallCount"] != 0) | (t["springCountReported"] != 0)]

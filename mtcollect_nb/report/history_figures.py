@@ -1,4 +1,4 @@
-"""The collection window run by run: spring counts and open errors (from ``history/``).
+"""The collection window run by run: the season's counts and open errors (from ``history/``).
 
 Example:
     >>> from mtcollect_nb.window.history import runs_table
@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from mtcollect_nb.report.plotting import TEMPLATE, empty_figure
+from mtcollect_nb.season import SEASONS, SPRING
 
 TITLE = "The collection window, run by run"
 #: (column, legend name, colour, panel row)
@@ -33,10 +34,13 @@ def window_figure(runs: pd.DataFrame) -> go.Figure:
     """
     if runs.empty:
         return empty_figure(TITLE, "No runs recorded yet in this output folder")
+    season = next((s for s in SEASONS.values() if s.count_reported in runs.columns), SPRING)
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08,
-                        subplot_titles=("Spring count (district)", "Open problems"))
+                        subplot_titles=(f"{season.title} count (district)", "Open problems"))
     when = runs["started"].tolist()
-    for col, name, colour, row in SERIES:
+    for spring_col, spring_name, colour, row in SERIES:  # the counts of the runs' season
+        col = season.column(spring_col)
+        name = spring_name.replace(SPRING.name, season.name, 1)
         fig.add_trace(go.Scatter(x=when, y=runs[col].tolist(), name=name, mode="lines+markers",
                                  line={"color": colour}), row=row, col=1)
     fig.update_layout(title=TITLE, template=TEMPLATE, height=520, hovermode="x unified")

@@ -76,13 +76,15 @@ def header_html(run: DistrictRun, law: str | None = None, ran: datetime | None =
             ("Fall count date", p.fall.isoformat()),
             ("Spring count date", p.spring.isoformat()),
             ("Kindergarten age date", p.k_age_date.isoformat()),
+            ("Collections checked", p.season.checked(p)),
             ("Law applied", law or law_applied(p)),
             ("Ran", ran.strftime("%Y-%m-%d %H:%M %Z").strip()),
             ("Names and IDs", "masked" if run.masked else "as in Infinite Campus")]
     body = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>"
                    for k, v in rows)
     title = html.escape(f"District {p.district_number} {p.district_name}")
-    return (f'{STYLE}<div class="mt-report"><h1>{title}: Spring ANB and Teacher-Class '
+    season = html.escape(f"{p.season.title} ANB and Teacher-Class")  # the season's
+    return (f'{STYLE}<div class="mt-report"><h1>{title}: {season} '
             f"validation</h1><table>{body}</table></div>")
 
 

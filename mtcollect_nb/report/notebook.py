@@ -39,7 +39,7 @@ from mtcollect_nb.outputs import (
     TOUR_NOTEBOOK,
     notebook_files,
 )
-from mtcollect_nb.params import Params, load_params, params_from_mapping
+from mtcollect_nb.params import Params, load_params, params_from_mapping, with_overrides
 from mtcollect_nb.report.html_export import export_html
 from mtcollect_nb.report.papermill_engine import execute_notebook
 
@@ -139,8 +139,13 @@ def papermill_parameters(params: Params, params_path: str | Path) -> dict[str, A
 
 
 def _parameters(nb: Notebook, params_path: str | Path | None, batch_dir: str | Path | None,
-                source: Path) -> tuple[dict[str, Any], Path]:
-    """The values to inject into ``nb`` and its default output folder (before any kernel)."""
+                source: Path, overrides: dict[str, Any] | None = None,
+                ) -> tuple[dict[str, Any], Path]:
+    """The values to inject into ``nb`` and its default output folder (before any kernel).
+
+    ``overrides``: parameters set for this run only (``mtcollect run --season fall``), over
+    the file's; the default output folder is the season's (``output_dir/fall`` for fall).
+    """
     if nb.takes == "batch":
         if batch_dir is None:
             raise MtcollectError(f"{nb.name}: needs the batch's output folder")
@@ -149,20 +154,21 @@ def _parameters(nb: Notebook, params_path: str | Path | None, batch_dir: str | P
         raise MtcollectError(f"{nb.name}: needs a district's parameters file")
     from papermill import inspect_notebook
 
-    params = load_params(params_path)
+    params = with_overrides(load_params(params_path), params_path, **(overrides or {}))
     extracts = Path(params.extracts_dir)
     if not extracts.is_dir():
         raise ExtractError(f"{params_path}: extracts_dir not found: {extracts}")
     declared = inspect_notebook(str(source))
     values = {k: v for k, v in papermill_parameters(params, params_path).items()
               if k in declared}
-    return values, Path(params.output_dir)
+    return values, params.season.out_dir(params)
 
 
 def run_notebook(name: str, params_path: str | Path | None = None, *,
                  batch_dir: str | Path | None = None, out_dir: str | Path | None = None,
                  timeout: float | None = None, progress: bool = False, km: Any = None,
-                 reset_code: str | None = None, plotly_js: Path | None = None) -> Path:
+                 reset_code: str | None = None, plotly_js: Path | None = None,
+                 overrides: dict[str, Any] | None = None) -> Path:
     """Execute a notebook of :data:`NOTEBOOKS` and export its offline HTML page.
 
     Writes ``<out_dir>/<name>.ipynb`` (kept, with the traceback, when a cell fails) and
@@ -182,6 +188,8 @@ def run_notebook(name: str, params_path: str | Path | None = None, *,
         reset_code: code run silently in the kernel before the first cell.
         plotly_js: a shared plotly.js file for the page (``html_export.write_shared_plotly``);
             None: plotly.js embedded in the page.
+        overrides: a district's parameters set for this run over its file's
+            (``{"collection_season": "fall"}``).
 
     Returns:
         The executed notebook's path.
@@ -198,7 +206,7 @@ def run_notebook(name: str, params_path: str | Path | None = None, *,
     source = notebooks_dir() / notebook_files(name)[0]
     if not source.is_file():
         raise MtcollectError(f"notebook not found: {source} (install with pip install -e .)")
-    values, default_out = _parameters(nb, params_path, batch_dir, source)
+    values, default_out = _parameters(nb, params_path, batch_dir, source, overrides)
     out = Path(out_dir) if out_dir is not None else default_out
     out.mkdir(parents=True, exist_ok=True)
     executed, page = (out / f for f in notebook_files(name))
@@ -210,13 +218,15 @@ def run_notebook(name: str, params_path: str | Path | None = None, *,
 
 def run_district_notebook(params_path: str | Path, *, timeout: float | None = None,
                           progress: bool = False, km: Any = None, reset_code: str | None = None,
-                          plotly_js: Path | None = None) -> Path:
+                          plotly_js: Path | None = None,
+                          overrides: dict[str, Any] | None = None) -> Path:
     """:func:`run_notebook` of the district notebook (``mtcollect run``, the batch's districts).
 
-    The notebook itself writes ``findings.xlsx``, the tables and the history record.
+    The notebook itself writes ``findings.xlsx``, the tables and the history record (into
+    the season's folder: ``output_dir``, or ``output_dir/fall`` for a fall run).
     """
     return run_notebook(DISTRICT_NOTEBOOK, params_path, timeout=timeout, progress=progress,
-                        km=km, reset_code=reset_code, plotly_js=plotly_js)
+                        km=km, reset_code=reset_code, plotly_js=plotly_js, overrides=overrides)
 
 
 def store_checked_outputs(name: str) -> Path:

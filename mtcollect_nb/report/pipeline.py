@@ -28,6 +28,7 @@ from mtcollect_nb.outputs import FINDINGS_XLSX
 from mtcollect_nb.params import Params
 from mtcollect_nb.privacy.masking import mask_run
 from mtcollect_nb.privacy.scrub import scrubbed_errors
+from mtcollect_nb.report.fall_count import write_fall_count
 from mtcollect_nb.report.workbook import write_tables, write_workbook
 from mtcollect_nb.window import history
 from mtcollect_nb.window.finished import FinishedRun, finish
@@ -72,8 +73,9 @@ def write_outputs(run: DistrictRun | FinishedRun) -> Path:
     :class:`FinishedRun` is written as it is. In this order, each file atomically: an
     unreadable previous workbook is copied beside it (reported in one line on the Summary),
     then the new workbook replaces it, then the tables (findings/anb/budget_units parquet,
-    summary.json, for the rollup), then ``history/run-<started>.json``. A crash at any point
-    loses no note: until the new workbook is in place, the old one is untouched.
+    summary.json, for the rollup), a fall run's ``fall_count.csv`` (the spring run's input:
+    :mod:`mtcollect_nb.report.fall_count`), then ``history/run-<started>.json``. A crash at
+    any point loses no note: until the new workbook is in place, the old one is untouched.
     Returns the workbook's path.
     """
     finished = run if isinstance(run, FinishedRun) else finish(run)
@@ -82,5 +84,6 @@ def write_outputs(run: DistrictRun | FinishedRun) -> Path:
     finished = finished.with_kept(keep_copy(finished.window.previous, finished.run.started))
     workbook = write_workbook(finished, out / FINDINGS_XLSX)
     write_tables(finished, out)
+    write_fall_count(finished.run, out)
     history.write_record(out, finished.record())
     return workbook

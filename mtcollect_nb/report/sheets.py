@@ -15,11 +15,8 @@ from mtcollect_nb.checks.reconcile import reconcile_table
 from mtcollect_nb.checks.run import DistrictRun
 from mtcollect_nb.checks.teacher_class import course_level_courses
 from mtcollect_nb.columns import (
-    ABSENCES_COLUMNS,
-    ANB_COLUMNS,
     CTE_COLUMNS,
     FINDINGS_SHEET_COLUMNS,
-    RECONCILE_COLUMNS,
     REJECTED_COLUMNS,
     SCHOOL_NAME,
     SCHOOL_NUMBER,
@@ -46,15 +43,16 @@ def sheet_frames(run: DistrictRun,
     a = run.analysis
     if findings is None:
         findings = run.findings.reindex(columns=list(FINDINGS_SHEET_COLUMNS), fill_value="")
+    season = a.season  # the count columns and fields are the season's (mtFallAbsent...)
     frames = {
         "Findings": (findings, FINDINGS_SHEET_COLUMNS),
-        "ANB": (a.anb_table, ANB_COLUMNS),
-        "Absences": (a.absences_table, ABSENCES_COLUMNS),
+        "ANB": (a.anb_table, season.anb_columns),
+        "Absences": (a.absences_table, season.absences_columns),
         "CTE": (cte_frame(run), CTE_COLUMNS),
         "Rejected rows": (a.bundle.rejected, REJECTED_COLUMNS),
     }
     if a.has("ic_counts"):
-        frames["Reconcile"] = (reconcile_table(a), RECONCILE_COLUMNS)
+        frames["Reconcile"] = (reconcile_table(a), season.reconcile_columns)
     names = school_names(run)
     return {name: exact(name, with_school_name(df, names), school_named(cols))
             for name, (df, cols) in frames.items()}

@@ -23,13 +23,13 @@ from mtcollect_nb.checks.catalog import all_rules
 from mtcollect_nb.checks.run import DistrictRun
 from mtcollect_nb.columns import (
     ACCOUNTING_COLUMNS,
-    BUDGET_UNIT_COLUMNS,
     NOT_RUN_COLUMNS,
     SEVERITIES,
 )
 from mtcollect_nb.compute.cte import cte_notes
 from mtcollect_nb.compute.law import law_applied
 from mtcollect_nb.outputs import FINDINGS_XLSX
+from mtcollect_nb.season import SPRING, Season
 from mtcollect_nb.window.certify import ready_json
 from mtcollect_nb.window.finished import FinishedRun, Window
 
@@ -83,6 +83,7 @@ def run_info(run: DistrictRun) -> pd.DataFrame:
         ("District name", p.district_name),
         ("School year", f"{y - 1}-{y % 100:02d} (endYear {y})"),
         ("Law applied", law_applied(y)),
+        ("Collections checked", p.season.checked(p)),
         ("Fall count date", p.fall.isoformat()),
         ("Spring count date", p.spring.isoformat()),
         ("Kindergarten age date", p.k_age_date.isoformat()),
@@ -136,8 +137,9 @@ def findings_by_severity(findings: pd.DataFrame) -> pd.DataFrame:
 
 
 def budget_units(run: DistrictRun) -> pd.DataFrame:
-    """The ANB per budget unit (columns BUDGET_UNIT_COLUMNS)."""
-    return run.analysis.budget_units.reindex(columns=list(BUDGET_UNIT_COLUMNS))
+    """The ANB per budget unit (the season's ``budget_unit_columns``: a fall run's fall count)."""
+    return run.analysis.budget_units.reindex(
+        columns=list(run.params.season.budget_unit_columns))
 
 
 def rerun_info(window: Window) -> pd.DataFrame:
@@ -156,10 +158,31 @@ def rerun_info(window: Window) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(RUN_INFO_COLUMNS))
 
 
-def since_blocks(window: Window) -> list[Block]:
+def not_part_title(season: Season) -> str:
+    """The Summary block of what the season's run does not compute (``Season.not_computed``).
+
+    Example:
+        >>> from mtcollect_nb.season import FALL
+        >>> not_part_title(FALL)
+        'Not part of the fall collection (the spring run computes it)'
+    """
+    return f"Not part of the {season.name} collection (the spring run computes it)"
+
+
+def since_counts_title(season: Season = SPRING) -> str:
+    """The title of the *Since last run* counts: the season's count (``Fall count per ...``).
+
+    Example:
+        >>> since_counts_title() == SINCE_COUNTS_BLOCK
+        True
+    """
+    return SINCE_COUNTS_BLOCK.replace(SPRING.title, season.title, 1)
+
+
+def since_blocks(window: Window, season: Season = SPRING) -> list[Block]:
     """The *Since last run* sheet: this run vs the previous, counts, findings that changed."""
     return [Block(RERUN_BLOCK, rerun_info(window)),
-            Block(SINCE_COUNTS_BLOCK, window.counts),
+            Block(since_counts_title(season), window.counts),
             Block(SINCE_FINDINGS_BLOCK, window.since)]
 
 
@@ -180,6 +203,10 @@ def summary_blocks(finished: FinishedRun,
         blocks.insert(2, Block(CONTINUED_BLOCK, continued))
     if len(run.analysis.bundle.notes):
         blocks.insert(3, Block(NOTES_BLOCK, run.analysis.bundle.notes))
+    season = run.params.season
+    if season.not_computed:  # a fall run: early graduates, fall_count.csv and ANB
+        blocks.append(Block(not_part_title(season),
+                            pd.DataFrame({"notComputed": list(season.not_computed)})))
     sheet_notes = cte_notes(run.analysis)
     if sheet_notes:  # e.g. the CTE sheet without section_staff.csv (issue 15 item 5)
         blocks.append(Block(SHEET_NOTES_BLOCK, pd.DataFrame({"note": sheet_notes})))
@@ -190,9 +217,11 @@ def summary_json(finished: FinishedRun) -> dict[str, Any]:
     """The run summary for the statewide rollup and the batch summary (``summary.json``).
 
     Keys: district_number, district_name, school_year, started, version, pii_masked,
-    status (errors, warnings, info), springCountReported and springCountValidated (district
-    totals), budgetUnits (budget unit -> the BUDGET_UNIT_COLUMNS numbers), ``certify``
-    (collection -> errorsOpen, warningsNotReviewed, rulesNotRun, ready, verdict), ``ready``
+    status (errors, warnings, info), season and collections (what was checked, in words),
+    the season's counts springCountReported and springCountValidated (district totals; a
+    fall run: fallCountReported, fallCountValidated), budgetUnits (budget unit -> the
+    season's budget unit numbers), ``certify`` (collection -> errorsOpen,
+    warningsNotReviewed, rulesNotRun, ready, verdict), ``ready``
     (every certified collection ready) and ``reruns`` (previousRun, fixed, new, stillOpen,
     reviewed, previousWorkbookProblem; previousRun is None on a first run).
 
@@ -224,8 +253,9 @@ def summary_json(finished: FinishedRun) -> dict[str, Any]:
         "pii_masked": run.masked,
         "status": {"errors": int(sev["error"]), "warnings": int(sev["warning"]),
                    "info": int(sev["info"])},
-        "springCountReported": float(nums["springCountReported"].sum()),
-        "springCountValidated": float(nums["springCountValidated"].sum()),
+        "season": p.season.name,
+        "collections": p.season.checked(p),
+        **{c: float(nums[c].sum()) for c in (p.season.count_reported, p.season.count_validated)},
         "budgetUnits": by_unit,
         **ready_json(window.ready),
         "reruns": {"previousRun": last["started"] if (last := window.previous_run) else None,

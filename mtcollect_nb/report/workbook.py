@@ -38,8 +38,6 @@ from xlsxwriter.worksheet import Worksheet
 
 from mtcollect_nb.checks.text import text_values
 from mtcollect_nb.columns import (
-    ANB_COLUMNS,
-    BUDGET_UNIT_COLUMNS,
     FINDINGS_SHEET_COLUMNS,
 )
 from mtcollect_nb.files import atomic_path
@@ -101,7 +99,8 @@ def write_workbook(finished: FinishedRun, path: Path) -> Path:
                 for i, chunk in enumerate(chunks):
                     ws = wb.add_worksheet(name if i == 0 else f"{name} ({i + 1})")
                     _write_sheet(ws, chunk, fmt, footer)
-            _write_blocks(wb.add_worksheet(SINCE_SHEET), ws_sum.since_blocks(window), fmt, footer)
+            _write_blocks(wb.add_worksheet(SINCE_SHEET),
+                          ws_sum.since_blocks(window, finished.params.season), fmt, footer)
         finally:
             wb.close()
     return path
@@ -232,9 +231,13 @@ def _add_charts(wb: Workbook, ws: Worksheet, where: dict[str, tuple[int, pd.Data
     r0, df = where[ws_sum.BUDGET_UNIT_BLOCK]
     if len(df):
         ch = wb.add_chart({"type": "column"})
-        ch.add_series(_series(ws, r0, df, "budgetUnit", "anbReported", "#8EA9DB"))
-        ch.add_series(_series(ws, r0, df, "budgetUnit", "anbValidated", "#375623"))
-        ch.set_title({"name": "ANB reported vs validated per budget unit"})
+        # ANB (a spring run), else the season's count (a fall run has no ANB: the fall count)
+        pair, what = next(((p, w) for p, w in ((("anbReported", "anbValidated"), "ANB"),
+                                               (tuple(df.columns[-2:]), "Count"))
+                           if set(p) <= set(df.columns)))
+        ch.add_series(_series(ws, r0, df, "budgetUnit", pair[0], "#8EA9DB"))
+        ch.add_series(_series(ws, r0, df, "budgetUnit", pair[1], "#375623"))
+        ch.set_title({"name": f"{what} reported vs validated per budget unit"})
         ws.insert_chart(top, col, ch)
 
 
@@ -255,10 +258,12 @@ def write_tables(finished: FinishedRun, out_dir: Path) -> dict[str, Path]:
     """
     run = finished.run
     out = Path(out_dir)
+    season = run.params.season  # the season's count columns (fallCountReported...)
     frames = {
         "findings": exact("findings", finished.window.findings, FINDINGS_SHEET_COLUMNS),
-        "anb": exact("anb", run.analysis.anb_table, ANB_COLUMNS),
-        "budget_units": exact("budget_units", run.analysis.budget_units, BUDGET_UNIT_COLUMNS),
+        "anb": exact("anb", run.analysis.anb_table, season.anb_columns),
+        "budget_units": exact("budget_units", run.analysis.budget_units,
+                              season.budget_unit_columns),
     }
     written: dict[str, Path] = {}
     for name, df in frames.items():

@@ -55,13 +55,13 @@ from mtcollect_nb.state.batch_io import (
     FAILED,
     OK,
     SKIPPED,
-    SUMMARY_COLUMNS,
     District,
     extracts_bytes,
     is_fresh,
     one_line,
     output_root,
     plan,
+    summary_columns,
     summary_counts,
     write_summary,
 )
@@ -80,7 +80,8 @@ class BatchSummary:
     """What a batch run produced.
 
     Attributes:
-        rows: one row per district, columns :data:`SUMMARY_COLUMNS`.
+        rows: one row per district, columns :data:`SUMMARY_COLUMNS` (the count columns
+            of the districts' seasons: :func:`summary_columns`).
         path_xlsx: ``OUTPUT_ROOT/batch_summary.xlsx``.
         path_csv: ``OUTPUT_ROOT/batch_summary.csv``.
         rollup: the executed statewide rollup notebook, or None if not run or it failed.
@@ -183,9 +184,10 @@ def _run_locked(districts: list[District], root: Path, workers: int | None, forc
                 bar.update()
     finally:
         bar.close()
-    table = (pd.DataFrame([rows[i] for i in sorted(rows)], columns=list(SUMMARY_COLUMNS))
-             .astype({"seconds": "Float64", "errors": "Int64", "warnings": "Int64",
-                      "springCountReported": "Float64", "springCountValidated": "Float64",
+    columns = summary_columns(d.season for d in districts)  # the seasons' count columns
+    counts = {c: "Float64" for c in columns if c.endswith(("CountReported", "CountValidated"))}
+    table = (pd.DataFrame([rows[i] for i in sorted(rows)], columns=list(columns))
+             .astype({"seconds": "Float64", "errors": "Int64", "warnings": "Int64", **counts,
                       "newFindings": "Int64", "fixedFindings": "Int64"}))
     xlsx, csv = write_summary(table, root)
     summary = BatchSummary(table, xlsx, csv)

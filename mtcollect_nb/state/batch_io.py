@@ -11,6 +11,7 @@ Example:
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ from mtcollect_nb.outputs import (
     read_summary,
 )
 from mtcollect_nb.params import load_params
+from mtcollect_nb.season import SEASONS, SPRING, Season
 
 OK, FAILED, SKIPPED = "ok", "failed", "skipped"
 SUMMARY_COLUMNS: tuple[str, ...] = (
@@ -38,6 +40,24 @@ SUMMARY_COLUMNS: tuple[str, ...] = (
     "message", "paramsFile", "outputDir",
 )
 COUNT_COLUMNS: tuple[str, ...] = SUMMARY_COLUMNS[4:8]
+_SEASON_COUNTS = SUMMARY_COLUMNS[6:8]  # the spring names of a district's two counts
+
+
+def summary_columns(seasons: Iterable[Season] = ()) -> tuple[str, ...]:
+    """The batch summary's columns: the counts of each season among the batch's districts.
+
+    A spring batch (or none known) has springCountReported/Validated, a fall batch
+    fallCountReported/Validated, a batch of both seasons both pairs.
+
+    Example:
+        >>> from mtcollect_nb.season import FALL
+        >>> summary_columns([FALL])[6:8]
+        ('fallCountReported', 'fallCountValidated')
+    """
+    present = {s.name for s in seasons} or {SPRING.name}
+    counts = tuple(c for s in SEASONS.values() if s.name in present
+                   for c in s.columns(_SEASON_COUNTS))
+    return (*SUMMARY_COLUMNS[:6], *counts, *SUMMARY_COLUMNS[8:])
 #: A district run is complete only when all of these exist; the HTML is written last (and
 #: deleted when a run starts), so a run killed after the workbook but before the end is redone.
 COMPLETION_MARK = notebook_files(DISTRICT_NOTEBOOK)[1]
@@ -55,6 +75,8 @@ class District:
         output_dir: resolved output folder, None when the file is bad.
         extracts_dir: resolved extracts folder, None when the file is bad.
         error: the one-line parameters problem, "" when the file is good.
+        season: the run's season (its counts' names in the batch summary; a fall run's
+            output folder is ``output_dir/fall``).
     """
 
     params_file: Path
@@ -63,6 +85,7 @@ class District:
     output_dir: Path | None = None
     extracts_dir: Path | None = None
     error: str = ""
+    season: Season = SPRING
 
 
 def one_line(text: str, limit: int = 300) -> str:
@@ -111,8 +134,8 @@ def plan(params_dir: Path) -> list[District]:
         except MtcollectError as exc:
             out.append(District(f, _raw_number(f), error=str(exc).splitlines()[0]))
             continue
-        d = District(f, p.district_number, p.district_name, Path(p.output_dir),
-                     Path(p.extracts_dir))
+        d = District(f, p.district_number, p.district_name, p.season.out_dir(p),
+                     Path(p.extracts_dir), season=p.season)  # fall: output_dir/fall
         clash = seen.get(d.district) or seen.get(str(d.output_dir))
         if clash:
             d = District(f, d.district, d.name,
@@ -175,9 +198,9 @@ def summary_counts(output_dir: Path) -> dict[str, Any]:
         True
     """
     s = read_summary(output_dir) or RunSummary()
+    reported, validated = SEASONS.get(s.season, SPRING).columns(_SEASON_COUNTS)
     return {"errors": s.errors, "warnings": s.warnings,
-            "springCountReported": s.spring_count_reported,
-            "springCountValidated": s.spring_count_validated,
+            reported: s.spring_count_reported, validated: s.spring_count_validated,
             "ready": None if s.ready is None else ("yes" if s.ready else "no"),
             "newFindings": s.new_findings, "fixedFindings": s.fixed_findings}
 
@@ -234,5 +257,5 @@ def write_demo_batch(out_dir: Path | None = None, *, districts: int = 3, seed: i
                      **summary_counts(d.output_dir), "message": "",
                      "paramsFile": d.params_file.name,
                      "outputDir": os.path.relpath(d.output_dir, root)})
-    write_summary(pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS)), root)
+    write_summary(pd.DataFrame(rows, columns=list(summary_columns(d.season for d in ds))), root)
     return root

@@ -21,7 +21,7 @@ import plotly.graph_objects as go
 
 from mtcollect_nb.columns import ELEMENTARY, HIGH_SCHOOL, SEVERITIES
 from mtcollect_nb.report.plotting import SEVERITY_COLORS, TEMPLATE
-from mtcollect_nb.state.rollup import EFFECT, TOTAL, Publication, ranked
+from mtcollect_nb.state.rollup import EFFECT, TOTAL, Publication, effect_pair, ranked
 
 _TITLES = {EFFECT: "Funding effect (ANB validated - reported)", "errors": "Errors",
            "warnings": "Warnings"}
@@ -30,12 +30,14 @@ _TITLES = {EFFECT: "Funding effect (ANB validated - reported)", "errors": "Error
 def budget_units_figure(pub: Publication) -> go.Figure:
     """Statewide ANB reported vs validated, per budget unit (grouped bars)."""
     t = pub.numbers["budget_units"].loc[[ELEMENTARY, HIGH_SCHOOL]]
+    reported, validated = effect_pair(pub.season)  # a fall batch: the fall count
+    what = "ANB" if reported == "anbReported" else f"{pub.season.title} count"
     fig = go.Figure([
-        go.Bar(name="ANB reported", x=list(t.index), y=t["anbReported"].tolist()),
-        go.Bar(name="ANB validated", x=list(t.index), y=t["anbValidated"].tolist()),
+        go.Bar(name=f"{what} reported", x=list(t.index), y=t[reported].tolist()),
+        go.Bar(name=f"{what} validated", x=list(t.index), y=t[validated].tolist()),
     ])
-    fig.update_layout(barmode="group", title="Statewide ANB by budget unit",
-                      yaxis_title="ANB", template=TEMPLATE)
+    fig.update_layout(barmode="group", title=f"Statewide {what} by budget unit",
+                      yaxis_title=what, template=TEMPLATE)
     return fig
 
 
@@ -46,9 +48,12 @@ def ranking_figure(pub: Publication, column: str, top: int = 20) -> go.Figure:
     values = pub.numbers["districts"].loc[r["district"], column]
     labels = (r["district"] + " " + r["name"].astype(str)).tolist()
     fig = go.Figure(go.Bar(x=values.tolist(), y=labels, orientation="h"))
-    fig.update_layout(title=f"Districts ranked by {_TITLES.get(column, column).lower()}"
+    title = _TITLES.get(column, column)
+    if column == EFFECT and effect_pair(pub.season)[0] != "anbReported":  # a fall batch
+        title = f"Funding effect ({pub.season.name} count validated - reported)"
+    fig.update_layout(title=f"Districts ranked by {title.lower()}"
                             f" (top {top}, suppressed values not shown)",
-                      xaxis_title=_TITLES.get(column, column), template=TEMPLATE,
+                      xaxis_title=title, template=TEMPLATE,
                       height=max(300, 22 * len(labels) + 120))
     return fig
 

@@ -25,6 +25,7 @@ import pandas as pd
 from mtcollect_nb.columns import BUDGET_UNIT_COLUMNS, ELEMENTARY, HIGH_SCHOOL, SEVERITIES
 from mtcollect_nb.files import csv_restore
 from mtcollect_nb.outputs import BATCH_SUMMARY_CSV, TABLE_FILES
+from mtcollect_nb.season import SEASONS, SPRING, Season
 from mtcollect_nb.state import suppression as sp
 
 TOTAL = "Total"
@@ -32,6 +33,38 @@ EFFECT = "fundingEffect"
 BU_NUMBERS: tuple[str, ...] = (*BUDGET_UNIT_COLUMNS[1:], EFFECT)
 DISTRICT_NUMBERS: tuple[str, ...] = (EFFECT, "errors", "warnings")
 RULE_KEYS: tuple[str, ...] = ("ruleId", "severity", "collection")
+_ANB_PAIR = ("anbReported", "anbValidated")
+
+
+def season_of_units(budget_units: pd.DataFrame) -> Season:
+    """The season of a district's ``budget_units`` table (a fall run's holds the fall counts).
+
+    Example:
+        >>> season_of_units(pd.DataFrame(columns=["budgetUnit", "fallCountReported"])).name
+        'fall'
+    """
+    return next((s for s in SEASONS.values() if s.count_reported in budget_units.columns),
+                SPRING)
+
+
+def effect_pair(season: Season = SPRING) -> tuple[str, str]:
+    """(reported, validated) whose difference is the funding effect: ANB, or the fall count.
+
+    A fall batch has no ANB (it needs both counts): its effect is the fall count's.
+
+    Example:
+        >>> from mtcollect_nb.season import FALL
+        >>> effect_pair(), effect_pair(FALL)
+        (('anbReported', 'anbValidated'), ('fallCountReported', 'fallCountValidated'))
+    """
+    if set(_ANB_PAIR) <= set(season.budget_unit_columns):
+        return _ANB_PAIR
+    return season.count_reported, season.count_validated
+
+
+def bu_numbers(season: Season = SPRING) -> tuple[str, ...]:
+    """The statewide budget-unit table's number columns in a batch of ``season``."""
+    return (*season.budget_unit_columns[1:], EFFECT)
 
 
 @dataclass
@@ -43,12 +76,15 @@ class State:
         budget_units: ``district`` plus the district's ``budget_units.parquet`` columns.
         rule_counts: ``district``, ruleId, severity, collection, ``findings`` (a count).
         names: district number -> district name, for the districts included.
+        season: the batch's season (its first district's; a district of another season is
+            reported as failed: one rollup, one season's counts).
     """
 
     summary: pd.DataFrame
     budget_units: pd.DataFrame
     rule_counts: pd.DataFrame
     names: pd.Series
+    season: Season = SPRING
 
 
 def load_state(batch_dir: str | Path) -> State:
@@ -63,6 +99,7 @@ def load_state(batch_dir: str | Path) -> State:
                                       na_values={"seconds": [""]}))  # our escaping undone
     ran = summary["status"].isin(["ok", "skipped"])
     units, counts, names = [], [], {}
+    season: Season | None = None
     for idx in summary.index[ran]:  # one iteration per district, not per student
         row = summary.loc[idx]
         out = root / str(row["outputDir"])
@@ -72,11 +109,18 @@ def load_state(batch_dir: str | Path) -> State:
         except (OSError, ValueError) as exc:
             summary.loc[idx, ["status", "message"]] = ["failed", f"rollup: {exc}".splitlines()[0]]
             continue
-        units.append(bu[list(BUDGET_UNIT_COLUMNS)].assign(district=row["district"]))
+        own = season_of_units(bu)
+        season = season or own
+        if own is not season:  # one rollup adds up one season's counts
+            summary.loc[idx, ["status", "message"]] = [
+                "failed", f"rollup: a {own.name} run in a batch of {season.name} runs"]
+            continue
+        units.append(bu[list(season.budget_unit_columns)].assign(district=row["district"]))
         counts.append(fi.groupby(list(RULE_KEYS)).size().rename("findings").reset_index()
                       .assign(district=row["district"]))
         names[row["district"]] = row["name"]
-    bu_cols = ["district", *BUDGET_UNIT_COLUMNS]
+    season = season or SPRING
+    bu_cols = ["district", *season.budget_unit_columns]
     rc_cols = ["district", *RULE_KEYS, "findings"]
     return State(
         summary=summary,
@@ -84,12 +128,15 @@ def load_state(batch_dir: str | Path) -> State:
         else pd.DataFrame(columns=bu_cols),
         rule_counts=pd.concat(counts, ignore_index=True)[rc_cols] if counts
         else pd.DataFrame(columns=rc_cols),
-        names=pd.Series(names, dtype=object, name="name"),
+        names=pd.Series(names, dtype=object, name="name"), season=season,
     )
 
 
-def statewide_budget_units(budget_units: pd.DataFrame) -> pd.DataFrame:
+def statewide_budget_units(budget_units: pd.DataFrame, season: Season = SPRING) -> pd.DataFrame:
     """Statewide sums per budget unit plus a Total row; ``fundingEffect`` = validated - reported.
+
+    The columns are the batch's season's (a fall batch: the fall count reported and validated,
+    its funding effect the fall count's: :func:`effect_pair`).
 
     Example:
         >>> statewide_budget_units(pd.DataFrame(columns=["district", *BUDGET_UNIT_COLUMNS]))
@@ -102,11 +149,12 @@ def statewide_budget_units(budget_units: pd.DataFrame) -> pd.DataFrame:
         <BLANKLINE>
         [3 rows x 6 columns]
     """
-    num = list(BUDGET_UNIT_COLUMNS[1:])
+    num = list(season.budget_unit_columns[1:])
     t = (budget_units.astype({c: "float64" for c in num}).groupby("budgetUnit")[num].sum()
          .reindex([ELEMENTARY, HIGH_SCHOOL], fill_value=0.0))
     t.loc[TOTAL] = t.sum()
-    t[EFFECT] = t["anbValidated"] - t["anbReported"]
+    reported, validated = effect_pair(season)
+    t[EFFECT] = t[validated] - t[reported]
     t.index.name = "budgetUnit"
     return t
 
@@ -116,8 +164,9 @@ def district_table(state: State) -> pd.DataFrame:
 
     Error and warning counts come from the findings tables, so they add up to the rule table.
     """
-    effect = (state.budget_units.astype({"anbValidated": "float64", "anbReported": "float64"})
-              .assign(**{EFFECT: lambda d: d["anbValidated"] - d["anbReported"]})
+    reported, validated = effect_pair(state.season)
+    effect = (state.budget_units.astype({validated: "float64", reported: "float64"})
+              .assign(**{EFFECT: lambda d: d[validated] - d[reported]})
               .groupby("district")[EFFECT].sum())
     sev = (state.rule_counts.pivot_table(index="district", columns="severity", values="findings",
                                          aggfunc="sum", fill_value=0)
@@ -183,6 +232,7 @@ class Publication:
     rules: pd.DataFrame
     numbers: dict[str, pd.DataFrame]
     status: pd.Series
+    season: Season = SPRING
 
 
 def publish(state: State) -> Publication:
@@ -194,19 +244,19 @@ def publish(state: State) -> Publication:
     to its Total; and the totals shared between tables (statewide funding effect, errors,
     warnings).
     """
-    tables = {"budget_units": statewide_budget_units(state.budget_units),
+    season = state.season
+    tables = {"budget_units": statewide_budget_units(state.budget_units, season),
               "districts": district_table(state), "rules": rule_frequency(state)}
-    cols = {"budget_units": BU_NUMBERS, "districts": DISTRICT_NUMBERS, "rules": ("findings",)}
+    numbers = bu_numbers(season)
+    cols = {"budget_units": numbers, "districts": DISTRICT_NUMBERS, "rules": ("findings",)}
     values = pd.concat([sp.table_cells(n, t, cols[n]) for n, t in tables.items()])
     bu_rows = list(tables["budget_units"].index)
     rules = tables["rules"]
     groups: list[list[sp.Cell]] = [
-        *sp.column_groups("budget_units", [ELEMENTARY, HIGH_SCHOOL], TOTAL, BU_NUMBERS),
-        *sp.row_groups("budget_units", bu_rows, ["anbReported", "anbValidated", EFFECT]),
-        *sp.row_groups("budget_units", bu_rows,
-                       ["fallCount", "springCountReported", "anbReported"]),
-        *sp.row_groups("budget_units", bu_rows,
-                       ["fallCount", "springCountValidated", "anbValidated"]),
+        *sp.column_groups("budget_units", [ELEMENTARY, HIGH_SCHOOL], TOTAL, numbers),
+        *sp.row_groups("budget_units", bu_rows, [*effect_pair(season), EFFECT]),
+        *(g for cols_ in _anb_identities(season) for g in sp.row_groups(
+            "budget_units", bu_rows, cols_)),
         *sp.column_groups("districts", list(tables["districts"].index[:-1]), TOTAL,
                           DISTRICT_NUMBERS),
         [("budget_units", TOTAL, EFFECT), ("districts", TOTAL, EFFECT)],
@@ -217,11 +267,19 @@ def publish(state: State) -> Publication:
         parts = rules.index[(rules["severity"] == s) & ~rules.index.str.startswith(TOTAL)]
         groups += sp.column_groups("rules", list(parts), f"{TOTAL} {s}", ["findings"])
     status = sp.suppression_status(values, groups)
-    decimals = {c: 2 for c in BU_NUMBERS} | {EFFECT: 2}
+    decimals = {c: 2 for c in numbers} | {EFFECT: 2}
     marked = {n: sp.mark(n, t, cols[n], status, decimals) for n, t in tables.items()}
-    numbers = {n: sp.published_numbers(n, t, cols[n], status) for n, t in tables.items()}
+    published = {n: sp.published_numbers(n, t, cols[n], status) for n, t in tables.items()}
     return Publication(marked["budget_units"], marked["districts"], marked["rules"],
-                       numbers, status)
+                       published, status, season)
+
+
+def _anb_identities(season: Season) -> list[list[str]]:
+    """ANB from the fall and the season's counts (a spring batch; a fall batch has no ANB)."""
+    if not season.reads_fall_count:
+        return []
+    return [["fallCount", season.count_reported, "anbReported"],
+            ["fallCount", season.count_validated, "anbValidated"]]
 
 
 def ranked(pub: Publication, column: str) -> pd.DataFrame:
@@ -277,10 +335,12 @@ def readiness_line(state: State) -> str:
 def headline(state: State, pub: Publication) -> str:
     """The key statewide numbers as text (suppressed values stay suppressed)."""
     bu, d = pub.budget_units.loc[TOTAL], pub.districts.loc[TOTAL]
+    reported, validated = effect_pair(pub.season)
+    what = "ANB" if (reported, validated) == _ANB_PAIR else f"{pub.season.name} count"
     return "\n".join([
         counts_line(state),
         readiness_line(state),
-        f"statewide ANB reported {bu['anbReported']}, validated {bu['anbValidated']}, "
+        f"statewide {what} reported {bu[reported]}, validated {bu[validated]}, "
         f"funding effect {bu[EFFECT]}",
         f"findings statewide: errors {d['errors']}, warnings {d['warnings']}",
     ])

@@ -66,12 +66,15 @@ def enrolled_mask(d: District) -> np.ndarray:
     return np.cumsum(diff, axis=1)[:, :-1] > 0
 
 
-def streak_at_count_date(d: District) -> np.ndarray:
-    """Per pop student: consecutive whole-day absences ending on their calendar's ECD."""
+def streak_at_count_date(d: District, at: str = "ecd") -> np.ndarray:
+    """Per pop student: consecutive whole-day absences ending on their calendar's count date.
+
+    ``at``: ``ecd`` (the effective spring count date) or ``fcd`` (the effective fall one).
+    """
     whole = np.isin(d.att, (EXCUSED, UNEXCUSED)) & enrolled_mask(d)
     row, inst = _calendar_grid(d, "instruction")
     out = np.zeros(len(d.pop), dtype="int64")
-    ecd_idx = d.year.dates.get_indexer(d.cal_meta["ecd"])
+    ecd_idx = d.year.dates.get_indexer(d.cal_meta[at])
     for c in range(len(d.cal_meta)):
         who = np.flatnonzero(row == c)
         cols = np.flatnonzero(inst[c][: ecd_idx[c] + 1])[::-1]
@@ -81,14 +84,15 @@ def streak_at_count_date(d: District) -> np.ndarray:
 
 
 def set_streak(d: District, person_id: int, n_days: int, code: int = UNEXCUSED,
-               gap_code: int = PRESENT) -> list[pd.Timestamp]:
+               gap_code: int = PRESENT, at: str = "ecd") -> list[pd.Timestamp]:
     """Make ``person_id``'s streak at the count date exactly ``n_days``; returns the dates.
 
     The day before the streak gets ``gap_code`` (present by default) so the streak stops.
+    ``at``: the count date (``ecd`` spring, ``fcd`` fall), as :func:`streak_at_count_date`.
     """
     i = int(pd.Index(d.pop["personID"]).get_loc(person_id))
     row, inst = _calendar_grid(d, "instruction")
-    ecd = d.cal_meta["ecd"].iloc[row[i]]
+    ecd = d.cal_meta[at].iloc[row[i]]
     cols = np.flatnonzero(inst[row[i]][: d.year.index(ecd) + 1])
     d.att[i, cols[-n_days:]] = code
     d.att[i, cols[-n_days - 1]] = gap_code

@@ -65,32 +65,52 @@ def _hours(d: District, e: pd.DataFrame, which: str) -> pd.Series:
     return out
 
 
+def _on_count_date(d: District, e: pd.DataFrame, at: str) -> pd.Series:
+    """Enrollments counted on their calendar's count date ``at`` (``ecd`` or ``fcd``)."""
+    date = e["calendarID"].map(d.cal_meta.set_index("calendarID")[at])
+    return _on(e, date) & ~e["extracurricularOnly"]
+
+
+def _absent(d: District, e: pd.DataFrame, on: pd.Series, at: str) -> np.ndarray:
+    """The streak IC reports at the count date ``at``: the student's own calendar, else 0."""
+    streak = pd.Series(streak_at_count_date(d, at), index=d.pop["personID"].to_numpy())
+    own = e["calendarID"].to_numpy() == e["personID"].map(
+        d.pop.set_index("personID")["calendarID"]).to_numpy()
+    return np.where(own & on.to_numpy(), e["personID"].map(streak).fillna(0).to_numpy(), 0)
+
+
 def derive(d: District) -> None:
-    """Fill hours, mtSpringAbsent, the 10-day flag and fall_count.csv from the final data."""
+    """Fill hours, the reported absences and the 10-day flags of both count dates.
+
+    Each season's fields (mtSpring*/mtFall*) are those of the enrollments on its count date;
+    fall_count.csv is written from the fall fields by :func:`fall_count` once the planted
+    overrides are applied.
+    """
     e = d.tables["enrollments"]
-    meta = d.cal_meta.set_index("calendarID")
-    ecd = e["calendarID"].map(meta["ecd"])
-    fcd = e["calendarID"].map(meta["fcd"])
-    spring_on = _on(e, ecd) & ~e["extracurricularOnly"]
-    fall_on = _on(e, fcd) & ~e["extracurricularOnly"]
+    spring_on = _on_count_date(d, e, "ecd")
+    fall_on = _on_count_date(d, e, "fcd")
     e["mtSpringAggregateHours"] = _hours(d, e, "ecd").where(spring_on)
     e["mtFallAggregateHours"] = _hours(d, e, "fcd").where(fall_on)
     grads = (e["endStatus"] == "400") & (e["endDate"] >= d.year.fall) & (
         e["endDate"] < d.year.spring)
     e.loc[grads, "mtSpringAggregateHours"] = e.loc[grads, "mtFallAggregateHours"]
-    streak = pd.Series(streak_at_count_date(d), index=d.pop["personID"].to_numpy())
-    own = e["calendarID"].to_numpy() == e["personID"].map(
-        d.pop.set_index("personID")["calendarID"]).to_numpy()
-    absent = np.where(own, e["personID"].map(streak).fillna(0).to_numpy(), 0)
-    e["mtSpringAbsent"] = pd.array(np.where(spring_on, absent, -1), dtype="Int64")
-    e.loc[~spring_on, "mtSpringAbsent"] = pd.NA
-    e["mtExcludeSpringANB"] = e["mtExcludeSpringANB"] | (spring_on & (absent >= 11))
+    for on, at, absent_col, flag in ((spring_on, "ecd", "mtSpringAbsent", "mtExcludeSpringANB"),
+                                     (fall_on, "fcd", "mtFallAbsent", "mtExcludeFallANB")):
+        absent = _absent(d, e, on, at)
+        e[absent_col] = pd.array(absent, dtype="Int64")
+        e.loc[~on, absent_col] = pd.NA
+        e[flag] = e[flag].fillna(False).astype(bool) | (on & (absent >= 11))
     d.tables["enrollments"] = e
-    _fall_count(d, e, fall_on)
 
 
-def _fall_count(d: District, e: pd.DataFrame, fall_on: pd.Series) -> None:
-    f = e.loc[fall_on]
+def fall_count(d: District) -> None:
+    """fall_count.csv, the certified fall count: every enrollment on the fall count date.
+
+    ``excluded``: marked mtExcludeANB or mtExcludeFallANB, as the district reported it (run
+    after the planted overrides, so a planted fall flag is in the count).
+    """
+    e = d.tables["enrollments"]
+    f = e.loc[_on_count_date(d, e, "fcd")]
     school = f["calendarID"].map(d.cal_meta.set_index("calendarID")["schoolID"]).map(
         d.tables["schools"].set_index("schoolID")["schoolNumber"])
     sid = d.tables["students"].set_index("personID")["stateID"]
@@ -98,7 +118,7 @@ def _fall_count(d: District, e: pd.DataFrame, fall_on: pd.Series) -> None:
         "stateID": f["personID"].map(sid).to_numpy(), "schoolNumber": school.to_numpy(),
         "grade": f["grade"].to_numpy(),
         "fallAggregateHours": f["mtFallAggregateHours"].to_numpy(),
-        "excluded": (f["mtExcludeANB"]).to_numpy(),
+        "excluded": (f["mtExcludeANB"] | f["mtExcludeFallANB"]).to_numpy(),
     })
 
 

@@ -109,14 +109,15 @@ def finish_enrollments(e: pd.DataFrame) -> pd.DataFrame:
     e = e.sort_values(["personID", "startDate", "serviceType"], kind="mergesort")
     e = e.reset_index(drop=True)
     e.insert(0, "enrollmentID", np.arange(500001, 500001 + len(e)))
-    for col in ("stateExclude", "mtExcludeSpringANB", "mtExcludeANB", "dayTreatment",
-                "age19Or20Eligible"):
+    for col in ("stateExclude", "mtExcludeSpringANB", "mtExcludeFallANB", "mtExcludeANB",
+                "dayTreatment", "age19Or20Eligible"):
         if col not in e.columns:
             e[col] = False
     e["mtExcludeReason"] = e.get("mtExcludeReason", pd.Series("", index=e.index)).fillna("")
     for col in ("mtFallAggregateHours", "mtSpringAggregateHours"):
         e[col] = np.nan
-    e["mtSpringAbsent"] = pd.array([pd.NA] * len(e), dtype="Int64")
+    for col in ("mtSpringAbsent", "mtFallAbsent"):
+        e[col] = pd.array([pd.NA] * len(e), dtype="Int64")
     for col in ("startDate", "endDate", "diplomaDate"):
         e[col] = pd.to_datetime(e[col]).astype("datetime64[ns]")
     return e

@@ -48,6 +48,7 @@ class District:
         tables: contract tables by name.
         plan: planted cases, rule id -> description (filled by :mod:`.plant`).
         planted: rule id -> the keys planted (personIDs, sectionIDs, courseIDs).
+        fall_planted: the same for the fall cases (:mod:`.plant_fall`).
     """
 
     number: str
@@ -62,6 +63,7 @@ class District:
     plan: dict[str, str] = field(default_factory=dict)
     planted: dict[str, dict[str, list[int]]] = field(default_factory=dict)
     overrides: list[tuple[int, str, object]] = field(default_factory=list)
+    fall_planted: dict[str, dict[str, list[int]]] = field(default_factory=dict)
 
     @classmethod
     def new(cls, *, students: int, seed: int, number: str, name: str) -> District:

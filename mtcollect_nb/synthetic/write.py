@@ -18,7 +18,7 @@ import yaml
 
 from mtcollect_nb.load.contract import IC_LAYOUT_ONLY, TABLES, Column
 from mtcollect_nb.synthetic.attendance import attendance_rows, build_attendance_codes
-from mtcollect_nb.synthetic.derive import apply_overrides, derive
+from mtcollect_nb.synthetic.derive import apply_overrides, derive, fall_count
 from mtcollect_nb.synthetic.enroll import build_enrollments
 from mtcollect_nb.synthetic.ic_counts import plant_ic_counts
 from mtcollect_nb.synthetic.ic_layout import to_ic_layout
@@ -31,6 +31,7 @@ from mtcollect_nb.synthetic.plant import (
     plant_schedule,
     plant_text,
 )
+from mtcollect_nb.synthetic.plant_fall import FALL_PLANTED, plant_fall
 from mtcollect_nb.synthetic.schedule import build_schedule
 
 #: The layouts a district can be written in (``write_district(layout=...)``).
@@ -60,8 +61,10 @@ def build_district(*, students: int = 600, seed: int = 1, district_number: str =
     build_attendance_codes(d)
     if plant:
         plant_schedule(d)
+        plant_fall(d)
     derive(d)
     apply_overrides(d)
+    fall_count(d)
     d.tables["attendance"] = attendance_rows(d)
     d.tables["periods"] = periods_frame(d.tables["calendars"], d.tables["days"])
     d.tables["grade_levels"] = grade_levels_frame(d.tables["enrollments"])
@@ -167,38 +170,55 @@ def write_params(path: Path, values: dict[str, object]) -> Path:
     return path
 
 
-def write_demo(out_dir: Path, *, seed: int = 1) -> Path:
+#: The demo's parameters file of each season (``mtcollect demo --season fall``).
+DEMO_PARAMETERS: dict[str, str] = {"spring": "parameters.yaml", "fall": "parameters-fall.yaml"}
+
+
+def write_demo(out_dir: Path, *, seed: int = 1, season: str = "spring") -> Path:
     """Write the demo district (every rule planted) and its parameters file; return the latter.
 
     ``out_dir/extracts/`` holds the bundle, ``out_dir/parameters.yaml`` the parameters
     (``mask_pii: true``; paths relative to the file: ``extracts`` and ``output``).
+    ``season="fall"`` also writes ``out_dir/parameters-fall.yaml`` (``collection_season:
+    fall``: the fall collections, outputs in ``output/fall``) and returns that one.
     """
+    if season not in DEMO_PARAMETERS:
+        raise ValueError(f"unknown season {season!r} (use {', '.join(DEMO_PARAMETERS)})")
     out = Path(out_dir)
     write_district(out / "extracts", students=600, seed=seed, district_number="0999",
                    district_name="Synthetic Public Schools", plant=True)
-    return write_params(out / "parameters.yaml", parameters(
-        "0999", "Synthetic Public Schools", "extracts", "output", mask_pii=True))
+    values = parameters("0999", "Synthetic Public Schools", "extracts", "output", mask_pii=True)
+    path = write_params(out / DEMO_PARAMETERS["spring"], values)
+    if DEMO_PARAMETERS[season] == path.name:  # the spring demo
+        return path
+    return write_params(out / DEMO_PARAMETERS[season], {**values, "collection_season": season})
 
 
-def planted_cases(seed: int = 1, students: int = 600) -> dict[str, dict[str, Any]]:
+def planted_cases(seed: int = 1, students: int = 600,
+                  season: str = "spring") -> dict[str, dict[str, Any]]:
     """What the demo district of ``seed`` holds, per rule id (and ``near:`` near-misses).
 
     Each value has ``description`` and the planted keys: ``personID`` (with ``stateID``),
     ``enrollmentID``, ``sectionID``, ``courseID`` where the case touched them.
+    ``season="fall"``: the cases a fall run finds (:mod:`mtcollect_nb.synthetic.plant_fall`).
 
     Example:
         >>> cases = planted_cases(seed=1)
         >>> cases["ANB-01"]["stateID"][0] != "" and "DQ-03" in cases
         True
     """
+    if season not in DEMO_PARAMETERS:
+        raise ValueError(f"unknown season {season!r} (use {', '.join(DEMO_PARAMETERS)})")
     d = build_district(students=students, seed=seed, plant=True)
     plant_text(d, to_text(d))
     sid = d.tables["students"].set_index("personID")["stateID"]
+    own = DEMO_PARAMETERS[season] == DEMO_PARAMETERS["spring"]  # the spring cases
+    planted, plan = (d.planted, d.plan) if own else (d.fall_planted, FALL_PLANTED)
     out: dict[str, dict[str, Any]] = {}
-    for rule, keys in sorted(d.planted.items()):
-        if rule not in d.plan and not rule.startswith("near:"):
+    for rule, keys in sorted(planted.items()):
+        if rule not in plan and not rule.startswith("near:"):
             continue
-        entry: dict[str, Any] = {"description": d.plan.get(rule, NEAR_MISSES.get(rule, ""))}
+        entry: dict[str, Any] = {"description": plan.get(rule, NEAR_MISSES.get(rule, ""))}
         entry.update({k: list(v) for k, v in keys.items()})
         if "personID" in keys:
             entry["stateID"] = [sid.get(p, "") for p in keys["personID"]]

@@ -47,6 +47,7 @@ from mtcollect_nb.columns import (
     STATUS_REVIEWED,
 )
 from mtcollect_nb.privacy.pseudonyms import TEXT_ID_COLUMNS, pseudonyms
+from mtcollect_nb.season import SPRING, Season
 from mtcollect_nb.window import history
 
 #: What typed into ``reviewed`` means "not reviewed" (compared lower case, stripped).
@@ -113,14 +114,18 @@ def changes_since(findings: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFram
     return out
 
 
-def count_changes(budget_units: pd.DataFrame, previous_run: dict[str, Any] | None
-                  ) -> pd.DataFrame:
-    """Spring count reported and validated per budget unit: previous run, this run."""
-    now = budget_units.reindex(columns=list(history.COUNT_COLUMNS))
+def count_changes(budget_units: pd.DataFrame, previous_run: dict[str, Any] | None,
+                  season: Season = SPRING) -> pd.DataFrame:
+    """The season's count reported and validated per budget unit: previous run, this run.
+
+    ``previous_run`` is the previous run of the same season (a fall count is never compared
+    with a spring count); the columns are the season's (``fallCountReportedPrevious``...).
+    """
+    now = budget_units.reindex(columns=list(season.columns(history.COUNT_COLUMNS)))
     now = now.astype({"budgetUnit": object})
-    before = history.record_counts(previous_run)
+    before = history.record_counts(previous_run, season)
     out = now.merge(before, on="budgetUnit", how="outer", suffixes=("", "Previous"))
-    return out.reindex(columns=list(SINCE_COUNT_COLUMNS)).sort_values(
+    return out.reindex(columns=list(season.columns(SINCE_COUNT_COLUMNS))).sort_values(
         "budgetUnit", kind="mergesort").reset_index(drop=True)
 
 

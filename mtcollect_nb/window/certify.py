@@ -26,31 +26,32 @@ import pandas as pd
 
 from mtcollect_nb.checks.catalog import all_rules
 from mtcollect_nb.columns import (
-    CERTIFIED_COLLECTIONS,
     DATA_QUALITY,
     ERROR,
     READY_COLUMNS,
-    SPRING_ANB,
     STATUS,
     STATUS_REVIEWED,
-    TEACHER_CLASS,
     WARNING,
 )
 from mtcollect_nb.load.contract import TABLES
+from mtcollect_nb.season import SPRING, Season
 
 _FILE = r"^([A-Za-z_]+)\.(?:csv|xlsx)\b"
 _TEACHER_CLASS_TABLES = {n: t.extra.get("group") == "teacher_class" for n, t in TABLES.items()}
 
 
-def certify_collection(findings: pd.DataFrame) -> pd.Series:
-    """The collection each finding counts for (data quality: by the file's table group)."""
+def certify_collection(findings: pd.DataFrame, season: Season = SPRING) -> pd.Series:
+    """The collection each finding counts for (data quality: by the file's table group).
+
+    A data-quality finding counts for ``season``'s ANB or Teacher-Class collection.
+    """
     coll = findings["collection"].astype(object)
     dq = (coll == DATA_QUALITY).to_numpy()
     if dq.any():
         table = findings.loc[dq, "field"].astype(str).str.extract(_FILE, expand=False)
         tc = table.map(_TEACHER_CLASS_TABLES)
         coll = coll.copy()
-        coll[dq] = np.where(tc.fillna(False).astype(bool), TEACHER_CLASS, SPRING_ANB)
+        coll[dq] = np.where(tc.fillna(False).astype(bool), season.teacher_class, season.anb)
     return coll
 
 
@@ -78,21 +79,24 @@ def verdict(errors: int, warnings: int, not_run: int) -> str:
     return "Ready to certify"
 
 
-def readiness(findings: pd.DataFrame, not_run: pd.DataFrame) -> pd.DataFrame:
-    """Per certified collection (Spring ANB, Spring Teacher-Class): READY_COLUMNS.
+def readiness(findings: pd.DataFrame, not_run: pd.DataFrame,
+              season: Season = SPRING) -> pd.DataFrame:
+    """Per certified collection of ``season`` (Spring ANB, Spring Teacher-Class): READY_COLUMNS.
 
     ``findings`` needs ``status`` (the rerun columns); without it no warning counts as
-    reviewed.
+    reviewed. A fall run's verdicts name Fall ANB and Fall Teacher-Class; a rule that is not
+    part of the season's collections (ANB-17..19 in the fall) is not a rule that did not run.
     """
-    coll = certify_collection(findings) if len(findings) else pd.Series([], dtype=object)
+    coll = (certify_collection(findings, season) if len(findings)
+            else pd.Series([], dtype=object))
     sev = findings["severity"] if len(findings) else pd.Series([], dtype=object)
     status = (findings[STATUS] if STATUS in findings.columns
               else pd.Series("", index=findings.index, dtype=object))
-    rules = all_rules()
-    skipped = pd.Series([rules[r].collection if r in rules else "" for r in not_run["ruleId"]],
-                        dtype=object)
+    rules = all_rules(season)
+    skipped = pd.Series([rules[r].collection if r in rules and season.name in rules[r].seasons
+                         else "" for r in not_run["ruleId"]], dtype=object)
     rows = []
-    for c in CERTIFIED_COLLECTIONS:  # two collections
+    for c in season.certified:  # two collections
         errors = int(((coll == c) & (sev == ERROR)).sum())
         warnings = int(((coll == c) & (sev == WARNING) & (status != STATUS_REVIEWED)).sum())
         missed = int((skipped == c).sum())

@@ -28,7 +28,6 @@ import pandas as pd
 
 from mtcollect_nb.checks.run import DistrictRun
 from mtcollect_nb.columns import (
-    BUDGET_UNIT_COLUMNS,
     CHANGE,
     CHANGE_FIXED,
     CHANGE_NEW,
@@ -59,10 +58,10 @@ class Window:
     Attributes:
         findings: the run's findings with the rerun columns (FINDINGS_SHEET_COLUMNS + personID).
         since: the *Since last run* findings: fixed, new and still open.
-        counts: spring counts per budget unit, the previous run's beside this run's.
+        counts: the season's counts per budget unit, the previous run's beside this run's.
         ready: ready to certify, per collection (READY_COLUMNS; reviewed warnings count).
         previous: the previous workbook as read (or why it could not be).
-        records: the history records of the earlier runs, oldest first.
+        records: the history records of the earlier runs of the same season, oldest first.
         kept: where an unreadable previous workbook was copied (set when the outputs are
             written; None when not needed).
     """
@@ -128,25 +127,31 @@ class FinishedRun:
         f = w.findings
         sev = f["severity"].value_counts()
         unreviewed = int(((f["severity"] == WARNING) & (f[STATUS] != STATUS_REVIEWED)).sum())
+        season = run.params.season
         return {
             "started": run.started.isoformat(), "version": run.version,
-            "district_number": run.params.district_number,
-            "counts": history.records_frame(run.analysis.budget_units, BUDGET_UNIT_COLUMNS),
+            "district_number": run.params.district_number, "season": season.name,
+            "counts": history.records_frame(run.analysis.budget_units,
+                                            season.budget_unit_columns),
             "totals": {"errors": int(sev.get(ERROR, 0)), "warnings": int(sev.get(WARNING, 0)),
                        "warningsNotReviewed": unreviewed, **w.totals()},
             "ready": history.records_frame(w.ready, READY_COLUMNS),
             "findings": history.records_frame(f, history.RECORD_FINDING_COLUMNS),
             "since": {"findings": history.records_frame(w.since, SINCE_FINDINGS_COLUMNS),
-                      "counts": history.records_frame(w.counts, SINCE_COUNT_COLUMNS)},
+                      "counts": history.records_frame(w.counts,
+                                                      season.columns(SINCE_COUNT_COLUMNS))},
         }
 
     def runs(self) -> pd.DataFrame:
         """Every run of the window so far, this one last (:func:`history.runs_table`)."""
-        return history.runs_table([*self.window.records, self.record()])
+        return history.runs_table([*self.window.records, self.record()], self.params.season)
 
 
 def finish(run: DistrictRun, out_dir: Path | str | None = None) -> FinishedRun:
-    """Read the earlier runs of ``out_dir`` (default: the run's output folder) once.
+    """Read the earlier runs of ``out_dir`` (default: the season's output folder) once.
+
+    The season's folder is ``output_dir`` (spring) or ``output_dir/fall`` (a fall run): a
+    fall finding never meets a spring note, and each season's history is its own.
 
     Nothing is written: call it before the new workbook replaces the previous one.
 
@@ -161,9 +166,10 @@ def finish(run: DistrictRun, out_dir: Path | str | None = None) -> FinishedRun:
     if run.params.mask_pii and not run.masked:
         raise ValueError("mask_pii is on but the run is not masked: mask it first "
                          "(report.pipeline.analyze_district or key_and_mask)")
-    out = Path(run.params.output_dir if out_dir is None else out_dir)
+    out = Path(run.params.season.out_dir(run.params) if out_dir is None else out_dir)
     previous = read_previous(out / FINDINGS_XLSX)
-    records = tuple(history.load_records(out))
+    season = run.params.season  # the runs of the same season only (its own folder anyway)
+    records = tuple(history.season_records(history.load_records(out), season))
     last = records[-1] if records else None
     seen = history.record_findings(last)
     findings = carry_forward(run.findings, previous.findings, run.started.date(), seen)
@@ -172,6 +178,7 @@ def finish(run: DistrictRun, out_dir: Path | str | None = None) -> FinishedRun:
     if run.masked and previous.masked is not True:
         before = masked_previous(before)
     window = Window(findings=findings, since=changes_since(findings, before),
-                    counts=count_changes(run.analysis.budget_units, last),
-                    ready=readiness(findings, run.not_run), previous=previous, records=records)
+                    counts=count_changes(run.analysis.budget_units, last, season),
+                    ready=readiness(findings, run.not_run, season), previous=previous,
+                    records=records)
     return FinishedRun(run, window, out)

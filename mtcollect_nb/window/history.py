@@ -29,6 +29,7 @@ from mtcollect_nb.checks.text import text_values
 from mtcollect_nb.columns import FINDING_KEY, FIRST_SEEN, STATUS
 from mtcollect_nb.files import atomic_path
 from mtcollect_nb.outputs import HISTORY_DIR
+from mtcollect_nb.season import SPRING, Season
 
 #: The columns of each finding kept in a record.
 RECORD_FINDING_COLUMNS: tuple[str, ...] = (
@@ -117,26 +118,51 @@ def record_findings(record: dict[str, Any] | None) -> pd.DataFrame:
     return df
 
 
-def record_counts(record: dict[str, Any] | None) -> pd.DataFrame:
-    """A record's spring counts per budget unit (COUNT_COLUMNS)."""
-    df = pd.DataFrame((record or {}).get("counts") or []).reindex(columns=list(COUNT_COLUMNS))
+def record_season(record: dict[str, Any] | None) -> str:
+    """The season of a record (``season``; a record written before seasons: spring).
+
+    Example:
+        >>> record_season({"season": "fall"}), record_season({})
+        ('fall', 'spring')
+    """
+    season = (record or {}).get("season")
+    return season if isinstance(season, str) and season else SPRING.name
+
+
+def season_records(records: Iterable[dict[str, Any]], season: Season) -> list[dict[str, Any]]:
+    """The records of ``season``'s runs, in their order (counts compare within one season).
+
+    Example:
+        >>> [r["started"] for r in season_records([{"started": "a", "season": "fall"},
+        ...                                        {"started": "b"}], SPRING)]
+        ['b']
+    """
+    return [r for r in records if record_season(r) == season.name]
+
+
+def record_counts(record: dict[str, Any] | None, season: Season = SPRING) -> pd.DataFrame:
+    """A record's counts per budget unit (COUNT_COLUMNS as ``season`` names them)."""
+    cols = season.columns(COUNT_COLUMNS)
+    df = pd.DataFrame((record or {}).get("counts") or []).reindex(columns=list(cols))
     df["budgetUnit"] = df["budgetUnit"].fillna("").astype(object)
-    return df.astype({c: "float64" for c in COUNT_COLUMNS[1:]})
+    return df.astype({c: "float64" for c in cols[1:]})
 
 
-def runs_table(records: Iterable[dict[str, Any]]) -> pd.DataFrame:
-    """One row per run record, in their order: totals and district spring counts (RUN_COLUMNS).
+def runs_table(records: Iterable[dict[str, Any]], season: Season = SPRING) -> pd.DataFrame:
+    """One row per run record, in their order: totals and district counts (RUN_COLUMNS).
+
+    The counts are the season's (``fallCountReported``... in a fall run).
 
     Example:
         >>> runs_table([]).empty
         True
     """
     rows = []
+    cols = season.columns(RUN_COLUMNS)
     for rec in records:
-        counts = record_counts(rec)
+        counts = record_counts(rec, season)
         totals = rec.get("totals") or {}
         rows.append({"started": pd.Timestamp(rec["started"]),
                      **{c: totals.get(c, 0) for c in RUN_COLUMNS[1:7]},
-                     "springCountReported": float(counts["springCountReported"].sum()),
-                     "springCountValidated": float(counts["springCountValidated"].sum())})
-    return pd.DataFrame(rows, columns=list(RUN_COLUMNS))
+                     **{c: float(counts[c].sum()) for c in cols[7:]}})
+    return pd.DataFrame(rows, columns=list(cols))

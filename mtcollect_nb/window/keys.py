@@ -8,6 +8,9 @@ finding's identifying fields, never of a row number or a message text:
 - a data-quality finding (a rejected row) has no record but its file, column and value:
   its ``field`` names file, line and column, and the line is dropped (an added row shifts
   every line below it), its ``value`` is part of the key;
+- the season (:attr:`mtcollect_nb.season.Season.key_part`): a fall run's finding never has
+  the key of the same problem found in the spring, so it never carries a spring note; a
+  spring run's keys are those they always were;
 - only when two other findings still share all of that (one rule, one record, one field), their
   ``value`` tells them apart, then their order. Such a pair's keys change when one of them goes
   away (a rule reports a record and field once, so this is rare).
@@ -90,6 +93,8 @@ def finding_keys(run: DistrictRun) -> pd.Series:
     ids = [c for c in ("stateID", "staffStateID", PERSON_ID) if c in f.columns]
     view = f if masked else f.assign(**mask_frame(f[ids]))
     text = identity(view)
+    if run.params.season.key_part:  # a fall finding: never a spring finding's key
+        text = run.params.season.key_part + _SEP + text
     dup = (text.duplicated(keep=False) | (f["collection"] == DATA_QUALITY)).to_numpy()
     if dup.any():  # the (masked) value tells them apart
         part = f.loc[dup, ["field", "value"]]
