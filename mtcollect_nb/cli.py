@@ -13,6 +13,7 @@ Example:
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 import traceback
@@ -41,6 +42,8 @@ def report_outputs(notebook: Path) -> None:
         return
     if s.law:
         print(f"law applied:       {s.law}")
+    if s.call_list_line:  # a forecast run (as_of): who would be lost by the count date
+        print(s.call_list_line)
     print(f"ready to certify:  {s.verdict_line}")
     print(f"done: {s.errors or 0} errors, {s.warnings or 0} warnings, {s.info or 0} info; "
           f"{'ready' if s.ready else 'not ready'} to certify; outputs in {out}")
@@ -75,13 +78,17 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    """Run the district notebook for one parameters file."""
-    from mtcollect_nb.report.notebook import run_district_notebook
+    """Run the district notebook for one parameters file (``--as-of``: a forecast run)."""
+    from mtcollect_nb.params import load_params
+    from mtcollect_nb.report.notebook import run_district_notebook, with_as_of
 
     params = Path(args.params)
     if params.exists():  # (a missing file: the notebook runner's own message)
         precheck(params)
-    report_outputs(run_district_notebook(args.params, timeout=args.timeout, progress=True))
+        if args.as_of is not None:  # a date on or after the count date: one line, no kernel
+            with_as_of(load_params(params), args.as_of, params)
+    report_outputs(run_district_notebook(args.params, timeout=args.timeout, progress=True,
+                                         as_of=args.as_of))
     return EXIT_OK
 
 
@@ -147,6 +154,13 @@ def _positive(text: str) -> int:
     return value
 
 
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError("a date as YYYY-MM-DD, e.g. 2027-01-25") from None
+
+
 def _seconds(text: str) -> float:
     value = float(text)
     if value <= 0:
@@ -208,6 +222,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("run", cmd_run, "run the district notebook for one parameters file")
     p.add_argument("params", metavar="PARAMS.yaml", help="the district's parameters file")
     p.add_argument("--timeout", type=_seconds, metavar="S", help=timeout_help)
+    p.add_argument("--as-of", type=_date, metavar="DATE",
+                   help="a forecast before the count date: attendance known up to DATE "
+                        "(YYYY-MM-DD); the call list of students about to be excluded "
+                        "(replaces the parameters file's as_of)")
 
     p = add("check-extracts", cmd_check_extracts,
             "read an extract folder and report files, headers and rows (no notebook)")

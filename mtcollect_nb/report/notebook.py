@@ -139,8 +139,12 @@ def papermill_parameters(params: Params, params_path: str | Path) -> dict[str, A
 
 
 def _parameters(nb: Notebook, params_path: str | Path | None, batch_dir: str | Path | None,
-                source: Path) -> tuple[dict[str, Any], Path]:
-    """The values to inject into ``nb`` and its default output folder (before any kernel)."""
+                source: Path, as_of: dt.date | None = None) -> tuple[dict[str, Any], Path]:
+    """The values to inject into ``nb`` and its default output folder (before any kernel).
+
+    ``as_of`` (``mtcollect run --as-of``) replaces the file's: validated with the others, so a
+    date on or after the count date is one line naming it before any kernel starts.
+    """
     if nb.takes == "batch":
         if batch_dir is None:
             raise MtcollectError(f"{nb.name}: needs the batch's output folder")
@@ -150,6 +154,8 @@ def _parameters(nb: Notebook, params_path: str | Path | None, batch_dir: str | P
     from papermill import inspect_notebook
 
     params = load_params(params_path)
+    if as_of is not None:
+        params = with_as_of(params, as_of, params_path)
     extracts = Path(params.extracts_dir)
     if not extracts.is_dir():
         raise ExtractError(f"{params_path}: extracts_dir not found: {extracts}")
@@ -162,7 +168,8 @@ def _parameters(nb: Notebook, params_path: str | Path | None, batch_dir: str | P
 def run_notebook(name: str, params_path: str | Path | None = None, *,
                  batch_dir: str | Path | None = None, out_dir: str | Path | None = None,
                  timeout: float | None = None, progress: bool = False, km: Any = None,
-                 reset_code: str | None = None, plotly_js: Path | None = None) -> Path:
+                 reset_code: str | None = None, plotly_js: Path | None = None,
+                 as_of: dt.date | None = None) -> Path:
     """Execute a notebook of :data:`NOTEBOOKS` and export its offline HTML page.
 
     Writes ``<out_dir>/<name>.ipynb`` (kept, with the traceback, when a cell fails) and
@@ -182,6 +189,7 @@ def run_notebook(name: str, params_path: str | Path | None = None, *,
         reset_code: code run silently in the kernel before the first cell.
         plotly_js: a shared plotly.js file for the page (``html_export.write_shared_plotly``);
             None: plotly.js embedded in the page.
+        as_of: a forecast run's day, in place of the parameters file's (a district notebook).
 
     Returns:
         The executed notebook's path.
@@ -198,7 +206,7 @@ def run_notebook(name: str, params_path: str | Path | None = None, *,
     source = notebooks_dir() / notebook_files(name)[0]
     if not source.is_file():
         raise MtcollectError(f"notebook not found: {source} (install with pip install -e .)")
-    values, default_out = _parameters(nb, params_path, batch_dir, source)
+    values, default_out = _parameters(nb, params_path, batch_dir, source, as_of)
     out = Path(out_dir) if out_dir is not None else default_out
     out.mkdir(parents=True, exist_ok=True)
     executed, page = (out / f for f in notebook_files(name))
@@ -210,13 +218,29 @@ def run_notebook(name: str, params_path: str | Path | None = None, *,
 
 def run_district_notebook(params_path: str | Path, *, timeout: float | None = None,
                           progress: bool = False, km: Any = None, reset_code: str | None = None,
-                          plotly_js: Path | None = None) -> Path:
+                          plotly_js: Path | None = None, as_of: dt.date | None = None) -> Path:
     """:func:`run_notebook` of the district notebook (``mtcollect run``, the batch's districts).
 
     The notebook itself writes ``findings.xlsx``, the tables and the history record.
     """
     return run_notebook(DISTRICT_NOTEBOOK, params_path, timeout=timeout, progress=progress,
-                        km=km, reset_code=reset_code, plotly_js=plotly_js)
+                        km=km, reset_code=reset_code, plotly_js=plotly_js, as_of=as_of)
+
+
+def with_as_of(params: Params, as_of: dt.date, source: str | Path) -> Params:
+    """``params`` as a forecast run on ``as_of`` (``mtcollect run --as-of``), validated.
+
+    Raises:
+        ParameterError: ``as_of`` is not before the season's count date (one line naming it).
+
+    Example:
+        >>> p = Params(district_number="0123", district_name="X", school_year=2025,
+        ...            extracts_dir="e", output_dir="o")
+        >>> with_as_of(p, dt.date(2025, 1, 27), "p.yaml").forecast
+        True
+    """
+    return params_from_mapping({**params.model_dump(), "as_of": as_of},
+                               f"{source} with --as-of")
 
 
 def store_checked_outputs(name: str) -> Path:

@@ -20,7 +20,7 @@ Example:
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,8 @@ import pandas as pd
 from mtcollect_nb.checks.run import DistrictRun
 from mtcollect_nb.columns import (
     BUDGET_UNIT_COLUMNS,
+    CALL_KEY,
+    CALL_LIST_SHEET_COLUMNS,
     CHANGE,
     CHANGE_FIXED,
     CHANGE_NEW,
@@ -47,8 +49,15 @@ from mtcollect_nb.columns import (
 from mtcollect_nb.outputs import FINDINGS_XLSX
 from mtcollect_nb.params import Params
 from mtcollect_nb.window import history
-from mtcollect_nb.window.carry import carry_forward, changes_since, count_changes, masked_previous
+from mtcollect_nb.window.carry import (
+    carry_call_notes,
+    carry_forward,
+    changes_since,
+    count_changes,
+    masked_previous,
+)
 from mtcollect_nb.window.certify import readiness
+from mtcollect_nb.window.keys import call_keys
 from mtcollect_nb.window.previous import Previous, read_previous
 
 
@@ -65,6 +74,9 @@ class Window:
         records: the history records of the earlier runs, oldest first.
         kept: where an unreadable previous workbook was copied (set when the outputs are
             written; None when not needed).
+        calls: the Call list sheet (CALL_LIST_SHEET_COLUMNS): the run's call list with its
+            ``callKey`` and the previous run's ``reviewed`` and ``note`` carried by it (empty
+            outside a forecast run).
     """
 
     findings: pd.DataFrame
@@ -74,6 +86,8 @@ class Window:
     previous: Previous
     records: tuple[dict[str, Any], ...] = ()
     kept: Path | None = None
+    calls: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=list(CALL_LIST_SHEET_COLUMNS)))
 
     @property
     def previous_run(self) -> dict[str, Any] | None:
@@ -173,5 +187,17 @@ def finish(run: DistrictRun, out_dir: Path | str | None = None) -> FinishedRun:
         before = masked_previous(before)
     window = Window(findings=findings, since=changes_since(findings, before),
                     counts=count_changes(run.analysis.budget_units, last),
-                    ready=readiness(findings, run.not_run), previous=previous, records=records)
+                    ready=readiness(findings, run.not_run), previous=previous, records=records,
+                    calls=call_sheet(run, previous))
     return FinishedRun(run, window, out)
+
+
+def call_sheet(run: DistrictRun, previous: Previous | None = None) -> pd.DataFrame:
+    """The run's call list keyed (``callKey``) with the previous Call list's notes carried.
+
+    Without ``previous``, ``reviewed`` and ``note`` are blank.
+    """
+    p = run.params
+    calls = run.analysis.call_list
+    calls = calls.assign(**{CALL_KEY: call_keys(calls, p.collection_season, p.school_year)})
+    return carry_call_notes(calls, (previous or Previous(Path())).calls)
