@@ -31,10 +31,13 @@ from mtcollect_nb.synthetic.plant import (
     plant_schedule,
     plant_text,
 )
+from mtcollect_nb.synthetic.plant_forecast import FORECAST_AS_OF, plant_forecast
 from mtcollect_nb.synthetic.schedule import build_schedule
 
 #: The layouts a district can be written in (``write_district(layout=...)``).
 LAYOUTS: tuple[str, ...] = ("contract", "ic")
+#: The demo's forecast parameters file (beside ``parameters.yaml``).
+FORECAST_PARAMS = "parameters-forecast.yaml"
 #: Files written in Windows-1252 (IC's default export on Windows); the rest are UTF-8.
 CP1252_TABLES: frozenset[str] = frozenset({"students", "staff"})
 #: students.csv dates use IC's export default MM/DD/YYYY; the other files use ISO dates.
@@ -63,6 +66,8 @@ def build_district(*, students: int = 600, seed: int = 1, district_number: str =
     derive(d)
     apply_overrides(d)
     d.tables["attendance"] = attendance_rows(d)
+    if plant:  # rewrites rows up to a January as_of only: the count date's data are unchanged
+        plant_forecast(d)
     d.tables["periods"] = periods_frame(d.tables["calendars"], d.tables["days"])
     d.tables["grade_levels"] = grade_levels_frame(d.tables["enrollments"])
     if plant:
@@ -170,13 +175,18 @@ def write_demo(out_dir: Path, *, seed: int = 1) -> Path:
     """Write the demo district (every rule planted) and its parameters file; return the latter.
 
     ``out_dir/extracts/`` holds the bundle, ``out_dir/parameters.yaml`` the parameters
-    (``mask_pii: true``; paths relative to the file: ``extracts`` and ``output``).
+    (``mask_pii: true``; paths relative to the file: ``extracts`` and ``output``), and
+    ``out_dir/parameters-forecast.yaml`` the same district as a forecast run a week before
+    its count date (``as_of: 2025-01-27``, output in ``output-forecast``).
     """
     out = Path(out_dir)
     write_district(out / "extracts", students=600, seed=seed, district_number="0999",
                    district_name="Synthetic Public Schools", plant=True)
-    return write_params(out / "parameters.yaml", parameters(
-        "0999", "Synthetic Public Schools", "extracts", "output", mask_pii=True))
+    values = parameters("0999", "Synthetic Public Schools", "extracts", "output", mask_pii=True)
+    # the same district in January, a week before its count date (the call list's edges)
+    write_params(out / FORECAST_PARAMS, {**values, "output_dir": "output-forecast",
+                                         "as_of": FORECAST_AS_OF})
+    return write_params(out / "parameters.yaml", values)
 
 
 def planted_cases(seed: int = 1, students: int = 600) -> dict[str, dict[str, Any]]:
