@@ -186,7 +186,8 @@ def _run_locked(districts: list[District], root: Path, workers: int | None, forc
     table = (pd.DataFrame([rows[i] for i in sorted(rows)], columns=list(SUMMARY_COLUMNS))
              .astype({"seconds": "Float64", "errors": "Int64", "warnings": "Int64",
                       "springCountReported": "Float64", "springCountValidated": "Float64",
-                      "newFindings": "Int64", "fixedFindings": "Int64"}))
+                      "newFindings": "Int64", "fixedFindings": "Int64",
+                      "fteAtRisk": "Float64", "anbAtRisk": "Float64"}))
     xlsx, csv = write_summary(table, root)
     summary = BatchSummary(table, xlsx, csv)
     if rollup:

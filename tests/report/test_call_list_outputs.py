@@ -196,3 +196,14 @@ def test_a_normal_run_prints_no_call_list_line(tmp_path: Path, capsys) -> None:
     assert summary is not None and summary.forecast is None
     report_outputs(tmp_path / "district_validation.ipynb")
     assert "call list" not in capsys.readouterr().out
+
+
+def test_the_batch_summary_carries_fte_and_anb_at_risk(tmp_path: Path) -> None:
+    from mtcollect_nb.state.batch_io import summary_counts
+
+    write_tables(_run(tmp_path / "f"), tmp_path / "f")
+    write_tables(_run(tmp_path / "n", as_of=None), tmp_path / "n")
+    got = summary_counts(tmp_path / "f")
+    assert (got["asOf"], got["fteAtRisk"], got["anbAtRisk"]) == ("2025-01-24", 2.0, 1.0)
+    got = summary_counts(tmp_path / "n")
+    assert (got["asOf"], got["fteAtRisk"], got["anbAtRisk"]) == (None, None, None)
