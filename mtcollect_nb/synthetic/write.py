@@ -31,7 +31,7 @@ from mtcollect_nb.synthetic.plant import (
     plant_schedule,
     plant_text,
 )
-from mtcollect_nb.synthetic.plant_forecast import FORECAST_AS_OF, plant_forecast
+from mtcollect_nb.synthetic.plant_forecast import EDGES, FORECAST_AS_OF, LISTED, plant_forecast
 from mtcollect_nb.synthetic.schedule import build_schedule
 
 #: The layouts a district can be written in (``write_district(layout=...)``).
@@ -81,7 +81,8 @@ def _text(s: pd.Series, col: Column, us_dates: bool) -> pd.Series:
         fmt = "%m/%d/%Y" if us_dates else "%Y-%m-%d"
         return pd.to_datetime(s).dt.strftime(fmt).fillna("")
     if col.type == "bool":
-        return pd.Series(np.where(s.fillna(False).astype(bool), "1", "0"), index=s.index)
+        flags = s.astype("boolean").fillna(False).to_numpy(dtype=bool)  # a blank column: None
+        return pd.Series(np.where(flags, "1", "0"), index=s.index)
     if col.type == "num":
         f = pd.to_numeric(s, errors="coerce").round(2)
         txt = f.astype(str).str.replace(r"\.0$", "", regex=True)
@@ -213,3 +214,19 @@ def planted_cases(seed: int = 1, students: int = 600) -> dict[str, dict[str, Any
             entry["stateID"] = [sid.get(p, "") for p in keys["personID"]]
         out[rule] = entry
     return out
+
+
+def forecast_cases(seed: int = 1, students: int = 600) -> pd.DataFrame:
+    """The forecast edges planted in the demo district of ``seed`` (synthetic/plant_forecast.py).
+
+    One row per edge: ``edge``, ``planted`` (what), ``listed`` (on the call list of a run as
+    of 2025-01-27), ``personID`` and ``enrollmentID`` (real; enrollmentIDs are never masked).
+
+    Example:
+        >>> forecast_cases()[["edge", "listed"]].head(2).values.tolist()
+        [['exact', True], ['one less', False]]
+    """
+    d = build_district(students=students, seed=seed, plant=True)
+    rows = [{"edge": edge, "planted": EDGES[edge], "listed": edge in LISTED, **keys}
+            for edge, keys in d.forecast_planted.items()]
+    return pd.DataFrame(rows, columns=["edge", "planted", "listed", "personID", "enrollmentID"])

@@ -207,3 +207,32 @@ def test_the_batch_summary_carries_fte_and_anb_at_risk(tmp_path: Path) -> None:
     assert (got["asOf"], got["fteAtRisk"], got["anbAtRisk"]) == ("2025-01-24", 2.0, 1.0)
     got = summary_counts(tmp_path / "n")
     assert (got["asOf"], got["fteAtRisk"], got["anbAtRisk"]) == (None, None, None)
+
+
+# ---- a January run of the demo, as a district runs it -------------------------------------
+@pytest.mark.notebooks
+def test_a_january_run_of_the_demo(tmp_path: Path) -> None:
+    """``mtcollect run parameters-forecast.yaml``: the line, the report opening with the call
+    list, the Call list sheet of the planted students (masked)."""
+    import subprocess
+    import sys
+
+    from mtcollect_nb.synthetic.write import FORECAST_PARAMS, forecast_cases, write_demo
+
+    params = write_demo(tmp_path).with_name(FORECAST_PARAMS)
+    proc = subprocess.run([sys.executable, "-m", "mtcollect_nb.cli", "run", str(params),
+                           "--timeout", "600"], capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    line = next(ln for ln in proc.stdout.splitlines() if ln.startswith("call list: "))
+    assert line.endswith("at risk by 2025-02-03")
+    out = tmp_path / "output-forecast"
+    page = (out / "district_validation.html").read_text(encoding="utf-8")
+    assert page.index("Call list as of 2025-01-27") < page.index("Input accounting")
+    book = openpyxl.load_workbook(out / "findings.xlsx", read_only=True)
+    rows = _rows(book["Call list"])
+    assert line.startswith(f"call list: {len(rows)} students, ")
+    listed = {int(r["enrollmentID"]) for r in rows}
+    edges = forecast_cases()
+    assert set(edges.loc[edges["listed"], "enrollmentID"]) <= listed
+    assert not set(edges.loc[~edges["listed"], "enrollmentID"]) & listed
+    assert all(str(r["stateID"]).startswith("S-") and not r["studentName"] for r in rows)
