@@ -64,11 +64,11 @@ def both_params(params_path: Path, as_of: dt.date, out: Path) -> tuple[Any, Any]
 
 def call_list_line(run: Any) -> str:
     """The one line ``mtcollect run --as-of`` will print (outputs.md)."""
+    from mtcollect_nb.outputs import call_list_line as line
+
     a = run.analysis
-    fte = float(a.at_risk_by_unit["fteAtRisk"].sum())
-    anb = float(a.at_risk_by_unit["anbAtRisk"].sum())
-    return (f"call list: {len(a.call_list)} students, {fte:.2f} FTE ({anb:.2f} ANB) at risk "
-            f"by {a.params.count_date.isoformat()}")
+    return line(len(a.call_list), float(a.at_risk_by_unit["fteAtRisk"].sum()),
+                float(a.at_risk_by_unit["anbAtRisk"].sum()), a.params.count_date.isoformat())
 
 
 def bench_forecast(params_path: Path, as_of: dt.date = AS_OF,

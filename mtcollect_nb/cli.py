@@ -13,6 +13,7 @@ Example:
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 import traceback
@@ -51,6 +52,8 @@ def report_outputs(notebook: Path) -> None:
               "students' real state IDs (run the fall collection with mask_pii: false)")
     if s.law:
         print(f"law applied:       {s.law}")
+    if s.call_list_line:  # a forecast run (as_of): who would be lost by the count date
+        print(s.call_list_line)
     print(f"ready to certify:  {s.verdict_line}")
     print(f"done: {s.errors or 0} errors, {s.warnings or 0} warnings, {s.info or 0} info; "
           f"{'ready' if s.ready else 'not ready'} to certify; outputs in {out}")
@@ -85,11 +88,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    """Run the district notebook for one parameters file."""
+    """Run the district notebook for one parameters file (``--as-of``: a forecast run)."""
     from mtcollect_nb.report.notebook import run_district_notebook
 
     params = Path(args.params)
-    overrides = {"collection_season": args.season}
+    overrides = {"collection_season": args.season, "as_of": args.as_of}
     if params.exists():  # (a missing file: the notebook runner's own message)
         precheck(params, **overrides)
     report_outputs(run_district_notebook(args.params, timeout=args.timeout, progress=True,
@@ -157,6 +160,13 @@ def _positive(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError("must be 1 or more")
     return value
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError("a date as YYYY-MM-DD, e.g. 2027-01-25") from None
 
 
 def _seconds(text: str) -> float:
@@ -235,6 +245,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help=season_help + " for this run, over the file's collection_season "
                         "(fall: outputs in OUTPUT_DIR/fall)")
     p.add_argument("--timeout", type=_seconds, metavar="S", help=timeout_help)
+    p.add_argument("--as-of", type=_date, metavar="DATE",
+                   help="a forecast before the count date: attendance known up to DATE "
+                        "(YYYY-MM-DD); the call list of students about to be excluded "
+                        "(replaces the parameters file's as_of)")
 
     p = add("check-extracts", cmd_check_extracts,
             "read an extract folder and report files, headers and rows (no notebook)")

@@ -153,3 +153,8 @@ CALL_LIST_COLUMNS: tuple[str, ...] = (
 )
 #: FTE and ANB at risk per budget unit (the Summary of a forecast run).
 AT_RISK_COLUMNS: tuple[str, ...] = (BUDGET_UNIT, FTE_AT_RISK, ANB_AT_RISK)
+#: A call-list row's key (window/keys.call_keys): enrollmentID + season + school year, hashed
+#: like findingKey, so ``reviewed`` and ``note`` follow the enrollment from run to run.
+CALL_KEY = "callKey"
+#: The Call list sheet: the computed columns, the key, then what the district types.
+CALL_LIST_SHEET_COLUMNS: tuple[str, ...] = (*CALL_LIST_COLUMNS, CALL_KEY, REVIEWED, NOTE)

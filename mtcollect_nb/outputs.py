@@ -103,6 +103,8 @@ class RunSummary:
         ready: every certified collection ready to certify.
         verdicts: collection -> its verdict line ("Ready to certify", "Not ready: ...").
         new_findings, fixed_findings: since the previous run in the same output folder.
+        forecast: a forecast run's ``forecast`` (asOf, countDate, callList, fteAtRisk,
+            anbAtRisk, byUnit); None in a normal run.
     """
 
     district_number: str = ""
@@ -120,6 +122,7 @@ class RunSummary:
     fixed_findings: int | None = None
     season: str = "spring"
     collections: str = ""
+    forecast: dict[str, Any] | None = None
 
     @classmethod
     def from_json(cls, data: Any) -> RunSummary:
@@ -142,12 +145,33 @@ class RunSummary:
                    spring_count_validated=_float(data.get(f"{season}CountValidated")),
                    ready=ready if isinstance(ready, bool) else None, verdicts=verdicts,
                    new_findings=_int(reruns.get("new")), fixed_findings=_int(reruns.get("fixed")),
-                   season=season, collections=collections)
+                   season=season, collections=collections,
+                   forecast=data["forecast"] if isinstance(data.get("forecast"), dict) else None)
+
+    @property
+    def call_list_line(self) -> str | None:
+        """A forecast run's line (:func:`call_list_line`); None in a normal run."""
+        f = self.forecast
+        if f is None:
+            return None
+        return call_list_line(_int(f.get("callList")) or 0, _float(f.get("fteAtRisk")) or 0.0,
+                              _float(f.get("anbAtRisk")) or 0.0, str(f.get("countDate", "")))
 
     @property
     def verdict_line(self) -> str:
         """What ``mtcollect run`` prints: ``Spring ANB: Ready to certify; Spring ...``."""
         return "; ".join(f"{c}: {v}" for c, v in self.verdicts.items())
+
+
+def call_list_line(students: int, fte: float, anb: float, count_date: str) -> str:
+    """The one line a forecast run prints (spec/outputs.md "Call list").
+
+    Example:
+        >>> call_list_line(3, 2.5, 1.2549, "2027-02-01")
+        'call list: 3 students, 2.50 FTE (1.25 ANB) at risk by 2027-02-01'
+    """
+    return (f"call list: {students} students, {fte:.2f} FTE ({anb:.2f} ANB) at risk "
+            f"by {count_date}")
 
 
 def read_summary(out_dir: Path | str) -> RunSummary | None:

@@ -184,3 +184,38 @@ def test_rules_lists_the_whole_catalog(capsys):
     assert main(["rules", "--collection", "teacher-class", "--remedies"]) == 0
     out = capsys.readouterr().out
     assert "TCH-02" in out and "ANB-01" not in out and "Section Staff History" in out
+
+
+# ---- mtcollect run --as-of (issue 21) ------------------------------------------------------
+def test_as_of_on_the_count_date_is_one_line_before_a_kernel(tmp_path: Path, capsys,
+                                                              monkeypatch) -> None:
+    def no_kernel(*args, **kwargs):
+        raise AssertionError("the notebook must not start")
+
+    monkeypatch.setattr(notebook, "execute_notebook", no_kernel)
+    path = str(write_params_and_extracts(tmp_path))
+    assert cli.main(["run", path, "--as-of", "2025-02-03"]) == 2
+    line = one_error_line(capsys)
+    assert "with --as-of" in line and "'as_of'" in line and "2025-02-03" in line
+
+
+def test_as_of_reaches_the_notebook(tmp_path: Path, monkeypatch) -> None:
+    seen: dict[str, object] = {}
+
+    def record(source, executed, values, *args, **kwargs):
+        seen.update(values)
+        raise RuntimeError("stop here")
+
+    monkeypatch.setattr(notebook, "execute_notebook", record)
+    path = str(write_params_and_extracts(tmp_path))
+    assert cli.main(["run", path, "--as-of", "2025-01-27"]) == 1
+    assert seen["as_of"] == "2025-01-27"
+    assert cli.main(["run", path]) == 1  # without it: the file's (none)
+    assert seen["as_of"] is None
+
+
+def test_as_of_not_a_date_is_a_usage_error(capsys) -> None:
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["run", "p.yaml", "--as-of", "2025-13-01"])
+    assert exc.value.code == 2
+    assert "a date as YYYY-MM-DD" in capsys.readouterr().err

@@ -47,9 +47,13 @@ if TYPE_CHECKING:
 
 PRESENT, PARTIAL, ABSENT, EXEMPT_DAY, NOT_ENROLLED = (
     "present", "partial", "whole-day absent", "exempt", "not enrolled")
+#: A forecast run's day after ``as_of``: its attendance is not known yet.
+TO_COME = "to come"
 #: Every day status of the calendar, in legend order.
-DAY_STATUSES: tuple[str, ...] = (PRESENT, PARTIAL, ABSENT, EXEMPT_DAY, NOT_ENROLLED)
+DAY_STATUSES: tuple[str, ...] = (PRESENT, PARTIAL, ABSENT, EXEMPT_DAY, NOT_ENROLLED, TO_COME)
 IN_STREAK, STREAK_DAY, IS_COUNT_DATE = "inStreak", "streakDay", "isCountDate"
+#: A forecast calendar's days left: after ``as_of``, up to and including the count date.
+DAY_LEFT = "dayLeft"
 CALENDAR_COLUMNS: tuple[str, ...] = (
     "calendarID", "schoolNumber", "date", "weekday", "minutes", "presentMinutes", "excuse",
     "status", IN_STREAK, STREAK_DAY, IS_COUNT_DATE,
@@ -130,3 +134,43 @@ def student_calendar(run: DistrictRun, person_id: int, weeks: int = 6) -> pd.Dat
     d["excuse"] = d["excuse"].fillna("")
     d = d.sort_values(["calendarID", "date"], kind="mergesort")
     return d[list(CALENDAR_COLUMNS)].reset_index(drop=True)
+
+
+def forecast_calendar(run: DistrictRun, person_id: int, weeks: int = 6) -> pd.DataFrame:
+    """A forecast run's calendar of one student: up to ``as_of`` as known, then the days left.
+
+    :func:`student_calendar` with, in a forecast run (``as_of``), the streak *at as_of* marked
+    (the call list's ``streakAsOf``, numbered from its first day) and every day after ``as_of``
+    ``to come`` (no attendance known yet); ``dayLeft`` marks the instructional days left up to
+    and including the effective count date (the call list's ``daysLeft``). Outside a forecast
+    run it is :func:`student_calendar` with ``dayLeft`` false.
+
+    Example:
+        >>> from mtcollect_nb.testing import make_analysis, params, student, enrollment
+        >>> from mtcollect_nb.testing import absences
+        >>> from mtcollect_nb.checks.run import run_from_analysis
+        >>> a = make_analysis(params(as_of="2025-01-24"), students=[student(1)],
+        ...     enrollments=[enrollment(10, 1)],
+        ...     attendance=absences(1, pd.bdate_range("2025-01-20", "2025-01-24")))
+        >>> c = forecast_calendar(run_from_analysis(a), 1)
+        >>> int(c["streakDay"].max()), int(c["dayLeft"].sum()), c["status"].iloc[-1]
+        (5, 6, 'to come')
+    """
+    c = student_calendar(run, person_id, weeks)
+    p, a = run.params, run.analysis
+    if p.as_of is None or c.empty:
+        return c.assign(**{DAY_LEFT: False})
+    as_of = pd.Timestamp(p.as_of)
+    st = a.streaks_as_of
+    st = st.loc[(st[PERSON_ID] == person_id) & (st["streakAsOf"] > 0)]
+    st = st.groupby("calendarID").agg(start=(STREAK_START, "min"), end=("lastDayAsOf", "max"))
+    start = c["calendarID"].map(st["start"])
+    end = c["calendarID"].map(st["end"])
+    c[IN_STREAK] = (start <= c["date"]) & (c["date"] <= end)
+    c[STREAK_DAY] = pd.array(c.groupby("calendarID")[IN_STREAK].cumsum(), dtype="Int64")
+    c[STREAK_DAY] = c[STREAK_DAY].where(c[IN_STREAK])
+    later = c["date"] > as_of
+    c.loc[later & (c["status"] != NOT_ENROLLED), "status"] = TO_COME
+    ecd = c["calendarID"].map(a.calendars.set_index("calendarID")[EFFECTIVE_COUNT_DATE])
+    c[DAY_LEFT] = later & (c["date"] <= ecd)
+    return c

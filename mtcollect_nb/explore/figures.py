@@ -25,6 +25,7 @@ from mtcollect_nb.compute.absence import EXCLUDE_STREAK
 from mtcollect_nb.compute.hours import BAND_EDGES
 from mtcollect_nb.explore.days import (
     ABSENT,
+    DAY_LEFT,
     DAY_STATUSES,
     EXEMPT_DAY,
     IN_STREAK,
@@ -33,11 +34,12 @@ from mtcollect_nb.explore.days import (
     PARTIAL,
     PRESENT,
     STREAK_DAY,
+    TO_COME,
 )
 from mtcollect_nb.report.plotting import BAD, GOOD, INFO, NORMAL, RISK, TEMPLATE, empty_figure
 
 STATUS_COLORS: dict[str, str] = {PRESENT: GOOD, PARTIAL: RISK, ABSENT: BAD,
-                                 EXEMPT_DAY: INFO, NOT_ENROLLED: "#d5d8dc"}
+                                 EXEMPT_DAY: INFO, NOT_ENROLLED: "#d5d8dc", TO_COME: "#fdebd0"}
 WEEKDAYS: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 COUNT_DATE_COLOR = "#d4ac0d"
 
@@ -89,6 +91,16 @@ def calendar_figure(calendar: pd.DataFrame, title: str = "") -> go.Figure:
                                 "line": {"width": 2}},
                         customdata=streak["date"].dt.strftime("%Y-%m-%d"),
                         hovertemplate="%{customdata}: streak day %{text}<extra></extra>")
+    left = c.loc[c[DAY_LEFT]] if DAY_LEFT in c.columns else c.iloc[:0]
+    if len(left):  # a forecast: the school days left to the count date, counted down
+        down = left.groupby("calendarID").cumcount(ascending=False) + 1
+        fig.add_scatter(name="day left", x=left["week"], y=left["row"], mode="markers+text",
+                        text=down.astype(str), textfont={"color": "black"},
+                        marker={"symbol": "square-open", "size": 30, "color": RISK,
+                                "line": {"width": 2}},
+                        customdata=left["date"].dt.strftime("%Y-%m-%d"),
+                        hovertemplate="%{customdata}: %{text} school day(s) left to the count "
+                                      "date<extra></extra>")
     count = c.loc[c[IS_COUNT_DATE]]
     if len(count):  # a gold frame around the day: nothing covers the streak number
         fig.add_scatter(name="count date", x=count["week"], y=count["row"], mode="markers",

@@ -6,6 +6,8 @@ section); :func:`example` finds, in a (masked) demo run, the finding produced by
 card: what was planted, then the finding's fields and its remedy. :func:`rerun_example` shows
 two days of a collection window: notes typed in the workbook, a fix, the rerun that sees it;
 :func:`fall_run` the same district's fall collections.
+:func:`forecast_example` runs the demo in January (a week before its count date) and
+:func:`forecast_edges` shows, edge by edge, who the call list names and who it must not.
 
 Decisions: the group of a rule and the example rule of each group are chosen here, for
 teaching; in a masked run the planted personIDs and stateIDs are matched through their
@@ -27,15 +29,18 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from mtcollect_nb.columns import FINDING_KEY, FINDINGS_COLUMNS, NOTE, PERSON_ID, REVIEWED
+from mtcollect_nb.outputs import call_list_line
 from mtcollect_nb.params import Params, load_params, with_overrides
 from mtcollect_nb.privacy.pseudonyms import pseudo_person_ids, pseudonyms
 from mtcollect_nb.report.pipeline import analyze_district, finish, write_outputs
-from mtcollect_nb.synthetic.write import write_demo
+from mtcollect_nb.synthetic.plant_forecast import FORECAST_AS_OF
+from mtcollect_nb.synthetic.write import forecast_cases, write_demo
 
 if TYPE_CHECKING:
     from pandas.io.formats.style import Styler
 
     from mtcollect_nb.checks.run import DistrictRun
+    from mtcollect_nb.params import Params
     from mtcollect_nb.window.finished import FinishedRun
 
 Cases = dict[str, dict[str, Any]]
@@ -231,3 +236,60 @@ def rerun_example(base: Path | None = None) -> FinishedRun:
     day2 = finish(analyze_district(params))
     write_outputs(day2)
     return day2
+
+
+#: The forecast edges table of the tour.
+EDGE_COLUMNS: tuple[str, ...] = ("edge", "planted", "listed", "onCallList", "streakAsOf",
+                                 "daysLeft", "fteAtRisk")
+
+
+def forecast_example(params: Params) -> DistrictRun:
+    """The demo district as of 2025-01-27, a week before its count date (masked, not written).
+
+    ``params``: the demo's parameters (its run on the count date); only ``as_of`` changes.
+    """
+    january = params.model_copy(update={"as_of": FORECAST_AS_OF})
+    return analyze_district(january, mask=True)
+
+
+def forecast_line(run: DistrictRun) -> str:
+    """The line ``mtcollect run --as-of`` prints for a forecast run (outputs.md).
+
+    Example:
+        >>> from mtcollect_nb.checks.run import run_from_analysis
+        >>> from mtcollect_nb.testing import make_analysis, params
+        >>> forecast_line(run_from_analysis(make_analysis(params(as_of="2025-01-24"))))
+        'call list: 0 students, 0.00 FTE (0.00 ANB) at risk by 2025-02-03'
+    """
+    a = run.analysis
+    units = a.at_risk_by_unit
+    return call_list_line(len(a.call_list), float(units["fteAtRisk"].sum()),
+                          float(units["anbAtRisk"].sum()), run.params.count_date.isoformat())
+
+
+def forecast_edges(run: DistrictRun, seed: int = 1) -> pd.DataFrame:
+    """Each planted edge of the rule, whether it should be listed and whether it is.
+
+    Matched by enrollmentID (not masked), so the table shows no student: columns
+    :data:`EDGE_COLUMNS`; ``onCallList`` is what this run's call list says.
+    """
+    edges = forecast_cases(seed=seed)
+    calls = run.analysis.call_list.set_index("enrollmentID")
+    st = run.analysis.streaks_as_of.drop_duplicates("enrollmentID").set_index("enrollmentID")
+    eid = edges["enrollmentID"]
+    return edges.assign(
+        onCallList=eid.isin(calls.index),
+        streakAsOf=eid.map(st["streakAsOf"]).astype("Int64"),
+        daysLeft=eid.map(st["daysLeft"]).astype("Int64"),
+        fteAtRisk=eid.map(calls["fteAtRisk"]),
+    )[list(EDGE_COLUMNS)]
+
+
+def edge_person(run: DistrictRun, edge: str, seed: int = 1) -> int | None:
+    """The personID (a pseudonym in a masked run) of one planted edge's student."""
+    edges = forecast_cases(seed=seed).set_index("edge")
+    if edge not in edges.index:
+        return None
+    e = run.analysis.enrollments
+    hit = e.loc[e["enrollmentID"] == int(edges.at[edge, "enrollmentID"]), PERSON_ID]
+    return int(hit.iloc[0]) if len(hit) else None

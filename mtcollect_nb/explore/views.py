@@ -179,3 +179,17 @@ def biggest_move(run: DistrictRun) -> str:
             + f" moved most: fall count {top['fallCount']:g} -> spring count reported "
             f"{top['springCountReported']:g} ({top['changeReported']:+g}{pct}).")
 
+
+
+def filter_call_list(calls: pd.DataFrame, school: str | Iterable[str] | None = None
+                     ) -> pd.DataFrame:
+    """A forecast run's call list (in its order) for one school or several (None: all).
+
+    Example:
+        >>> c = pd.DataFrame({"schoolNumber": ["0001", "0002", "0001"], "enrollmentID": [1, 2, 3]})
+        >>> filter_call_list(c, "0001")["enrollmentID"].tolist()
+        [1, 3]
+    """
+    picked = _selected(school)
+    keep = calls["schoolNumber"].isin(picked) if picked else pd.Series(True, index=calls.index)
+    return calls.loc[keep].reset_index(drop=True)

@@ -40,6 +40,8 @@ ANY = "(any)"
 #: Rows shown in the findings table (the workbook has them all).
 MAX_ROWS = 500
 TABS: tuple[str, ...] = ("Findings", "Student", "School", "Count moves")
+#: A forecast run's first tab.
+CALL_LIST_TAB = "Call list"
 
 
 # ---- callbacks: plain functions ------------------------------------------------------------
@@ -73,14 +75,54 @@ def on_student_change(run: DistrictRun, person_id: int | None) -> dict[str, Any]
                 "calendar_figure": None, "hours_figure": None, "reasons": [],
                 "verdict": "Pick a student.", "findings": pd.DataFrame()}
     enr = one_student.student_enrollments(run, person_id)
-    cal = days.student_calendar(run, person_id)
+    cal = days.forecast_calendar(run, person_id)  # the count date's calendar outside a forecast
     reasons = one_student.why_excluded(run, person_id)
     counted = enr.loc[enr["onCountDate"], "fteValidated"].sum()
     verdict = (f"Counted in full: FTE validated {counted:g}." if not reasons else
                f"FTE validated {counted:g}: {len(reasons)} reason(s) below.")
-    return {"enrollments": enr, "calendar": cal, "calendar_figure": xf.calendar_figure(cal),
+    return {"enrollments": enr, "calendar": cal,
+            "calendar_figure": xf.calendar_figure(cal, forecast_title(run, cal)),
             "hours_figure": xf.hours_figure(enr), "reasons": reasons, "verdict": verdict,
             "findings": one_student.student_findings(run, person_id)}
+
+
+def forecast_title(run: DistrictRun, calendar: pd.DataFrame) -> str:
+    """A forecast calendar's title: the streak as of ``as_of`` and the days left ("": none).
+
+    Example:
+        >>> from mtcollect_nb.testing import tiny_analysis
+        >>> from mtcollect_nb.checks.run import run_from_analysis
+        >>> forecast_title(run_from_analysis(tiny_analysis()), pd.DataFrame())
+        ''
+    """
+    p = run.params
+    if p.as_of is None or calendar.empty:
+        return ""
+    streak = calendar.loc[calendar[days.IN_STREAK]].groupby("calendarID").size()
+    left = int(calendar.groupby("calendarID")[days.DAY_LEFT].sum().max())
+    return (f"{xf.absences_text(int(streak.max()) if len(streak) else 0)} as of "
+            f"{p.as_of.isoformat()}; {left} school days left to the count date "
+            f"{p.count_date.isoformat()}")
+
+
+def on_call_list_change(run: DistrictRun, school: str | None = None) -> dict[str, Any]:
+    """A forecast run's call list for one school (None, "" or ``(any)``: every school).
+
+    Returns:
+        ``table`` (the Call list sheet's columns, in its order) and ``summary``.
+
+    Example:
+        >>> from mtcollect_nb.testing import tiny_analysis
+        >>> from mtcollect_nb.checks.run import run_from_analysis
+        >>> on_call_list_change(run_from_analysis(tiny_analysis()))["summary"]
+        '0 of 0 students on the call list'
+    """
+    picked = None if school in (None, "", ANY) else school
+    calls = run.analysis.call_list
+    t = explore.filter_call_list(calls, picked)
+    fte = float(t["fteAtRisk"].sum()) if len(t) else 0.0
+    return {"table": t, "summary": f"{len(t)} of {len(calls)} students on the call list"
+                                   + (f", {fte:.2f} FTE at risk" if len(t) else "")}
 
 
 def on_school_change(run: DistrictRun, school_number: str | None) -> dict[str, Any]:
@@ -183,6 +225,26 @@ def findings_tab(run: DistrictRun) -> widgets.VBox:
                          widgets.HBox([picker, columns]), record])
 
 
+def call_list_tab(run: DistrictRun) -> widgets.VBox:
+    """A forecast run's call list, filtered by school.
+
+    Pick a student in the Student tab for their calendar up to ``as_of`` with the days left.
+    """
+    calls = run.analysis.call_list
+    names = {v: k for k, v in explore.school_options(run).items()}
+    box = _dropdown("school", sorted(calls["schoolNumber"].unique()), names)
+    summary, table = widgets.HTML(), widgets.HTML()
+
+    def refresh(_: Any = None) -> None:
+        out = on_call_list_change(run, box.value)
+        summary.value = f"<b>{html.escape(out['summary'])}</b>"
+        table.value = table_html(out["table"], "No student on the call list.")
+
+    box.observe(refresh, names="value")
+    refresh()
+    return widgets.VBox([box, summary, table])
+
+
 def student_tab(run: DistrictRun) -> widgets.VBox:
     """Student picker: enrollments, calendar, hours, reasons, findings with remedies."""
     only = widgets.Checkbox(description="only students with findings", value=False)
@@ -242,9 +304,15 @@ class Explorer(widgets.Tab):
 
 
 def explorer(run: DistrictRun) -> Explorer:
-    """The whole explorer: tabs Findings, Student, School and Count moves."""
-    tab = Explorer(children=[findings_tab(run), student_tab(run), school_tab(run),
-                                moves_tab(run)])
-    tab.titles = TABS
+    """The whole explorer: tabs Findings, Student, School and Count moves.
+
+    A forecast run (``as_of``) has the Call list first.
+    """
+    tabs = [findings_tab(run), student_tab(run), school_tab(run), moves_tab(run)]
+    titles = TABS
+    if run.params.forecast:
+        tabs, titles = [call_list_tab(run), *tabs], (CALL_LIST_TAB, *TABS)
+    tab = Explorer(children=tabs)
+    tab.titles = titles
     return tab
 

@@ -26,9 +26,10 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from mtcollect_nb.columns import SEVERITIES
+from mtcollect_nb.columns import SEVERITIES, STREAK_START
 from mtcollect_nb.compute import law as compute_law
-from mtcollect_nb.outputs import FINDINGS_XLSX
+from mtcollect_nb.compute.absence import EXCLUDE_STREAK
+from mtcollect_nb.outputs import FINDINGS_XLSX, call_list_line
 from mtcollect_nb.report.sheets import school_labels
 
 if TYPE_CHECKING:
@@ -112,6 +113,69 @@ def verdict_html(finished: FinishedRun) -> str:
         f"<td class=\"{'ok' if r['ready'] else 'error'}\"><b>{html.escape(str(r['verdict']))}"
         f"</b></td></tr>" for r in finished.window.ready.to_dict("records"))
     return f'{STYLE}<div class="mt-report"><h2>Ready to certify?</h2><table>{rows}</table></div>'
+
+
+def call_list_html(finished: FinishedRun, max_rows: int = MAX_ROWS_PER_RULE) -> str:
+    """A forecast run's call list, first in the report: who, since when, days left, school.
+
+    The line ``mtcollect run`` prints, FTE and ANB at risk per budget unit, then one row per
+    enrollment as the Call list sheet orders them, with the note the district typed (carried
+    from the previous workbook). Empty in a normal run (nothing to show).
+
+    Example:
+        >>> import tempfile
+        >>> from mtcollect_nb.checks.run import run_from_analysis
+        >>> from mtcollect_nb.testing import tiny_analysis
+        >>> from mtcollect_nb.window.finished import finish
+        >>> from mtcollect_nb.window.keys import with_keys
+        >>> call_list_html(finish(with_keys(run_from_analysis(tiny_analysis())),
+        ...                       tempfile.mkdtemp()))
+        ''
+    """
+    run = finished.run
+    p = run.params
+    if p.as_of is None:
+        return ""
+    a = run.analysis
+    calls = finished.window.calls
+    units = a.at_risk_by_unit
+    line = call_list_line(len(calls), float(units["fteAtRisk"].sum()),
+                          float(units["anbAtRisk"].sum()), p.count_date.isoformat())
+    since = a.streaks_as_of.set_index("enrollmentID")[STREAK_START]
+    labels = school_labels(run)
+
+    def text(col: str) -> pd.Series:
+        return calls[col].fillna("").astype(str)
+
+    def day(col: str | pd.Series) -> pd.Series:
+        d = pd.to_datetime(calls[col] if isinstance(col, str) else col, errors="coerce")
+        return d.dt.strftime("%Y-%m-%d").fillna("")
+
+    table = pd.DataFrame({
+        "school": text("schoolNumber").map(labels).fillna(text("schoolNumber")),
+        "student": (text("stateID") + " " + text("studentName")).str.strip(),
+        "grade": text("grade"),
+        "absent since": day(calls["enrollmentID"].map(since)),
+        "days absent": calls["streakAsOf"].astype("Int64").astype(str),
+        "days left": calls["daysLeft"].astype("Int64").astype(str),
+        "reaches 11 on": day("reaches11On").replace("", "already"),
+        "FTE at risk": calls["fteAtRisk"].map("{:.2f}".format),
+        "chronically absent": calls["chronicallyAbsent"].map({True: "yes", False: ""}).fillna(""),
+        "note": text("note"),
+    })
+    more = (f"<p>and {len(table) - max_rows} more: see the Call list sheet of "
+            f"{FINDINGS_XLSX}.</p>" if len(table) > max_rows else "")
+    body = (table.head(max_rows).to_html(index=False, escape=True, border=0) if len(table)
+            else "<p>No student is on course to be excluded.</p>")
+    title = html.escape(f"Call list as of {p.as_of.isoformat()}: who would be lost on "
+                        f"{p.count_date.isoformat()}")
+    return (f'{STYLE}<div class="mt-report"><h2>{title}</h2>'
+            f"<p><b>{html.escape(line)}</b>. A student absent every remaining school day "
+            f"until the count date is excluded from the count ({EXCLUDE_STREAK} "
+            "consecutive days); one day present keeps them. Call the family; note the call "
+            f"in the <i>note</i> column of the Call list sheet.</p>"
+            f"{units.to_html(index=False, escape=True, border=0, float_format='{:.2f}'.format)}"
+            f"{body}{more}</div>")
 
 
 def findings_table(findings: pd.DataFrame, labels: pd.Series) -> pd.DataFrame:

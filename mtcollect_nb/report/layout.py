@@ -23,7 +23,9 @@ import pandas as pd
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-NUMBER_FORMATS = {"anbReported": "#,##0.000", "anbValidated": "#,##0.000"}
+NUMBER_FORMATS = {"anbReported": "#,##0.000", "anbValidated": "#,##0.000",
+                  # before the count date (issue 21): rates as %, FTE and ANB to 3 places
+                  "chronicAbsenceRate": "0.0%", "fteAtRisk": "0.000", "anbAtRisk": "#,##0.000"}
 SEVERITY_COLOURS = {"error": "#F8CBAD", "warning": "#FFE699", "info": "#DDEBF7"}
 #: Free-text columns: fixed width (characters), wrapped, so a finding reads without scrolling.
 WRAP_WIDTHS: dict[str, int] = {

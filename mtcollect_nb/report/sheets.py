@@ -4,7 +4,7 @@ Example:
     >>> from mtcollect_nb.testing import tiny_analysis
     >>> from mtcollect_nb.checks.run import run_from_analysis
     >>> list(sheet_frames(run_from_analysis(tiny_analysis())))
-    ['Findings', 'ANB', 'Absences', 'CTE', 'Rejected rows']
+    ['Findings', 'ANB', 'Absences', 'CTE', 'Rejected rows', 'Attendance']
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from mtcollect_nb.checks.reconcile import reconcile_table
 from mtcollect_nb.checks.run import DistrictRun
 from mtcollect_nb.checks.teacher_class import course_level_courses
 from mtcollect_nb.columns import (
+    ATTENDANCE_COLUMNS,
+    CALL_LIST_SHEET_COLUMNS,
     CTE_COLUMNS,
     FINDINGS_SHEET_COLUMNS,
     REJECTED_COLUMNS,
@@ -24,6 +26,8 @@ from mtcollect_nb.columns import (
 from mtcollect_nb.compute.sections import spring_sections
 from mtcollect_nb.errors import MtcollectError
 from mtcollect_nb.outputs import FINDINGS_XLSX
+from mtcollect_nb.window.finished import call_sheet
+from mtcollect_nb.window.previous import CALL_LIST_SHEET
 
 _SHEET = list(CTE_COLUMNS)
 #: The extracts the CTE sheet needs (the Teacher-Class files).
@@ -32,13 +36,15 @@ TEACHER_CLASS_TABLES: tuple[str, ...] = ("courses", "sections", "section_staff",
 CTE_SHEET_TABLES: tuple[str, ...] = ("courses", "sections")
 
 
-def sheet_frames(run: DistrictRun,
-                 findings: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+def sheet_frames(run: DistrictRun, findings: pd.DataFrame | None = None,
+                 calls: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
     """The data sheets' frames (exact columns, in order), of the run as it is.
 
     ``findings`` is the findings with the rerun columns (a finished run's window:
-    :mod:`mtcollect_nb.window.finished`); without it they are blank. *Reconcile* is there only
-    when the ``ic_counts`` file was provided.
+    :mod:`mtcollect_nb.window.finished`); without it they are blank. ``calls`` is the Call
+    list with its notes carried (the window's ``calls``); without it they are blank. *Call
+    list* is there only in a forecast run (``as_of``), *Attendance* in every run, *Reconcile*
+    only when the ``ic_counts`` file was provided.
     """
     a = run.analysis
     if findings is None:
@@ -51,6 +57,10 @@ def sheet_frames(run: DistrictRun,
         "CTE": (cte_frame(run), CTE_COLUMNS),
         "Rejected rows": (a.bundle.rejected, REJECTED_COLUMNS),
     }
+    if run.params.forecast:
+        frames[CALL_LIST_SHEET] = (call_sheet(run) if calls is None else calls,
+                                   CALL_LIST_SHEET_COLUMNS)
+    frames["Attendance"] = (a.attendance_table, ATTENDANCE_COLUMNS)
     if a.has("ic_counts"):
         frames["Reconcile"] = (reconcile_table(a), season.reconcile_columns)
     names = school_names(run)

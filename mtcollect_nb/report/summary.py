@@ -23,6 +23,9 @@ from mtcollect_nb.checks.catalog import all_rules
 from mtcollect_nb.checks.run import DistrictRun
 from mtcollect_nb.columns import (
     ACCOUNTING_COLUMNS,
+    ANB_AT_RISK,
+    AT_RISK_COLUMNS,
+    FTE_AT_RISK,
     NOT_RUN_COLUMNS,
     SEVERITIES,
 )
@@ -45,6 +48,7 @@ BY_RULE_BLOCK = "Findings per rule"
 BY_SEVERITY_BLOCK = "Findings per severity"
 BUDGET_UNIT_BLOCK = "ANB per budget unit"
 NOT_RUN_BLOCK = "Rules that did not run"
+AT_RISK_BLOCK = "At risk before the count date: FTE and ANB on the call list per budget unit"
 CONTINUED_BLOCK = "Sheets continued (more rows than one Excel sheet holds)"
 NOTES_BLOCK = "Loader notes (values kept, but check the export)"
 SHEET_NOTES_BLOCK = "Sheets left partly blank (a file was not provided)"
@@ -92,6 +96,9 @@ def run_info(run: DistrictRun) -> pd.DataFrame:
         ("mtcollect-nb version", run.version),
         ("PII masked", "Yes" if run.masked else "No"),
     ]
+    if p.as_of is not None:  # a forecast run (issue 21)
+        rows.insert(6, ("As of (forecast)",
+                        f"{p.as_of.isoformat()} (attendance known to this day)"))
     return pd.DataFrame(rows, columns=list(RUN_INFO_COLUMNS))
 
 
@@ -140,6 +147,22 @@ def budget_units(run: DistrictRun) -> pd.DataFrame:
     """The ANB per budget unit (the season's ``budget_unit_columns``: a fall run's fall count)."""
     return run.analysis.budget_units.reindex(
         columns=list(run.params.season.budget_unit_columns))
+
+
+def at_risk(run: DistrictRun) -> pd.DataFrame:
+    """FTE and ANB at risk per budget unit (AT_RISK_COLUMNS) with a Total row (forecast runs).
+
+    Example:
+        >>> from mtcollect_nb.testing import tiny_analysis
+        >>> from mtcollect_nb.checks.run import run_from_analysis
+        >>> at_risk(run_from_analysis(tiny_analysis()))["budgetUnit"].tolist()[-1]
+        'Total'
+    """
+    units = run.analysis.at_risk_by_unit.reindex(columns=list(AT_RISK_COLUMNS))
+    nums = units[[FTE_AT_RISK, ANB_AT_RISK]].apply(pd.to_numeric).fillna(0.0)
+    total = pd.DataFrame([["Total", *nums.sum().round(4).tolist()]],
+                         columns=list(AT_RISK_COLUMNS))
+    return pd.concat([units.assign(**nums), total], ignore_index=True)
 
 
 def rerun_info(window: Window) -> pd.DataFrame:
@@ -199,6 +222,8 @@ def summary_blocks(finished: FinishedRun,
         Block(BUDGET_UNIT_BLOCK, budget_units(run)),
         Block(NOT_RUN_BLOCK, run.not_run.reindex(columns=list(NOT_RUN_COLUMNS))),
     ]
+    if run.params.forecast:  # beside the ANB it puts at risk, before the rules not run
+        blocks.insert(6, Block(AT_RISK_BLOCK, at_risk(run)))
     if continued is not None and len(continued):
         blocks.insert(2, Block(CONTINUED_BLOCK, continued))
     if len(run.analysis.bundle.notes):
@@ -260,4 +285,31 @@ def summary_json(finished: FinishedRun) -> dict[str, Any]:
         **ready_json(window.ready),
         "reruns": {"previousRun": last["started"] if (last := window.previous_run) else None,
                    **window.totals(), "previousWorkbookProblem": window.previous.problem},
+        "forecast": forecast_json(run),
     }
+
+
+def forecast_json(run: DistrictRun) -> dict[str, Any] | None:
+    """``summary.json``'s ``forecast``: None in a normal run, else the call list's totals.
+
+    Keys: asOf, countDate, callList (students listed), fteAtRisk and anbAtRisk (district
+    totals) and byUnit (budget unit -> fteAtRisk, anbAtRisk).
+
+    Example:
+        >>> from mtcollect_nb.testing import tiny_analysis
+        >>> from mtcollect_nb.checks.run import run_from_analysis
+        >>> forecast_json(run_from_analysis(tiny_analysis())) is None
+        True
+    """
+    p = run.params
+    if p.as_of is None:
+        return None
+    units = at_risk(run)
+    rows = units.iloc[:-1]
+    return {"asOf": p.as_of.isoformat(), "countDate": p.count_date.isoformat(),
+            "callList": int(len(run.analysis.call_list)),
+            "fteAtRisk": float(units[FTE_AT_RISK].iloc[-1]),
+            "anbAtRisk": float(units[ANB_AT_RISK].iloc[-1]),
+            "byUnit": {str(u): {FTE_AT_RISK: float(f), ANB_AT_RISK: float(b)}
+                       for u, f, b in zip(rows["budgetUnit"], rows[FTE_AT_RISK],
+                                          rows[ANB_AT_RISK], strict=True)}}

@@ -82,7 +82,7 @@ def write_workbook(finished: FinishedRun, path: Path) -> Path:
     """
     run, window = finished.run, finished.window
     path = Path(path)
-    frames = sheet_frames(run, window.findings)
+    frames = sheet_frames(run, window.findings, window.calls)
     parts = {name: _chunks(df) for name, df in frames.items()}
     continued = pd.DataFrame(
         [(name, f"{name} ({i + 1})", len(chunk)) for name, chunks in parts.items()

@@ -188,7 +188,8 @@ def _run_locked(districts: list[District], root: Path, workers: int | None, forc
     counts = {c: "Float64" for c in columns if c.endswith(("CountReported", "CountValidated"))}
     table = (pd.DataFrame([rows[i] for i in sorted(rows)], columns=list(columns))
              .astype({"seconds": "Float64", "errors": "Int64", "warnings": "Int64", **counts,
-                      "newFindings": "Int64", "fixedFindings": "Int64"}))
+                      "newFindings": "Int64", "fixedFindings": "Int64",
+                      "fteAtRisk": "Float64", "anbAtRisk": "Float64"}))
     xlsx, csv = write_summary(table, root)
     summary = BatchSummary(table, xlsx, csv)
     if rollup:

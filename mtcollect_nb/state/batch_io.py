@@ -37,6 +37,7 @@ OK, FAILED, SKIPPED = "ok", "failed", "skipped"
 SUMMARY_COLUMNS: tuple[str, ...] = (
     "district", "name", "status", "seconds", "errors", "warnings",
     "springCountReported", "springCountValidated", "ready", "newFindings", "fixedFindings",
+    "asOf", "fteAtRisk", "anbAtRisk",  # a forecast run's call list (blank otherwise)
     "message", "paramsFile", "outputDir",
 )
 COUNT_COLUMNS: tuple[str, ...] = SUMMARY_COLUMNS[4:8]
@@ -202,7 +203,22 @@ def summary_counts(output_dir: Path) -> dict[str, Any]:
     return {"errors": s.errors, "warnings": s.warnings,
             reported: s.spring_count_reported, validated: s.spring_count_validated,
             "ready": None if s.ready is None else ("yes" if s.ready else "no"),
-            "newFindings": s.new_findings, "fixedFindings": s.fixed_findings}
+            "newFindings": s.new_findings, "fixedFindings": s.fixed_findings,
+            **forecast_counts(s)}
+
+
+def forecast_counts(s: RunSummary) -> dict[str, Any]:
+    """asOf, fteAtRisk and anbAtRisk of a forecast run's summary (None in a normal run).
+
+    Example:
+        >>> forecast_counts(RunSummary(forecast={"asOf": "2025-01-27", "fteAtRisk": 2.0,
+        ...                                      "anbAtRisk": 1.0}))
+        {'asOf': '2025-01-27', 'fteAtRisk': 2.0, 'anbAtRisk': 1.0}
+    """
+    f = s.forecast or {}
+    number = {k: float(v) if isinstance(v, int | float) and not isinstance(v, bool) else None
+              for k in ("fteAtRisk", "anbAtRisk") for v in [f.get(k)]}
+    return {"asOf": str(f["asOf"]) if f.get("asOf") else None, **number}
 
 
 def write_summary(rows: pd.DataFrame, root: Path) -> tuple[Path, Path]:

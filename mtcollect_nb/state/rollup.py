@@ -31,7 +31,9 @@ from mtcollect_nb.state import suppression as sp
 TOTAL = "Total"
 EFFECT = "fundingEffect"
 BU_NUMBERS: tuple[str, ...] = (*BUDGET_UNIT_COLUMNS[1:], EFFECT)
-DISTRICT_NUMBERS: tuple[str, ...] = (EFFECT, "errors", "warnings")
+#: FTE and ANB at risk before the count date (a forecast run's call list; 0 otherwise).
+AT_RISK: tuple[str, ...] = ("fteAtRisk", "anbAtRisk")
+DISTRICT_NUMBERS: tuple[str, ...] = (EFFECT, "errors", "warnings", *AT_RISK)
 RULE_KEYS: tuple[str, ...] = ("ruleId", "severity", "collection")
 _ANB_PAIR = ("anbReported", "anbValidated")
 
@@ -94,7 +96,7 @@ def load_state(batch_dir: str | Path) -> State:
     """
     root = Path(batch_dir)
     text = {c: str for c in ("district", "name", "status", "ready", "message", "paramsFile",
-                             "outputDir")}
+                             "outputDir", "asOf")}
     summary = csv_restore(pd.read_csv(root / BATCH_SUMMARY_CSV, dtype=text, keep_default_na=False,
                                       na_values={"seconds": [""]}))  # our escaping undone
     ran = summary["status"].isin(["ok", "skipped"])
@@ -160,9 +162,12 @@ def statewide_budget_units(budget_units: pd.DataFrame, season: Season = SPRING) 
 
 
 def district_table(state: State) -> pd.DataFrame:
-    """Per district: name, funding effect (ANB validated - reported), errors, warnings; + Total.
+    """Per district: name, funding effect, errors, warnings, FTE and ANB at risk; + Total.
 
-    Error and warning counts come from the findings tables, so they add up to the rule table.
+    The funding effect is ANB validated - reported; FTE and ANB at risk are those of a
+    forecast run's call list (0 otherwise). Error and warning counts come from the findings
+    tables, so they add up to the rule table; FTE and ANB at risk from the batch summary (each
+    district's ``summary.json``).
     """
     reported, validated = effect_pair(state.season)
     effect = (state.budget_units.astype({validated: "float64", reported: "float64"})
@@ -176,7 +181,14 @@ def district_table(state: State) -> pd.DataFrame:
     t[EFFECT] = effect.reindex(t.index, fill_value=0.0)
     t["errors"] = sev["error"].reindex(t.index, fill_value=0).astype("int64")
     t["warnings"] = sev["warning"].reindex(t.index, fill_value=0).astype("int64")
-    t.loc[TOTAL] = ["Statewide", t[EFFECT].sum(), t["errors"].sum(), t["warnings"].sum()]
+    s = state.summary
+    s = s.drop_duplicates("district").set_index("district") if "district" in s else s
+    for col in AT_RISK:
+        values = (pd.to_numeric(s[col], errors="coerce") if col in s.columns
+                  else pd.Series(dtype="float64"))
+        t[col] = values.reindex(t.index).fillna(0.0).astype("float64")
+    t.loc[TOTAL] = ["Statewide", t[EFFECT].sum(), t["errors"].sum(), t["warnings"].sum(),
+                    *(t[c].sum() for c in AT_RISK)]
     return t
 
 
@@ -259,6 +271,8 @@ def publish(state: State) -> Publication:
             "budget_units", bu_rows, cols_)),
         *sp.column_groups("districts", list(tables["districts"].index[:-1]), TOTAL,
                           DISTRICT_NUMBERS),
+        # ANB at risk is FTE at risk x a known factor: one hidden, both hidden
+        *sp.row_groups("districts", list(tables["districts"].index), list(AT_RISK)),
         [("budget_units", TOTAL, EFFECT), ("districts", TOTAL, EFFECT)],
         [("rules", f"{TOTAL} error", "findings"), ("districts", TOTAL, "errors")],
         [("rules", f"{TOTAL} warning", "findings"), ("districts", TOTAL, "warnings")],
@@ -267,7 +281,7 @@ def publish(state: State) -> Publication:
         parts = rules.index[(rules["severity"] == s) & ~rules.index.str.startswith(TOTAL)]
         groups += sp.column_groups("rules", list(parts), f"{TOTAL} {s}", ["findings"])
     status = sp.suppression_status(values, groups)
-    decimals = {c: 2 for c in numbers} | {EFFECT: 2}
+    decimals = {c: 2 for c in numbers} | {EFFECT: 2} | dict.fromkeys(AT_RISK, 2)
     marked = {n: sp.mark(n, t, cols[n], status, decimals) for n, t in tables.items()}
     published = {n: sp.published_numbers(n, t, cols[n], status) for n, t in tables.items()}
     return Publication(marked["budget_units"], marked["districts"], marked["rules"],
@@ -283,10 +297,11 @@ def _anb_identities(season: Season) -> list[list[str]]:
 
 
 def ranked(pub: Publication, column: str) -> pd.DataFrame:
-    """Districts ranked by ``column`` (funding effect by its size, either sign; counts high first).
+    """Districts ranked by ``column``: funding effect by its size, either sign; others high first.
 
-    Suppressed districts come last, in district order and without a rank, so the order does not
-    reveal how their hidden values compare.
+    Counts and ANB at risk rank the highest first. Suppressed districts come last, in
+    district order and without a rank, so the order does not reveal how their hidden values
+    compare.
     """
     num = pub.numbers["districts"].drop(index=TOTAL)
     key = num[column].abs() if column == EFFECT else num[column]

@@ -64,6 +64,8 @@ class District:
     planted: dict[str, dict[str, list[int]]] = field(default_factory=dict)
     overrides: list[tuple[int, str, object]] = field(default_factory=list)
     fall_planted: dict[str, dict[str, list[int]]] = field(default_factory=dict)
+    #: The forecast edges planted (:mod:`.plant_forecast`): edge -> personID, enrollmentID.
+    forecast_planted: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @classmethod
     def new(cls, *, students: int, seed: int, number: str, name: str) -> District:

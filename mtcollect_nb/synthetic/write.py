@@ -32,10 +32,13 @@ from mtcollect_nb.synthetic.plant import (
     plant_text,
 )
 from mtcollect_nb.synthetic.plant_fall import FALL_PLANTED, plant_fall
+from mtcollect_nb.synthetic.plant_forecast import EDGES, FORECAST_AS_OF, LISTED, plant_forecast
 from mtcollect_nb.synthetic.schedule import build_schedule
 
 #: The layouts a district can be written in (``write_district(layout=...)``).
 LAYOUTS: tuple[str, ...] = ("contract", "ic")
+#: The demo's forecast parameters file (beside ``parameters.yaml``).
+FORECAST_PARAMS = "parameters-forecast.yaml"
 #: Files written in Windows-1252 (IC's default export on Windows); the rest are UTF-8.
 CP1252_TABLES: frozenset[str] = frozenset({"students", "staff"})
 #: students.csv dates use IC's export default MM/DD/YYYY; the other files use ISO dates.
@@ -66,6 +69,8 @@ def build_district(*, students: int = 600, seed: int = 1, district_number: str =
     apply_overrides(d)
     fall_count(d)
     d.tables["attendance"] = attendance_rows(d)
+    if plant:  # rewrites rows up to a January as_of only: the count date's data are unchanged
+        plant_forecast(d)
     d.tables["periods"] = periods_frame(d.tables["calendars"], d.tables["days"])
     d.tables["grade_levels"] = grade_levels_frame(d.tables["enrollments"])
     if plant:
@@ -180,7 +185,9 @@ def write_demo(out_dir: Path, *, seed: int = 1, season: str = "spring") -> Path:
     ``out_dir/extracts/`` holds the bundle, ``out_dir/parameters.yaml`` the parameters
     (``mask_pii: true``; paths relative to the file: ``extracts`` and ``output``).
     ``season="fall"`` also writes ``out_dir/parameters-fall.yaml`` (``collection_season:
-    fall``: the fall collections, outputs in ``output/fall``) and returns that one.
+    fall``: the fall collections, outputs in ``output/fall``) and returns that one; and
+    always ``out_dir/parameters-forecast.yaml``: the same district as a forecast run a week before
+    its count date (``as_of: 2025-01-27``, output in ``output-forecast``).
     """
     if season not in DEMO_PARAMETERS:
         raise ValueError(f"unknown season {season!r} (use {', '.join(DEMO_PARAMETERS)})")
@@ -188,6 +195,9 @@ def write_demo(out_dir: Path, *, seed: int = 1, season: str = "spring") -> Path:
     write_district(out / "extracts", students=600, seed=seed, district_number="0999",
                    district_name="Synthetic Public Schools", plant=True)
     values = parameters("0999", "Synthetic Public Schools", "extracts", "output", mask_pii=True)
+    # the same district in January, a week before its count date (the call list's edges)
+    write_params(out / FORECAST_PARAMS, {**values, "output_dir": "output-forecast",
+                                         "as_of": FORECAST_AS_OF})
     path = write_params(out / DEMO_PARAMETERS["spring"], values)
     if DEMO_PARAMETERS[season] == path.name:  # the spring demo
         return path
@@ -224,3 +234,19 @@ def planted_cases(seed: int = 1, students: int = 600,
             entry["stateID"] = [sid.get(p, "") for p in keys["personID"]]
         out[rule] = entry
     return out
+
+
+def forecast_cases(seed: int = 1, students: int = 600) -> pd.DataFrame:
+    """The forecast edges planted in the demo district of ``seed`` (synthetic/plant_forecast.py).
+
+    One row per edge: ``edge``, ``planted`` (what), ``listed`` (on the call list of a run as
+    of 2025-01-27), ``personID`` and ``enrollmentID`` (real; enrollmentIDs are never masked).
+
+    Example:
+        >>> forecast_cases()[["edge", "listed"]].head(2).values.tolist()
+        [['exact', True], ['one less', False]]
+    """
+    d = build_district(students=students, seed=seed, plant=True)
+    rows = [{"edge": edge, "planted": EDGES[edge], "listed": edge in LISTED, **keys}
+            for edge, keys in d.forecast_planted.items()]
+    return pd.DataFrame(rows, columns=["edge", "planted", "listed", "personID", "enrollmentID"])

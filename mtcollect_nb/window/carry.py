@@ -30,6 +30,8 @@ import pandas as pd
 
 from mtcollect_nb.checks.catalog import all_rules
 from mtcollect_nb.columns import (
+    CALL_KEY,
+    CALL_LIST_SHEET_COLUMNS,
     CHANGE,
     CHANGE_FIXED,
     CHANGE_NEW,
@@ -145,3 +147,26 @@ def masked_previous(rows: pd.DataFrame) -> pd.DataFrame:
     out["value"] = ""
     out["message"] = out["ruleId"].map(titles).fillna("")
     return out
+
+
+def carry_call_notes(calls: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
+    """The Call list sheet: ``calls`` plus the previous ``reviewed`` and ``note`` by callKey.
+
+    Columns CALL_LIST_SHEET_COLUMNS; ``calls`` has its ``callKey`` (window/keys.call_keys).
+
+    "called the family on 1/22" stays on the student's row run after run while the enrollment
+    is on the list, wherever the district sorted it; a key no longer listed (the student came
+    back) leaves the list with its note. A note is text: ``=1+1`` stays that text.
+
+    Example:
+        >>> c = pd.DataFrame({"enrollmentID": ["10", "11"], "callKey": ["CALL:A", "CALL:B"]})
+        >>> p = pd.DataFrame({"callKey": ["CALL:B", "CALL:Z"], "reviewed": ["x", "x"],
+        ...                   "note": ["called the family on 1/22", "gone"]})
+        >>> carry_call_notes(c, p)[["enrollmentID", "note"]].values.tolist()
+        [['10', ''], ['11', 'called the family on 1/22']]
+    """
+    prev = previous.drop_duplicates(CALL_KEY).set_index(CALL_KEY)
+    keys = calls[CALL_KEY]
+    typed = {c: (keys.map(prev[c]) if len(prev) else pd.Series("", index=calls.index))
+             .fillna("").astype(object) for c in (REVIEWED, NOTE)}
+    return calls.assign(**typed).reindex(columns=list(CALL_LIST_SHEET_COLUMNS))

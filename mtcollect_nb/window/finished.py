@@ -20,7 +20,7 @@ Example:
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,8 @@ import pandas as pd
 
 from mtcollect_nb.checks.run import DistrictRun
 from mtcollect_nb.columns import (
+    CALL_KEY,
+    CALL_LIST_SHEET_COLUMNS,
     CHANGE,
     CHANGE_FIXED,
     CHANGE_NEW,
@@ -46,8 +48,15 @@ from mtcollect_nb.columns import (
 from mtcollect_nb.outputs import FINDINGS_XLSX
 from mtcollect_nb.params import Params
 from mtcollect_nb.window import history
-from mtcollect_nb.window.carry import carry_forward, changes_since, count_changes, masked_previous
+from mtcollect_nb.window.carry import (
+    carry_call_notes,
+    carry_forward,
+    changes_since,
+    count_changes,
+    masked_previous,
+)
 from mtcollect_nb.window.certify import readiness
+from mtcollect_nb.window.keys import call_keys
 from mtcollect_nb.window.previous import Previous, read_previous
 
 
@@ -64,6 +73,9 @@ class Window:
         records: the history records of the earlier runs of the same season, oldest first.
         kept: where an unreadable previous workbook was copied (set when the outputs are
             written; None when not needed).
+        calls: the Call list sheet (CALL_LIST_SHEET_COLUMNS): the run's call list with its
+            ``callKey`` and the previous run's ``reviewed`` and ``note`` carried by it (empty
+            outside a forecast run).
     """
 
     findings: pd.DataFrame
@@ -73,6 +85,8 @@ class Window:
     previous: Previous
     records: tuple[dict[str, Any], ...] = ()
     kept: Path | None = None
+    calls: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=list(CALL_LIST_SHEET_COLUMNS)))
 
     @property
     def previous_run(self) -> dict[str, Any] | None:
@@ -180,5 +194,16 @@ def finish(run: DistrictRun, out_dir: Path | str | None = None) -> FinishedRun:
     window = Window(findings=findings, since=changes_since(findings, before),
                     counts=count_changes(run.analysis.budget_units, last, season),
                     ready=readiness(findings, run.not_run, season), previous=previous,
-                    records=records)
+                    records=records, calls=call_sheet(run, previous))
     return FinishedRun(run, window, out)
+
+
+def call_sheet(run: DistrictRun, previous: Previous | None = None) -> pd.DataFrame:
+    """The run's call list keyed (``callKey``) with the previous Call list's notes carried.
+
+    Without ``previous``, ``reviewed`` and ``note`` are blank.
+    """
+    p = run.params
+    calls = run.analysis.call_list
+    calls = calls.assign(**{CALL_KEY: call_keys(calls, p.collection_season, p.school_year)})
+    return carry_call_notes(calls, (previous or Previous(Path())).calls)

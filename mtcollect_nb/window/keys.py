@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from mtcollect_nb.checks.run import DistrictRun
-from mtcollect_nb.columns import DATA_QUALITY, FINDING_KEY, PERSON_ID
+from mtcollect_nb.columns import CALL_KEY, DATA_QUALITY, FINDING_KEY, PERSON_ID
 from mtcollect_nb.privacy.masking import Scrubber, mask_frame, salt_key
 
 #: The identifying fields, in key order (the student is personID, else stateID).
@@ -117,3 +117,31 @@ def with_keys(run: DistrictRun) -> DistrictRun:
         return run
     findings = run.findings.assign(**{FINDING_KEY: finding_keys(run)})
     return dataclasses.replace(run, results=dataclasses.replace(run.results, findings=findings))
+
+
+def call_keys(call_list: pd.DataFrame, season: str, school_year: int) -> pd.Series:
+    """The ``callKey`` of each call-list row: ``CALL:`` + a keyed hash of its enrollment.
+
+    The hash is of enrollmentID, season and school year (the student's enrollment in this
+    count, whatever its streak today).
+
+    Hashed as :func:`finding_keys` hashes (the installation's salt), so the same enrollment
+    gets the same key on every run, masked or not (enrollmentID is not masked), and the
+    notes the district typed on the Call list follow it (:func:`mtcollect_nb.window.carry.
+    carry_call_notes`).
+
+    Example:
+        >>> c = pd.DataFrame({"enrollmentID": ["10", "11", "10"]})
+        >>> k = call_keys(c, "spring", 2025)
+        >>> k[0] == k[2] != k[1], k[0].startswith("CALL:"), len(k[0])
+        (True, True, 21)
+        >>> call_keys(c, "fall", 2025)[0] != k[0] != call_keys(c, "spring", 2026)[0]
+        True
+    """
+    if call_list.empty:
+        return pd.Series([], index=call_list.index, dtype=object, name=CALL_KEY)
+    ids = call_list["enrollmentID"].astype("string").fillna("").astype(object)
+    text = ids + f"{_SEP}{season}{_SEP}{int(school_year)}"
+    h = pd.util.hash_array(text.to_numpy(dtype=object), hash_key=salt_key(), categorize=True)
+    keys = "CALL:" + _hex16(h).astype(object)
+    return pd.Series(keys, index=call_list.index, dtype=object, name=CALL_KEY)

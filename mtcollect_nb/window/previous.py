@@ -22,9 +22,20 @@ from typing import Any
 
 import pandas as pd
 
-from mtcollect_nb.columns import FINDING_KEY, FINDINGS_SHEET_COLUMNS, FIRST_SEEN
+from mtcollect_nb.columns import (
+    CALL_KEY,
+    FINDING_KEY,
+    FINDINGS_SHEET_COLUMNS,
+    FIRST_SEEN,
+    NOTE,
+    REVIEWED,
+)
 
 FINDINGS_SHEET = "Findings"
+#: The forecast run's call list (its ``reviewed`` and ``note`` are carried by ``callKey``).
+CALL_LIST_SHEET = "Call list"
+#: What is read back from the Call list: the key and what the district typed.
+CALL_NOTE_COLUMNS: tuple[str, ...] = (CALL_KEY, REVIEWED, NOTE)
 #: Summary row saying whether the previous run was masked.
 MASKED_ITEM = "PII masked"
 #: How far down a sheet the header row is looked for.
@@ -41,6 +52,8 @@ class Previous:
         findings: its Findings rows (every known column as text; ``firstSeen`` a date or NaT).
         masked: its Summary said PII was masked (``None``: not said).
         problem: why it could not be read (``None`` when it was read or absent).
+        calls: its Call list rows' callKey, reviewed and note (text; none outside a forecast
+            run's workbook).
     """
 
     path: Path
@@ -48,6 +61,7 @@ class Previous:
     findings: pd.DataFrame = field(default_factory=lambda: empty_findings())
     masked: bool | None = None
     problem: str | None = None
+    calls: pd.DataFrame = field(default_factory=lambda: empty_calls())
 
     @property
     def usable(self) -> bool:
@@ -58,6 +72,11 @@ class Previous:
 def empty_findings() -> pd.DataFrame:
     """A zero-row previous-findings frame."""
     return pd.DataFrame({c: pd.Series([], dtype=object) for c in FINDINGS_SHEET_COLUMNS})
+
+
+def empty_calls() -> pd.DataFrame:
+    """A zero-row previous-call-list frame."""
+    return pd.DataFrame({c: pd.Series([], dtype=object) for c in CALL_NOTE_COLUMNS})
 
 
 def cell_text(value: Any) -> str:
@@ -89,7 +108,7 @@ def read_previous(path: Path) -> Previous:
     if not path.is_file():
         return Previous(path)
     try:
-        findings, masked = _read(path)
+        findings, masked, calls = _read(path)
     except Exception as exc:  # a corrupt or foreign file must not stop the run
         reason = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
         return Previous(path, found=True, problem=f"{path.name}: could not be read ({reason})")
@@ -97,10 +116,10 @@ def read_previous(path: Path) -> Previous:
         return Previous(path, found=True, problem=(
             f"{path.name}: no Findings sheet with a {FINDING_KEY} column (not a findings "
             "workbook of mtcollect-nb 0.2 or later)"))
-    return Previous(path, found=True, findings=findings, masked=masked)
+    return Previous(path, found=True, findings=findings, masked=masked, calls=calls)
 
 
-def _read(path: Path) -> tuple[pd.DataFrame | None, bool | None]:
+def _read(path: Path) -> tuple[pd.DataFrame | None, bool | None, pd.DataFrame]:
     from openpyxl import load_workbook  # imported when a previous workbook exists
 
     wb = load_workbook(path, read_only=True, data_only=False)
@@ -109,15 +128,45 @@ def _read(path: Path) -> tuple[pd.DataFrame | None, bool | None]:
                  if n == FINDINGS_SHEET or n.startswith(f"{FINDINGS_SHEET} (")]
         parts = [_sheet_rows(wb[n]) for n in names]
         masked = _masked(wb["Summary"]) if "Summary" in wb.sheetnames else None
+        calls = _call_rows(wb)
     finally:
         wb.close()
     parts = [p for p in parts if p is not None]
     if not parts:
-        return None, masked
+        return None, masked, calls
     out = pd.concat(parts, ignore_index=True)
     out = out.loc[out[FINDING_KEY] != ""].reset_index(drop=True)
     out[FIRST_SEEN] = pd.to_datetime(out[FIRST_SEEN], errors="coerce", format="ISO8601")
-    return out, masked
+    return out, masked, calls
+
+
+def _call_rows(wb: Any) -> pd.DataFrame:
+    """callKey, reviewed and note of every "Call list" sheet ("Call list (2)", ...) as text.
+
+    The header is found as the Findings sheet's is (a row naming ``callKey``); the district may
+    sort, filter or insert columns. Rows without a key are left out.
+    """
+    names = [n for n in wb.sheetnames
+             if n == CALL_LIST_SHEET or n.startswith(f"{CALL_LIST_SHEET} (")]
+    parts = []
+    for name in names:
+        rows = wb[name].iter_rows(values_only=True)
+        header: list[str] = []
+        for _ in range(HEADER_ROWS):
+            header = [cell_text(v) for v in next(rows, ())]
+            if CALL_KEY in header:
+                break
+        if CALL_KEY not in header:
+            continue
+        at = {c: header.index(c) for c in CALL_NOTE_COLUMNS if c in header}
+        data = [tuple(r) for r in rows]
+        parts.append(pd.DataFrame({c: pd.Series(
+            [cell_text(r[at[c]]) if c in at and at[c] < len(r) else "" for r in data],
+            dtype=object) for c in CALL_NOTE_COLUMNS}))
+    if not parts:
+        return empty_calls()
+    out = pd.concat(parts, ignore_index=True)
+    return out.loc[out[CALL_KEY] != ""].reset_index(drop=True)
 
 
 def _sheet_rows(ws: Any) -> pd.DataFrame | None:

@@ -64,3 +64,26 @@ def test_the_scan_can_fail(demo_run, tmp_path) -> None:
     text = students.read_text(encoding="cp1252")
     assert set(TOKEN.findall(text)) & ids
     assert any(n.split(", ")[0] in text for n in list(names)[:50])
+
+
+def test_masked_forecast_outputs_hold_no_real_name_or_id(demo_run) -> None:
+    """A January run of the demo (the Call list sheet, summary.json's forecast, the tables):
+    the same scan, with the call list non-empty so it has something to hide."""
+    from mtcollect_nb.report.pipeline import analyze_district, write_outputs
+    from mtcollect_nb.synthetic.write import FORECAST_PARAMS
+
+    params = load_params(demo_run.params_path.with_name(FORECAST_PARAMS))
+    assert params.mask_pii and params.forecast
+    run = analyze_district(params)
+    assert len(run.analysis.call_list) >= 4
+    write_outputs(run)
+    names, ids = _real_values(demo_run)
+    files = sorted(p for p in Path(params.output_dir).rglob("*") if p.is_file())
+    book = openpyxl.load_workbook(Path(params.output_dir) / "findings.xlsx", read_only=True)
+    assert "Call list" in book.sheetnames
+    for path in files:
+        for text in _texts(path):
+            leaked = set(TOKEN.findall(text)) & ids
+            assert not leaked, (path.name, sorted(leaked)[:3])
+            hit = next((n for n in names if n in text), None)
+            assert hit is None, (path.name, hit)

@@ -29,7 +29,8 @@ from mtcollect_nb.window.finished import FinishedRun, finish
 
 pytestmark = pytest.mark.slow
 
-SHEETS = ["Summary", "Findings", "ANB", "Absences", "CTE", "Rejected rows", "Since last run"]
+SHEETS = ["Summary", "Findings", "ANB", "Absences", "CTE", "Rejected rows", "Attendance",
+          "Since last run"]
 # the sheets' headers: the columns with schoolName next to schoolNumber
 FINDINGS_SHEET, ANB_SHEET, ABSENCES_SHEET, CTE_SHEET = map(
     school_named, (FINDINGS_SHEET_COLUMNS, ANB_COLUMNS, ABSENCES_COLUMNS, CTE_COLUMNS))
@@ -242,7 +243,7 @@ def test_long_sheet_continues_never_truncates(tmp_path: Path,
     book = openpyxl.load_workbook(
         write_book(make_run(n_findings=5), tmp_path / "f.xlsx"))
     assert book.sheetnames == ["Summary", "Findings", "Findings (2)", "Findings (3)", "ANB",
-                               "Absences", "CTE", "Rejected rows", "Since last run"]
+                               "Absences", "CTE", "Rejected rows", "Attendance", "Since last run"]
     parts = [cells(book[n]) for n in ("Findings", "Findings (2)", "Findings (3)")]
     assert [len(p) - 1 for p in parts] == [2, 2, 1]
     assert all(tuple(p[0]) == FINDINGS_SHEET for p in parts)

@@ -127,7 +127,8 @@ def test_summary_counts_from_summary_json(tmp_path):
         "budgetUnits": {"Elementary": {"springCountReported": 1.0}}}))
     assert summary_counts(tmp_path) == {"errors": 3, "warnings": 4, "springCountReported": 120.5,
                                         "springCountValidated": 118.0, "ready": None,
-                                        "newFindings": None, "fixedFindings": None}
+                                        "newFindings": None, "fixedFindings": None,
+                                        "asOf": None, "fteAtRisk": None, "anbAtRisk": None}
     (tmp_path / "summary.json").write_text(json.dumps({
         "status": {"errors": 0, "warnings": 0}, "ready": True,
         "reruns": {"new": 2, "fixed": 5}}))

@@ -222,3 +222,45 @@ def test_rollup_notebook_is_thin_parameterized_and_stores_its_checked_outputs():
             assert not c.outputs and c.execution_count is None
     headline = checked[0].outputs[0].text
     assert headline.startswith("districts: 3 in batch") and "findings statewide:" in headline
+
+
+# ---- before the count date (issue 21): FTE and ANB at risk per district ---------------------
+def _at_risk_state(state, fte, anb):
+    summary = state.summary.assign(fteAtRisk=fte, anbAtRisk=anb)
+    return rollup.State(summary, state.budget_units, state.rule_counts, state.names)
+
+
+def test_districts_ranked_by_anb_at_risk_with_suppression(state):
+    # 0001: 40 FTE (20.11 ANB); 0002: 24 (12.07); 0003: 2 (1.01, hidden); 0004 failed
+    st = _at_risk_state(state, [40.0, 24.0, 2.0, None], [20.11, 12.07, 1.01, None])
+    t = rollup.district_table(st)
+    assert t.loc["Total", "fteAtRisk"] == 66.0
+    assert t.loc["Total", "anbAtRisk"] == pytest.approx(33.19)
+    r = rollup.ranked(rollup.publish(st), "anbAtRisk")
+    # 1.01 is hidden, so is 12.07 (the smallest other), else Total - 20.11 would give it back;
+    # hidden ones come last, by number, unranked
+    assert r["district"].tolist() == ["0001", "0002", "0003"]
+    assert r["anbAtRisk"].tolist() == [20.11, sp.COMPLEMENTARY, sp.SMALL]
+    assert r["rank"].iloc[0] == 1 and r["rank"].iloc[1:].isna().all()
+    assert r["fteAtRisk"].iloc[2] == sp.SMALL
+    published = _at_risk_state(state, [40.0, 24.0, 0.0, None], [20.11, 12.07, 0.0, None])
+    r = rollup.ranked(rollup.publish(published), "anbAtRisk")
+    assert r["anbAtRisk"].tolist() == [20.11, 12.07, 0.0]
+    assert r["rank"].tolist() == [1, 2, 3]
+
+
+def test_anb_at_risk_hidden_hides_its_fte_too(state):
+    """ANB at risk is FTE at risk times a known factor: 14 FTE beside '<10' ANB would give the
+    ANB back, so the FTE is hidden as well."""
+    st = _at_risk_state(state, [40.0, 14.0, 0.0, None], [20.11, 7.04, 0.0, None])
+    pub = rollup.publish(st)
+    row = pub.districts.loc["0002"]
+    assert row["anbAtRisk"] == sp.SMALL and row["fteAtRisk"] == sp.COMPLEMENTARY
+    num = pub.numbers["districts"]
+    for col in rollup.AT_RISK:  # and no column total gives a single hidden value back
+        assert num[col].isna().sum() != 1, col
+
+
+def test_a_batch_without_forecasts_has_zero_at_risk(state):
+    t = rollup.district_table(state)
+    assert (t[list(rollup.AT_RISK)] == 0).all().all()
