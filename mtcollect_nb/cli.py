@@ -23,6 +23,7 @@ from typing import Any
 from mtcollect_nb.errors import MtcollectError
 from mtcollect_nb.outputs import FINDINGS_XLSX, read_summary
 from mtcollect_nb.preflight import expect_folder, precheck, writable_folder
+from mtcollect_nb.privacy.salt import check_salt
 from mtcollect_nb.state.batch import DEFAULT_TIMEOUT
 from mtcollect_nb.version import __version__
 
@@ -68,6 +69,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from mtcollect_nb.synthetic import write_demo
 
     writable_folder(Path(args.out), "demo folder")
+    check_salt()  # before a kernel starts (preflight.py)
     params_path = write_demo(Path(args.out), **_given(args, "seed"))
     print(f"demo district written: {params_path}")
     report_outputs(run_district_notebook(params_path, timeout=args.timeout, progress=True))
@@ -95,6 +97,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
                    "for one parameters file use: mtcollect run FILE")
     if not params_dir.is_dir():
         raise MtcollectError(f"{params_dir}: parameters folder not found")
+    check_salt()  # one line before any worker starts (preflight.py)
     summary = run_batch(params_dir, workers=args.workers, force=args.force,
                         timeout=args.timeout, plotly_js=args.plotly_js)
     rows = summary.rows
