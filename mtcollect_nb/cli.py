@@ -118,6 +118,21 @@ def cmd_batch(args: argparse.Namespace) -> int:
     return int(summary.exit_code)
 
 
+def cmd_notebooks(args: argparse.Namespace) -> int:
+    """Copy the explorer, the training tour and the district notebook for JupyterLab."""
+    import importlib.util
+
+    from mtcollect_nb.report.notebook import copy_notebooks
+
+    for path, copied in copy_notebooks(Path(args.folder), force=args.force):
+        print(f"{'copied' if copied else 'kept (already there; --force replaces it)'}: {path}")
+    lab = all(importlib.util.find_spec(m) for m in ("jupyterlab", "ipywidgets"))
+    print(f"next: jupyter lab {args.folder}" if lab else
+          'next: pip install "mtcollect-nb[lab]" (JupyterLab and the explorer\'s widgets), '
+          f"then: jupyter lab {args.folder}")
+    return EXIT_OK
+
+
 def cmd_synth(args: argparse.Namespace) -> int:
     """Write one synthetic district's extract bundle."""
     from mtcollect_nb.synthetic import write_district
@@ -230,6 +245,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--plotly-js", choices=("shared", "embedded"), default="shared",
                    help="district pages load one plotly.js under the output root (shared, "
                         "default) or each embeds its own (embedded: self-contained, +4.6 MB)")
+
+    p = add("notebooks", cmd_notebooks,
+            "copy the explorer, training tour and district notebooks into a folder for "
+            "JupyterLab (each runs on the synthetic demo district as stored)")
+    p.add_argument("folder", metavar="DIR", help="the folder to copy them into")
+    p.add_argument("--force", action="store_true",
+                   help="replace notebooks already in DIR (default: keep them)")
 
     p = add("synth", cmd_synth, "write a synthetic district extract bundle")
     p.add_argument("--out", required=True, metavar="DIR", help="folder for the extract files")

@@ -47,6 +47,7 @@ def salt_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str | bytes
     return path
 
 
+@pytest.mark.windows_paths
 def test_the_salt_file_is_made_without_hard_links(installation: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """os.link fails on FAT drives and some Windows shares: the salt must not need it."""
@@ -70,6 +71,7 @@ def test_a_lock_left_by_a_dead_run_is_taken_over(installation: Path) -> None:
     assert not lock.exists()
 
 
+@pytest.mark.windows_paths
 def test_the_folder_comes_from_platformdirs(elsewhere: Path) -> None:
     assert salt.default_salt_file() == elsewhere
     salt.salt_text()
@@ -77,6 +79,7 @@ def test_the_folder_comes_from_platformdirs(elsewhere: Path) -> None:
     assert str(elsewhere) in salt.salt_origin()
 
 
+@pytest.mark.windows_paths
 def test_an_old_salt_is_carried_to_the_new_folder(installation: Path, elsewhere: Path) -> None:
     """Upgrading on Windows or macOS keeps the salt (so pseudonyms and keys do not change)."""
     installation.parent.mkdir(parents=True, mode=0o700)
@@ -118,6 +121,8 @@ def test_a_bad_salt_file_is_one_line_with_its_advice(problem: str, advice: str, 
         path.mkdir(mode=0o700)
         monkeypatch.setenv(salt.SALT_FILE_ENV, str(path))
     elif problem == "pipe":
+        if not hasattr(os, "mkfifo"):
+            pytest.skip("no named pipes in the file system here (Windows)")
         path = tmp_path / "salt-fifo"
         os.mkfifo(path, 0o600)
         monkeypatch.setenv(salt.SALT_FILE_ENV, str(path))
@@ -132,6 +137,8 @@ def test_a_bad_salt_file_is_one_line_with_its_advice(problem: str, advice: str, 
             "world-readable": (GOOD, 0o604),
             "huge": (GOOD * 1000, 0o600),
         }[problem]
+        if mode & 0o077 and sys.platform.startswith("win"):
+            pytest.skip("file modes mean nothing on Windows (README, Privacy)")
         path = salt_file(tmp_path, monkeypatch, text, mode)
     errors: list[str] = []
 
@@ -156,6 +163,7 @@ def test_a_bad_salt_file_is_one_line_with_its_advice(problem: str, advice: str, 
         assert "chmod" not in text
 
 
+@pytest.mark.windows_paths
 def test_a_group_readable_file_is_accepted_where_modes_mean_nothing(
         tmp_path: Path, installation: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """On Windows (sys.platform "win32") permission bits say nothing: the mode check is skipped

@@ -14,6 +14,8 @@ import pytest
 
 from mtcollect_nb.state import workers
 
+pytestmark = pytest.mark.windows_paths
+
 CHILD = """
 import sys, time
 sys.stdout.buffer.write(b'{"error": ""}\\n'); sys.stdout.flush()
