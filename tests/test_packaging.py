@@ -67,6 +67,8 @@ def test_the_installed_wheel_runs_the_demo_from_another_folder(wheel: Path,
     elsewhere = tmp_path / "a clerk's folder"
     elsewhere.mkdir()
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    # nbconvert's templates are data files of the borrowed environment's prefix
+    env["JUPYTER_PATH"] = str(Path(sys.prefix) / "share" / "jupyter")
     code = "import mtcollect_nb; print(mtcollect_nb.__file__)"
     where = subprocess.run([str(python), "-c", code], cwd=elsewhere, env=env, check=True,
                            capture_output=True, text=True).stdout.strip()
