@@ -42,9 +42,12 @@ def report_outputs(notebook: Path) -> None:
         return
     if s.law:
         print(f"law applied:       {s.law}")
+    from mtcollect_nb.window.certify import closing_line
+
+    print(f"findings:          {s.errors or 0} errors, {s.warnings or 0} warnings, "
+          f"{s.info or 0} info")
     print(f"ready to certify:  {s.verdict_line}")
-    print(f"done: {s.errors or 0} errors, {s.warnings or 0} warnings, {s.info or 0} info; "
-          f"{'ready' if s.ready else 'not ready'} to certify; outputs in {out}")
+    print(f"done: {closing_line(s.verdicts, s.errors_outside)}; outputs in {out}")
 
 
 def cmd_check_extracts(args: argparse.Namespace) -> int:

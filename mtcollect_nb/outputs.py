@@ -94,6 +94,8 @@ class RunSummary:
         ready: every certified collection ready to certify.
         verdicts: collection -> its verdict line ("Ready to certify", "Not ready: ...").
         new_findings, fixed_findings: since the previous run in the same output folder.
+        errors_open: collection -> its errors (every error counts toward one collection or
+            toward none: :attr:`errors_outside`).
     """
 
     district_number: str = ""
@@ -109,6 +111,19 @@ class RunSummary:
     verdicts: dict[str, str] = field(default_factory=dict)
     new_findings: int | None = None
     fixed_findings: int | None = None
+    errors_open: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def errors_outside(self) -> int | None:
+        """Errors that count toward no certified collection (Other reminders), if known.
+
+        Example:
+            >>> RunSummary(errors=6, errors_open={"Spring ANB": 2, "Spring TC": 0}).errors_outside
+            4
+        """
+        if self.errors is None or not self.errors_open:
+            return None
+        return max(self.errors - sum(self.errors_open.values()), 0)
 
     @classmethod
     def from_json(cls, data: Any) -> RunSummary:
@@ -118,6 +133,8 @@ class RunSummary:
         certify = _dict(data.get("certify"))
         verdicts = {str(c): str(v.get("verdict", "")) for c, v in certify.items()
                     if isinstance(v, dict)}
+        opened = {str(c): _int(v.get("errorsOpen")) for c, v in certify.items()
+                  if isinstance(v, dict)}
         text = {k: str(data[k]) if isinstance(data.get(k), str) else ""
                 for k in ("district_number", "district_name", "law")}
         ready, masked = data.get("ready"), data.get("pii_masked")
@@ -128,7 +145,8 @@ class RunSummary:
                    spring_count_reported=_float(data.get("springCountReported")),
                    spring_count_validated=_float(data.get("springCountValidated")),
                    ready=ready if isinstance(ready, bool) else None, verdicts=verdicts,
-                   new_findings=_int(reruns.get("new")), fixed_findings=_int(reruns.get("fixed")))
+                   new_findings=_int(reruns.get("new")), fixed_findings=_int(reruns.get("fixed")),
+                   errors_open={c: n for c, n in opened.items() if n is not None})
 
     @property
     def verdict_line(self) -> str:

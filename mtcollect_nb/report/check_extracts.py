@@ -216,5 +216,8 @@ def format_check(check: ExtractCheck) -> list[str]:
         out.append(f"note: {note.file}: {printable(str(note.note), 300)}")
     out.append(f"rules that will not run: {len(check.not_run)}")
     out += [f"  {rule}: {why}" for rule, why in check.not_run]
+    if check.params is None:
+        out.append("  (files only: give the parameters file for the reasons of the school "
+                   "year's law, the season and parameters such as ESA)")
     out.append(f"ready to run (checked in {check.seconds:.1f} s)")
     return out

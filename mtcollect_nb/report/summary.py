@@ -30,7 +30,7 @@ from mtcollect_nb.columns import (
 from mtcollect_nb.compute.cte import cte_notes
 from mtcollect_nb.compute.law import law_applied
 from mtcollect_nb.outputs import FINDINGS_XLSX
-from mtcollect_nb.window.certify import ready_json
+from mtcollect_nb.window.certify import REMINDERS_NOTE, outside_certification, ready_json
 from mtcollect_nb.window.finished import FinishedRun, Window
 
 RUN_INFO_COLUMNS: tuple[str, ...] = ("item", "value")
@@ -49,6 +49,7 @@ CONTINUED_BLOCK = "Sheets continued (more rows than one Excel sheet holds)"
 NOTES_BLOCK = "Loader notes (values kept, but check the export)"
 SHEET_NOTES_BLOCK = "Sheets left partly blank (a file was not provided)"
 READY_BLOCK = "Ready to certify"
+REMINDERS_BLOCK = "Other reminders (not part of this certification)"
 RERUN_BLOCK = "This run and the previous one"
 SINCE_COUNTS_BLOCK = "Spring count per budget unit: previous run and this run"
 SINCE_FINDINGS_BLOCK = "Findings fixed, new and still open since the previous run"
@@ -180,6 +181,10 @@ def summary_blocks(finished: FinishedRun,
         blocks.insert(2, Block(CONTINUED_BLOCK, continued))
     if len(run.analysis.bundle.notes):
         blocks.insert(3, Block(NOTES_BLOCK, run.analysis.bundle.notes))
+    errors, warnings = outside_certification(run.findings)
+    if errors or warnings:  # explained where they are counted, under the verdict (issue 20.4)
+        blocks.insert(2, Block(REMINDERS_BLOCK, pd.DataFrame(
+            {"errors": [errors], "warnings": [warnings], "what they are": [REMINDERS_NOTE]})))
     sheet_notes = cte_notes(run.analysis)
     if sheet_notes:  # e.g. the CTE sheet without section_staff.csv (issue 15 item 5)
         blocks.append(Block(SHEET_NOTES_BLOCK, pd.DataFrame({"note": sheet_notes})))
