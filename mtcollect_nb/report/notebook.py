@@ -112,9 +112,13 @@ def copy_notebooks(folder: Path, *, force: bool = False) -> list[tuple[Path, boo
         >>> [(p.name, done) for p, done in copy_notebooks(Path(tempfile.mkdtemp()))][0]
         ('explore_findings.ipynb', True)
     """
-    from mtcollect_nb.preflight import writable_folder
-
-    writable_folder(folder, "notebooks folder")
+    if folder.exists() and not folder.is_dir():
+        raise MtcollectError(f"{folder}: the notebooks folder is a file, not a folder")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise MtcollectError(f"{folder}: the notebooks folder cannot be made "
+                             f"({err.strerror})") from None
     done = []
     for name in LAB_NOTEBOOKS:
         file = notebook_files(name)[0]

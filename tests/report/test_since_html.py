@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from mtcollect_nb.checks.run import run_from_analysis
-from mtcollect_nb.report import html as report_html
+from mtcollect_nb.report import since as report_since
 from mtcollect_nb.testing import tiny_analysis
 from mtcollect_nb.window.carry import carry_forward, changes_since
 from mtcollect_nb.window.finished import FinishedRun, finish
@@ -74,7 +74,7 @@ def second_run(tmp_path: Path) -> FinishedRun:
 
 
 def test_since_the_last_run_is_real_tables_in_plain_words(tmp_path: Path) -> None:
-    page = report_html.since_html(second_run(tmp_path))
+    page = report_since.since_html(second_run(tmp_path))
     parser = Tables()
     parser.feed(page)
     counts, findings = parser.tables
@@ -102,6 +102,6 @@ def test_since_the_last_run_is_real_tables_in_plain_words(tmp_path: Path) -> Non
 
 def test_a_first_run_says_there_is_nothing_to_compare(tmp_path: Path) -> None:
     done = finish(with_keys(run_from_analysis(tiny_analysis())), tmp_path)
-    page = report_html.since_html(done)
+    page = report_since.since_html(done)
     assert "First run in this output folder: nothing to compare yet" in page
     assert "<h3>Findings fixed" not in page
