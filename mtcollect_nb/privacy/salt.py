@@ -132,8 +132,8 @@ def _checked(value: str, where: str, fix: str) -> str:
         raise MtcollectError(f"masking salt from {where} is too short ({len(salt)} characters; "
                              f"at least {MIN_SALT_CHARS}): {fix}")
     if any(ord(c) < 32 or ord(c) == 127 for c in salt):
-        raise MtcollectError(f"masking salt from {where} holds control characters (NULs or "
-                             f"binary bytes are no secret): {fix}")
+        raise MtcollectError(f"masking salt from {where} holds control characters (zero bytes "
+                             f"or binary data are no secret): {fix}")
     if len(set(salt)) < MIN_DISTINCT_CHARS:
         raise MtcollectError(f"masking salt from {where} is too weak (fewer than "
                              f"{MIN_DISTINCT_CHARS} different characters): {fix}")

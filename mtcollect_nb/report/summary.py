@@ -184,7 +184,8 @@ def summary_blocks(finished: FinishedRun,
     errors, warnings = outside_certification(run.findings)
     if errors or warnings:  # explained where they are counted, under the verdict (issue 20.4)
         blocks.insert(2, Block(REMINDERS_BLOCK, pd.DataFrame(
-            {"errors": [errors], "warnings": [warnings], "what they are": [REMINDERS_NOTE]})))
+            [("Errors", str(errors)), ("Warnings", str(warnings)),
+             ("What they are", REMINDERS_NOTE)], columns=list(RUN_INFO_COLUMNS))))
     sheet_notes = cte_notes(run.analysis)
     if sheet_notes:  # e.g. the CTE sheet without section_staff.csv (issue 15 item 5)
         blocks.append(Block(SHEET_NOTES_BLOCK, pd.DataFrame({"note": sheet_notes})))
