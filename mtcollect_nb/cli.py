@@ -24,6 +24,7 @@ from typing import Any
 from mtcollect_nb.errors import MtcollectError
 from mtcollect_nb.outputs import FALL_COUNT_CSV, FINDINGS_XLSX, read_summary
 from mtcollect_nb.preflight import expect_folder, precheck, writable_folder
+from mtcollect_nb.privacy.salt import check_salt
 from mtcollect_nb.season import SEASONS, SPRING
 from mtcollect_nb.state.batch import DEFAULT_TIMEOUT
 from mtcollect_nb.version import __version__
@@ -52,11 +53,14 @@ def report_outputs(notebook: Path) -> None:
               "students' real state IDs (run the fall collection with mask_pii: false)")
     if s.law:
         print(f"law applied:       {s.law}")
+    from mtcollect_nb.window.certify import closing_line
+
+    print(f"findings:          {s.errors or 0} errors, {s.warnings or 0} warnings, "
+          f"{s.info or 0} info")
     if s.call_list_line:  # a forecast run (as_of): who would be lost by the count date
         print(s.call_list_line)
     print(f"ready to certify:  {s.verdict_line}")
-    print(f"done: {s.errors or 0} errors, {s.warnings or 0} warnings, {s.info or 0} info; "
-          f"{'ready' if s.ready else 'not ready'} to certify; outputs in {out}")
+    print(f"done: {closing_line(s.verdicts, s.errors_outside)}; outputs in {out}")
 
 
 def cmd_check_extracts(args: argparse.Namespace) -> int:
@@ -81,6 +85,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from mtcollect_nb.synthetic import write_demo
 
     writable_folder(Path(args.out), "demo folder")
+    check_salt()  # before a kernel starts (preflight.py)
     params_path = write_demo(Path(args.out), **_given(args, "seed", "season"))
     print(f"demo district written: {params_path}")
     report_outputs(run_district_notebook(params_path, timeout=args.timeout, progress=True))
@@ -110,6 +115,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
                    "for one parameters file use: mtcollect run FILE")
     if not params_dir.is_dir():
         raise MtcollectError(f"{params_dir}: parameters folder not found")
+    check_salt()  # one line before any worker starts (preflight.py)
     summary = run_batch(params_dir, workers=args.workers, force=args.force,
                         timeout=args.timeout, plotly_js=args.plotly_js)
     rows = summary.rows
@@ -128,6 +134,21 @@ def cmd_batch(args: argparse.Namespace) -> int:
     if summary.rollup_error:
         print(f"statewide rollup failed: {summary.rollup_error}", file=sys.stderr)
     return int(summary.exit_code)
+
+
+def cmd_notebooks(args: argparse.Namespace) -> int:
+    """Copy the explorer, the training tour and the district notebook for JupyterLab."""
+    import importlib.util
+
+    from mtcollect_nb.report.notebook import copy_notebooks
+
+    for path, copied in copy_notebooks(Path(args.folder), force=args.force):
+        print(f"{'copied' if copied else 'kept (already there; --force replaces it)'}: {path}")
+    lab = all(importlib.util.find_spec(m) for m in ("jupyterlab", "ipywidgets"))
+    print(f"next: jupyter lab {args.folder}" if lab else
+          'next: pip install "mtcollect-nb[lab]" (JupyterLab and the explorer\'s widgets), '
+          f"then: jupyter lab {args.folder}")
+    return EXIT_OK
 
 
 def cmd_synth(args: argparse.Namespace) -> int:
@@ -268,6 +289,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--plotly-js", choices=("shared", "embedded"), default="shared",
                    help="district pages load one plotly.js under the output root (shared, "
                         "default) or each embeds its own (embedded: self-contained, +4.6 MB)")
+
+    p = add("notebooks", cmd_notebooks,
+            "copy the explorer, training tour and district notebooks into a folder for "
+            "JupyterLab (each runs on the synthetic demo district as stored)")
+    p.add_argument("folder", metavar="DIR", help="the folder to copy them into")
+    p.add_argument("--force", action="store_true",
+                   help="replace notebooks already in DIR (default: keep them)")
 
     p = add("synth", cmd_synth, "write a synthetic district extract bundle")
     p.add_argument("--out", required=True, metavar="DIR", help="folder for the extract files")

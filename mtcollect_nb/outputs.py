@@ -105,6 +105,8 @@ class RunSummary:
         new_findings, fixed_findings: since the previous run in the same output folder.
         forecast: a forecast run's ``forecast`` (asOf, countDate, callList, fteAtRisk,
             anbAtRisk, byUnit); None in a normal run.
+        errors_open: collection -> its errors (every error counts toward one collection or
+            toward none: :attr:`errors_outside`).
     """
 
     district_number: str = ""
@@ -123,6 +125,19 @@ class RunSummary:
     season: str = "spring"
     collections: str = ""
     forecast: dict[str, Any] | None = None
+    errors_open: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def errors_outside(self) -> int | None:
+        """Errors that count toward no certified collection (Other reminders), if known.
+
+        Example:
+            >>> RunSummary(errors=6, errors_open={"Spring ANB": 2, "Spring TC": 0}).errors_outside
+            4
+        """
+        if self.errors is None or not self.errors_open:
+            return None
+        return max(self.errors - sum(self.errors_open.values()), 0)
 
     @classmethod
     def from_json(cls, data: Any) -> RunSummary:
@@ -132,6 +147,8 @@ class RunSummary:
         certify = _dict(data.get("certify"))
         verdicts = {str(c): str(v.get("verdict", "")) for c, v in certify.items()
                     if isinstance(v, dict)}
+        opened = {str(c): _int(v.get("errorsOpen")) for c, v in certify.items()
+                  if isinstance(v, dict)}
         text = {k: str(data[k]) if isinstance(data.get(k), str) else ""
                 for k in ("district_number", "district_name", "law")}
         ready, masked = data.get("ready"), data.get("pii_masked")
@@ -146,6 +163,7 @@ class RunSummary:
                    ready=ready if isinstance(ready, bool) else None, verdicts=verdicts,
                    new_findings=_int(reruns.get("new")), fixed_findings=_int(reruns.get("fixed")),
                    season=season, collections=collections,
+                   errors_open={c: n for c, n in opened.items() if n is not None},
                    forecast=data["forecast"] if isinstance(data.get("forecast"), dict) else None)
 
     @property

@@ -1,7 +1,8 @@
 """What the command line checks before any work: a problem is one line before a kernel starts.
 
-:func:`precheck` (the parameters, the output folder, every extract's header) runs before
-``mtcollect run`` starts a kernel, so a missing file or column is one line in about a second;
+:func:`precheck` (the parameters, the output folder, the masking salt, every extract's header)
+runs before ``mtcollect run`` starts a kernel, so a missing file or column, or a salt file that
+is short, weak, a folder, a pipe or open to other users, is one line in about a second;
 :func:`writable_folder`, :func:`expect_file` and :func:`expect_folder` say in one line that a
 path is not what the command needs (a file for a folder, a folder that cannot be written).
 
@@ -48,11 +49,12 @@ def expect_folder(path: Path, what: str, instead: str) -> None:
 def precheck(params_path: Path, **overrides: Any) -> None:
     """Before a kernel starts: the parameters, the output folder, every file and header.
 
-    ``overrides``: values the command line sets for this run (``collection_season``: the
-    season's enrollment fields are the ones required).
+    The salt is checked too. ``overrides``: values the command line sets for this run
+    (``collection_season``: the season's enrollment fields are the ones required; ``as_of``).
     """
     from mtcollect_nb.load.quick import check_headers
     from mtcollect_nb.params import load_params, with_overrides
+    from mtcollect_nb.privacy.salt import check_salt
     from mtcollect_nb.privacy.scrub import scrubbed_errors
 
     expect_file(params_path, "parameters file",
@@ -62,5 +64,6 @@ def precheck(params_path: Path, **overrides: Any) -> None:
     if not extracts.exists():  # (the same line as the notebook runner's)
         raise ExtractError(f"{params_path}: extracts_dir not found: {extracts}")
     writable_folder(Path(params.output_dir))
+    check_salt()  # keys are salted in every run, masked or not (window/keys.py)
     with scrubbed_errors(params.mask_pii):  # a header line quoting data is masked too
         check_headers(extracts, params)

@@ -2,7 +2,8 @@
 
 Reads every file as the run does (no notebook, no rules run) and reports the files found and
 missing, how each header was read (exact / normalised / alias / negated / district / extra),
-rows read, used and rejected per file, loader notes, and the rules that will not run and why.
+rows read, used and rejected per file with the first rejected lines of each and why, loader
+notes, and the rules that will not run and why.
 Given a parameters file, the folder is its ``extracts_dir`` and the run's parameters apply:
 the district's ``columns:``/``values:`` maps, the right district and year, and every reason a
 rule does not run (season, law, parameter, file). When a required column is missing, the
@@ -132,6 +133,43 @@ def columns_lines(suggestions: dict[str, list[tuple[str | None, str]]]) -> list[
     return out
 
 
+#: Rejected lines shown per file (the run's *Rejected rows* sheet has them all).
+SHOWN_REJECTED = 5
+
+
+def rejected_lines(bundle: Bundle, file: str, masked: bool = False) -> list[str]:
+    """The first :data:`SHOWN_REJECTED` rejected lines of ``file``: line, column, reason.
+
+    The value read is shown (escaped, cut at 40 characters) unless the run masks PII.
+
+    Example:
+        >>> import pandas as pd
+        >>> from mtcollect_nb.testing import make_bundle
+        >>> b = make_bundle()
+        >>> b.rejected = pd.DataFrame({"file": ["students.csv"] * 7, "line": range(2, 9),
+        ...     "column": "birthdate", "value": "13/45/2010", "reason": "not a date"})
+        >>> rejected_lines(b, "students.csv")[0], rejected_lines(b, "students.csv")[-1]
+        ("    line 2, birthdate '13/45/2010': not a date", '    ... and 2 more rejected lines')
+    """
+    rej = bundle.rejected
+    if rej is None or not len(rej):
+        return []
+    mine = rej.loc[rej["file"] == file]
+    out = []
+    for line, column, value, reason in zip(
+            mine["line"].head(SHOWN_REJECTED), mine["column"].head(SHOWN_REJECTED),
+            mine["value"].head(SHOWN_REJECTED), mine["reason"].head(SHOWN_REJECTED),
+            strict=True):
+        where = f"line {line}" if str(line) not in ("", "nan", "<NA>") else "a line"
+        col = f", {printable(str(column), 40)}" if str(column) not in ("", "nan") else ""
+        shown = "" if masked or str(value) in ("", "nan", "<NA>") else (
+            f" {printable(str(value), 40)!r}")
+        out.append(f"    {where}{col}{shown}: {printable(str(reason), 200)}")
+    if len(mine) > SHOWN_REJECTED:
+        out.append(f"    ... and {len(mine) - SHOWN_REJECTED:,} more rejected lines")
+    return out
+
+
 #: How a header was read -> the line's label (exact ones are only counted).
 _HOW = {"district": "read by the parameters' columns: map", "alias": "read by alias name",
         "normalised": "read by normalised name",
@@ -173,9 +211,13 @@ def format_check(check: ExtractCheck) -> list[str]:
                 out.append(f"    {label}: {shown}")
         exact = int((heads["how"] == "exact").sum())
         out.append(f"    {exact} header(s) exact")
+        out += rejected_lines(b, file, check.params is not None and check.params.mask_pii)
     for note in b.notes.itertuples(index=False):
         out.append(f"note: {note.file}: {printable(str(note.note), 300)}")
     out.append(f"rules that will not run: {len(check.not_run)}")
     out += [f"  {rule}: {why}" for rule, why in check.not_run]
+    if check.params is None:
+        out.append("  (files only: give the parameters file for the reasons of the school "
+                   "year's law, the season and parameters such as ESA)")
     out.append(f"ready to run (checked in {check.seconds:.1f} s)")
     return out

@@ -108,11 +108,19 @@ def verdict_html(finished: FinishedRun) -> str:
         >>> page.count('<td class="ok"><b>Ready to certify'), page.count('"error"')
         (2, 0)
     """
+    from mtcollect_nb.window.certify import REMINDERS_NOTE, outside_certification
+
     rows = "".join(
         f"<tr><th>{html.escape(str(r['collection']))}</th>"
         f"<td class=\"{'ok' if r['ready'] else 'error'}\"><b>{html.escape(str(r['verdict']))}"
         f"</b></td></tr>" for r in finished.window.ready.to_dict("records"))
-    return f'{STYLE}<div class="mt-report"><h2>Ready to certify?</h2><table>{rows}</table></div>'
+    errors, warnings = outside_certification(finished.run.findings,
+                                             finished.run.params.season)
+    other = (f"<p><b>Not part of this certification: {errors} error{'s' * (errors != 1)} and "
+             f"{warnings} warning{'s' * (warnings != 1)}.</b> {html.escape(REMINDERS_NOTE)}</p>"
+             if errors or warnings else "")
+    return (f'{STYLE}<div class="mt-report"><h2>Ready to certify?</h2><table>{rows}</table>'
+            f"{other}</div>")
 
 
 def call_list_html(finished: FinishedRun, max_rows: int = MAX_ROWS_PER_RULE) -> str:
@@ -251,4 +259,5 @@ def _titles(run: DistrictRun) -> dict[str, str]:
     from mtcollect_nb.checks.catalog import all_rules
 
     return {rid: r.title for rid, r in all_rules().items()}
+
 

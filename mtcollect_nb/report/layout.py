@@ -5,9 +5,14 @@ Decisions (spec open), kept here:
       a finding reads without scrolling sideways; other columns fit their values up to
       :data:`MAX_WIDTH` characters and their header up to :data:`HEADER_WIDTH` (the header row
       wraps).
-    * Every sheet prints landscape on US Letter, one page wide (as many pages tall as it
-      needs), with its header row repeated and "District NNNN Name", the sheet and "Page n of
-      N" in the footer.
+    * Every sheet prints landscape on US Letter with its header row repeated and "District
+      NNNN Name", the sheet and "Page n of N" in the footer; one page wide (as many pages
+      tall as it needs) when that keeps the text at :data:`MIN_PRINT_PT` or more. A sheet too
+      wide for that (the Findings sheet: ~5 pt when squeezed to one page) prints at
+      :data:`MIN_PRINT_SCALE` percent instead, page after page across, with its first columns
+      (the rule and severity) repeated on every page (:func:`print_scale`).
+    * Number columns are right-aligned and so are their headers, so a number stands under
+      its header in the Summary's stacked tables (their columns are shared and wide).
 
 Example:
     >>> column_width("remedy", 500)
@@ -43,6 +48,15 @@ MAX_WIDTH = 30
 HEADER_WIDTH = 12
 #: Summary sheet columns are capped here (its tables are short label/value lists).
 SUMMARY_WIDTH = 40
+#: The workbook's font size (XlsxWriter's default, Calibri 11) and the smallest printed size.
+FONT_PT, MIN_PRINT_PT = 11.0, 8.0
+#: The print scale (percent) that keeps :data:`FONT_PT` at :data:`MIN_PRINT_PT` or more.
+MIN_PRINT_SCALE = -(-int(100 * MIN_PRINT_PT) // int(FONT_PT))
+_MARGINS = {"left": 0.4, "right": 0.4, "top": 0.5, "bottom": 0.6}
+#: Printable width of a landscape US Letter page between the margins (points).
+PRINT_WIDTH_PT = (11.0 - _MARGINS["left"] - _MARGINS["right"]) * 72
+#: Columns repeated on every page of a sheet printed several pages across (rule, severity).
+REPEAT_COLUMNS = 2
 
 
 def formats(wb: Workbook) -> dict[str, Any]:
@@ -55,10 +69,12 @@ def formats(wb: Workbook) -> dict[str, Any]:
         "date": wb.add_format({"num_format": "yyyy-mm-dd", **top}),
         "text": wb.add_format(top),
         "wrap": wb.add_format({"text_wrap": True, **top}),
-        "number": wb.add_format(top),
+        "number": wb.add_format({"align": "right", **top}),
     }
+    fmt["header_number"] = wb.add_format({"bold": True, "bg_color": "#D9E1F2", "bottom": 1,
+                                          "text_wrap": True, "valign": "top", "align": "right"})
     for col, nf in NUMBER_FORMATS.items():
-        fmt[col] = wb.add_format({"num_format": nf, **top})
+        fmt[col] = wb.add_format({"num_format": nf, "align": "right", **top})
     for sev, colour in SEVERITY_COLOURS.items():
         fmt[sev] = wb.add_format({"bg_color": colour})
     return fmt
@@ -81,12 +97,46 @@ def column_width(name: str, content: int) -> tuple[int, bool]:
     return min(width, MAX_WIDTH), width > MAX_WIDTH
 
 
-def print_setup(ws: Worksheet, footer: str) -> None:
-    """Landscape letter, one page wide, header row on every page, district and page below."""
+def printed_width_pt(widths: list[float]) -> float:
+    """Points the columns take on paper at 100 % (a width unit is 7 px + 5 px of padding).
+
+    Example:
+        >>> printed_width_pt([10, 10])
+        112.5
+    """
+    return sum(0.75 * (7 * w + 5) for w in widths)
+
+
+def print_scale(widths: list[float]) -> int | None:
+    """The fixed print scale (percent) of a sheet too wide for one page at 8 pt, else None.
+
+    None: fit one page wide (the text stays at :data:`MIN_PRINT_PT` or more); a number: print
+    at that scale, page after page across.
+
+    Example:
+        >>> print_scale([12] * 10), print_scale([30] * 22)
+        (None, 73)
+    """
+    fit = 100 * PRINT_WIDTH_PT / max(printed_width_pt(widths), 1.0)
+    return None if fit >= MIN_PRINT_SCALE else MIN_PRINT_SCALE
+
+
+def print_setup(ws: Worksheet, footer: str, widths: list[float] | None = None) -> None:
+    """Landscape letter, header row on every page, district and page below.
+
+    One page wide, or (too wide for that at 8 pt) :data:`MIN_PRINT_SCALE` % with the first
+    columns repeated on every page across.
+    """
     ws.set_landscape()
     ws.set_paper(1)
-    ws.fit_to_pages(1, 0)
-    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+    scale = print_scale(widths or [])
+    if scale is None:
+        ws.fit_to_pages(1, 0)
+    else:
+        ws.set_print_scale(scale)
+        ws.repeat_columns(0, min(REPEAT_COLUMNS, len(widths or [])) - 1)
+        ws.print_across()
+    ws.set_margins(**_MARGINS)
     ws.set_footer(footer)
 
 

@@ -82,14 +82,52 @@ NOTEBOOKS: dict[str, Notebook] = {nb.name: nb for nb in (
 )}
 
 
+#: The notebooks ``mtcollect notebooks DIR`` copies for JupyterLab (the rollup is the batch's).
+LAB_NOTEBOOKS: tuple[str, ...] = (EXPLORE_NOTEBOOK, TOUR_NOTEBOOK, DISTRICT_NOTEBOOK)
+
+
 def notebooks_dir() -> Path:
-    """The repository's ``notebooks/`` folder (the package is installed editable).
+    """The notebooks: inside the installed package, or the checkout's top-level ``notebooks/``.
+
+    The repository keeps one copy, at its top (the design card); building the wheel puts it
+    in the package as ``mtcollect_nb/notebooks`` (``pyproject.toml``, force-include).
 
     Example:
         >>> (notebooks_dir() / "district_validation.ipynb").is_file()
         True
     """
-    return Path(__file__).resolve().parents[2] / "notebooks"  # mtcollect_nb/report/ -> root
+    package = Path(__file__).resolve().parents[1]  # mtcollect_nb/report/ -> mtcollect_nb/
+    shipped = package / "notebooks"  # installed from a wheel
+    return shipped if shipped.is_dir() else package.parent / "notebooks"  # a checkout
+
+
+def copy_notebooks(folder: Path, *, force: bool = False) -> list[tuple[Path, bool]]:
+    """Copy the :data:`LAB_NOTEBOOKS` into ``folder``: (path, copied) per notebook.
+
+    A notebook already there is kept (it may hold the analyst's own work) unless ``force``.
+    Each copy is written whole or not at all.
+
+    Example:
+        >>> import tempfile
+        >>> [(p.name, done) for p, done in copy_notebooks(Path(tempfile.mkdtemp()))][0]
+        ('explore_findings.ipynb', True)
+    """
+    if folder.exists() and not folder.is_dir():
+        raise MtcollectError(f"{folder}: the notebooks folder is a file, not a folder")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise MtcollectError(f"{folder}: the notebooks folder cannot be made "
+                             f"({err.strerror})") from None
+    done = []
+    for name in LAB_NOTEBOOKS:
+        file = notebook_files(name)[0]
+        target = folder / file
+        copy = force or not target.exists()
+        if copy:
+            atomic_write_text(target, (notebooks_dir() / file).read_text(encoding="utf-8"))
+        done.append((target, copy))
+    return done
 
 
 def notebook_params(*, params_path: str = "", **values: Any) -> Params:
@@ -205,7 +243,8 @@ def run_notebook(name: str, params_path: str | Path | None = None, *,
     nb = NOTEBOOKS[name]
     source = notebooks_dir() / notebook_files(name)[0]
     if not source.is_file():
-        raise MtcollectError(f"notebook not found: {source} (install with pip install -e .)")
+        raise MtcollectError(f"notebook not found: {source} (the installation is incomplete: "
+                             f"pip install --force-reinstall mtcollect-nb)")
     values, default_out = _parameters(nb, params_path, batch_dir, source, overrides)
     out = Path(out_dir) if out_dir is not None else default_out
     out.mkdir(parents=True, exist_ok=True)

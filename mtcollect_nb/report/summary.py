@@ -33,7 +33,7 @@ from mtcollect_nb.compute.cte import cte_notes
 from mtcollect_nb.compute.law import law_applied
 from mtcollect_nb.outputs import FINDINGS_XLSX
 from mtcollect_nb.season import SPRING, Season
-from mtcollect_nb.window.certify import ready_json
+from mtcollect_nb.window.certify import REMINDERS_NOTE, outside_certification, ready_json
 from mtcollect_nb.window.finished import FinishedRun, Window
 
 RUN_INFO_COLUMNS: tuple[str, ...] = ("item", "value")
@@ -53,6 +53,7 @@ CONTINUED_BLOCK = "Sheets continued (more rows than one Excel sheet holds)"
 NOTES_BLOCK = "Loader notes (values kept, but check the export)"
 SHEET_NOTES_BLOCK = "Sheets left partly blank (a file was not provided)"
 READY_BLOCK = "Ready to certify"
+REMINDERS_BLOCK = "Other reminders (not part of this certification)"
 RERUN_BLOCK = "This run and the previous one"
 SINCE_COUNTS_BLOCK = "Spring count per budget unit: previous run and this run"
 SINCE_FINDINGS_BLOCK = "Findings fixed, new and still open since the previous run"
@@ -232,6 +233,11 @@ def summary_blocks(finished: FinishedRun,
     if season.not_computed:  # a fall run: early graduates, fall_count.csv and ANB
         blocks.append(Block(not_part_title(season),
                             pd.DataFrame({"notComputed": list(season.not_computed)})))
+    errors, warnings = outside_certification(run.findings, run.params.season)
+    if errors or warnings:  # explained where they are counted, under the verdict (issue 20.4)
+        blocks.insert(2, Block(REMINDERS_BLOCK, pd.DataFrame(
+            [("Errors", str(errors)), ("Warnings", str(warnings)),
+             ("What they are", REMINDERS_NOTE)], columns=list(RUN_INFO_COLUMNS))))
     sheet_notes = cte_notes(run.analysis)
     if sheet_notes:  # e.g. the CTE sheet without section_staff.csv (issue 15 item 5)
         blocks.append(Block(SHEET_NOTES_BLOCK, pd.DataFrame({"note": sheet_notes})))

@@ -150,7 +150,9 @@ def _write_table(ws: Worksheet, row0: int, df: pd.DataFrame, fmt: dict[str, Any]
     """
     lines = np.ones(len(df), dtype="int64")
     for c, col in enumerate(df.columns):
-        ws.write_string(row0, c, str(col), fmt["header"])
+        number = not _is_text(str(col), df[col]) and not pd.api.types.is_datetime64_any_dtype(
+            df[col])  # right-aligned as its numbers are (layout.py)
+        ws.write_string(row0, c, str(col), fmt["header_number" if number else "header"])
         text = text_values(df[col])
         content = max(map(len, text), default=0)
         width, wrapped = column_width(str(col), content)
@@ -173,7 +175,7 @@ def _write_sheet(ws: Worksheet, df: pd.DataFrame, fmt: dict[str, Any], footer: s
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, last, ncol - 1)
     ws.repeat_rows(0)
-    print_setup(ws, footer)
+    print_setup(ws, footer, [widths[c] for c in sorted(widths)])
     for c, w in widths.items():
         ws.set_column(c, c, w)
     if "severity" in df.columns and len(df):
@@ -208,7 +210,7 @@ def _write_blocks(ws: Worksheet, blocks: list[ws_sum.Block], fmt: dict[str, Any]
         if k == 0:
             ws.freeze_panes(1, 0)
         row = last + 2
-    print_setup(ws, footer)
+    print_setup(ws, footer, [min(widths[c], SUMMARY_WIDTH) for c in sorted(widths)])
     for c, w in widths.items():
         ws.set_column(c, c, min(w, SUMMARY_WIDTH))
     return widths, where

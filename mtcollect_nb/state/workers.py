@@ -7,6 +7,10 @@ the limit passes, :func:`kill_tree` kills the worker *and every descendant* (the
 its own session, so killing the process group alone would leave it running), and the next
 district of that slot starts a new worker. A worker that dies on its own is replaced too.
 
+The answer is read without :func:`select.select` (which takes only sockets on Windows): a
+daemon thread per worker reads its answer pipe line by line into a queue
+(:class:`LineReader`), and the batch waits on the queue with the deadline.
+
 Example:
     >>> Worker(Path("worker-1.log")).proc is None   # started on its first district
     True
@@ -14,9 +18,10 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
-import select
+import queue
 import subprocess
 import sys
 import threading
@@ -100,6 +105,7 @@ class Worker:
         self.running = running
         self.kernel_reuse = kernel_reuse
         self.proc: subprocess.Popen[bytes] | None = None
+        self.answers: LineReader | None = None
 
     def _start(self) -> subprocess.Popen[bytes]:
         self.log.parent.mkdir(parents=True, exist_ok=True)
@@ -109,24 +115,25 @@ class Worker:
                                     stderr=err, start_new_session=True,
                                     env={**os.environ, "PYTHONUNBUFFERED": "1"})
         self.proc = proc
+        assert proc.stdout is not None
+        self.answers = LineReader(proc.stdout)
         if self.running is not None:
             self.running.add(proc)
         return proc
 
     def _drop(self, kill: bool) -> int | None:
         """Forget the worker (killing its tree first when ``kill``); its exit code."""
-        proc, self.proc = self.proc, None
+        proc, self.proc, self.answers = self.proc, None, None
         if proc is None:
             return None
         if kill:
             kill_tree(proc.pid)
         code = proc.wait()
-        for f in (proc.stdin, proc.stdout):
-            if f is not None:
-                try:
-                    f.close()
-                except OSError:
-                    pass
+        if proc.stdin is not None:  # (its answer pipe is closed by its LineReader at EOF)
+            try:
+                proc.stdin.close()
+            except OSError:
+                pass
         if self.running is not None:
             self.running.remove(proc)
         return code
@@ -141,6 +148,8 @@ class Worker:
         if self.proc is not None and self.proc.poll() is not None:
             self._drop(kill=True)  # died since its last district
         proc = self.proc or self._start()
+        answers = self.answers
+        assert answers is not None
         job = {"params": str(d.params_file), "log": str(log),
                "plotly_js": "" if plotly_js is None else str(plotly_js)}
         assert proc.stdin is not None and proc.stdout is not None
@@ -149,7 +158,7 @@ class Worker:
             proc.stdin.flush()
         except OSError:  # died just now: the answer below is empty
             pass
-        line = read_line(proc.stdout, None if timeout is None else start + timeout)
+        line = answers.read_line(None if timeout is None else start + timeout)
         seconds = time.monotonic() - start
         if line is None:
             self._drop(kill=True)
@@ -176,16 +185,42 @@ class Worker:
         self._drop(kill=proc.poll() is None)
 
 
-def read_line(stream: IO[bytes], deadline: float | None) -> bytes | None:
-    """One line from a worker's answer pipe: None when ``deadline`` passed first, b"" at EOF."""
-    fd = stream.fileno()
-    buf = b""
-    while True:
+class LineReader:
+    r"""The lines of a pipe, read by a daemon thread, waited for with a deadline (portable).
+
+    Example:
+        >>> import io
+        >>> r = LineReader(io.BytesIO(b'{"error": ""}\n'))
+        >>> r.read_line(None), r.read_line(None)
+        (b'{"error": ""}\n', b'')
+    """
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self._lines: queue.Queue[bytes] = queue.Queue()
+        self._eof = False
+        self._thread = threading.Thread(target=self._pump, args=(stream,), daemon=True,
+                                        name="mtcollect-worker-answers")
+        self._thread.start()
+
+    def _pump(self, stream: IO[bytes]) -> None:
+        try:
+            for line in iter(stream.readline, b""):
+                self._lines.put(line)
+        except (OSError, ValueError):  # a broken pipe ends it like EOF
+            pass
+        finally:
+            self._lines.put(b"")  # end of file
+            with contextlib.suppress(OSError):
+                stream.close()
+
+    def read_line(self, deadline: float | None) -> bytes | None:
+        """The next line: None when ``deadline`` (monotonic) passed first, b"" at EOF."""
+        if self._eof:
+            return b""
         wait = None if deadline is None else max(0.0, deadline - time.monotonic())
-        ready, _, _ = select.select([fd], [], [], wait)
-        if not ready:
+        try:
+            line = self._lines.get(timeout=wait)
+        except queue.Empty:
             return None
-        chunk = os.read(fd, 65536)
-        if not chunk or chunk.endswith(b"\n"):
-            return buf + chunk
-        buf += chunk
+        self._eof = line == b"" or not line.endswith(b"\n")
+        return line

@@ -19,15 +19,6 @@ from mtcollect_nb.privacy import masking, salt
 STATE_ID = pd.Series(["912345678"])
 
 
-@pytest.fixture()
-def installation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A fresh installation: no salt variable, an empty config folder."""
-    monkeypatch.delenv(salt.SALT_ENV, raising=False)
-    monkeypatch.delenv(salt.SALT_FILE_ENV, raising=False)
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    return tmp_path / "config" / "mtcollect" / "salt"
-
-
 def pseudonym() -> str:
     return str(masking.pseudonyms(STATE_ID, "stateID")[0])
 
@@ -56,9 +47,15 @@ def test_source_alone_cannot_reverse_a_state_id(installation: Path, tmp_path: Pa
                  and len(c.value.strip()) >= salt.MIN_SALT_CHARS}
     assert len(constants) > 100
     assert not hasattr(masking, "PROJECT_SALT")
+    usable = 0
     for text in constants:
         monkeypatch.setenv(salt.SALT_ENV, text)
-        assert pseudonym() != mine, text
+        try:
+            assert pseudonym() != mine, text
+            usable += 1
+        except MtcollectError:  # refused as a salt (weak, control characters): not usable
+            pass
+    assert usable > 100
     monkeypatch.setenv(salt.SALT_ENV, installation.read_text().strip())
     assert pseudonym() == mine  # the comparison can fail: the installation's own salt does
 
@@ -67,7 +64,7 @@ def test_variable_and_file_override(installation: Path, tmp_path: Path,
                                     monkeypatch: pytest.MonkeyPatch) -> None:
     shared = tmp_path / "opi-salt"
     shared.write_text("one salt OPI gives every district\n")
-    shared.chmod(0o640)
+    shared.chmod(0o600)
     monkeypatch.setenv(salt.SALT_FILE_ENV, str(shared))
     from_file = pseudonym()
     assert not installation.exists()

@@ -338,9 +338,11 @@ def test_every_sheet_prints_landscape_one_page_wide_with_titles_and_footer(
         book: openpyxl.Workbook) -> None:
     for ws in book.worksheets:
         assert ws.page_setup.orientation == "landscape", ws.title
-        # fitToWidth is left out of the XML when it is 1 (its default in the file format)
-        assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0
-        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        if ws.page_setup.scale is None:  # one page wide (the Findings sheet, too wide for
+            # that at 8 pt, prints at 73 % across pages: test_workbook_readable.py)
+            # fitToWidth is left out of the XML when it is 1 (its default in the file format)
+            assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0
+            assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
         footer = ws.oddFooter
         assert footer.left.text == "District 0001 Test District", ws.title
         assert footer.right.text == "Page &P of &N" and footer.center.text == "&A", ws.title
