@@ -187,7 +187,7 @@ def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
-        raise argparse.ArgumentTypeError("a date as YYYY-MM-DD, e.g. 2027-01-25") from None
+        raise argparse.ArgumentTypeError("a date written year-month-day, e.g. 2027-01-25") from None
 
 
 def _seconds(text: str) -> float:
