@@ -42,6 +42,10 @@ def report_outputs(notebook: Path) -> None:
     if s.law:
         print(f"law applied:       {s.law}")
     print(f"ready to certify:  {s.verdict_line}")
+    for line in s.window_lines:  # what the previous run left that could not be carried
+        print(f"previous run:      {line}")
+    print(f"notes carried {s.notes_carried or 0}, fixed {s.fixed_findings or 0}, "
+          f"new {s.new_findings or 0}")
     print(f"done: {s.errors or 0} errors, {s.warnings or 0} warnings, {s.info or 0} info; "
           f"{'ready' if s.ready else 'not ready'} to certify; outputs in {out}")
 
@@ -76,12 +80,19 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Run the district notebook for one parameters file."""
+    from mtcollect_nb.params import load_params
     from mtcollect_nb.report.notebook import run_district_notebook
+    from mtcollect_nb.state.lock import output_lock
 
     params = Path(args.params)
-    if params.exists():  # (a missing file: the notebook runner's own message)
-        precheck(params)
-    report_outputs(run_district_notebook(args.params, timeout=args.timeout, progress=True))
+    if not params.exists():  # the notebook runner's own message
+        report_outputs(run_district_notebook(args.params, timeout=args.timeout, progress=True))
+        return EXIT_OK
+    precheck(params)
+    out = Path(load_params(params).output_dir)
+    with output_lock(out, "mtcollect run"):  # two runs into one folder would interleave
+        notebook = run_district_notebook(args.params, timeout=args.timeout, progress=True)
+    report_outputs(notebook)
     return EXIT_OK
 
 

@@ -94,6 +94,8 @@ class RunSummary:
         ready: every certified collection ready to certify.
         verdicts: collection -> its verdict line ("Ready to certify", "Not ready: ...").
         new_findings, fixed_findings: since the previous run in the same output folder.
+        notes_carried: this run's findings with a note (carried forward).
+        window_lines: what the previous run left that could not be carried, one line each.
     """
 
     district_number: str = ""
@@ -109,6 +111,8 @@ class RunSummary:
     verdicts: dict[str, str] = field(default_factory=dict)
     new_findings: int | None = None
     fixed_findings: int | None = None
+    notes_carried: int | None = None
+    window_lines: tuple[str, ...] = ()
 
     @classmethod
     def from_json(cls, data: Any) -> RunSummary:
@@ -128,7 +132,10 @@ class RunSummary:
                    spring_count_reported=_float(data.get("springCountReported")),
                    spring_count_validated=_float(data.get("springCountValidated")),
                    ready=ready if isinstance(ready, bool) else None, verdicts=verdicts,
-                   new_findings=_int(reruns.get("new")), fixed_findings=_int(reruns.get("fixed")))
+                   new_findings=_int(reruns.get("new")), fixed_findings=_int(reruns.get("fixed")),
+                   notes_carried=_int(reruns.get("notesCarried")),
+                   window_lines=tuple(str(x) for x in reruns.get("lines") or ()
+                                      if isinstance(x, str)))
 
     @property
     def verdict_line(self) -> str:
