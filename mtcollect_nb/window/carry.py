@@ -124,7 +124,11 @@ def remembered(records: list[dict[str, Any]] | tuple[dict[str, Any], ...]) -> pd
     """
     parts = []
     for rec in records:
-        f = history.record_findings(rec)
+        since = rec.get("since") if isinstance(rec.get("since"), dict) else {}
+        rows = since.get("findings") if isinstance(since.get("findings"), list) else []
+        fixed = [r for r in rows if isinstance(r, dict) and r.get(CHANGE) == CHANGE_FIXED]
+        f = pd.concat([history.record_findings({"findings": fixed}),
+                       history.record_findings(rec)], ignore_index=True)
         own = rec.get("own") if isinstance(rec.get("own"), dict) else {}
         if own:
             extra = pd.DataFrame.from_dict(

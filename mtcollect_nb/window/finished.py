@@ -97,6 +97,7 @@ class Window:
     own_columns: tuple[str, ...] = ()
     own_sheets: tuple[OwnSheet, ...] = ()
     other_keys: dict[str, str] = dataclasses.field(default_factory=dict)
+    own_fixed: dict[str, dict[str, str]] = dataclasses.field(default_factory=dict)
 
     @property
     def previous_run(self) -> dict[str, Any] | None:
@@ -163,8 +164,9 @@ class FinishedRun:
             "masked": run.masked, "keySalt": salt_fingerprint() if run.masked else None,
             "district_number": run.params.district_number,
             "otherKeys": w.other_keys,
-            "own": {str(k): {c: str(v) for c, v in row.items() if v != ""}
-                    for k, row in own.iterrows()},
+            "own": {**w.own_fixed,
+                    **{str(k): {c: str(v) for c, v in row.items() if v != ""}
+                       for k, row in own.iterrows()}},
             "counts": history.records_frame(run.analysis.budget_units, BUDGET_UNIT_COLUMNS),
             "totals": {"errors": int(sev.get(ERROR, 0)), "warnings": int(sev.get(WARNING, 0)),
                        "warningsNotReviewed": unreviewed, **w.totals()},
@@ -210,7 +212,10 @@ def finish(run: DistrictRun, out_dir: Path | str | None = None) -> FinishedRun:
                         if c not in run.findings.columns and c not in FINDINGS_SHEET_COLUMNS)
     before = prev if previous.usable else seen.reindex(columns=list(FINDINGS_SHEET_COLUMNS))
     source_masked = previous.masked if previous.usable else (last or {}).get("masked")
-    lines = [*_previous_lines(previous), *hist.skipped, *_salt_lines(run, last, previous)]
+    salt = _salt_lines(run, last, previous)
+    if salt and previous.found:  # its notes cannot be matched: keep the old workbook
+        previous, salt = dataclasses.replace(previous, lost=(*previous.lost, *salt)), []
+    lines = [*_previous_lines(previous), *hist.skipped, *salt]
     own_sheets = previous.own_sheets
     if run.masked:
         if source_masked is not True:
@@ -227,11 +232,15 @@ def finish(run: DistrictRun, out_dir: Path | str | None = None) -> FinishedRun:
         other = dict(zip(pairs[FINDING_KEY], pairs[OTHER_KEY], strict=True))
         other = {k: v for k, v in other.items() if v}
     findings = findings.drop(columns=[OTHER_KEY], errors="ignore")
+    gone = prev.loc[~prev[FINDING_KEY].isin(findings[FINDING_KEY])]
+    gone = gone.reindex(columns=[FINDING_KEY, *previous.own_columns]).set_index(FINDING_KEY)
+    own_fixed = {str(k): {c: str(v) for c, v in row.items() if v != ""}
+                 for k, row in gone.iterrows() if (row != "").any()}
     window = Window(findings=findings, since=changes_since(findings, before),
                     counts=count_changes(run.analysis.budget_units, last),
                     ready=readiness(findings, run.not_run), previous=previous, records=records,
                     seq=hist.next_seq, lines=tuple(lines), own_columns=own_columns,
-                    own_sheets=own_sheets, other_keys=other)
+                    own_sheets=own_sheets, other_keys=other, own_fixed=own_fixed)
     return FinishedRun(run, window, out)
 
 
@@ -281,10 +290,9 @@ def _salt_lines(run: DistrictRun, last: dict[str, Any] | None, previous: Previou
         return []
     if last.get("keySalt") == salt_fingerprint():
         return []
-    return [f"the previous run was masked under another salt (another PC or user): its "
-            f"findings cannot be matched to this run's, so fixed/new compare nothing and its "
-            f"notes are not carried (they stay in the kept copy of {previous.path.name}); "
-            "set the same salt (MTCOLLECT_SALT_FILE) to carry them"]
+    return ["the previous run was masked under another salt (another PC or user): its "
+            "findings cannot be matched to this run's, so fixed/new compare nothing and its "
+            "notes are not carried; set the same salt (MTCOLLECT_SALT_FILE) to carry them"]
 
 
 def _scrubbed(run: DistrictRun, findings: pd.DataFrame, before: pd.DataFrame,

@@ -6,12 +6,13 @@ workbook is read by what it is, not by luck:
 
 - only a regular file (a symbolic link, a FIFO or a device named ``findings.xlsx`` is never
   opened), at most :data:`MAX_BYTES` on disk, :data:`MAX_UNZIPPED` unzipped and
-  :data:`MAX_SHARED_STRINGS` of text, checked from the zip's directory before anything is
-  unpacked; at most :data:`MAX_ROWS` rows;
+  :data:`MAX_SHARED_STRINGS` of text (:data:`MAX_PART` in one part), checked from the zip's
+  directory before anything is unpacked; at most :data:`MAX_ROWS` rows;
 - exactly the sheet ``Findings`` (a copy ``Findings (2)`` or ``Findings (old)`` is never read
   as findings); its columns found by header name (case, spaces and punctuation ignored, with
   the known variants ``Notes``, ``Reviewed?``), wherever they are;
-- Excel's ``_xHHHH_`` escapes decoded (a CR pasted from Windows text stays a CR);
+- Excel's ``_xHHHH_`` escapes of control characters decoded (a CR pasted from Windows text
+  stays a CR, never the literal ``_x000D_``);
 - the Summary's "PII masked: Yes" believed only when the cells agree (pseudonyms, no names).
 
 The district's own columns on Findings and its own sheets are read too, to be carried into
@@ -55,6 +56,8 @@ HEADER_ROWS = 20
 MAX_BYTES = 128 << 20
 MAX_UNZIPPED = 1 << 30
 MAX_SHARED_STRINGS = 256 << 20
+#: Any one part (a sheet may hold its text inline: one cell of 1 GiB is one part).
+MAX_PART = 256 << 20
 MAX_ROWS = 1_048_576
 #: At most this many cells of the district's own sheets are carried.
 MAX_OWN_CELLS = 2_000_000
@@ -67,7 +70,10 @@ HEADER_VARIANTS: dict[str, str] = {"notes": NOTE, "review": REVIEWED, "reviewedy
 #: Text columns that hold only pseudonyms in a masked workbook (and names: blank).
 _ID_COLUMNS = {"stateID": "S", "studentNumber": "L", "staffStateID": "T"}
 _NAME_COLUMNS = ("studentName",)
-_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+#: Excel's escapes of a control character and of an underscore (openpyxl leaves them as
+#: text in inline strings; in shared strings it drops the ``x005F_`` itself, so any other
+#: escape cannot be told apart from a literal ``_x0041_`` typed by the district: left as is).
+_ESCAPE = re.compile(r"_x(00[01][0-9A-Fa-f]|005[Ff])_")
 _CONTINUED = re.compile(r"^(?P<name>.+) \(\d+\)$")
 
 
@@ -121,11 +127,11 @@ def empty_findings() -> pd.DataFrame:
 
 
 def unescape(text: str) -> str:
-    r"""Excel's ``_xHHHH_`` escapes decoded (``_x005F_`` is a literal underscore).
+    r"""Excel's ``_xHHHH_`` escapes of control characters decoded (a CR from Windows text).
 
     Example:
-        >>> unescape("a_x000D_b _x005F_x0041_")
-        'a\rb _x0041_'
+        >>> unescape("a_x000D_b _x0041_ _x005F_x000D_")
+        'a\rb _x0041_ _x000D_'
     """
     return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
 
@@ -195,9 +201,11 @@ def _check_zip(path: Path) -> str | None:
         return f"could not be read (not a workbook: {type(exc).__name__})"
     total = sum(p.file_size for p in parts)
     shared = sum(p.file_size for p in parts if p.filename.lower().endswith("sharedstrings.xml"))
-    if total > MAX_UNZIPPED or shared > MAX_SHARED_STRINGS:
-        return (f"{total:,} bytes unzipped ({shared:,} of text), over the limit of "
-                f"{MAX_UNZIPPED:,} ({MAX_SHARED_STRINGS:,} of text): not read")
+    largest = max((p.file_size for p in parts), default=0)
+    if total > MAX_UNZIPPED or shared > MAX_SHARED_STRINGS or largest > MAX_PART:
+        return (f"{total:,} bytes unzipped ({shared:,} of text, {largest:,} in one part), over "
+                f"the limit of {MAX_UNZIPPED:,} ({MAX_SHARED_STRINGS:,} of text, {MAX_PART:,} "
+                "in one part): not read")
     return None
 
 
