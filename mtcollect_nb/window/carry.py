@@ -124,9 +124,10 @@ def remembered(records: list[dict[str, Any]] | tuple[dict[str, Any], ...]) -> pd
     """
     parts = []
     for rec in records:
-        since = rec.get("since") if isinstance(rec.get("since"), dict) else {}
-        rows = since.get("findings") if isinstance(since.get("findings"), list) else []
-        fixed = [r for r in rows if isinstance(r, dict) and r.get(CHANGE) == CHANGE_FIXED]
+        since = rec.get("since")
+        rows = since.get("findings") if isinstance(since, dict) else None
+        fixed = [r for r in rows if isinstance(r, dict) and r.get(CHANGE) == CHANGE_FIXED
+                 ] if isinstance(rows, list) else []
         f = pd.concat([history.record_findings({"findings": fixed}),
                        history.record_findings(rec)], ignore_index=True)
         own = rec.get("own") if isinstance(rec.get("own"), dict) else {}
