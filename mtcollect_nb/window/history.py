@@ -42,9 +42,10 @@ from mtcollect_nb.outputs import HISTORY_DIR
 from mtcollect_nb.window.own_files import read_limited, regular_file
 
 #: The largest record read (a record of a very large district is a few MB).
-MAX_RECORD_BYTES = 256 << 20
-#: At most this many records are read (the newest by name), bounding memory.
+MAX_RECORD_BYTES = 64 << 20
+#: At most this many records, and this many bytes of them, are read (the newest by name).
 MAX_RECORDS = 2_000
+MAX_HISTORY_BYTES = 512 << 20
 
 #: The columns of each finding kept in a record.
 RECORD_FINDING_COLUMNS: tuple[str, ...] = (
@@ -153,10 +154,11 @@ def read_records(out_dir: Path | str) -> History:
         return History()
     paths = sorted(folder.glob("run-*.json"), key=_order)
     skipped: list[str] = []
-    if len(paths) > MAX_RECORDS:
-        skipped.append(f"{HISTORY_DIR}: {len(paths) - MAX_RECORDS} oldest records not read "
-                       f"(more than {MAX_RECORDS:,})")
-        paths = paths[-MAX_RECORDS:]
+    keep = _newest_within(paths)
+    if keep < len(paths):
+        skipped.append(f"{HISTORY_DIR}: the {len(paths) - keep} oldest record(s) not read (at "
+                       f"most {MAX_RECORDS:,} records and {MAX_HISTORY_BYTES:,} bytes are read)")
+        paths = paths[len(paths) - keep:]
     records: list[tuple[int, int, dict[str, Any]]] = []
     for n, p in enumerate(paths):
         rec, problem = _read_one(p)
@@ -166,6 +168,20 @@ def read_records(out_dir: Path | str) -> History:
         records.append((int(rec.get("seq") or 0), n, rec))
     records.sort(key=lambda t: (t[0], t[1]))
     return History(tuple(r for *_, r in records), tuple(skipped))
+
+
+def _newest_within(paths: list[Path]) -> int:
+    """How many of the newest ``paths`` fit the bounds (sizes from ``lstat``: nothing opened)."""
+    total, n = 0, 0
+    for p in reversed(paths[-MAX_RECORDS:]):
+        try:
+            total += min(p.lstat().st_size, MAX_RECORD_BYTES + 1)
+        except OSError:
+            pass
+        if total > MAX_HISTORY_BYTES:
+            break
+        n += 1
+    return n
 
 
 def _read_one(path: Path) -> tuple[dict[str, Any] | None, str]:
@@ -182,7 +198,10 @@ def _read_one(path: Path) -> tuple[dict[str, Any] | None, str]:
     except (OSError, ValueError, RecursionError) as exc:
         return None, f"not readable ({type(exc).__name__}: {' '.join(str(exc).split())[:120]})"
     rec = dict(data)
-    rec["started"] = model.started.isoformat()
+    started = model.started
+    if started.tzinfo is not None:  # one kind of time in the window: local, naive
+        started = started.astimezone().replace(tzinfo=None)
+    rec["started"] = started.isoformat()
     return rec, ""
 
 

@@ -45,6 +45,7 @@ from mtcollect_nb.columns import (
     NOTE,
     REVIEWED,
 )
+from mtcollect_nb.window.notes import EXCEL_CELL_CHARS
 from mtcollect_nb.window.own_files import regular_file
 
 FINDINGS_SHEET = "Findings"
@@ -59,6 +60,9 @@ MAX_SHARED_STRINGS = 256 << 20
 #: Any one part (a sheet may hold its text inline: one cell of 1 GiB is one part).
 MAX_PART = 256 << 20
 MAX_ROWS = 1_048_576
+#: The longest note carried (kept whole in history/ past Excel's cell limit); a longer one
+#: is cut and the old workbook kept. The district's own cells are cut at Excel's limit.
+MAX_NOTE_CHARS = 1_000_000
 #: At most this many cells of the district's own sheets are carried.
 MAX_OWN_CELLS = 2_000_000
 #: Sheets the workbook writes (any run, any season); ``<name> (N)`` continues one of them.
@@ -273,18 +277,7 @@ def _sheet_rows(ws: Any, lost: list[str]) -> tuple[pd.DataFrame, tuple[str, ...]
             break
     else:
         return None
-    at: dict[str, int] = {}
-    extra: dict[str, int] = {}
-    for i, h in enumerate(header):
-        known = _KNOWN.get(header_key(h))
-        if known is not None and known not in at:
-            at[known] = i
-        elif h and h not in extra:
-            extra[h] = i
-    for col in (NOTE, REVIEWED):
-        if col not in at:
-            lost.append(f"no {col!r} column on {FINDINGS_SHEET} ({col} not carried; any column "
-                        "renamed from it is carried as your own column)")
+    at, extra = _columns(header, lost)
     width = len(header)
     data: list[tuple[Any, ...]] = []
     for n, r in enumerate(rows):  # cells are read one by one
@@ -299,6 +292,7 @@ def _sheet_rows(ws: Any, lost: list[str]) -> tuple[pd.DataFrame, tuple[str, ...]
     frame |= {h: pd.Series([cell_text(v) for v in cols[i]], dtype=object)
               for h, i in extra.items()}
     out = pd.DataFrame(frame)
+    _cut_long(out, extra, lost)
     keyless = out[FINDING_KEY] == ""
     typed = [c for c in (NOTE, REVIEWED, *extra) if c in out.columns]
     orphans = int((keyless & (out[typed] != "").any(axis=1)).sum()) if typed else 0
@@ -308,6 +302,33 @@ def _sheet_rows(ws: Any, lost: list[str]) -> tuple[pd.DataFrame, tuple[str, ...]
     out = out.loc[~keyless].reset_index(drop=True)
     out[FIRST_SEEN] = pd.to_datetime(out[FIRST_SEEN], errors="coerce", format="ISO8601")
     return out, tuple(extra)
+
+
+def _columns(header: list[str], lost: list[str]) -> tuple[dict[str, int], dict[str, int]]:
+    """Where each known column is (first header naming it) and the district's own columns."""
+    at: dict[str, int] = {}
+    extra: dict[str, int] = {}
+    for i, h in enumerate(header):
+        known = _KNOWN.get(header_key(h))
+        if known is not None and known not in at:
+            at[known] = i
+        elif h and h not in extra:
+            extra[h] = i
+    for col in (NOTE, REVIEWED):
+        if col not in at:
+            lost.append(f"no {col!r} column on {FINDINGS_SHEET} ({col} not carried; any column "
+                        "renamed from it is carried as your own column)")
+    return at, extra
+
+
+def _cut_long(out: pd.DataFrame, extra: dict[str, int], lost: list[str]) -> None:
+    """Notes over :data:`MAX_NOTE_CHARS` and own cells over Excel's limit cut, one line each."""
+    for col, limit in ((NOTE, MAX_NOTE_CHARS), *((h, EXCEL_CELL_CHARS) for h in extra)):
+        long = out[col].str.len() > limit
+        if long.any():
+            lost.append(f"{int(long.sum())} cell(s) of {col!r} longer than {limit:,} characters "
+                        "are cut")
+            out.loc[long, col] = out.loc[long, col].str.slice(0, limit)
 
 
 def _values(ws: Any, budget: int) -> tuple[tuple[Any, ...], ...] | None:

@@ -439,3 +439,29 @@ def test_a_note_survives_switching_mask_pii(tmp_path, first: bool, second: bool)
     row = next(r for r in sheet_rows(book) if r["ruleId"] == "ANB-01")
     assert row["note"] == "checked with the school" and row["status"] != "new"
     assert len(key_rows) == len(sheet_rows(book))
+
+
+def test_a_note_too_long_to_carry_keeps_the_old_workbook(tmp_path, monkeypatch) -> None:
+    p = district(tmp_path)
+    book = run_on(p, DAY1)
+    key = type_in(book, "ANB-01", note="PLACEHOLDER")
+    replace_in_zip(book, "PLACEHOLDER", "y" * 50_000)
+    monkeypatch.setattr(previous_mod, "MAX_NOTE_CHARS", 40_000)
+    book = run_on(p, DAY2)
+    table = pd.read_parquet(tmp_path / "out" / "findings.parquet").set_index("findingKey")
+    assert table.at[key, "note"] == "y" * 40_000
+    assert len(list((tmp_path / "out").glob("findings.previous-*.xlsx"))) == 1
+    assert any("longer than 40,000 characters" in ln for ln in summary_lines(book))
+
+
+def test_history_reads_are_bounded_newest_first(tmp_path, monkeypatch) -> None:
+    from mtcollect_nb.window import history
+
+    for n in range(5):
+        history.write_record(tmp_path, {"started": f"2025-02-0{n + 1}T08:00:00", "seq": n + 1})
+    size = next((tmp_path / HISTORY_DIR).glob("*.json")).stat().st_size
+    monkeypatch.setattr(history, "MAX_HISTORY_BYTES", 3 * size)
+    read = history.read_records(tmp_path)
+    assert [r["seq"] for r in read.records] == [3, 4, 5]
+    assert len(read.skipped) == 1 and "2 oldest record(s) not read" in read.skipped[0]
+    assert read.next_seq == 6
