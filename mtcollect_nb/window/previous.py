@@ -53,12 +53,13 @@ FINDINGS_SHEET = "Findings"
 MASKED_ITEM = "PII masked"
 #: How far down a sheet the header row is looked for.
 HEADER_ROWS = 20
-#: Bounds of a previous workbook (ours are a few MB at most).
-MAX_BYTES = 128 << 20
-MAX_UNZIPPED = 1 << 30
-MAX_SHARED_STRINGS = 256 << 20
+#: Bounds of a previous workbook (ours are a few MB; 20,000 findings make a 30 MB sheet).
+#: openpyxl parses about 20,000 cells a second: a part at the bound takes about a minute.
+MAX_BYTES = 64 << 20
+MAX_UNZIPPED = 256 << 20
+MAX_SHARED_STRINGS = 64 << 20
 #: Any one part (a sheet may hold its text inline: one cell of 1 GiB is one part).
-MAX_PART = 256 << 20
+MAX_PART = 64 << 20
 MAX_ROWS = 1_048_576
 #: The longest note carried (kept whole in history/ past Excel's cell limit); a longer one
 #: is cut and the old workbook kept. The district's own cells are cut at Excel's limit.
@@ -269,6 +270,7 @@ def _sheet_rows(ws: Any, lost: list[str]) -> tuple[pd.DataFrame, tuple[str, ...]
     The header is the first of the first :data:`HEADER_ROWS` rows that names ``findingKey``
     (a district may have inserted a title row above it).
     """
+    ws.reset_dimensions()  # read every row, not only those its <dimension> declares
     rows = ws.iter_rows(values_only=True)
     header: list[str] = []
     for _ in range(HEADER_ROWS):
@@ -334,6 +336,7 @@ def _cut_long(out: pd.DataFrame, extra: dict[str, int], lost: list[str]) -> None
 def _values(ws: Any, budget: int) -> tuple[tuple[Any, ...], ...] | None:
     """A sheet's cell values row by row (text unescaped); None past ``budget`` cells."""
     out: list[tuple[Any, ...]] = []
+    ws.reset_dimensions()
     for r in ws.iter_rows(values_only=True):
         budget -= len(r)
         if budget < 0:

@@ -465,3 +465,17 @@ def test_history_reads_are_bounded_newest_first(tmp_path, monkeypatch) -> None:
     assert [r["seq"] for r in read.records] == [3, 4, 5]
     assert len(read.skipped) == 1 and "2 oldest record(s) not read" in read.skipped[0]
     assert read.next_seq == 6
+
+
+def test_an_understated_dimension_loses_no_note(tmp_path) -> None:
+    p = district(tmp_path)
+    book = run_on(p, DAY1)
+    key = type_in(book, "ANB-01", note="below the declared size")
+    with zipfile.ZipFile(book) as z:
+        parts = {i: z.read(i.filename) for i in z.infolist()}
+    with zipfile.ZipFile(book, "w", zipfile.ZIP_DEFLATED) as z:
+        for info, data in parts.items():  # a writer that declares only the header row
+            z.writestr(info, re.sub(rb'<dimension ref="[A-Z0-9:]+"', b'<dimension ref="A1:A1"',
+                                    data))
+    book = run_on(p, DAY2)
+    assert note_of(book, key) == "below the declared size"
