@@ -128,8 +128,9 @@ def _with_own_columns(sheet: pd.DataFrame, findings: pd.DataFrame,
     out = _cut_notes(sheet)
     if own:
         typed = findings.drop_duplicates(FINDING_KEY).set_index(FINDING_KEY)
-        out = out.assign(**{c: out[FINDING_KEY].map(typed[c]).fillna("").astype(object)
-                            for c in own})
+        cells = {c: out[FINDING_KEY].map(typed[c]).fillna("").astype(object) for c in own
+                 if c not in out.columns}  # a column of ours is never replaced
+        out = pd.concat([out, pd.DataFrame(cells, index=out.index)], axis=1)
     return out
 
 

@@ -6,7 +6,8 @@ the previous ``findings.xlsx`` (what the district typed, its own columns and she
 ``history`` the one-file-per-run records of ``output_dir/history/`` (validated, in run order),
 ``notes`` keeps notes longer than a cell, ``carry`` carries ``reviewed``, ``note`` and own
 columns forward and says what changed since the last run, ``certify`` says whether each
-collection is ready to certify, ``finished`` reads it all once.
+collection is ready to certify, ``typed`` keeps what the district typed across runs (keys of
+the other kind, scrubbing, the lines to tell), ``finished`` reads it all once.
 
 May import: ``privacy``, ``checks``, ``compute``, ``load`` and the top-level modules. Never
 ``report``, ``explore``, ``state`` or ``cli``.

@@ -105,7 +105,8 @@ def carry_forward(findings: pd.DataFrame, previous: pd.DataFrame, today: dt.date
              and c not in findings.columns and c not in (REVIEWED, NOTE)]
     carried = {c: keys.map(typed[c]).fillna("").astype(object) if len(typed) else ""
                for c in (REVIEWED, NOTE, *extra)}
-    out = findings.assign(**carried)
+    out = pd.concat([findings.drop(columns=[c for c in carried if c in findings.columns]),
+                     pd.DataFrame(carried, index=findings.index)], axis=1)  # many own columns
     done = is_reviewed(out[REVIEWED]) & (out["severity"] != ERROR)
     out[STATUS] = np.where(~known, STATUS_NEW, np.where(done, STATUS_REVIEWED, STATUS_OPEN))
     out[FIRST_SEEN] = first.dt.normalize().astype("datetime64[ns]")

@@ -20,7 +20,6 @@ Example:
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -46,10 +45,8 @@ from mtcollect_nb.columns import (
     STATUS_REVIEWED,
     WARNING,
 )
-from mtcollect_nb.errors import MtcollectError
-from mtcollect_nb.outputs import FINDINGS_XLSX, HISTORY_DIR
+from mtcollect_nb.outputs import FINDINGS_XLSX
 from mtcollect_nb.params import Params
-from mtcollect_nb.privacy.masking import salt_key, scrub_typed
 from mtcollect_nb.window import history
 from mtcollect_nb.window.carry import (
     carry_forward,
@@ -62,6 +59,15 @@ from mtcollect_nb.window.certify import readiness
 from mtcollect_nb.window.keys import OTHER_KEY
 from mtcollect_nb.window.notes import whole_notes
 from mtcollect_nb.window.previous import OwnSheet, Previous, read_previous
+from mtcollect_nb.window.typed import (
+    key_translation,
+    previous_lines,
+    renamed,
+    salt_fingerprint,
+    salt_lines,
+    scrubbed,
+    unmasked_files,
+)
 
 
 @dataclass(frozen=True)
@@ -202,30 +208,30 @@ def finish(run: DistrictRun, out_dir: Path | str | None = None) -> FinishedRun:
     hist = history.read_records(out)
     records = hist.records
     last = records[-1] if records else None
-    rename = _translation(run, records)
-    prev = _renamed(previous.findings, rename)
-    seen = _renamed(history.record_findings(last), rename)
-    back = _renamed(remembered(records), rename)
+    rename = key_translation(run, records)
+    prev = renamed(previous.findings, rename)
+    seen = renamed(history.record_findings(last), rename)
+    back = renamed(remembered(records), rename)
     findings = carry_forward(run.findings, prev, run.started.date(), seen, back)
     findings = findings.assign(**{NOTE: whole_notes(findings[NOTE], findings[FINDING_KEY], back)})
     own_columns = tuple(c for c in findings.columns
                         if c not in run.findings.columns and c not in FINDINGS_SHEET_COLUMNS)
     before = prev if previous.usable else seen.reindex(columns=list(FINDINGS_SHEET_COLUMNS))
     source_masked = previous.masked if previous.usable else (last or {}).get("masked")
-    salt = _salt_lines(run, last, previous)
+    salt = salt_lines(run, last, previous)
     if salt and previous.found:  # its notes cannot be matched: keep the old workbook
         previous, salt = dataclasses.replace(previous, lost=(*previous.lost, *salt)), []
-    lines = [*_previous_lines(previous), *hist.skipped, *salt]
+    lines = [*previous_lines(previous), *hist.skipped, *salt]
     own_sheets = previous.own_sheets
     if run.masked:
         if source_masked is not True:
             before = masked_previous(before)
-        findings, before, own_sheets, scrubbed = _scrubbed(run, findings, before, own_columns,
-                                                           own_sheets)
-        if scrubbed:
-            lines.append(f"{scrubbed} note(s) or cell(s) you typed had names or IDs masked "
+        findings, before, own_sheets, changed = scrubbed(run, findings, before, own_columns,
+                                                         own_sheets)
+        if changed:
+            lines.append(f"{changed} note(s) or cell(s) you typed had names or IDs masked "
                          "(a masked run shows no real name or ID)")
-        lines.extend(_unmasked_files(out, records, previous))
+        lines.extend(unmasked_files(out, records, previous))
     other = {}
     if OTHER_KEY in run.findings.columns:
         pairs = run.findings[[FINDING_KEY, OTHER_KEY]]
@@ -242,99 +248,3 @@ def finish(run: DistrictRun, out_dir: Path | str | None = None) -> FinishedRun:
                     seq=hist.next_seq, lines=tuple(lines), own_columns=own_columns,
                     own_sheets=own_sheets, other_keys=other, own_fixed=own_fixed)
     return FinishedRun(run, window, out)
-
-
-def salt_fingerprint() -> str | None:
-    """A short fingerprint of this machine's salt (it cannot give the salt back), or None.
-
-    Two masked runs with different fingerprints have different keys and pseudonyms.
-    """
-    try:
-        key = salt_key()
-    except MtcollectError:
-        return None
-    return hashlib.sha256(f"mtcollect fingerprint:{key}".encode()).hexdigest()[:12]
-
-
-def _translation(run: DistrictRun, records: tuple[dict[str, Any], ...]) -> dict[str, str]:
-    """Earlier keys of the other kind -> this run's keys (masked <-> unmasked, one salt)."""
-    f = run.findings
-    rename: dict[str, str] = {}
-    if run.masked:  # an unmasked run's record pairs its public keys with masked ones
-        for rec in records:
-            pairs = rec.get("otherKeys")
-            if isinstance(pairs, dict):
-                rename.update({str(k): str(v) for k, v in pairs.items()})
-    elif OTHER_KEY in f.columns:
-        rename.update({o: k for o, k in zip(f[OTHER_KEY], f[FINDING_KEY], strict=True) if o})
-    return rename
-
-
-def _renamed(df: pd.DataFrame, rename: dict[str, str]) -> pd.DataFrame:
-    if not rename or df.empty:
-        return df
-    keys = df[FINDING_KEY]
-    return df.assign(**{FINDING_KEY: keys.map(rename).fillna(keys)})
-
-
-def _previous_lines(previous: Previous) -> list[str]:
-    name = previous.path.name
-    if previous.problem:
-        return [f"{previous.problem}; nothing typed in it carried forward (a copy is kept)"]
-    return [f"{name}: {line} (a copy is kept)" for line in previous.lost]
-
-
-def _salt_lines(run: DistrictRun, last: dict[str, Any] | None, previous: Previous) -> list[str]:
-    """One line when the previous run was masked under another salt (keys cannot match)."""
-    if not last or last.get("masked") is not True or not last.get("keySalt"):
-        return []
-    if last.get("keySalt") == salt_fingerprint():
-        return []
-    return ["the previous run was masked under another salt (another PC or user): its "
-            "findings cannot be matched to this run's, so fixed/new compare nothing and its "
-            "notes are not carried; set the same salt (MTCOLLECT_SALT_FILE) to carry them"]
-
-
-def _scrubbed(run: DistrictRun, findings: pd.DataFrame, before: pd.DataFrame,
-              own_columns: tuple[str, ...], own_sheets: tuple[OwnSheet, ...]
-              ) -> tuple[pd.DataFrame, pd.DataFrame, tuple[OwnSheet, ...], int]:
-    """Everything typed by the district, through the run's scrubber (a masked run)."""
-    changed = 0
-    findings = findings.copy()
-    before = before.copy()
-    for frame, cols in ((findings, (REVIEWED, NOTE, *own_columns)), (before, (REVIEWED, NOTE))):
-        for c in cols:
-            if c in frame.columns:
-                text = frame[c].fillna("").astype(str)
-                clean = scrub_typed(run, text)
-                if frame is findings:
-                    changed += int((clean != text).sum())
-                frame[c] = clean.astype(object)
-    sheets = []
-    for sheet in own_sheets:
-        cells = pd.Series([v for r in sheet.rows for v in r if isinstance(v, str)], dtype=object)
-        cleaned = scrub_typed(run, cells).tolist()
-        changed += sum(a != b for a, b in zip(cleaned, cells.tolist(), strict=True))
-        clean = iter(cleaned)
-        rows = tuple(tuple(next(clean) if isinstance(v, str) else v for v in r)
-                     for r in sheet.rows)
-        sheets.append(OwnSheet(sheet.name, rows))
-    return findings, before, tuple(sheets), changed
-
-
-def _unmasked_files(out: Path, records: tuple[dict[str, Any], ...], previous: Previous
-                    ) -> list[str]:
-    """One line naming what in a masked run's folder may hold real names or IDs."""
-    what = []
-    plain = [r for r in records if r.get("masked") is not True]
-    if plain:
-        what.append(f"{len(plain)} record(s) of unmasked runs in {out / HISTORY_DIR}")
-    copies = sorted(p.name for p in out.glob(f"{previous.path.stem}.previous-*"))
-    if copies or previous.keep:
-        what.append(f"{len(copies) + previous.keep} kept cop(ies) of earlier workbooks "
-                    f"({previous.path.stem}.previous-*{previous.path.suffix}) that may hold "
-                    "unmasked notes")
-    if not what:
-        return []
-    return ["this masked run's output folder also holds " + " and ".join(what)
-            + ": move them out before sharing the folder"]

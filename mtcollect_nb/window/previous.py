@@ -44,6 +44,7 @@ from mtcollect_nb.columns import (
     FIRST_SEEN,
     NOTE,
     REVIEWED,
+    SCHOOL_NAME,
 )
 from mtcollect_nb.window.notes import EXCEL_CELL_CHARS
 from mtcollect_nb.window.own_files import regular_file
@@ -171,7 +172,8 @@ def header_key(text: str) -> str:
     return re.sub(r"[\W_]+", "", text).lower()
 
 
-_KNOWN = {header_key(c): c for c in FINDINGS_SHEET_COLUMNS} | HEADER_VARIANTS
+#: The Findings sheet's own columns (``schoolName`` is shown, not read back).
+_KNOWN = {header_key(c): c for c in (*FINDINGS_SHEET_COLUMNS, SCHOOL_NAME)} | HEADER_VARIANTS
 
 
 def read_previous(path: Path) -> Previous:
