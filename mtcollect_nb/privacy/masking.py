@@ -263,7 +263,7 @@ def mask_run(run: DistrictRun) -> DistrictRun:
 _SCRUBBERS: weakref.WeakKeyDictionary[Analysis, Scrubber] = weakref.WeakKeyDictionary()
 
 
-def scrub_typed(run: DistrictRun, text: pd.Series) -> pd.Series:
+def scrub_typed(run: DistrictRun, text: pd.Series, ids: bool = True) -> pd.Series:
     """Text the district typed (notes, its own columns), as a masked run may show it.
 
     Unchanged when the run is not masked. In a masked run, every word that is a real name of
@@ -271,7 +271,9 @@ def scrub_typed(run: DistrictRun, text: pd.Series) -> pd.Series:
     pseudonym, and any other word of 5 or more digits (not a date) ``[masked]``: "spoke to
     Maria Pena (012345678) family" becomes "spoke to [masked] [masked] ([masked]) family",
     while "TRUE", "Called Mom on Monday" or "=SUM(A1)" stay as typed. A run masked in another
-    process (no names known here) falls back to the scrubber of our own messages.
+    process (no names known here) falls back to the scrubber of our own messages. ``ids``
+    false: other 5-digit words stay (our own lines, which name files such as
+    ``run-20250204-080000.json``).
 
     Example:
         >>> from mtcollect_nb.testing import tiny_analysis
@@ -293,7 +295,7 @@ def scrub_typed(run: DistrictRun, text: pd.Series) -> pd.Series:
         w = m.group(0)
         if w in repl:
             return repl[w]
-        if w.lower() in names or (sum(ch.isdigit() for ch in w) >= 5
+        if w.lower() in names or (ids and sum(ch.isdigit() for ch in w) >= 5
                                   and not _DATE.fullmatch(w)):
             return MASKED_WORD
         return w

@@ -47,6 +47,7 @@ from mtcollect_nb.columns import (
 )
 from mtcollect_nb.outputs import FINDINGS_XLSX
 from mtcollect_nb.params import Params
+from mtcollect_nb.privacy.masking import scrub_typed
 from mtcollect_nb.window import history
 from mtcollect_nb.window.carry import (
     carry_forward,
@@ -60,6 +61,7 @@ from mtcollect_nb.window.keys import OTHER_KEY
 from mtcollect_nb.window.notes import whole_notes
 from mtcollect_nb.window.previous import OwnSheet, Previous, read_previous
 from mtcollect_nb.window.typed import (
+    Typed,
     key_translation,
     previous_lines,
     renamed,
@@ -222,29 +224,30 @@ def finish(run: DistrictRun, out_dir: Path | str | None = None) -> FinishedRun:
     if salt and previous.found:  # its notes cannot be matched: keep the old workbook
         previous, salt = dataclasses.replace(previous, lost=(*previous.lost, *salt)), []
     lines = [*previous_lines(previous), *hist.skipped, *salt]
-    own_sheets = previous.own_sheets
+    gone = prev.loc[~prev[FINDING_KEY].isin(findings[FINDING_KEY])]
+    gone = gone.reindex(columns=[FINDING_KEY, *previous.own_columns]).set_index(FINDING_KEY)
+    typed = Typed(findings, before, own_columns, previous.own_sheets,
+                  {str(k): {c: str(v) for c, v in row.items() if v != ""}
+                   for k, row in gone.iterrows() if (row != "").any()})
     if run.masked:
         if source_masked is not True:
-            before = masked_previous(before)
-        findings, before, own_sheets, changed = scrubbed(run, findings, before, own_columns,
-                                                         own_sheets)
-        if changed:
-            lines.append(f"{changed} note(s) or cell(s) you typed had names or IDs masked "
-                         "(a masked run shows no real name or ID)")
+            typed = dataclasses.replace(typed, before=masked_previous(before))
+        typed = scrubbed(run, typed)
+        lines = scrub_typed(run, pd.Series(lines, dtype=object), ids=False).tolist()
+        if typed.changed:
+            lines.append(f"{typed.changed} note(s) or cell(s) you typed had names or IDs "
+                         "masked (a masked run shows no real name or ID)")
         lines.extend(unmasked_files(out, records, previous))
     other = {}
     if OTHER_KEY in run.findings.columns:
         pairs = run.findings[[FINDING_KEY, OTHER_KEY]]
         other = dict(zip(pairs[FINDING_KEY], pairs[OTHER_KEY], strict=True))
         other = {k: v for k, v in other.items() if v}
-    findings = findings.drop(columns=[OTHER_KEY], errors="ignore")
-    gone = prev.loc[~prev[FINDING_KEY].isin(findings[FINDING_KEY])]
-    gone = gone.reindex(columns=[FINDING_KEY, *previous.own_columns]).set_index(FINDING_KEY)
-    own_fixed = {str(k): {c: str(v) for c, v in row.items() if v != ""}
-                 for k, row in gone.iterrows() if (row != "").any()}
+    findings = typed.findings.drop(columns=[OTHER_KEY], errors="ignore")
+    before = typed.before
     window = Window(findings=findings, since=changes_since(findings, before),
                     counts=count_changes(run.analysis.budget_units, last),
                     ready=readiness(findings, run.not_run), previous=previous, records=records,
-                    seq=hist.next_seq, lines=tuple(lines), own_columns=own_columns,
-                    own_sheets=own_sheets, other_keys=other, own_fixed=own_fixed)
+                    seq=hist.next_seq, lines=tuple(lines), own_columns=typed.own_columns,
+                    own_sheets=typed.own_sheets, other_keys=other, own_fixed=typed.own_fixed)
     return FinishedRun(run, window, out)

@@ -14,6 +14,7 @@ Example:
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +25,9 @@ from mtcollect_nb.columns import FINDING_KEY, NOTE, REVIEWED
 from mtcollect_nb.errors import MtcollectError
 from mtcollect_nb.outputs import HISTORY_DIR
 from mtcollect_nb.privacy.masking import salt_key, scrub_typed
+from mtcollect_nb.privacy.scrub import MASKED_WORD
 from mtcollect_nb.window.keys import OTHER_KEY
-from mtcollect_nb.window.previous import OwnSheet, Previous
+from mtcollect_nb.window.previous import OUR_SHEETS, OwnSheet, Previous
 
 
 def salt_fingerprint() -> str | None:
@@ -81,31 +83,67 @@ def salt_lines(run: DistrictRun, last: dict[str, Any] | None, previous: Previous
             "notes are not carried; set the same salt (MTCOLLECT_SALT_FILE) to carry them"]
 
 
-def scrubbed(run: DistrictRun, findings: pd.DataFrame, before: pd.DataFrame,
-              own_columns: tuple[str, ...], own_sheets: tuple[OwnSheet, ...]
-              ) -> tuple[pd.DataFrame, pd.DataFrame, tuple[OwnSheet, ...], int]:
-    """Everything typed by the district, through the run's scrubber (a masked run)."""
+@dataclass(frozen=True)
+class Typed:
+    """What the district typed that a run carries: findings' columns, own columns and sheets."""
+
+    findings: pd.DataFrame
+    before: pd.DataFrame
+    own_columns: tuple[str, ...]
+    own_sheets: tuple[OwnSheet, ...]
+    own_fixed: dict[str, dict[str, str]]
+    changed: int = 0
+
+
+def scrubbed(run: DistrictRun, typed: Typed) -> Typed:
+    """Everything typed by the district, through the run's scrubber (a masked run).
+
+    Notes, ``reviewed``, the own columns (values and headers) and the own sheets (cells and
+    names) of this run, of the fixed findings kept in the record and of *Since last run*.
+    """
     changed = 0
-    findings = findings.copy()
-    before = before.copy()
-    for frame, cols in ((findings, (REVIEWED, NOTE, *own_columns)), (before, (REVIEWED, NOTE))):
+
+    def clean(values: list[str]) -> list[str]:
+        nonlocal changed
+        out = scrub_typed(run, pd.Series(values, dtype=object)).tolist() if values else []
+        changed += sum(a != b for a, b in zip(out, values, strict=True))
+        return [str(v) for v in out]
+
+    findings, before = typed.findings.copy(), typed.before.copy()
+    for frame, cols in ((findings, (REVIEWED, NOTE, *typed.own_columns)),
+                        (before, (REVIEWED, NOTE))):
         for c in cols:
             if c in frame.columns:
-                text = frame[c].fillna("").astype(str)
-                clean = scrub_typed(run, text)
-                if frame is findings:
-                    changed += int((clean != text).sum())
-                frame[c] = clean.astype(object)
+                frame[c] = pd.Series(clean(frame[c].fillna("").astype(str).tolist()),
+                                     index=frame.index, dtype=object)
+    heads = _unique(clean(list(typed.own_columns)), set(findings.columns) - set(
+        typed.own_columns))
+    rename = dict(zip(typed.own_columns, heads, strict=True))
+    findings = findings.rename(columns=rename)
+    fixed = {k: dict(zip((rename.get(c, c) for c in v), clean(list(v.values())), strict=True))
+             for k, v in typed.own_fixed.items()}
+    names = _unique([n.replace(MASKED_WORD, "masked")[:31]
+                     for n in clean([s.name for s in typed.own_sheets])], set(OUR_SHEETS))
     sheets = []
-    for sheet in own_sheets:
-        cells = pd.Series([v for r in sheet.rows for v in r if isinstance(v, str)], dtype=object)
-        cleaned = scrub_typed(run, cells).tolist()
-        changed += sum(a != b for a, b in zip(cleaned, cells.tolist(), strict=True))
-        clean = iter(cleaned)
-        rows = tuple(tuple(next(clean) if isinstance(v, str) else v for v in r)
-                     for r in sheet.rows)
-        sheets.append(OwnSheet(sheet.name, rows))
-    return findings, before, tuple(sheets), changed
+    for sheet, name in zip(typed.own_sheets, names, strict=True):
+        cells = clean([v for r in sheet.rows for v in r if isinstance(v, str)])
+        it = iter(cells)
+        rows = tuple(tuple(next(it) if isinstance(v, str) else v for v in r) for r in sheet.rows)
+        sheets.append(OwnSheet(name, rows))
+    return Typed(findings, before, tuple(heads), tuple(sheets), fixed, changed)
+
+
+def _unique(names: list[str], taken: set[str]) -> list[str]:
+    """``names`` made unique (case-insensitively, among themselves and ``taken``): ``-2``..."""
+    seen = {t.casefold() for t in taken}
+    out = []
+    for name in names:
+        new, n = name, 2
+        while new.casefold() in seen:
+            new, n = f"{name[:28]}-{n}", n + 1
+        seen.add(new.casefold())
+        out.append(new)
+    return out
 
 
 def unmasked_files(out: Path, records: tuple[dict[str, Any], ...], previous: Previous

@@ -299,7 +299,16 @@ def test_a_masked_run_scrubs_notes_everywhere(tmp_path, capsys) -> None:
     key = type_in(book, "ANB-01", note=f"spoke to {NAME} {SURNAME.lower()} ({STATE_ID}) family",
                   reviewed="TRUE")
     type_in(book, "ANB-01", reviewed="TRUE")
+    wb = openpyxl.load_workbook(book)  # names typed in a header, a sheet name and its cells
+    ws = wb["Findings"]
+    ws.cell(1, ws.max_column + 1).value = f"{SURNAME} family notes"
+    ws.cell(2, ws.max_column).value = f"{NAME} called back"
+    wb.create_sheet(f"{NAME} calls").append(["who", f"{NAME} {SURNAME}", STATE_ID])
+    wb.save(book)
     book = run_on(p, DAY2)
+    names = openpyxl.load_workbook(book, read_only=True).sheetnames
+    assert "masked calls" in names and "[masked] family notes" in header(
+        openpyxl.load_workbook(book)["Findings"])
     assert re.fullmatch(r"spoke to \[masked\] \[masked\] \(S-[0-9A-F]{12}\) family",
                         str(note_of(book, key)))  # a real ID becomes its pseudonym
     assert note_of(book, key, "reviewed") == "TRUE"
