@@ -27,6 +27,7 @@ from mtcollect_nb.outputs import HISTORY_DIR
 from mtcollect_nb.privacy.masking import salt_key, scrub_typed
 from mtcollect_nb.privacy.scrub import MASKED_WORD
 from mtcollect_nb.window.keys import OTHER_KEY
+from mtcollect_nb.window.own_files import regular_file
 from mtcollect_nb.window.previous import OUR_SHEETS, OwnSheet, Previous
 
 
@@ -67,9 +68,11 @@ def renamed(df: pd.DataFrame, rename: dict[str, str]) -> pd.DataFrame:
 def previous_lines(previous: Previous) -> list[str]:
     """One line per thing of the previous workbook that could not be read or carried."""
     name = previous.path.name
+    copied = previous.path.is_symlink() or regular_file(previous.path) is None
+    kept = " (a copy is kept)" if copied else ""
     if previous.problem:
-        return [f"{previous.problem}; nothing typed in it carried forward (a copy is kept)"]
-    return [f"{name}: {line} (a copy is kept)" for line in previous.lost]
+        return [f"{previous.problem}; nothing typed in it carried forward{kept}"]
+    return [f"{name}: {line}{kept}" for line in previous.lost]
 
 
 def salt_lines(run: DistrictRun, last: dict[str, Any] | None, previous: Previous) -> list[str]:

@@ -488,3 +488,14 @@ def test_an_understated_dimension_loses_no_note(tmp_path) -> None:
                                     data))
     book = run_on(p, DAY2)
     assert note_of(book, key) == "below the declared size"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="FIFOs are POSIX")
+def test_a_fifo_named_findings_xlsx_is_never_opened_nor_said_kept(tmp_path) -> None:
+    p = district(tmp_path)
+    (tmp_path / "out").mkdir()
+    os.mkfifo(tmp_path / "out" / FINDINGS_XLSX)
+    book = run_on(p, DAY1)  # returns: the FIFO is never opened
+    assert book.is_file() and not list((tmp_path / "out").glob("findings.previous-*"))
+    lines = summary_lines(book)
+    assert len(lines) == 1 and "not a regular file" in lines[0] and "copy" not in lines[0]
