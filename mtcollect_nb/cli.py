@@ -60,6 +60,10 @@ def report_outputs(notebook: Path) -> None:
     if s.call_list_line:  # a forecast run (as_of): who would be lost by the count date
         print(s.call_list_line)
     print(f"ready to certify:  {s.verdict_line}")
+    for line in s.window_lines:  # what the previous run left that could not be carried
+        print(f"previous run:      {line}")
+    print(f"notes carried {s.notes_carried or 0}, fixed {s.fixed_findings or 0}, "
+          f"new {s.new_findings or 0}")
     print(f"done: {closing_line(s.verdicts, s.errors_outside)}; outputs in {out}")
 
 
@@ -94,14 +98,22 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Run the district notebook for one parameters file (``--as-of``: a forecast run)."""
+    from mtcollect_nb.params import load_params
     from mtcollect_nb.report.notebook import run_district_notebook
+    from mtcollect_nb.state.lock import output_lock
 
     params = Path(args.params)
     overrides = {"collection_season": args.season, "as_of": args.as_of}
-    if params.exists():  # (a missing file: the notebook runner's own message)
-        precheck(params, **overrides)
-    report_outputs(run_district_notebook(args.params, timeout=args.timeout, progress=True,
-                                         overrides=overrides))
+    if not params.exists():  # the notebook runner's own message
+        report_outputs(run_district_notebook(args.params, timeout=args.timeout, progress=True,
+                                             overrides=overrides))
+        return EXIT_OK
+    precheck(params, **overrides)
+    out = Path(load_params(params).output_dir)
+    with output_lock(out, "mtcollect run"):  # two runs into one folder would interleave
+        notebook = run_district_notebook(args.params, timeout=args.timeout, progress=True,
+                                         overrides=overrides)
+    report_outputs(notebook)
     return EXIT_OK
 
 
@@ -187,7 +199,8 @@ def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
-        raise argparse.ArgumentTypeError("a date written year-month-day, e.g. 2027-01-25") from None
+        raise argparse.ArgumentTypeError(
+            "a date written year-month-day, e.g. 2027-01-25") from None
 
 
 def _seconds(text: str) -> float:

@@ -107,6 +107,8 @@ class RunSummary:
             anbAtRisk, byUnit); None in a normal run.
         errors_open: collection -> its errors (every error counts toward one collection or
             toward none: :attr:`errors_outside`).
+        notes_carried: this run's findings with a note (carried forward).
+        window_lines: what the previous run left that could not be carried, one line each.
     """
 
     district_number: str = ""
@@ -138,6 +140,8 @@ class RunSummary:
         if self.errors is None or not self.errors_open:
             return None
         return max(self.errors - sum(self.errors_open.values()), 0)
+    notes_carried: int | None = None
+    window_lines: tuple[str, ...] = ()
 
     @classmethod
     def from_json(cls, data: Any) -> RunSummary:
@@ -164,7 +168,10 @@ class RunSummary:
                    new_findings=_int(reruns.get("new")), fixed_findings=_int(reruns.get("fixed")),
                    season=season, collections=collections,
                    errors_open={c: n for c, n in opened.items() if n is not None},
-                   forecast=data["forecast"] if isinstance(data.get("forecast"), dict) else None)
+                   forecast=data["forecast"] if isinstance(data.get("forecast"), dict) else None,
+                   notes_carried=_int(reruns.get("notesCarried")),
+                   window_lines=tuple(str(x) for x in reruns.get("lines") or ()
+                                      if isinstance(x, str)))
 
     @property
     def call_list_line(self) -> str | None:

@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import weakref
 from collections.abc import Iterable
 from functools import cached_property
 
@@ -57,17 +58,18 @@ from mtcollect_nb.privacy.pseudonyms import (
     salt_key,
 )
 from mtcollect_nb.privacy.salt import SALT_ENV
-from mtcollect_nb.privacy.scrub import MASKED_WORD, TOKEN, scrub_raw
+from mtcollect_nb.privacy.scrub import MASKED_WORD, TOKEN, scrub_message, scrub_raw
 
 __all__ = ["INT_ID_COLUMNS", "SALT_ENV", "TEXT_ID_COLUMNS", "Scrubber", "mask_bundle",
-           "mask_frame", "mask_run", "pseudo_person_ids", "pseudonyms", "salt_key"]
+           "mask_frame", "mask_run", "pseudo_person_ids", "pseudonyms", "salt_key", "scrub_typed"]
 NAME_COLUMNS: tuple[str, ...] = ("lastName", "firstName", "studentName", "staffName", "comments")
 #: columns of findings / rejected rows that may hold an ID or a name in free text
 FREE_TEXT_COLUMNS: tuple[str, ...] = ("message", "value", "expected", "reason")
 _TOKEN = TOKEN
 #: a DQ finding's field, ``FILE line N: COLUMN`` (COLUMN blank for a row that did not split)
 _LINE_FIELD = re.compile(r" line \d+: (.*)$")
-_KEY_JOIN, _VALUE_JOIN = " + ", ", "  # a DQ-01 key's columns and values (load/loader.py)
+_KEY_JOIN, _VALUE_JOIN = " + ", ", "
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")  # a DQ-01 key's columns and values (load/loader.py)
 
 
 def _mask_by_kind(values: pd.Series, kinds: pd.Series) -> pd.Series:
@@ -253,4 +255,49 @@ def mask_run(run: DistrictRun) -> DistrictRun:
             new.__dict__[name] = (mask_frame(value, scrub) if isinstance(value, pd.DataFrame)
                                   else value)
     results = dataclasses.replace(run.results, findings=mask_frame(run.findings, scrub))
+    _SCRUBBERS[new] = scrub
     return dataclasses.replace(run, analysis=new, results=results, masked=True)
+
+
+#: The scrubber of the real names and IDs of each masked run (for text typed afterwards).
+_SCRUBBERS: weakref.WeakKeyDictionary[Analysis, Scrubber] = weakref.WeakKeyDictionary()
+
+
+def scrub_typed(run: DistrictRun, text: pd.Series, ids: bool = True) -> pd.Series:
+    """Text the district typed (notes, its own columns), as a masked run may show it.
+
+    Unchanged when the run is not masked. In a masked run, every word that is a real name of
+    the district's students or staff (whatever its case) becomes ``[masked]``, a real ID its
+    pseudonym, and any other word of 5 or more digits (not a date) ``[masked]``: "spoke to
+    Maria Pena (012345678) family" becomes "spoke to [masked] [masked] ([masked]) family",
+    while "TRUE", "Called Mom on Monday" or "=SUM(A1)" stay as typed. A run masked in another
+    process (no names known here) falls back to the scrubber of our own messages. ``ids``
+    false: other 5-digit words stay (our own lines, which name files such as
+    ``run-20250204-080000.json``).
+
+    Example:
+        >>> from mtcollect_nb.testing import tiny_analysis
+        >>> from mtcollect_nb.checks.run import run_from_analysis
+        >>> run = mask_run(run_from_analysis(tiny_analysis()))
+        >>> scrub_typed(run, pd.Series(["Called about 987650000 on 2025-02-03", ""])).tolist()
+        ['Called about [masked] on 2025-02-03', '']
+    """
+    if not run.masked or text.empty:
+        return text
+    scrub = _SCRUBBERS.get(run.analysis)
+    plain = text.fillna("").astype(str)
+    if scrub is None:
+        return plain.map(lambda t: scrub_message(t) if t else t).astype(object)
+    repl = scrub.replacements
+    names = {w.lower() for w, v in repl.items() if v == MASKED_WORD}
+
+    def word(m: re.Match[str]) -> str:
+        w = m.group(0)
+        if w in repl:
+            return repl[w]
+        if w.lower() in names or (ids and sum(ch.isdigit() for ch in w) >= 5
+                                  and not _DATE.fullmatch(w)):
+            return MASKED_WORD
+        return w
+
+    return plain.str.replace(_TOKEN, word, regex=True).astype(object)

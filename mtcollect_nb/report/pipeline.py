@@ -42,12 +42,14 @@ __all__ = ["DistrictRun", "FinishedRun", "analyze_district", "finish", "key_and_
 def key_and_mask(run: DistrictRun, *, mask: bool | None = None) -> DistrictRun:
     """``run`` with a ``findingKey`` per finding, then masked when ``mask`` says so.
 
-    ``mask`` None: as the run's ``params.mask_pii`` says. Keys are taken before masking (they
-    hash the pseudonyms either way, so a masked and an unmasked run of the same data share
-    them: :mod:`mtcollect_nb.window.keys`).
+    ``mask`` None: as the run's ``params.mask_pii`` says. Keys are taken before masking: a
+    masked run's hash the pseudonyms with the salt, an unmasked run's the real IDs with a
+    public key (the same on every PC); each also gets the other kind, so notes carry across
+    a change of ``mask_pii`` (:mod:`mtcollect_nb.window.keys`).
     """
-    run = with_keys(run)
-    return mask_run(run) if (run.params.mask_pii if mask is None else mask) else run
+    masked = run.params.mask_pii if mask is None else mask
+    run = with_keys(run, public=not masked)  # an unmasked run's keys need no salt
+    return mask_run(run) if masked else run
 
 
 def analyze_district(params: Params, *, mask: bool | None = None) -> DistrictRun:

@@ -55,6 +55,9 @@ SHEET_NOTES_BLOCK = "Sheets left partly blank (a file was not provided)"
 READY_BLOCK = "Ready to certify"
 REMINDERS_BLOCK = "Other reminders (not part of this certification)"
 RERUN_BLOCK = "This run and the previous one"
+WINDOW_BLOCK = "Previous run: not carried or to check"
+#: The item of each line about what was not carried or read (window.lines).
+WINDOW_LINE_ITEM = "Not carried / to check"
 SINCE_COUNTS_BLOCK = "Spring count per budget unit: previous run and this run"
 SINCE_FINDINGS_BLOCK = "Findings fixed, new and still open since the previous run"
 _TOTAL_LABELS = {"fixed": "Findings fixed since the previous run", "new": "New findings",
@@ -170,15 +173,19 @@ def rerun_info(window: Window) -> pd.DataFrame:
     """This run against the previous one: when, the previous workbook, and the totals."""
     prev = window.previous
     last = window.previous_run
+    kept = f"; kept as {window.kept.name}" if window.kept else ""
     if prev.problem:
-        wb = f"{prev.problem}; kept as {window.kept.name}" if window.kept else prev.problem
-        wb += "; no reviewed/note carried forward"
+        wb = f"{prev.problem}{kept}; no reviewed/note carried forward"
+    elif prev.found:
+        wb = (f"read: {window.notes_carried} note(s) carried forward"
+              + (f"; not everything typed in it could be carried{kept}" if prev.lost else ""))
     else:
-        wb = "read: reviewed and note carried forward" if prev.found else "none"
+        wb = "none"
     rows = [("Previous run", str(last["started"]).replace("T", " ") if last
              else "none (first run in this output folder)"),
             (f"Previous {FINDINGS_XLSX}", wb),
-            *((_TOTAL_LABELS[k], str(v)) for k, v in window.totals().items())]
+            *((_TOTAL_LABELS[k], str(v)) for k, v in window.totals().items()),
+            *((WINDOW_LINE_ITEM, line) for line in window.lines)]
     return pd.DataFrame(rows, columns=list(RUN_INFO_COLUMNS))
 
 
@@ -241,6 +248,8 @@ def summary_blocks(finished: FinishedRun,
     sheet_notes = cte_notes(run.analysis)
     if sheet_notes:  # e.g. the CTE sheet without section_staff.csv (issue 15 item 5)
         blocks.append(Block(SHEET_NOTES_BLOCK, pd.DataFrame({"note": sheet_notes})))
+    if finished.window.lines:  # what the previous run left that could not be carried
+        blocks.insert(2, Block(WINDOW_BLOCK, pd.DataFrame({"line": finished.window.lines})))
     return blocks
 
 
@@ -290,7 +299,9 @@ def summary_json(finished: FinishedRun) -> dict[str, Any]:
         "budgetUnits": by_unit,
         **ready_json(window.ready),
         "reruns": {"previousRun": last["started"] if (last := window.previous_run) else None,
-                   **window.totals(), "previousWorkbookProblem": window.previous.problem},
+                   **window.totals(), "previousWorkbookProblem": window.previous.problem,
+                   "notesCarried": window.notes_carried, "lines": list(window.lines),
+                   "keptCopy": window.kept.name if window.kept else None},
         "forecast": forecast_json(run),
     }
 

@@ -10,6 +10,11 @@ and the file is written to a temporary file in the same folder and renamed into 
 crash never leaves half a workbook. A sheet with more rows than Excel holds continues on
 "Findings (2)" etc., noted on the Summary.
 
+What the district added to the previous workbook is carried as it was: its own columns on
+Findings (after ``note``, by ``findingKey``) and its own sheets (after ours; cell values, text
+always as text). A note longer than a cell is cut with a marker
+(:mod:`mtcollect_nb.window.notes`: the whole note is in the history record).
+
 Example:
     >>> import tempfile
     >>> from mtcollect_nb.testing import tiny_analysis
@@ -24,6 +29,7 @@ Example:
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from functools import partial
@@ -38,7 +44,9 @@ from xlsxwriter.worksheet import Worksheet
 
 from mtcollect_nb.checks.text import text_values
 from mtcollect_nb.columns import (
+    FINDING_KEY,
     FINDINGS_SHEET_COLUMNS,
+    NOTE,
 )
 from mtcollect_nb.files import atomic_path
 from mtcollect_nb.outputs import TABLE_FILES
@@ -54,6 +62,7 @@ from mtcollect_nb.report.layout import (
     wrapped_lines,
 )
 from mtcollect_nb.report.sheets import exact, sheet_frames
+from mtcollect_nb.window.notes import cell_notes
 
 if TYPE_CHECKING:
     from mtcollect_nb.window.finished import FinishedRun
@@ -83,6 +92,8 @@ def write_workbook(finished: FinishedRun, path: Path) -> Path:
     run, window = finished.run, finished.window
     path = Path(path)
     frames = sheet_frames(run, window.findings, window.calls)
+    frames["Findings"] = _with_own_columns(frames["Findings"], window.findings,
+                                           window.own_columns)
     parts = {name: _chunks(df) for name, df in frames.items()}
     continued = pd.DataFrame(
         [(name, f"{name} ({i + 1})", len(chunk)) for name, chunks in parts.items()
@@ -99,11 +110,47 @@ def write_workbook(finished: FinishedRun, path: Path) -> Path:
                 for i, chunk in enumerate(chunks):
                     ws = wb.add_worksheet(name if i == 0 else f"{name} ({i + 1})")
                     _write_sheet(ws, chunk, fmt, footer)
-            _write_blocks(wb.add_worksheet(SINCE_SHEET),
-                          ws_sum.since_blocks(window, finished.params.season), fmt, footer)
+            since = [ws_sum.Block(b.title, _cut_notes(b.frame))
+                     for b in ws_sum.since_blocks(window, finished.params.season)]
+            _write_blocks(wb.add_worksheet(SINCE_SHEET), since, fmt, footer)
+            for sheet in window.own_sheets:
+                _write_own_sheet(wb.add_worksheet(sheet.name), sheet.rows, fmt)
         finally:
             wb.close()
     return path
+
+
+def _with_own_columns(sheet: pd.DataFrame, findings: pd.DataFrame,
+                      own: tuple[str, ...]) -> pd.DataFrame:
+    """The Findings sheet, notes fitted to a cell, then the district's own columns by key."""
+    out = _cut_notes(sheet)
+    if own:
+        typed = findings.drop_duplicates(FINDING_KEY).set_index(FINDING_KEY)
+        cells = {c: out[FINDING_KEY].map(typed[c]).fillna("").astype(object) for c in own
+                 if c not in out.columns}  # a column of ours is never replaced
+        out = pd.concat([out, pd.DataFrame(cells, index=out.index)], axis=1)
+    return out
+
+
+def _cut_notes(df: pd.DataFrame) -> pd.DataFrame:
+    return df.assign(**{NOTE: cell_notes(df[NOTE])}) if NOTE in df.columns else df
+
+
+def _write_own_sheet(ws: Worksheet, rows: tuple[tuple[Any, ...], ...],
+                     fmt: dict[str, Any]) -> None:
+    """A sheet the district added, cell values as they were (text never a formula)."""
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if value is None:
+                continue
+            if isinstance(value, bool):
+                ws.write_boolean(r, c, value)
+            elif isinstance(value, int | float) and np.isfinite(value):
+                ws.write_number(r, c, value)
+            elif isinstance(value, dt.datetime | dt.date):
+                ws.write_datetime(r, c, value, fmt["date"])
+            else:
+                ws.write_string(r, c, str(value))
 
 
 def _chunks(df: pd.DataFrame) -> list[pd.DataFrame]:

@@ -63,15 +63,20 @@ def is_reviewed(typed: pd.Series) -> pd.Series:
 
 
 def carry_forward(findings: pd.DataFrame, previous: pd.DataFrame, today: dt.date,
-                  seen: pd.DataFrame | None = None) -> pd.DataFrame:
+                  seen: pd.DataFrame | None = None,
+                  remembered: pd.DataFrame | None = None) -> pd.DataFrame:
     """``findings`` (with ``findingKey``) plus status, firstSeen, reviewed and note.
 
     Args:
         findings: this run's findings.
-        previous: the previous workbook's findings (key, firstSeen, reviewed, note).
+        previous: the previous workbook's findings (key, firstSeen, reviewed, note, and the
+            district's own columns, carried as they are).
         today: this run's date (firstSeen of a new finding).
         seen: keys and firstSeen of the previous run from the history (more reliable than
             the workbook's firstSeen cells, which the district may edit); None when absent.
+        remembered: what earlier runs' records kept of each key (:func:`remembered`): a
+            finding that was fixed and comes back gets its note, reviewed, own columns and
+            firstSeen again (it is still ``new`` since the previous run).
 
     Example:
         >>> f = pd.DataFrame({"findingKey": ["A", "B"], "severity": ["warning", "error"]})
@@ -88,14 +93,62 @@ def carry_forward(findings: pd.DataFrame, previous: pd.DataFrame, today: dt.date
         s = seen.drop_duplicates(FINDING_KEY).set_index(FINDING_KEY)
         known = known | keys.isin(s.index)
         first = keys.map(pd.to_datetime(s[FIRST_SEEN], errors="coerce")).fillna(first)
-    first = pd.to_datetime(first, errors="coerce").where(known).fillna(pd.Timestamp(today))
-    reviewed = keys.map(prev[REVIEWED]).fillna("").astype(object) if len(prev) else ""
-    note = keys.map(prev[NOTE]).fillna("").astype(object) if len(prev) else ""
-    out = findings.assign(**{REVIEWED: reviewed, NOTE: note})
+    typed = prev
+    if remembered is not None and len(remembered):
+        back = remembered.drop_duplicates(FINDING_KEY, keep="last").set_index(FINDING_KEY)
+        back = back.loc[~back.index.isin(prev.index)]
+        first = first.fillna(keys.map(pd.to_datetime(back[FIRST_SEEN], errors="coerce")))
+        known_first = known | keys.isin(back.index)
+        typed = pd.concat([prev, back.reindex(columns=prev.columns)])
+    else:
+        known_first = known
+    first = pd.to_datetime(first, errors="coerce").where(known_first).fillna(
+        pd.Timestamp(today))
+    extra = [c for c in typed.columns if c not in (FINDING_KEY, FIRST_SEEN, STATUS)
+             and c not in findings.columns and c not in (REVIEWED, NOTE)]
+    carried = {c: keys.map(typed[c]).fillna("").astype(object) if len(typed) else ""
+               for c in (REVIEWED, NOTE, *extra)}
+    out = pd.concat([findings.drop(columns=[c for c in carried if c in findings.columns]),
+                     pd.DataFrame(carried, index=findings.index)], axis=1)  # many own columns
     done = is_reviewed(out[REVIEWED]) & (out["severity"] != ERROR)
     out[STATUS] = np.where(~known, STATUS_NEW, np.where(done, STATUS_REVIEWED, STATUS_OPEN))
     out[FIRST_SEEN] = first.dt.normalize().astype("datetime64[ns]")
     return out
+
+
+def remembered(records: list[dict[str, Any]] | tuple[dict[str, Any], ...]) -> pd.DataFrame:
+    """What the earlier runs kept of each key: its last note, reviewed, own columns, firstSeen.
+
+    One row per key (the latest record holding it), for the keys whose note, reviewed or own
+    columns hold text. Example:
+        >>> r = [{"findings": [{"findingKey": "A", "note": "called", "reviewed": "",
+        ...                     "firstSeen": "2025-02-03"}]}, {"findings": []}]
+        >>> remembered(r)[["findingKey", "note"]].values.tolist()
+        [['A', 'called']]
+    """
+    parts = []
+    for rec in records:
+        since = rec.get("since")
+        rows = since.get("findings") if isinstance(since, dict) else None
+        fixed = [r for r in rows if isinstance(r, dict) and r.get(CHANGE) == CHANGE_FIXED
+                 ] if isinstance(rows, list) else []
+        f = pd.concat([history.record_findings({"findings": fixed}),
+                       history.record_findings(rec)], ignore_index=True)
+        own = rec.get("own") if isinstance(rec.get("own"), dict) else {}
+        if own:
+            extra = pd.DataFrame.from_dict(
+                {k: v for k, v in own.items() if isinstance(v, dict)}, orient="index")
+            extra = extra.astype(object).where(extra.notna(), "")
+            f = f.join(extra, on=FINDING_KEY)
+        parts.append(f)
+    if not parts:
+        return history.record_findings(None)
+    out = pd.concat(parts, ignore_index=True)
+    text = out.drop(columns=[FIRST_SEEN]).fillna("").astype(str)
+    has = (text.drop(columns=[c for c in text.columns if c in history.RECORD_FINDING_COLUMNS
+                              and c not in (NOTE, REVIEWED)]) != "").any(axis=1)
+    out = out.loc[has].drop_duplicates(FINDING_KEY, keep="last")
+    return out.reset_index(drop=True)
 
 
 def changes_since(findings: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:

@@ -37,6 +37,7 @@ from mtcollect_nb.columns import (
     ERROR,
     FINDING_KEY,
     FINDINGS_SHEET_COLUMNS,
+    NOTE,
     READY_COLUMNS,
     REVIEWED,
     SINCE_COUNT_COLUMNS,
@@ -47,6 +48,7 @@ from mtcollect_nb.columns import (
 )
 from mtcollect_nb.outputs import FINDINGS_XLSX
 from mtcollect_nb.params import Params
+from mtcollect_nb.privacy.masking import scrub_typed
 from mtcollect_nb.window import history
 from mtcollect_nb.window.carry import (
     carry_call_notes,
@@ -54,10 +56,22 @@ from mtcollect_nb.window.carry import (
     changes_since,
     count_changes,
     masked_previous,
+    remembered,
 )
 from mtcollect_nb.window.certify import readiness
-from mtcollect_nb.window.keys import call_keys
-from mtcollect_nb.window.previous import Previous, read_previous
+from mtcollect_nb.window.keys import OTHER_KEY, call_keys
+from mtcollect_nb.window.notes import whole_notes
+from mtcollect_nb.window.previous import OwnSheet, Previous, read_previous
+from mtcollect_nb.window.typed import (
+    Typed,
+    key_translation,
+    previous_lines,
+    renamed,
+    salt_fingerprint,
+    salt_lines,
+    scrubbed,
+    unmasked_files,
+)
 
 
 @dataclass(frozen=True)
@@ -71,11 +85,17 @@ class Window:
         ready: ready to certify, per collection (READY_COLUMNS; reviewed warnings count).
         previous: the previous workbook as read (or why it could not be).
         records: the history records of the earlier runs of the same season, oldest first.
-        kept: where an unreadable previous workbook was copied (set when the outputs are
-            written; None when not needed).
         calls: the Call list sheet (CALL_LIST_SHEET_COLUMNS): the run's call list with its
             ``callKey`` and the previous run's ``reviewed`` and ``note`` carried by it (empty
             outside a forecast run).
+        kept: where the previous workbook was copied (set when the outputs are written;
+            None when not needed).
+        seq: this run's number in the output folder (run order, never a clock).
+        lines: what could not be carried or read, or what the folder holds that a masked run
+            should not (one line each: the terminal and the Summary show them).
+        own_columns: the district's own columns of Findings, carried after ``note``.
+        own_sheets: the district's own sheets, carried as they were (scrubbed when masked).
+        other_keys: this run's keys of the other kind (see :mod:`mtcollect_nb.window.keys`).
     """
 
     findings: pd.DataFrame
@@ -87,6 +107,12 @@ class Window:
     kept: Path | None = None
     calls: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=list(CALL_LIST_SHEET_COLUMNS)))
+    seq: int = 1
+    lines: tuple[str, ...] = ()
+    own_columns: tuple[str, ...] = ()
+    own_sheets: tuple[OwnSheet, ...] = ()
+    other_keys: dict[str, str] = dataclasses.field(default_factory=dict)
+    own_fixed: dict[str, dict[str, str]] = dataclasses.field(default_factory=dict)
 
     @property
     def previous_run(self) -> dict[str, Any] | None:
@@ -102,6 +128,11 @@ class Window:
     def reviewed(self) -> pd.DataFrame:
         """The findings the district marked reviewed (fixed ones included)."""
         return self.since.loc[self.since[REVIEWED] != ""].reset_index(drop=True)
+
+    @property
+    def notes_carried(self) -> int:
+        """This run's findings that carry a note."""
+        return int((self.findings[NOTE] != "").sum())
 
     def totals(self) -> dict[str, int]:
         """Findings fixed, new and still open since the previous run, and reviewed."""
@@ -142,9 +173,16 @@ class FinishedRun:
         sev = f["severity"].value_counts()
         unreviewed = int(((f["severity"] == WARNING) & (f[STATUS] != STATUS_REVIEWED)).sum())
         season = run.params.season
+        own = f.reindex(columns=[FINDING_KEY, *w.own_columns]).set_index(FINDING_KEY)
+        own = own.loc[(own != "").any(axis=1)] if w.own_columns else own.iloc[:0]
         return {
-            "started": run.started.isoformat(), "version": run.version,
+            "started": run.started.isoformat(), "version": run.version, "seq": w.seq,
+            "masked": run.masked, "keySalt": salt_fingerprint() if run.masked else None,
             "district_number": run.params.district_number, "season": season.name,
+            "otherKeys": w.other_keys,
+            "own": {**w.own_fixed,
+                    **{str(k): {c: str(v) for c, v in row.items() if v != ""}
+                       for k, row in own.iterrows()}},
             "counts": history.records_frame(run.analysis.budget_units,
                                             season.budget_unit_columns),
             "totals": {"errors": int(sev.get(ERROR, 0)), "warnings": int(sev.get(WARNING, 0)),
@@ -183,18 +221,50 @@ def finish(run: DistrictRun, out_dir: Path | str | None = None) -> FinishedRun:
     out = Path(run.params.season.out_dir(run.params) if out_dir is None else out_dir)
     previous = read_previous(out / FINDINGS_XLSX)
     season = run.params.season  # the runs of the same season only (its own folder anyway)
-    records = tuple(history.season_records(history.load_records(out), season))
+    hist = history.read_records(out)
+    records = tuple(history.season_records(hist.records, season))
     last = records[-1] if records else None
-    seen = history.record_findings(last)
-    findings = carry_forward(run.findings, previous.findings, run.started.date(), seen)
-    before = previous.findings if previous.usable else seen.reindex(
-        columns=list(FINDINGS_SHEET_COLUMNS))
-    if run.masked and previous.masked is not True:
-        before = masked_previous(before)
+    rename = key_translation(run, records)
+    prev = renamed(previous.findings, rename)
+    seen = renamed(history.record_findings(last), rename)
+    back = renamed(remembered(records), rename)
+    findings = carry_forward(run.findings, prev, run.started.date(), seen, back)
+    findings = findings.assign(**{NOTE: whole_notes(findings[NOTE], findings[FINDING_KEY], back)})
+    own_columns = tuple(c for c in findings.columns
+                        if c not in run.findings.columns and c not in FINDINGS_SHEET_COLUMNS)
+    before = prev if previous.usable else seen.reindex(columns=list(FINDINGS_SHEET_COLUMNS))
+    source_masked = previous.masked if previous.usable else (last or {}).get("masked")
+    salt = salt_lines(run, last, previous)
+    if salt and previous.found:  # its notes cannot be matched: keep the old workbook
+        previous, salt = dataclasses.replace(previous, lost=(*previous.lost, *salt)), []
+    lines = [*previous_lines(previous), *hist.skipped, *salt]
+    gone = prev.loc[~prev[FINDING_KEY].isin(findings[FINDING_KEY])]
+    gone = gone.reindex(columns=[FINDING_KEY, *previous.own_columns]).set_index(FINDING_KEY)
+    typed = Typed(findings, before, own_columns, previous.own_sheets,
+                  {str(k): {c: str(v) for c, v in row.items() if v != ""}
+                   for k, row in gone.iterrows() if (row != "").any()})
+    if run.masked:
+        if source_masked is not True:
+            typed = dataclasses.replace(typed, before=masked_previous(before))
+        typed = scrubbed(run, typed)
+        lines = scrub_typed(run, pd.Series(lines, dtype=object), ids=False).tolist()
+        if typed.changed:
+            lines.append(f"{typed.changed} note(s) or cell(s) you typed had names or IDs "
+                         "masked (a masked run shows no real name or ID)")
+        lines.extend(unmasked_files(out, records, previous))
+    other = {}
+    if OTHER_KEY in run.findings.columns:
+        pairs = run.findings[[FINDING_KEY, OTHER_KEY]]
+        other = dict(zip(pairs[FINDING_KEY], pairs[OTHER_KEY], strict=True))
+        other = {k: v for k, v in other.items() if v}
+    findings = typed.findings.drop(columns=[OTHER_KEY], errors="ignore")
+    before = typed.before
     window = Window(findings=findings, since=changes_since(findings, before),
                     counts=count_changes(run.analysis.budget_units, last, season),
                     ready=readiness(findings, run.not_run, season), previous=previous,
-                    records=records, calls=call_sheet(run, previous))
+                    records=records, calls=call_sheet(run, previous),
+                    seq=hist.next_seq, lines=tuple(lines), own_columns=typed.own_columns,
+                    own_sheets=typed.own_sheets, other_keys=other, own_fixed=typed.own_fixed)
     return FinishedRun(run, window, out)
 
 
@@ -206,4 +276,7 @@ def call_sheet(run: DistrictRun, previous: Previous | None = None) -> pd.DataFra
     p = run.params
     calls = run.analysis.call_list
     calls = calls.assign(**{CALL_KEY: call_keys(calls, p.collection_season, p.school_year)})
-    return carry_call_notes(calls, (previous or Previous(Path())).calls)
+    calls = carry_call_notes(calls, (previous or Previous(Path())).calls)
+    if run.masked:  # a note typed on the call list is free text: no real name or ID shown
+        calls = calls.assign(**{NOTE: scrub_typed(run, calls[NOTE])})
+    return calls

@@ -8,6 +8,13 @@ severity, collection, status, firstSeen and the few columns that say what it is)
 record for the counts and open errors run by run. Written atomically, after the workbook: a
 run that crashes before leaves the history as it was.
 
+Runs are ordered by ``seq``, the run's number in this folder (one more than the highest
+before it), never by a clock: an earlier run dated later (a clock ahead, UTC against local
+time, the hour repeated when daylight saving time ends) or a record dated in the future is
+not "the previous run". Records are our own files, but read as anyone's: only regular files
+(no link, FIFO or device), at most :data:`MAX_RECORD_BYTES` each, validated (pydantic); a bad
+one is skipped and named in one line (:func:`read_records`).
+
 Example:
     >>> import tempfile
     >>> d = Path(tempfile.mkdtemp())
@@ -18,18 +25,28 @@ Example:
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from mtcollect_nb.checks.text import text_values
 from mtcollect_nb.columns import FINDING_KEY, FIRST_SEEN, STATUS
 from mtcollect_nb.files import atomic_path
 from mtcollect_nb.outputs import HISTORY_DIR
 from mtcollect_nb.season import SPRING, Season
+from mtcollect_nb.window.own_files import read_limited, regular_file
+
+#: The largest record read (a record of a very large district is a few MB).
+MAX_RECORD_BYTES = 64 << 20
+#: At most this many records, and this many bytes of them, are read (the newest by name).
+MAX_RECORDS = 2_000
+MAX_HISTORY_BYTES = 512 << 20
 
 #: The columns of each finding kept in a record.
 RECORD_FINDING_COLUMNS: tuple[str, ...] = (
@@ -65,9 +82,25 @@ def records_frame(df: pd.DataFrame, cols: tuple[str, ...]) -> list[dict[str, Any
     return list(out.to_dict("records"))
 
 
-def write_record(out_dir: Path, record: dict[str, Any]) -> Path:
-    """Write one run's record as ``history/run-<started>.json`` (a new name if taken)."""
+def _not_a_folder(folder: Path) -> str | None:
+    """Why ``history`` (present) is not a plain folder of ours, or None."""
+    why = regular_file(folder)
+    if why == "a folder, not a file":
+        return None
+    if why is None and (folder.exists() or folder.is_symlink()):
+        return "a file, not a folder"
+    return why
+
+
+def write_record(out_dir: Path, record: dict[str, Any]) -> Path | None:
+    """Write one run's record as ``history/run-<started>.json`` (a new name if taken).
+
+    Nothing is written (None) when ``history`` is not a plain folder (a file, a link): the
+    run's window says so (:func:`read_records`), the workbook is already written.
+    """
     folder = history_dir(out_dir)
+    if _not_a_folder(folder) is not None:
+        return None
     folder.mkdir(parents=True, exist_ok=True)
     stem = "run-" + str(record["started"]).replace(":", "").replace("-", "").replace("T", "-")
     path, n = folder / f"{stem}.json", 1
@@ -79,18 +112,103 @@ def write_record(out_dir: Path, record: dict[str, Any]) -> Path:
     return path
 
 
-def load_records(out_dir: Path | str) -> list[dict[str, Any]]:
-    """Every readable record, oldest first (a damaged file is skipped, not fatal)."""
+Scalar = str | float | int | bool | None
+
+
+class _Record(BaseModel):
+    """What a record must hold to be read (other keys are kept as they are)."""
+
+    model_config = ConfigDict(extra="allow")
+    started: dt.datetime
+    seq: int | None = Field(default=None, ge=1)
+    masked: bool | None = None
+    totals: dict[str, int | float] = Field(default_factory=dict)
+    counts: list[dict[str, Scalar]] = Field(default_factory=list)
+    findings: list[dict[str, Scalar]] = Field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class History:
+    """The records of ``history/`` in run order, and one line per file that was skipped."""
+
+    records: tuple[dict[str, Any], ...] = ()
+    skipped: tuple[str, ...] = ()
+
+    @property
+    def next_seq(self) -> int:
+        """The number of the next run (one more than the highest so far)."""
+        return max((int(r.get("seq") or 0) for r in self.records), default=0) + 1
+
+
+def read_records(out_dir: Path | str) -> History:
+    """Every valid record in run order (``seq``; records without one first, by file name).
+
+    A file that is not a regular file, too large, not JSON or not a record is skipped, and
+    named in :attr:`History.skipped` (one line each); nothing here raises.
+    """
     folder = history_dir(out_dir)
-    records = []
-    for p in sorted(folder.glob("run-*.json"), key=_order) if folder.is_dir() else []:
-        try:
-            rec = json.loads(p.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+    why = _not_a_folder(folder)
+    if why is not None:
+        return History(skipped=(f"{folder}: {why}; no earlier run is read and this run's "
+                                "record is not kept (move it away)",))
+    if not folder.is_dir():
+        return History()
+    paths = sorted(folder.glob("run-*.json"), key=_order)
+    skipped: list[str] = []
+    keep = _newest_within(paths)
+    if keep < len(paths):
+        skipped.append(f"{HISTORY_DIR}: the {len(paths) - keep} oldest record(s) not read (at "
+                       f"most {MAX_RECORDS:,} records and {MAX_HISTORY_BYTES:,} bytes are read)")
+        paths = paths[len(paths) - keep:]
+    records: list[tuple[int, int, dict[str, Any]]] = []
+    for n, p in enumerate(paths):
+        rec, problem = _read_one(p)
+        if rec is None:
+            skipped.append(f"{HISTORY_DIR}/{p.name}: {problem}; skipped")
             continue
-        if isinstance(rec, dict) and "started" in rec:
-            records.append(rec)
-    return sorted(records, key=lambda r: str(r["started"]))
+        records.append((int(rec.get("seq") or 0), n, rec))
+    records.sort(key=lambda t: (t[0], t[1]))
+    return History(tuple(r for *_, r in records), tuple(skipped))
+
+
+def _newest_within(paths: list[Path]) -> int:
+    """How many of the newest ``paths`` fit the bounds (sizes from ``lstat``: nothing opened)."""
+    total, n = 0, 0
+    for p in reversed(paths[-MAX_RECORDS:]):
+        try:
+            total += min(p.lstat().st_size, MAX_RECORD_BYTES + 1)
+        except OSError:
+            pass
+        if total > MAX_HISTORY_BYTES:
+            break
+        n += 1
+    return n
+
+
+def _read_one(path: Path) -> tuple[dict[str, Any] | None, str]:
+    why = regular_file(path)
+    if why is not None:
+        return None, why
+    try:
+        data = json.loads(read_limited(path, MAX_RECORD_BYTES).decode("utf-8"))
+        model = _Record.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(x) for x in err["loc"]) or "record"
+        return None, f"not a run record ({where}: {err['msg']})"
+    except (OSError, ValueError, RecursionError) as exc:
+        return None, f"not readable ({type(exc).__name__}: {' '.join(str(exc).split())[:120]})"
+    rec = dict(data)
+    started = model.started
+    if started.tzinfo is not None:  # one kind of time in the window: local, naive
+        started = started.astimezone().replace(tzinfo=None)
+    rec["started"] = started.isoformat()
+    return rec, ""
+
+
+def load_records(out_dir: Path | str) -> list[dict[str, Any]]:
+    """Every valid record, in run order (:func:`read_records` without the skipped lines)."""
+    return list(read_records(out_dir).records)
 
 
 def _order(path: Path) -> tuple[str, int]:

@@ -15,10 +15,22 @@ finding's identifying fields, never of a row number or a message text:
   ``value`` tells them apart, then their order. Such a pair's keys change when one of them goes
   away (a rule reports a record and field once, so this is rare).
 
-The IDs are hashed in their masked form (the pseudonyms of :mod:`mtcollect_nb.privacy.masking`),
-so a masked and an unmasked run of the same data give the same keys whether the key is taken
-before or after masking, and a key cannot be turned back into a state ID without the salt.
-Keep ``MTCOLLECT_MASK_SALT`` unchanged over the collection window: another salt, other keys.
+Two kinds of key (issue 20 item 3: notes survive another PC):
+
+- an **unmasked** run's keys hash the real IDs with a fixed, public key (:data:`PUBLIC_KEY`):
+  they do not depend on the machine's salt, so the same district rerun by a colleague, on a
+  re-imaged PC or as another Windows user keeps its notes. Its workbook shows the real IDs
+  anyway, so the key hides nothing more;
+- a **masked** run's keys hash the pseudonyms (:mod:`mtcollect_nb.privacy.masking`) with the
+  salt, so a key cannot be turned back into a state ID without the salt (a public key over
+  real IDs could be reversed by hashing the 10^9 possible state IDs), and a masked run keyed
+  before or after masking gets the same keys. Under another salt they differ: the window says
+  so in one line (:mod:`mtcollect_nb.window.finished`).
+
+An unmasked run also holds, in the internal column :data:`OTHER_KEY`, each finding's masked
+(salted) key, and its history record keeps the pairs: so a masked run after an unmasked one
+(or the reverse) in one folder, under one salt, still carries its notes. A masked run never
+holds a public key (it would be a reversible hash of a real ID).
 
 Example:
     >>> f = pd.DataFrame({"ruleId": ["DQ-03"], "field": ["days.csv line 9: date"],
@@ -36,6 +48,7 @@ import pandas as pd
 
 from mtcollect_nb.checks.run import DistrictRun
 from mtcollect_nb.columns import CALL_KEY, DATA_QUALITY, FINDING_KEY, PERSON_ID
+from mtcollect_nb.errors import MtcollectError
 from mtcollect_nb.privacy.masking import Scrubber, mask_frame, salt_key
 
 #: The identifying fields, in key order (the student is personID, else stateID).
@@ -43,6 +56,11 @@ IDENTITY_COLUMNS: tuple[str, ...] = (
     "ruleId", "schoolNumber", "student", "enrollmentID", "courseNumber", "sectionID",
     "staffStateID", "field",
 )
+#: The SipHash key of an unmasked run's keys: public on purpose (keys of real IDs that the
+#: workbook shows anyway), the same on every machine.
+PUBLIC_KEY = "mtcollect-nb-key"
+#: Internal column: each finding's key of the other kind (masked <-> unmasked), or blank.
+OTHER_KEY = "_otherFindingKey"
 _SEP = "\x1f"
 _LINE = r" line \d+:"
 _HEX = np.frombuffer(b"0123456789ABCDEF", dtype=np.uint8)
@@ -77,8 +95,12 @@ def _hex16(h: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(chars).view("S16").ravel().astype(str)
 
 
-def finding_keys(run: DistrictRun) -> pd.Series:
+def finding_keys(run: DistrictRun, public: bool | None = None) -> pd.Series:
     """The ``findingKey`` of every finding of ``run`` (``RULE:16 hex digits``), index aligned.
+
+    ``public``: hash the real IDs with :data:`PUBLIC_KEY` (an unmasked run) rather than the
+    pseudonyms with the salt; None: public unless the run is masked or its parameters ask
+    for masking.
 
     Example:
         >>> from mtcollect_nb.testing import tiny_analysis
@@ -86,19 +108,27 @@ def finding_keys(run: DistrictRun) -> pd.Series:
         >>> finding_keys(run_from_analysis(tiny_analysis())).tolist()
         []
     """
+    if public is None:
+        public = not (run.masked or run.params.mask_pii)
+    return _keys(run, public)
+
+
+def _keys(run: DistrictRun, public: bool) -> pd.Series:
     f = run.findings
     if f.empty:
         return pd.Series([], index=f.index, dtype=object, name=FINDING_KEY)
+    if public and run.masked:
+        raise ValueError("a masked run has no real IDs to take public keys from")
     masked = run.masked
     ids = [c for c in ("stateID", "staffStateID", PERSON_ID) if c in f.columns]
-    view = f if masked else f.assign(**mask_frame(f[ids]))
+    view = f if (masked or public) else f.assign(**mask_frame(f[ids]))
     text = identity(view)
     if run.params.season.key_part:  # a fall finding: never a spring finding's key
         text = run.params.season.key_part + _SEP + text
     dup = (text.duplicated(keep=False) | (f["collection"] == DATA_QUALITY)).to_numpy()
-    if dup.any():  # the (masked) value tells them apart
+    if dup.any():  # the value (masked, unless public) tells them apart
         part = f.loc[dup, ["field", "value"]]
-        values = (part["value"] if masked
+        values = (part["value"] if (masked or public)
                   else mask_frame(part, Scrubber.from_bundle(run.analysis.bundle))["value"])
         text = text.copy()
         text[dup] = text[dup] + _SEP + values.fillna("").astype(str)
@@ -106,16 +136,30 @@ def finding_keys(run: DistrictRun) -> pd.Series:
         if again.any():
             order = text[again].groupby(text[again]).cumcount().astype(str)
             text[again] = text[again] + _SEP + order
-    h = pd.util.hash_array(text.to_numpy(dtype=object), hash_key=salt_key(), categorize=True)
+    key = PUBLIC_KEY if public else salt_key()
+    h = pd.util.hash_array(text.to_numpy(dtype=object), hash_key=key, categorize=True)
     keys = f["ruleId"].astype(str).to_numpy(dtype=object) + ":" + _hex16(h).astype(object)
     return pd.Series(keys, index=f.index, dtype=object, name=FINDING_KEY)
 
 
-def with_keys(run: DistrictRun) -> DistrictRun:
-    """``run`` with a ``findingKey`` column in its findings (unchanged if it has one)."""
+def with_keys(run: DistrictRun, public: bool | None = None) -> DistrictRun:
+    """``run`` with a ``findingKey`` column in its findings (unchanged if it has one).
+
+    ``public`` as :func:`finding_keys`. A public-keyed run also gets its masked keys in
+    :data:`OTHER_KEY` (blank when this machine has no usable salt).
+    """
     if FINDING_KEY in run.findings.columns:
         return run
-    findings = run.findings.assign(**{FINDING_KEY: finding_keys(run)})
+    if public is None:
+        public = not (run.masked or run.params.mask_pii)
+    keys = finding_keys(run, public)
+    added = {FINDING_KEY: keys}
+    if public:
+        try:
+            added = {OTHER_KEY: _keys(run, public=False), **added}
+        except MtcollectError:  # no salt on this machine: an unmasked run does not need one
+            pass
+    findings = run.findings.assign(**added)
     return dataclasses.replace(run, results=dataclasses.replace(run.results, findings=findings))
 
 
@@ -125,10 +169,10 @@ def call_keys(call_list: pd.DataFrame, season: str, school_year: int) -> pd.Seri
     The hash is of enrollmentID, season and school year (the student's enrollment in this
     count, whatever its streak today).
 
-    Hashed as :func:`finding_keys` hashes (the installation's salt), so the same enrollment
-    gets the same key on every run, masked or not (enrollmentID is not masked), and the
-    notes the district typed on the Call list follow it (:func:`mtcollect_nb.window.carry.
-    carry_call_notes`).
+    Hashed with the public :data:`PUBLIC_KEY` (enrollmentID is shown unmasked on the Call list
+    anyway, so a salt would hide nothing), so the same enrollment gets the same key on every
+    run and every machine, masked or not, and the notes the district typed on the Call list
+    follow it (:func:`mtcollect_nb.window.carry.carry_call_notes`).
 
     Example:
         >>> c = pd.DataFrame({"enrollmentID": ["10", "11", "10"]})
@@ -142,6 +186,6 @@ def call_keys(call_list: pd.DataFrame, season: str, school_year: int) -> pd.Seri
         return pd.Series([], index=call_list.index, dtype=object, name=CALL_KEY)
     ids = call_list["enrollmentID"].astype("string").fillna("").astype(object)
     text = ids + f"{_SEP}{season}{_SEP}{int(school_year)}"
-    h = pd.util.hash_array(text.to_numpy(dtype=object), hash_key=salt_key(), categorize=True)
+    h = pd.util.hash_array(text.to_numpy(dtype=object), hash_key=PUBLIC_KEY, categorize=True)
     keys = "CALL:" + _hex16(h).astype(object)
     return pd.Series(keys, index=call_list.index, dtype=object, name=CALL_KEY)

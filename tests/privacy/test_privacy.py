@@ -87,3 +87,49 @@ def test_masked_forecast_outputs_hold_no_real_name_or_id(demo_run) -> None:
             assert not leaked, (path.name, sorted(leaked)[:3])
             hit = next((n for n in names if n in text), None)
             assert hit is None, (path.name, hit)
+
+
+def _typed_rerun(demo_run, tmp_path: Path) -> tuple[Path, Path, set[str], set[str]]:
+    """A copy of the demo's output folder with real names and IDs typed into its workbook."""
+    import shutil
+
+    names, ids = _real_values(demo_run)
+    out = tmp_path / "out"
+    shutil.copytree(demo_run.output_dir, out)
+    book = openpyxl.load_workbook(out / "findings.xlsx")
+    ws = book["Findings"]
+    head = [c.value for c in ws[1]]
+    ws.cell(1, len(head) + 1).value = "my comments"
+    for r, (name, sid) in enumerate(zip(sorted(names)[:20], sorted(ids)[:20], strict=True), 2):
+        ws.cell(r, head.index("note") + 1).value = f"spoke to {name} ({sid}) family"
+        ws.cell(r, len(head) + 1).value = f"{name.lower()} called back"
+    book.create_sheet("My call log").append(["who", sorted(names)[0], sorted(ids)[0]])
+    book.save(out / "findings.xlsx")
+    return out, out / "findings.xlsx", names, ids
+
+
+def test_a_masked_rerun_with_typed_notes_holds_no_real_name_or_id(demo_run, tmp_path) -> None:
+    """Notes, the district's own columns and sheets, and history/ are scanned too (issue 24)."""
+    from mtcollect_nb.report.pipeline import analyze_district, write_outputs
+
+    out, _, names, ids = _typed_rerun(demo_run, tmp_path)
+    params = load_params(demo_run.params_path).model_copy(update={"output_dir": str(out)})
+    write_outputs(analyze_district(params))
+    assert len(list((out / "history").glob("*.json"))) == 2
+    assert not list(out.glob("findings.previous-*"))
+    files = sorted(p for p in out.rglob("*") if p.is_file() and p.suffix != ".ipynb"
+                   and p.suffix != ".html")  # the copied notebook and page are the demo's
+    scanned = " ".join(t for p in files for t in _texts(p))
+    assert "spoke to [masked]" in scanned and "called back" in scanned
+    lowered = {n.lower() for n in names}
+    for path in files:
+        for text in _texts(path):
+            assert not set(TOKEN.findall(text)) & ids, path.name
+            assert next((n for n in names | lowered if n in text), None) is None, path.name
+
+
+def test_the_typed_notes_scan_can_fail(demo_run, tmp_path) -> None:
+    """The twin: the same scan finds the typed names and IDs in the typed workbook."""
+    _, book, names, ids = _typed_rerun(demo_run, tmp_path)
+    text = " ".join(_texts(book))
+    assert set(TOKEN.findall(text)) & ids and any(n in text for n in names)

@@ -45,10 +45,10 @@ def test_the_previous_run_is_read_once_and_keys_are_taken_once(tmp_path, monkeyp
     p = district(tmp_path)
     write_outputs(analyze_district(p))  # day 1: a workbook and a history record to read
     opened = Calls(openpyxl.load_workbook)
-    records = Calls(history.load_records)
+    records = Calls(history.read_records)
     keyed = Calls(keys.finding_keys)
     monkeypatch.setattr(openpyxl, "load_workbook", opened)
-    monkeypatch.setattr(history, "load_records", records)
+    monkeypatch.setattr(history, "read_records", records)
     monkeypatch.setattr(keys, "finding_keys", keyed)
     run = analyze_district(p)  # day 2, as the notebook does it
     done = finish(run)

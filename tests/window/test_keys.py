@@ -17,7 +17,7 @@ from mtcollect_nb.load.loader import load_bundle
 from mtcollect_nb.params import load_params
 from mtcollect_nb.privacy.masking import mask_run
 from mtcollect_nb.synthetic.write import write_demo
-from mtcollect_nb.window.keys import finding_keys, identity, with_keys
+from mtcollect_nb.window.keys import OTHER_KEY, finding_keys, identity, with_keys
 
 pytestmark = pytest.mark.slow
 
@@ -52,13 +52,18 @@ def test_key_never_shows_an_id(demo) -> None:
         assert not f["key"].str.contains(sid, regex=False).any()
 
 
-def test_masked_and_unmasked_runs_give_the_same_keys(demo) -> None:
+def test_masked_keys_agree_before_and_after_masking_and_pair_with_unmasked_keys(demo) -> None:
     extracts, params, f = demo
     run = run_from_analysis(Analysis(load_bundle(extracts), params))
     masked_after = finding_keys(mask_run(run))  # keys taken from the masked fields
-    masked_before = mask_run(with_keys(run)).findings["findingKey"]
-    assert masked_after.tolist() == f["key"].tolist() == masked_before.tolist()
+    masked_before = mask_run(with_keys(run, public=False)).findings["findingKey"]
+    assert masked_after.tolist() == masked_before.tolist()
     assert (mask_run(run).findings["stateID"] != run.findings["stateID"]).any()
+    unmasked = with_keys(run).findings  # public keys, and the masked ones beside them
+    assert unmasked["findingKey"].tolist() == f["key"].tolist()
+    assert unmasked[OTHER_KEY].tolist() == masked_after.tolist()
+    assert not set(f["key"]) & set(masked_after)
+    assert OTHER_KEY not in mask_run(with_keys(run, public=False)).findings
 
 
 @settings(max_examples=4, deadline=None,
