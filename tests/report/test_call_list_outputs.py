@@ -180,6 +180,38 @@ def test_the_call_list_scan_can_fail(tmp_path: Path) -> None:
     assert any("Zyx" in t for t in texts)
 
 
+def test_a_call_note_naming_the_student_is_masked_in_a_masked_rerun(tmp_path: Path) -> None:
+    """A note is free text: in a masked run the real name and state ID typed in it are not
+    shown (issue 24 item 3 for the call list), while the rest of the note is kept."""
+    write_workbook(_run(tmp_path, mask=True), tmp_path / "findings.xlsx")
+    _type_note(tmp_path / "findings.xlsx", "11", f"called Zyx1name ({REAL_IDS[0]}) mother")
+    rows = {r["enrollmentID"]: r for r in _rows(_book(tmp_path, as_of="2025-01-27",
+                                                      mask=True)["Call list"])}
+    note = str(rows["11"]["note"])
+    assert note.startswith("called ") and note.endswith(" mother")
+    assert "Zyx1name" not in note and REAL_IDS[0] not in note
+
+
+def test_the_twin_an_unmasked_rerun_keeps_the_note_as_typed(tmp_path: Path) -> None:
+    write_workbook(_run(tmp_path), tmp_path / "findings.xlsx")
+    _type_note(tmp_path / "findings.xlsx", "11", f"called Zyx1name ({REAL_IDS[0]}) mother")
+    rows = {r["enrollmentID"]: r for r in _rows(_book(tmp_path, as_of="2025-01-27")["Call list"])}
+    assert rows["11"]["note"] == f"called Zyx1name ({REAL_IDS[0]}) mother"
+
+
+def test_call_keys_are_the_same_under_another_salt(monkeypatch) -> None:
+    """Call notes survive another PC (issue 20 item 3): the key hides nothing (enrollmentID
+    is on the sheet), so it is public; a finding's masked key, by contrast, follows the salt."""
+    from mtcollect_nb.window import keys
+
+    calls = pd.DataFrame({"enrollmentID": ["11", "13"]})
+    seen = []
+    for salt in ("0123456789abcdef", "fedcba9876543210"):  # two machines' salts
+        monkeypatch.setattr(keys, "salt_key", lambda salt=salt: salt)
+        seen.append(keys.call_keys(calls, "spring", 2025).tolist())
+    assert seen[0] == seen[1]
+
+
 # ---- the one line --------------------------------------------------------------------------
 def test_the_run_prints_the_call_list_line(tmp_path: Path, capsys) -> None:
     write_tables(_run(tmp_path), tmp_path)
