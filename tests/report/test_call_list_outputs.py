@@ -268,3 +268,15 @@ def test_a_january_run_of_the_demo(tmp_path: Path) -> None:
     assert set(edges.loc[edges["listed"], "enrollmentID"]) <= listed
     assert not set(edges.loc[~edges["listed"], "enrollmentID"]) & listed
     assert all(str(r["stateID"]).startswith("S-") and not r["studentName"] for r in rows)
+
+
+def test_every_sheet_we_write_is_known_as_ours_to_the_next_run(tmp_path: Path) -> None:
+    """A sheet of ours missing from window.previous.OUR_SHEETS would come back as the
+    district's own sheet on the next run (a second Call list)."""
+    from mtcollect_nb.window.previous import OUR_SHEETS
+
+    write_workbook(_run(tmp_path), tmp_path / "findings.xlsx")
+    book = _book(tmp_path, as_of="2025-01-27")
+    assert {"Call list", "Attendance"} <= set(book.sheetnames)
+    assert set(book.sheetnames) <= set(OUR_SHEETS)
+    assert book.sheetnames.count("Call list") == 1
