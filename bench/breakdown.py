@@ -22,7 +22,9 @@ if __package__ in (None, ""):
 #: Derived frames of Analysis, in dependency order (cached properties).
 DERIVED = ("students", "staff", "calendars", "instructional_days", "enrollments",
            "on_count_date", "section_info", "streaks", "computed_hours", "fte",
-           "early_graduates", "anb_table", "budget_units", "absences_table", "cte_sections")
+           "early_graduates", "anb_table", "budget_units", "absences_table", "cte_sections",
+           "streaks_as_of", "call_list", "at_risk_by_unit", "chronic_by_student",
+           "attendance_table")
 
 
 def _clock(fn: Callable[[], Any]) -> tuple[float, float, Any]:
@@ -39,11 +41,12 @@ def stages(params_path: Path) -> list[tuple[str, float, float]]:
     from mtcollect_nb.compute.analysis import Analysis
     from mtcollect_nb.load.loader import load_bundle
     from mtcollect_nb.params import load_params
-    from mtcollect_nb.report.pipeline import write_outputs
+    from mtcollect_nb.report.pipeline import key_and_mask, write_outputs
+    from mtcollect_nb.window.finished import finish
 
     out: list[tuple[str, float, float]] = []
     params = load_params(params_path)
-    w, c, bundle = _clock(lambda: load_bundle(Path(params.extracts_dir)))
+    w, c, bundle = _clock(lambda: load_bundle(Path(params.extracts_dir), params))
     out.append(("load_bundle", w, c))
     a = Analysis(bundle, params)
     for name in DERIVED:
@@ -63,9 +66,12 @@ def stages(params_path: Path) -> list[tuple[str, float, float]]:
             frames.append(norm)
     w, c, _ = _clock(lambda: engine.run_rules(a))  # the engine as a whole, frames cached
     out.append(("run_rules (all, derived frames cached)", w, c))
-    run = DistrictRun(analysis=a, results=engine.run_rules(a))
-    w, c, _ = _clock(lambda: write_outputs(run))
-    out.append(("write_outputs (workbook)", w, c))
+    w, c, run = _clock(lambda: key_and_mask(DistrictRun(analysis=a, results=engine.run_rules(a))))
+    out.append(("run_rules + findingKey (+ masking when mask_pii)", w, c))
+    w, c, done = _clock(lambda: finish(run))
+    out.append(("finish (the previous run read)", w, c))
+    w, c, _ = _clock(lambda: write_outputs(done))
+    out.append(("write_outputs (workbook, tables, history)", w, c))
     return out
 
 
