@@ -144,6 +144,7 @@ def test_imports_of_counts_function_and_type_checking_imports(tmp_path: Path) ->
     assert imports_of(src, known) == {"mtcollect_nb.report.pipeline", "mtcollect_nb.load.loader"}
 
 
+@pytest.mark.slow
 def test_no_import_cycle() -> None:
     assert find_cycle(graph()) is None
 

@@ -90,6 +90,7 @@ def test_missing_file_from_the_os_is_one_line(tmp_path: Path, capsys, monkeypatc
     assert "x.csv: No such file or directory" in one_error_line(capsys)
 
 
+@pytest.mark.slow
 def test_unexpected_error_is_one_line_unless_debug(tmp_path: Path, capsys, monkeypatch) -> None:
     def boom(*args, **kwargs):
         raise RuntimeError("something broke\nsecond line")
@@ -199,6 +200,7 @@ def test_as_of_on_the_count_date_is_one_line_before_a_kernel(tmp_path: Path, cap
     assert "'as_of'" in line and "2025-02-03" in line
 
 
+@pytest.mark.slow
 def test_as_of_reaches_the_notebook(tmp_path: Path, monkeypatch) -> None:
     seen: dict[str, object] = {}
 

@@ -40,6 +40,7 @@ def test_rules_default_is_the_spring_catalog_unmarked(capsys) -> None:
     assert "TCH-01" in out and "ANB-01" not in out
 
 
+@pytest.mark.slow
 def test_run_season_must_be_a_season(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "mtcollect_nb.cli", "run", "x.yaml",
                            "--season", "summer"], capture_output=True, text=True)

@@ -82,6 +82,7 @@ def _season_ifs(path: Path) -> list[int]:
     return lines
 
 
+@pytest.mark.slow
 def test_nothing_but_the_season_object_tests_the_season_by_name():
     found = {str(p.relative_to(PACKAGE)): _season_ifs(p) for p in PACKAGE.rglob("*.py")
              if p.name != "season.py"}

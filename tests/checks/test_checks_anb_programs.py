@@ -45,6 +45,7 @@ def test_anb09_residency_record(records, n):
         assert out["expected"].iloc[0].endswith("2025-02-03")
 
 
+@pytest.mark.slow
 def test_anb09_uses_the_calendars_effective_count_date():
     days = school_days(holidays=["2025-02-03"])  # effective count date 2025-02-04
     base = {"enrollments": [enrollment(10, 1, residentDistrict="2")], "days": days}

@@ -54,6 +54,7 @@ def test_anb01_names_the_fall_flag_and_collection():
                attendance=absences(1, ELEVEN)).empty
 
 
+@pytest.mark.slow
 def test_anb02_and_anb03_read_the_fall_flag_and_absences():
     f = run("ANB-02", enrollments=[fall_enrollment(10, 1, mtExcludeFallANB=True)])
     assert f[["field", "value", "collection"]].values.tolist() == [
@@ -66,6 +67,7 @@ def test_anb02_and_anb03_read_the_fall_flag_and_absences():
     assert run("ANB-03", enrollments=[fall_enrollment(10, 1, mtSpringAbsent=14)]).empty
 
 
+@pytest.mark.slow
 def test_anb06_blank_fall_hours_and_its_title():
     rows = [fall_enrollment(10, 1, mtFallAggregateHours=None, mtSpringAggregateHours=1080.0)]
     f = run("ANB-06", enrollments=rows)
@@ -85,6 +87,7 @@ def test_anb07_compares_the_fall_hours():
         ["mtFallAggregateHours", "400", "1230"]]
 
 
+@pytest.mark.slow
 def test_anb09_and_programs_use_the_fall_count_date():
     res = [{"personID": 1, "residentDistrict": "0002", "startDate": "2024-08-26",
             "endDate": "2024-12-20"}]
@@ -99,6 +102,7 @@ def test_anb09_and_programs_use_the_fall_count_date():
     assert run("ANB-22", "spring", enrollments=late, programs=prog).empty
 
 
+@pytest.mark.slow
 def test_early_graduate_rules_are_not_part_of_the_fall_collection():
     grad = enrollment(10, 1, grade="12", endDate="2024-12-20", endStatus="400",
                       mtFallAggregateHours=1080.0)
@@ -117,6 +121,7 @@ def test_early_graduate_rules_are_not_part_of_the_fall_collection():
 
 
 # ---- reminders and data quality at the fall count date ---------------------------------------
+@pytest.mark.slow
 def test_reminders_and_dq04_use_the_fall_count_date():
     gifted = [{"personID": 1, "evaluatedDate": "2024-11-01", "identifiedDate": "2024-11-15"}]
     f = run("GFT-01", gifted=gifted)
@@ -142,6 +147,7 @@ def _tc(**kw):
     return kw
 
 
+@pytest.mark.slow
 def test_tch04_and_tch02_name_the_fall_section_and_collection():
     f = run("TCH-04", **_tc())
     r = f.iloc[0]

@@ -60,6 +60,7 @@ def test_clean_district_has_no_findings():
 
 
 # ---- spring sections --------------------------------------------------------------------
+@pytest.mark.slow
 def test_count_date_sections_use_effective_count_date_and_drop_excluded():
     days = school_days(holidays=["2025-02-03"])  # effective count date 2025-02-04
     a = district(days=days,

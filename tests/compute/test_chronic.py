@@ -45,6 +45,7 @@ def test_nine_days_enrolled_is_never_chronic():
     assert _student(a) == (9, 9, False)
 
 
+@pytest.mark.slow
 def test_ten_days_enrolled_one_absent_is_exactly_ten_percent():
     enr = [enrollment(10, 1, startDate="2025-01-21")]  # Jan 21 .. Feb 3: 10 days
     assert _student(_one(absences(1, ["2025-01-28"]), enr)) == (10, 1, True)

@@ -7,6 +7,7 @@ season is the only difference.
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from mtcollect_nb.columns import ABSENCES_COLUMNS, ANB_COLUMNS
 from mtcollect_nb.compute.sections import count_date_sections, roster_counts, window_start
@@ -50,6 +51,7 @@ def test_on_the_count_date_and_counted_follow_the_season():
     assert spring.on_count_date["enrollmentID"].tolist() == [10]
 
 
+@pytest.mark.slow
 def test_streak_ends_on_the_fall_count_date():
     eleven = _wd("2024-09-23", "2024-10-07")  # Sep 23..Oct 7: 11 instructional days
     spring, fall = _both(enrollments=[fall_enrollment(10, 1)], attendance=absences(1, eleven))
@@ -102,6 +104,7 @@ def _fall_count(pid, grade="06", hours=1080.0):
             "fallAggregateHours": hours, "excluded": False}
 
 
+@pytest.mark.slow
 def test_fall_anb_table_is_the_fall_count_reported_and_validated():
     rows = [fall_enrollment(10, 1), fall_enrollment(20, 2, mtFallAggregateHours=None,
                                                     grade="10")]

@@ -71,6 +71,7 @@ def test_one_day_less_is_not_at_risk():
     assert _listed(a) == []
 
 
+@pytest.mark.slow
 def test_min_streak_parameter_gates_the_list():
     att = absences(1, _wd("2025-01-23", AS_OF))  # 2 days, 2 + 6 < 11 anyway
     assert _listed(_forecast(att, params={"call_list_min_streak": 2})) == []
@@ -87,6 +88,7 @@ def test_at_risk_rule_needs_the_minimum_streak():
     assert at_risk(pd.Series([2, 3]), pd.Series([20, 20]), 3).tolist() == [False, True]
 
 
+@pytest.mark.slow
 def test_last_day_before_the_count_date():
     att = absences(1, _wd("2025-01-20", "2025-01-31"))  # 10 days, 1 left (Feb 3)
     a = _forecast(att, as_of="2025-01-31")
@@ -98,6 +100,7 @@ def test_last_day_before_the_count_date():
 
 
 # ---- same rules as the streak at the count date -----------------------------------------
+@pytest.mark.slow
 def test_streak_broken_by_a_half_day_present_for_part_of_it():
     days = school_days()
     for d in days:  # an early-release day of 180 minutes, under the 240-minute threshold
@@ -114,6 +117,7 @@ def test_streak_broken_by_a_half_day_present_for_part_of_it():
     assert _date(a.call_list.iloc[0]["lastPresent"]) == "2025-01-14"
 
 
+@pytest.mark.slow
 def test_streak_across_a_holiday_neither_adds_nor_breaks():
     days = school_days(holidays=["2025-01-22", "2025-01-29"])  # one before, one after as_of
     att = absences(1, ["2025-01-20", "2025-01-21", "2025-01-23", "2025-01-24"])
@@ -130,6 +134,7 @@ def test_streak_across_a_holiday_neither_adds_nor_breaks():
     assert (int(c["streakAsOf"]), _date(c["reaches11On"])) == (6, "2025-02-03")
 
 
+@pytest.mark.slow
 def test_grade_level_threshold_decides_the_streak_at_as_of():
     att = absences(1, _wd("2025-01-13", AS_OF), present_minutes=100)  # 260 of 360 missed
     a = _forecast(att)
@@ -176,6 +181,7 @@ def test_as_of_on_a_weekend_ends_on_the_friday(as_of):
     assert _listed(a) == [10]
 
 
+@pytest.mark.slow
 def test_as_of_on_a_holiday_ends_on_the_last_instructional_day():
     days = school_days(holidays=["2025-01-27"])
     a = _forecast(absences(1, _wd("2025-01-20", AS_OF)), as_of="2025-01-27", days=days)
@@ -221,6 +227,7 @@ def test_sorted_by_fewest_spare_days_then_longest_streak():
     assert got == [[10, 5, 6], [50, 6, 6], [20, 9, 6], [40, 15, 6]]
 
 
+@pytest.mark.slow
 def test_normal_run_has_an_empty_call_list_and_nothing_at_risk():
     a = make_analysis(students=[student(1)], enrollments=[enrollment(10, 1)],
                       attendance=absences(1, _wd("2025-01-06", "2025-01-31")))
@@ -241,6 +248,7 @@ def _two_schools(hours_p, hours_s, absent_in):
                      days=school_days(1) + school_days(2))
 
 
+@pytest.mark.slow
 def test_over_the_cap_the_partial_enrollment_at_risk_carries_its_share():
     a = _two_schools(600.0, 400.0, absent_in=2)  # 0.75 + 0.5, capped: 0.75 + 0.25
     assert a.fte.set_index("enrollmentID")["fteValidated"].to_dict() == {10: 0.75, 11: 0.25}

@@ -196,6 +196,7 @@ def test_tour_example_card_finds_the_planted_finding(run: DistrictRun) -> None:
 
 
 
+@pytest.mark.slow
 def test_school_filter_shows_school_names(run: DistrictRun) -> None:
     box = tab_children(explorer(run))["Findings"]
     school = box.children[0].children[0]

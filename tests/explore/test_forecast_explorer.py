@@ -4,6 +4,7 @@ to as_of with the days left to the count date marked."""
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from mtcollect_nb.checks.run import run_from_analysis
 from mtcollect_nb.explore import days, widgets
@@ -35,6 +36,7 @@ def _run(as_of: str | None = "2025-01-24"):
     return run_from_analysis(a)
 
 
+@pytest.mark.slow
 def test_the_call_list_filtered_by_school() -> None:
     run = _run()
     every = widgets.on_call_list_change(run)
@@ -45,11 +47,13 @@ def test_the_call_list_filtered_by_school() -> None:
     assert widgets.on_call_list_change(run, widgets.ANY)["table"].equals(every["table"])
 
 
+@pytest.mark.slow
 def test_a_forecast_explorer_opens_on_the_call_list() -> None:
     assert widgets.explorer(_run()).titles[0] == widgets.CALL_LIST_TAB
     assert widgets.explorer(_run(as_of=None)).titles == widgets.TABS
 
 
+@pytest.mark.slow
 def test_the_calendar_up_to_as_of_with_the_days_left_marked() -> None:
     run = _run()
     cal = days.forecast_calendar(run, 1)
@@ -68,6 +72,7 @@ def test_the_calendar_up_to_as_of_with_the_days_left_marked() -> None:
                                      "school days left to the count date 2025-02-03")
 
 
+@pytest.mark.slow
 def test_the_student_view_uses_it_only_in_a_forecast() -> None:
     out = widgets.on_student_change(_run(), 1)
     assert out["calendar"][days.DAY_LEFT].sum() == 6

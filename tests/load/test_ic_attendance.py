@@ -40,12 +40,14 @@ def _notes(b) -> str:
     return " | ".join(b.notes["note"])
 
 
+@pytest.mark.slow
 def test_an_absent_period_without_minutes_is_absent_for_the_whole_period(tmp_path):
     b = _load(tmp_path, HEAD, ["1,1,2025-02-03,11,A,U,", "1,1,2025-02-03,12,A,U,"])
     assert b.table("attendance")["presentMinutes"].tolist() == [360 - 240]
     assert "2 absent row(s) (status A) have no minutes" in _notes(b)
 
 
+@pytest.mark.slow
 def test_tardy_or_early_release_without_minutes_is_no_absent_minute_and_is_counted(tmp_path):
     b = _load(tmp_path, HEAD, ["1,1,2025-02-03,11,T,U,", "1,1,2025-02-03,12,E,E,",
                                "1,1,2025-02-04,11,A,U,"])
@@ -54,6 +56,7 @@ def test_tardy_or_early_release_without_minutes_is_no_absent_minute_and_is_count
     assert "2 tardy or early-release row(s) (status T or E) have no minutes" in _notes(b)
 
 
+@pytest.mark.slow
 def test_a_daily_row_without_minutes_follows_the_same_rule(tmp_path):
     b = _load(tmp_path, "personID,calendarID,date,status,excuse",
               ["1,1,2025-02-03,T,U", "1,1,2025-02-04,A,U"])
@@ -63,6 +66,7 @@ def test_a_daily_row_without_minutes_follows_the_same_rule(tmp_path):
                                   a.calendars).tolist() == [False, True]
 
 
+@pytest.mark.slow
 def test_a_blank_cell_of_a_present_minutes_column_follows_the_same_rule(tmp_path):
     b = _load(tmp_path, "personID,calendarID,date,periodID,presentMinutes,status,excuse",
               ["1,1,2025-02-03,11,,A,U", "1,1,2025-02-03,12,100,T,U",
@@ -70,6 +74,7 @@ def test_a_blank_cell_of_a_present_minutes_column_follows_the_same_rule(tmp_path
     assert b.table("attendance")["presentMinutes"].tolist() == [360 - 120 - 20]
 
 
+@pytest.mark.slow
 def test_status_and_excuse_come_from_the_code_where_the_row_has_none(tmp_path):
     b = _load(tmp_path, HEAD, ["1,1,2025-02-03,11,,,EX", "1,1,2025-02-03,12,,,ex",
                                "1,1,2025-02-04,11,A,E,AU", "1,1,2025-02-05,11,,U,TU"])
@@ -81,6 +86,7 @@ def test_status_and_excuse_come_from_the_code_where_the_row_has_none(tmp_path):
     assert Analysis(b, params()).streaks["streak"].tolist() == [0]
 
 
+@pytest.mark.slow
 def test_an_exempt_code_makes_the_day_exempt_so_a_streak_stops(tmp_path):
     days = ["2025-01-29", "2025-01-30", "2025-01-31", "2025-02-03"]
     lines = [f"1,1,{d},{p},,,{'EX' if d == '2025-01-30' else 'AU'}" for d in days
@@ -91,6 +97,7 @@ def test_an_exempt_code_makes_the_day_exempt_so_a_streak_stops(tmp_path):
     assert Analysis(without, params()).streaks["streak"].tolist() == [4]
 
 
+@pytest.mark.slow
 def test_an_unknown_code_on_a_row_without_status_is_dq02_naming_the_code(tmp_path):
     b = _load(tmp_path, HEAD, ["1,1,2025-02-03,11,,,ZZ", "1,1,2025-02-03,12,A,U,ZZ",
                                "1,1,2025-02-03,13,,,AU"])
@@ -102,6 +109,7 @@ def test_an_unknown_code_on_a_row_without_status_is_dq02_naming_the_code(tmp_pat
     assert (acc["read"], acc["used"], acc["rejected"]) == (3, 2, 1)
 
 
+@pytest.mark.slow
 def test_codes_without_attendance_codes_csv_are_rejected_saying_so(tmp_path):
     b = _load(tmp_path, HEAD, ["1,1,2025-02-03,11,,,AU", "1,1,2025-02-03,12,A,U,AU"],
               codes=None)
@@ -110,6 +118,7 @@ def test_codes_without_attendance_codes_csv_are_rejected_saying_so(tmp_path):
         "no status of its own (absent or not is unknown)"]
 
 
+@pytest.mark.slow
 def test_excuse_letters_the_checks_do_not_know_are_counted(tmp_path):
     b = _load(tmp_path, HEAD, ["1,1,2025-02-03,11,A,Excused,", "1,1,2025-02-04,11,A,U,"])
     assert "1 value(s) are not codes the checks know (E, U, X): 'Excused' (1)" in _notes(b)

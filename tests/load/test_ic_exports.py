@@ -49,6 +49,7 @@ def test_each_real_layout_is_read_or_refused_with_one_line(case, district, base,
     case.check(bundle, base)
 
 
+@pytest.mark.slow
 def test_the_district_labels_case_is_read_with_the_columns_map(district, base, tmp_path):
     case = next(c for c in CASES if c.id == "schools/district_own_labels")
     folder, p = _folder(case, district, tmp_path)

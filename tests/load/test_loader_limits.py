@@ -56,6 +56,7 @@ def test_a_header_with_50000_extra_columns_is_refused_with_one_line(folder):
         assert "the header has 50,009 columns; an extract has at most 1,000" in text
 
 
+@pytest.mark.slow
 def test_a_header_of_1000_columns_is_still_read(folder):
     lines = lines_of(folder, "students")
     extra = 1000 - len(lines[0].split(","))
@@ -65,6 +66,7 @@ def test_a_header_of_1000_columns_is_still_read(folder):
     assert len(load_bundle(folder).tables["students"]) == 3
 
 
+@pytest.mark.slow
 def test_an_xlsx_header_wider_than_the_bound_is_refused(folder):
     (folder / "gifted.csv").unlink()
     wb = openpyxl.Workbook()
@@ -117,6 +119,7 @@ def test_a_valid_first_mib_then_a_hole_over_the_bound_is_refused_by_its_size(fol
     assert read == []
 
 
+@pytest.mark.slow
 def test_a_hole_under_the_bound_stops_at_its_first_chunk(folder, monkeypatch):
     path = folder / "attendance.csv"
     text = path.read_bytes()

@@ -48,6 +48,7 @@ def _findings(bundle) -> pd.DataFrame:
     return run_rules(Analysis(bundle, params())).findings
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("value", ["0", "-5"])
 def test_a_grade_level_threshold_of_0_or_below_is_rejected_not_an_anb01(tmp_path, value):
     folder = _late_district(tmp_path, [{"calendarID": 1, "grade": "06", "wholeDayAbsence": 1}])
@@ -71,6 +72,7 @@ def test_a_grade_level_threshold_over_a_day_is_rejected_and_1_and_1440_are_kept(
     assert b.tables["grade_levels"]["wholeDayAbsence"].tolist() == [1440, 1]
 
 
+@pytest.mark.slow
 def test_the_twin_a_threshold_of_1_minute_is_used(tmp_path):
     # the case above is not a threshold that stopped mattering: 1 minute makes the ANB-01
     b = load_bundle(_late_district(tmp_path, [{"calendarID": 1, "grade": "06",
@@ -120,6 +122,7 @@ def test_period_minutes_out_of_a_day_and_end_not_after_start_are_dq03(tmp_path):
     assert b.tables["periods"]["periodID"].tolist() == [16, 17, 18]
 
 
+@pytest.mark.slow
 def test_an_attendance_row_naming_another_calendars_period_is_dq02(tmp_path):
     b = load_bundle(_period_district(tmp_path, ["1,1,11,P1,180,,,1", "1,1,12,P2,180,,,1",
                                                 "2,2,21,P1,180,,,1"],
@@ -133,6 +136,7 @@ def test_an_attendance_row_naming_another_calendars_period_is_dq02(tmp_path):
     assert b.tables["attendance"]["presentMinutes"].tolist() == [180]
 
 
+@pytest.mark.slow
 def test_overlapping_periods_of_one_schedule_are_named_in_the_loader_notes(tmp_path):
     b = load_bundle(_period_district(tmp_path, [
         "1,1,11,P1,,08:00,09:00,1", "1,1,12,P2,,08:30,09:30,1",  # overlap

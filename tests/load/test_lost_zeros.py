@@ -52,12 +52,14 @@ def _notes(bundle, file: str) -> list[str]:
     return bundle.notes.loc[bundle.notes["file"] == file, "note"].tolist()
 
 
+@pytest.mark.slow
 def test_the_clean_district_has_no_anb11_or_anb19(tmp_path):
     b = load_bundle(_district(tmp_path))
     assert not _rules(b) & FALSE_FINDINGS
     assert not b.notes["note"].str.contains("leading zeros").any()
 
 
+@pytest.mark.slow
 def test_the_clean_district_twin_excel_ids_without_restoring_give_the_false_findings(
         tmp_path, monkeypatch):
     # what the clerk saw before: the same files, IDs compared as they are
@@ -70,6 +72,7 @@ def test_the_clean_district_twin_excel_ids_without_restoring_give_the_false_find
     assert _rules(load_bundle(folder)) >= FALSE_FINDINGS
 
 
+@pytest.mark.slow
 def test_students_saved_by_excel_are_read_with_their_zeros_and_a_note_says_so(tmp_path):
     folder = _district(tmp_path)
     _excel(folder, "students")
@@ -84,6 +87,7 @@ def test_students_saved_by_excel_are_read_with_their_zeros_and_a_note_says_so(tm
     assert not any(i in note for i in IDS.values())  # lines, never IDs
 
 
+@pytest.mark.slow
 def test_a_fall_count_saved_by_excel_is_read_with_the_students_zeros(tmp_path):
     folder = _district(tmp_path)
     _excel(folder, "fall_count")
@@ -94,6 +98,7 @@ def test_a_fall_count_saved_by_excel_is_read_with_the_students_zeros(tmp_path):
     assert note.startswith("3 state ID(s) lost their leading zeros (they match students.csv")
 
 
+@pytest.mark.slow
 def test_by_person_an_enrollments_export_with_the_state_id_shows_the_loss(tmp_path):
     folder = _district(tmp_path)
     for name in ("esa_participants", "fall_count", "programs"):
@@ -108,6 +113,7 @@ def test_by_person_an_enrollments_export_with_the_state_id_shows_the_loss(tmp_pa
     assert "(they match enrollments.csv only with the zeros back)" in note
 
 
+@pytest.mark.slow
 def test_ids_of_two_students_that_differ_only_by_zeros_are_left_as_they_are(tmp_path):
     folder = _district(tmp_path)
     s = pd.read_csv(folder / "students.csv", dtype=str, keep_default_na=False)
@@ -118,6 +124,7 @@ def test_ids_of_two_students_that_differ_only_by_zeros_are_left_as_they_are(tmp_
     assert not any("lost their leading zeros (they" in n for n in _notes(b, "students.csv"))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("other", ["esa_participants", "fall_count"])
 def test_only_digit_ids_are_compared(tmp_path, other):
     folder = _district(tmp_path)

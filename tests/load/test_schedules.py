@@ -78,6 +78,7 @@ def test_periods_without_schedule_ids_cannot_give_a_days_minutes(tmp_path):
         load_bundle(_folder(tmp_path, _days([("1", "2025-02-03", "1", "10")]), periods))
 
 
+@pytest.mark.slow
 def test_a_district_in_both_forms_gives_the_same_thresholds_and_hours(tmp_path):
     days = school_days(holidays=["2025-01-20"])
     for d in days:

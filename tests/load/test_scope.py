@@ -35,6 +35,7 @@ def _two_calendars(tmp_path: Path, **calendar2: object) -> Path:
     return tmp_path
 
 
+@pytest.mark.slow
 def test_a_calendar_of_another_year_is_noted_and_not_on_the_count_date(tmp_path):
     b = load_bundle(_two_calendars(tmp_path, endYear=2024), params())
     assert b.calendars_outside == frozenset({2})
@@ -74,6 +75,7 @@ def test_blank_or_absent_district_numbers_are_the_parameters(tmp_path):
         ["0456", "0001"]]
 
 
+@pytest.mark.slow
 def test_the_districts_columns_map_wins_over_the_contracts_own_name(tmp_path):
     write_bundle(make_bundle(students=[student(1)], enrollments=[enrollment(
         10, 1, grade="KG")]), tmp_path)
@@ -104,6 +106,7 @@ def test_the_maps_are_checked_against_the_contract(tmp_path, maps, line):
     assert str(err.value) == line
 
 
+@pytest.mark.slow
 def test_a_graduation_table_without_9th_grade_dates_runs_without_grd(tmp_path):
     write_bundle(make_bundle(students=[student(1)], enrollments=[enrollment(10, 1, grade="10")],
                              graduation=[{"personID": 1, "dateFirstEntered9": None}]), tmp_path)
@@ -118,6 +121,7 @@ def test_a_graduation_table_without_9th_grade_dates_runs_without_grd(tmp_path):
     assert "GRD-01" in set(run.findings["ruleId"])  # read as dateFirstEntered9: checked
 
 
+@pytest.mark.slow
 def test_one_small_whole_number_in_dates_is_a_rejected_row_not_a_stop(tmp_path):
     write_bundle(make_bundle(students=[student(1)], enrollments=[enrollment(10, 1)]), tmp_path)
     lines = (tmp_path / "students.csv").read_text().splitlines()

@@ -46,6 +46,7 @@ def _district(folder: Path, drop: tuple[str, ...] = (), **renames: str) -> Path:
     return folder
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("column", FALL.fields.names)
 def test_a_fall_run_without_a_fall_field_stops_with_one_line_naming_it(tmp_path, column):
     folder = _district(tmp_path, drop=(column,))
@@ -60,6 +61,7 @@ def test_a_fall_run_without_a_fall_field_stops_with_one_line_naming_it(tmp_path,
     load_bundle(folder, params())  # a spring run does not need it
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("column", SPRING.fields.names)
 def test_a_spring_run_without_a_spring_field_stops_with_one_line(tmp_path, column):
     folder = _district(tmp_path, drop=(column,))

@@ -25,6 +25,7 @@ def _run(as_of: str | None = "2025-01-24"):
     return run_from_analysis(a)
 
 
+@pytest.mark.slow
 def test_days_left_figure_plots_the_call_list_and_the_11_line() -> None:
     fig = af.days_left_figure(_run())
     points = [t for t in fig.data if t.mode == "markers"]
@@ -39,6 +40,7 @@ def test_days_left_figure_outside_a_forecast_says_so() -> None:
     assert not fig.data and "Not a forecast run" in fig.layout.annotations[0].text
 
 
+@pytest.mark.slow
 def test_attendance_rate_figure_by_school_and_grade() -> None:
     run = _run(as_of=None)
     fig = af.attendance_rate_figure(run)

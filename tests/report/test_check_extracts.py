@@ -92,6 +92,7 @@ def test_the_wrong_school_year_stops_naming_the_years_found(district, capsys):
     assert "no calendar has endYear 2026" in err and "endYears are 2025" in err
 
 
+@pytest.mark.slow
 def test_values_map_applies_and_is_said(district, capsys):
     write_bundle(make_bundle(students=[student(1)], programs=[{"personID": 1, "program": "ESA-MT",
                                         "startDate": "2024-09-01"},

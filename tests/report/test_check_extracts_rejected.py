@@ -30,6 +30,7 @@ def _check(args: list[str], capsys: pytest.CaptureFixture[str]) -> str:
     return capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_rejected_lines_are_named_with_their_reasons(tmp_path: Path,
                                                      capsys: pytest.CaptureFixture[str]) -> None:
     _bundle_with_bad_birthdates(tmp_path, 2)
@@ -42,6 +43,7 @@ def test_rejected_lines_are_named_with_their_reasons(tmp_path: Path,
     assert all(len(line.split(": ", 1)[1]) > 5 for line in shown)  # a reason, in words
 
 
+@pytest.mark.slow
 def test_only_the_first_few_then_how_many_more(tmp_path: Path,
                                                capsys: pytest.CaptureFixture[str]) -> None:
     _bundle_with_bad_birthdates(tmp_path, SHOWN_REJECTED + 3)

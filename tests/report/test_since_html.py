@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from mtcollect_nb.checks.run import run_from_analysis
 from mtcollect_nb.report import since as report_since
@@ -73,6 +74,7 @@ def second_run(tmp_path: Path) -> FinishedRun:
     return dataclasses.replace(done, window=window)
 
 
+@pytest.mark.slow
 def test_since_the_last_run_is_real_tables_in_plain_words(tmp_path: Path) -> None:
     page = report_since.since_html(second_run(tmp_path))
     parser = Tables()
@@ -100,6 +102,7 @@ def test_since_the_last_run_is_real_tables_in_plain_words(tmp_path: Path) -> Non
     assert not re.search(r"<td[^>]*>\s*\d+\.0\s*</td>", page)
 
 
+@pytest.mark.slow
 def test_a_first_run_says_there_is_nothing_to_compare(tmp_path: Path) -> None:
     done = finish(with_keys(run_from_analysis(tiny_analysis())), tmp_path)
     page = report_since.since_html(done)

@@ -230,6 +230,7 @@ def _at_risk_state(state, fte, anb):
     return rollup.State(summary, state.budget_units, state.rule_counts, state.names)
 
 
+@pytest.mark.slow
 def test_districts_ranked_by_anb_at_risk_with_suppression(state):
     # 0001: 40 FTE (20.11 ANB); 0002: 24 (12.07); 0003: 2 (1.01, hidden); 0004 failed
     st = _at_risk_state(state, [40.0, 24.0, 2.0, None], [20.11, 12.07, 1.01, None])
@@ -249,6 +250,7 @@ def test_districts_ranked_by_anb_at_risk_with_suppression(state):
     assert r["rank"].tolist() == [1, 2, 3]
 
 
+@pytest.mark.slow
 def test_anb_at_risk_hidden_hides_its_fte_too(state):
     """ANB at risk is FTE at risk times a known factor: 14 FTE beside '<10' ANB would give the
     ANB back, so the FTE is hidden as well."""

@@ -78,6 +78,7 @@ def test_every_finding_is_the_same_in_every_layout(runs, layout):
     pd.testing.assert_frame_equal(base.not_run, runs[layout].not_run)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_every_count_is_the_same_in_every_layout(runs, layout):
     base, other = runs["contract"].analysis, runs[layout].analysis
