@@ -41,7 +41,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import weakref
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable
 from functools import cached_property
 
 import pandas as pd
@@ -69,6 +69,7 @@ _TOKEN = TOKEN
 #: a DQ finding's field, ``FILE line N: COLUMN`` (COLUMN blank for a row that did not split)
 _LINE_FIELD = re.compile(r" line \d+: (.*)$")
 _KEY_JOIN, _VALUE_JOIN = " + ", ", "
+_NAME_SEP = re.compile(r"[\s,-]+")  # between the words of a name
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")  # a DQ-01 key's columns and values (load/loader.py)
 
 
@@ -146,7 +147,7 @@ def mask_frame(df: pd.DataFrame, scrub: Scrubber | None = None) -> pd.DataFrame:
         # anything, e.g. a state ID shifted into birthdate: masked word by word
         loose = rejected & ~_by_kind(kinds)
         if loose.any():
-            repl = scrub.replacements if scrub is not None else {}
+            repl = scrub.replacements_for(values[loose]) if scrub is not None else {}
             out.loc[loose, "value"] = scrub_raw(values[loose], repl)
     if scrub is not None:
         for col in out.columns.intersection(list(FREE_TEXT_COLUMNS)):
@@ -155,40 +156,79 @@ def mask_frame(df: pd.DataFrame, scrub: Scrubber | None = None) -> pd.DataFrame:
 
 
 class Scrubber:
-    """Replaces any word of a text column that is a real name or ID of the district."""
+    """Replaces any word of a text column that is a real name or ID of the district.
 
-    def __init__(self, replacements: dict[str, str]) -> None:
+    A scrubber made with ``words`` (:meth:`from_bundle`) knows only the replacements of the
+    words it has been asked about: each text it scrubs adds its own words first, so it scrubs
+    exactly as the full one would, at the cost of the words seen rather than of every ID.
+    """
+
+    def __init__(self, replacements: dict[str, str],
+                 more: Callable[[set[str]], dict[str, str]] | None = None) -> None:
         self.replacements = replacements
+        self._more = more
+        self._seen: set[str] = set()
 
     @classmethod
-    def from_bundle(cls, bundle: Bundle) -> Scrubber:
-        """The names and IDs of the bundle's students, staff, fall count and ESA lists."""
-        repl: dict[str, str] = {}
-        name_words: list[str] = []
-        for name in ("staff", "students"):  # students last: their IDs win a tie
-            t = bundle.table(name)
-            for col in t.columns.intersection(["lastName", "firstName"]):
-                name_words.extend(_words(t[col]))
-        vocab = catalog_words()
-        repl.update(dict.fromkeys(
-            (w for w in name_words if len(w) >= 2 and w.lower() not in vocab), MASKED_WORD))
-        for name in ("staff", "esa_participants", "fall_count", "students"):
-            t = bundle.table(name)
-            for col in t.columns.intersection(["personID"]):
-                ids = t[col].drop_duplicates()
-                repl.update(zip(ids.astype(str), pseudo_person_ids(ids).astype(str), strict=True))
-            for col in t.columns.intersection(list(TEXT_ID_COLUMNS)):
-                ids = t[col].fillna("").astype(str).str.strip().drop_duplicates()
-                repl.update(zip(ids, pseudonyms(ids, col), strict=True))
-        return cls({k: v for k, v in repl.items() if _scrubbable(k)})
+    def from_bundle(cls, bundle: Bundle, lazy: bool = False) -> Scrubber:
+        """The names and IDs of the bundle's students, staff, fall count and ESA lists.
+
+        ``lazy``: look up only the words of the texts it scrubs (a few findings of a large
+        district), not every name and ID of the bundle.
+        """
+        if not lazy:
+            return cls(_replacements(bundle))
+        return cls({}, lambda words: _replacements(bundle, words))
+
+    def replacements_for(self, text: pd.Series) -> dict[str, str]:
+        """The replacements of every word of ``text`` (all of them unless lazy)."""
+        if self._more is not None:
+            words = {w for t in text.fillna("").astype(str) for w in _TOKEN.findall(t)}
+            new = words - self._seen
+            if new:
+                self._seen |= new
+                self.replacements.update(self._more(new))
+        return self.replacements
 
     def __call__(self, text: pd.Series) -> pd.Series:
         """``text`` with every real name/ID word replaced."""
-        if not self.replacements or text.empty:
+        if text.empty:
             return text
-        get = self.replacements.get
+        repl = self.replacements_for(text)
+        if not repl:
+            return text
+        get = repl.get
         s = text.fillna("").astype(str)
         return s.str.replace(_TOKEN, lambda m: get(m.group(0), m.group(0)), regex=True)
+
+
+def _replacements(bundle: Bundle, words: Collection[str] | None = None) -> dict[str, str]:
+    """Real name/ID word -> replacement (:class:`Scrubber`); only ``words`` when given."""
+    repl: dict[str, str] = {}
+    name_words: list[str] = []
+    for name in ("staff", "students"):  # students last: their IDs win a tie
+        t = bundle.table(name)
+        for col in t.columns.intersection(["lastName", "firstName"]):
+            name_words.extend(_words(t[col]))
+    if words is not None:
+        name_words = [w for w in name_words if w in words]
+    vocab = catalog_words()
+    repl.update(dict.fromkeys(
+        (w for w in name_words if len(w) >= 2 and w.lower() not in vocab), MASKED_WORD))
+    for name in ("staff", "esa_participants", "fall_count", "students"):
+        t = bundle.table(name)
+        for col in t.columns.intersection(["personID"]):
+            ids = t[col].drop_duplicates()
+            text = ids.astype(str)
+            if words is not None:
+                ids, text = ids[text.isin(words)], text[text.isin(words)]
+            repl.update(zip(text, pseudo_person_ids(ids).astype(str), strict=True))
+        for col in t.columns.intersection(list(TEXT_ID_COLUMNS)):
+            ids = t[col].fillna("").astype(str).str.strip().drop_duplicates()
+            if words is not None:
+                ids = ids[ids.isin(words)]
+            repl.update(zip(ids, pseudonyms(ids, col), strict=True))
+    return {k: v for k, v in repl.items() if _scrubbable(k)}
 
 
 def catalog_words() -> frozenset[str]:
@@ -207,9 +247,11 @@ def catalog_words() -> frozenset[str]:
 
 def _words(s: pd.Series) -> Iterable[str]:
     """Distinct name words: whole names and their space/hyphen parts."""
-    whole = s.fillna("").astype(str).str.strip()
-    parts = whole.str.split(r"[\s,-]+", regex=True).explode()
-    return pd.unique(pd.concat([whole, parts.fillna("")], ignore_index=True))
+    whole = pd.Series(pd.unique(s.fillna("").astype(str)), dtype=object).str.strip()
+    # the parts of every name at once: a newline is a separator too, so splitting the joined
+    # names gives each name's parts in order (but no empty part: never a word anyway)
+    parts = pd.Series(_NAME_SEP.split("\n".join(whole)), dtype=object)
+    return pd.unique(pd.concat([whole, parts], ignore_index=True))
 
 
 def _scrubbable(token: str) -> bool:
