@@ -132,8 +132,9 @@ def remembered(records: list[dict[str, Any]] | tuple[dict[str, Any], ...]) -> pd
         rows = since.get("findings") if isinstance(since, dict) else None
         fixed = [r for r in rows if isinstance(r, dict) and r.get(CHANGE) == CHANGE_FIXED
                  ] if isinstance(rows, list) else []
-        f = pd.concat([history.record_findings({"findings": fixed}),
-                       history.record_findings(rec)], ignore_index=True)
+        f = history.record_findings(rec)
+        if fixed:  # (most records have none: one frame fewer to build per record)
+            f = pd.concat([history.record_findings({"findings": fixed}), f], ignore_index=True)
         own = rec.get("own") if isinstance(rec.get("own"), dict) else {}
         if own:
             extra = pd.DataFrame.from_dict(
