@@ -44,6 +44,7 @@ import weakref
 from collections.abc import Callable, Collection, Iterable
 from functools import cached_property
 
+import numpy as np
 import pandas as pd
 
 from mtcollect_nb.checks.catalog import all_rules
@@ -224,11 +225,31 @@ def _replacements(bundle: Bundle, words: Collection[str] | None = None) -> dict[
                 ids, text = ids[text.isin(words)], text[text.isin(words)]
             repl.update(zip(text, pseudo_person_ids(ids).astype(str), strict=True))
         for col in t.columns.intersection(list(TEXT_ID_COLUMNS)):
-            ids = t[col].fillna("").astype(str).str.strip().drop_duplicates()
-            if words is not None:
+            ids = t[col].fillna("").astype(str)
+            if words is not None:  # strip only what may be one of the words
+                ids = ids[ids.isin(words) | _edge_space(ids)].str.strip()
                 ids = ids[ids.isin(words)]
+            ids = ids.str.strip().drop_duplicates()
             repl.update(zip(ids, pseudonyms(ids, col), strict=True))
     return {k: v for k, v in repl.items() if _scrubbable(k)}
+
+
+def _edge_space(text: pd.Series) -> np.ndarray:
+    r"""Whether each text may start or end with whitespace (never False when it does).
+
+    Example:
+        >>> _edge_space(pd.Series(["12", " 12", "12\t", "", "1 2"])).tolist()
+        [False, True, True, False, False]
+    """
+    if text.empty:
+        return np.zeros(0, dtype=bool)
+    chars = np.asarray(text.to_numpy(dtype=object), dtype=str)
+    codes = chars.view(np.uint32).reshape(len(chars), -1)
+    size = np.char.str_len(chars)
+    last = codes[np.arange(len(chars)), np.maximum(size - 1, 0)]
+    seen = np.unique(np.concatenate([codes[:, 0], last]))
+    space = seen[[chr(c).isspace() for c in seen.tolist()]]
+    return (size > 0) & (np.isin(codes[:, 0], space) | np.isin(last, space))
 
 
 def catalog_words() -> frozenset[str]:

@@ -7,7 +7,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mtcollect_nb.privacy.masking import Scrubber, mask_frame
+from mtcollect_nb.privacy.masking import Scrubber, _edge_space, mask_frame
 from mtcollect_nb.testing import make_bundle, student
 
 PEOPLE = [(70001, "012345671", "LOC91001", "Quixote", "Mary Ann"),
@@ -51,3 +51,20 @@ def test_lazy_scrubber_masks_a_rejected_row_as_the_full_one():
         "reason": ["wrong number of fields", "not a date", "repeated key"]})
     lazy = mask_frame(rejected, Scrubber.from_bundle(BUNDLE, lazy=True))
     pd.testing.assert_frame_equal(lazy, mask_frame(rejected, FULL))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="1a \t\x1c\x00\u3000\xa0é", max_size=5), max_size=8))
+def test_edge_space_never_misses_a_text_strip_would_change(texts):
+    flagged = _edge_space(pd.Series(texts, dtype=object))
+    assert all(flagged[i] for i, t in enumerate(texts) if t != t.strip())
+
+
+def test_a_padded_id_is_scrubbed_by_the_lazy_scrubber_as_by_the_full_one():
+    b = BUNDLE
+    students = b.tables["students"].assign(stateID=["\u3000912345671 ", "912345672", "\t7"])
+    padded = type(b).from_tables({**b.tables, "students": students})
+    text = pd.Series(["912345671 and 912345672"])
+    full = Scrubber.from_bundle(padded)
+    assert Scrubber.from_bundle(padded, lazy=True)(text).tolist() == full(text).tolist()
+    assert "912345671" not in full(text)[0]
