@@ -179,7 +179,7 @@ class Scrubber:
         """
         if not lazy:
             return cls(_replacements(bundle))
-        return cls({}, lambda words: _replacements(bundle, words))
+        return cls({}, _BundleWords(bundle).replacements)
 
     def replacements_for(self, text: pd.Series) -> dict[str, str]:
         """The replacements of every word of ``text`` (all of them unless lazy)."""
@@ -205,33 +205,61 @@ class Scrubber:
 
 def _replacements(bundle: Bundle, words: Collection[str] | None = None) -> dict[str, str]:
     """Real name/ID word -> replacement (:class:`Scrubber`); only ``words`` when given."""
-    repl: dict[str, str] = {}
-    name_words: list[str] = []
-    for name in ("staff", "students"):  # students last: their IDs win a tie
-        t = bundle.table(name)
-        for col in t.columns.intersection(["lastName", "firstName"]):
-            name_words.extend(_words(t[col]))
-    if words is not None:
-        name_words = [w for w in name_words if w in words]
-    vocab = catalog_words()
-    repl.update(dict.fromkeys(
-        (w for w in name_words if len(w) >= 2 and w.lower() not in vocab), MASKED_WORD))
-    for name in ("staff", "esa_participants", "fall_count", "students"):
-        t = bundle.table(name)
-        for col in t.columns.intersection(["personID"]):
-            ids = t[col].drop_duplicates()
-            text = ids.astype(str)
-            if words is not None:
-                ids, text = ids[text.isin(words)], text[text.isin(words)]
-            repl.update(zip(text, pseudo_person_ids(ids).astype(str), strict=True))
-        for col in t.columns.intersection(list(TEXT_ID_COLUMNS)):
-            ids = t[col].fillna("").astype(str)
+    return _BundleWords(bundle).replacements(words)
+
+
+class _BundleWords:
+    """The names and IDs of a bundle, read once, looked up as often as a lazy scrubber asks."""
+
+    def __init__(self, bundle: Bundle) -> None:
+        self.bundle = bundle
+
+    @cached_property
+    def names(self) -> list[str]:
+        """Name words worth masking (2+ letters, not a word of our own templates), in order."""
+        name_words: list[str] = []
+        for name in ("staff", "students"):
+            t = self.bundle.table(name)
+            for col in t.columns.intersection(["lastName", "firstName"]):
+                name_words.extend(_words(t[col]))
+        vocab = catalog_words()
+        return [w for w in name_words if len(w) >= 2 and w.lower() not in vocab]
+
+    @cached_property
+    def name_set(self) -> frozenset[str]:
+        return frozenset(self.names)
+
+    @cached_property
+    def ids(self) -> list[tuple[str, pd.Series, np.ndarray | None]]:
+        """(column, IDs as text, which may need a strip) per ID column; students last."""
+        out: list[tuple[str, pd.Series, np.ndarray | None]] = []
+        for name in ("staff", "esa_participants", "fall_count", "students"):
+            t = self.bundle.table(name)
+            for col in t.columns.intersection(["personID"]):
+                out.append((col, t[col].drop_duplicates(), None))
+            for col in t.columns.intersection(list(TEXT_ID_COLUMNS)):
+                text = t[col].fillna("").astype(str)
+                out.append((col, text, _edge_space(text)))
+        return out
+
+    def replacements(self, words: Collection[str] | None = None) -> dict[str, str]:
+        """Word -> replacement, of every name and ID (``words``: of those words only)."""
+        names = self.names if words is None else [w for w in words if w in self.name_set]
+        repl: dict[str, str] = dict.fromkeys(names, MASKED_WORD)
+        for col, ids, edge in self.ids:  # students last: their IDs win a tie
+            if edge is None:  # personIDs: whole numbers
+                text = ids.astype(str)
+                if words is not None:
+                    hit = text.isin(words)
+                    ids, text = ids[hit], text[hit]
+                repl.update(zip(text, pseudo_person_ids(ids).astype(str), strict=True))
+                continue
             if words is not None:  # strip only what may be one of the words
-                ids = ids[ids.isin(words) | _edge_space(ids)].str.strip()
+                ids = ids[ids.isin(words) | edge].str.strip()
                 ids = ids[ids.isin(words)]
             ids = ids.str.strip().drop_duplicates()
             repl.update(zip(ids, pseudonyms(ids, col), strict=True))
-    return {k: v for k, v in repl.items() if _scrubbable(k)}
+        return {k: v for k, v in repl.items() if _scrubbable(k)}
 
 
 def _edge_space(text: pd.Series) -> np.ndarray:
