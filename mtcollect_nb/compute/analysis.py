@@ -20,7 +20,7 @@ from mtcollect_nb.compute.absence import absences_table, streaks_at_count_date
 from mtcollect_nb.compute.anb import anb_by_budget_unit, anb_by_grade, enrollment_fte
 from mtcollect_nb.compute.chronic import attendance_table, chronic_by_student
 from mtcollect_nb.compute.cte import cte_sections
-from mtcollect_nb.compute.forecast import at_risk_by_unit, call_list, streaks_as_of
+from mtcollect_nb.compute.forecast import at_risk_by_unit, call_list, no_calls, streaks_as_of
 from mtcollect_nb.compute.frames import Frames
 from mtcollect_nb.compute.graduates import early_graduates, graduation_candidates
 from mtcollect_nb.compute.hours import computed_hours
@@ -96,6 +96,8 @@ class Analysis(Frames):
     @cached_property
     def call_list(self) -> pd.DataFrame:
         """The Call list sheet's rows (CALL_LIST_COLUMNS; empty unless a forecast run)."""
+        if not self.params.forecast:  # nobody listed: the frames it joins are not needed
+            return no_calls()
         return call_list(self, self.streaks_as_of, self.fte, self.chronic_by_student)
 
     @cached_property

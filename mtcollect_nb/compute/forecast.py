@@ -193,6 +193,28 @@ def _enrolled_on(enrollments: pd.DataFrame, rows: pd.DataFrame, day: pd.Series) 
     return np.isin(np.arange(len(rows)), hit.to_numpy())
 
 
+#: The dtype of each Call list column (:func:`call_list`, with rows or without).
+CALL_LIST_DTYPES: dict[str, str] = {
+    "schoolNumber": "object", "schoolName": "object", "stateID": "object",
+    "studentNumber": "object", "studentName": "object", "grade": "object",
+    "enrollmentID": "int64", STREAK_AS_OF: "int64", LAST_PRESENT: "datetime64[ns]",
+    DAYS_LEFT: "int64", REACHES_11_ON: "datetime64[ns]", FTE_AT_RISK: "float64",
+    CHRONICALLY_ABSENT: "bool", DAYS_ENROLLED: "int64", DAYS_ABSENT: "int64",
+}
+
+
+def no_calls() -> pd.DataFrame:
+    """The Call list of a run without ``as_of``: no rows (nobody is at risk before it).
+
+    What :func:`call_list` gives for no enrollment at risk, without reading a frame.
+
+    Example:
+        >>> list(no_calls().columns) == list(CALL_LIST_COLUMNS), len(no_calls())
+        (True, 0)
+    """
+    return pd.DataFrame({c: np.array([], dtype=CALL_LIST_DTYPES[c]) for c in CALL_LIST_COLUMNS})
+
+
 def call_list(a: Frames, as_of_frame: pd.DataFrame, fte: pd.DataFrame,
               chronic: pd.DataFrame) -> pd.DataFrame:
     """The Call list sheet's rows: the enrollments at risk (columns CALL_LIST_COLUMNS).

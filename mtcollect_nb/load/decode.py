@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
+
 from mtcollect_nb.errors import ExtractError
 from mtcollect_nb.load.limits import binary_data
 
@@ -57,12 +59,35 @@ def to_utf8(path: Path, data: bytes | bytearray) -> tuple[bytes | bytearray, lis
         return data, []
     except UnicodeDecodeError:
         pass
-    if _UTF8_SEQ.search(data) is None:  # plain Windows-1252 (IC's default on Windows)
+    if not has_utf8_sequence(data):  # plain Windows-1252 (IC's default on Windows)
         try:
             return data.decode("cp1252").encode("utf-8"), []
         except UnicodeDecodeError:
             raise _not_decodable(path) from None
     return _by_line(path, data)
+
+
+def has_utf8_sequence(data: bytes | bytearray) -> bool:
+    r"""Whether ``data`` holds a well-formed multi-byte UTF-8 sequence (:data:`_UTF8_SEQ`).
+
+    Vectorized: only the bytes that can start one (``\xc2``-``\xf4``) are looked at.
+
+    Example:
+        >>> has_utf8_sequence("Peña".encode()), has_utf8_sequence("Peña".encode("cp1252"))
+        (True, False)
+    """
+    b = np.frombuffer(data, dtype=np.uint8)
+    lead = np.flatnonzero((b >= 0xC2) & (b <= 0xF4))
+    if not len(lead):
+        return False
+    lb = b[lead]
+    need = np.where(lb <= 0xDF, 1, np.where(lb <= 0xEF, 2, 3))  # continuation bytes
+    ok = lead + need <= len(b) - 1  # the whole sequence is inside the data
+    for k in (1, 2, 3):
+        at = np.minimum(lead + k, len(b) - 1)
+        cont = (b[at] >= 0x80) & (b[at] <= 0xBF)
+        ok &= (need < k) | cont
+    return bool(ok.any())
 
 
 def _by_line(path: Path, data: bytes | bytearray) -> tuple[bytes, list[str]]:

@@ -78,7 +78,15 @@ def scientific_notes(df: pd.DataFrame, col: str, file: str) -> list[tuple[str, s
         >>> scientific_notes(df, "stateID", "students.csv")[0][2][:45]
         '1 value(s) are numbers in scientific notation'
     """
-    sci = df[col].astype("string").str.fullmatch(_SCIENTIFIC).fillna(False).to_numpy(dtype=bool)
+    text = df[col].astype("string")
+    try:  # only a value with an e can be one: the regex runs on those alone
+        has_e = pc.fill_null(pc.match_substring_regex(pa.array(text), "[eE]"), False)
+        maybe = has_e.to_numpy(zero_copy_only=False)
+    except (pa.ArrowException, UnicodeError):  # text pyarrow cannot hold: every value
+        maybe = np.ones(len(text), dtype=bool)
+    sci = np.zeros(len(text), dtype=bool)
+    if maybe.any():
+        sci[maybe] = text[maybe].str.fullmatch(_SCIENTIFIC).fillna(False).to_numpy(dtype=bool)
     if not sci.any():
         return []
     lines = df[LINE].to_numpy()[sci].astype(int).tolist()

@@ -30,6 +30,8 @@ Example:
 from __future__ import annotations
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from mtcollect_nb.columns import LINE, NOTE_COLUMNS
 from mtcollect_nb.load.contract import TABLES
@@ -45,21 +47,45 @@ HOW_TO = ("Excel drops leading zeros when it opens and saves a CSV; export {file
 
 
 def _digits(values: pd.Series) -> pd.Series:
-    """The digit-only values (stripped), by row; others are dropped."""
-    text = values.astype(str).str.strip()
-    return text[text.str.fullmatch(r"[0-9]+") & (text.str.lstrip("0") != "")]
+    """The digit-only values (stripped), by row; others are dropped.
+
+    Example:
+        >>> _digits(pd.Series([" 012 ", "7", "000", "x1", "", "٣"])).to_dict()
+        {0: '012', 1: '7'}
+    """
+    text = values.astype(str)
+    try:
+        arr = pa.array(text.to_numpy(dtype=object), type=pa.string())
+    except (pa.ArrowException, UnicodeError):  # text that is not UTF-8: all by Python
+        arr = pa.array([""] * len(text), type=pa.string())
+    plain = pc.match_substring_regex(arr, "^[0-9]+$").to_numpy(zero_copy_only=False)
+    keep = plain & pc.match_substring_regex(arr, "[1-9]").to_numpy(zero_copy_only=False)
+    if not plain.all():  # spaces or other text (a few rows): Python's own strip decides
+        rest = text[~plain].str.strip()
+        ok = rest.str.fullmatch(r"[0-9]+") & (rest.str.lstrip("0") != "")
+        text = text.copy()
+        text[~plain] = rest
+        keep[~plain] = ok.to_numpy(dtype=bool)
+    return text[keep]
 
 
-def _pairs_by_value(students: pd.Series, other: pd.Series) -> pd.DataFrame:
+def _pairs_by_value(students: pd.Series | set[str], other: pd.Series) -> pd.DataFrame:
     """(short, full, in_students) of IDs that match only without their leading zeros.
+
+    ``students``: the state IDs of students.csv, or their :func:`_digits` as a set.
 
     Example:
         >>> _pairs_by_value(pd.Series(["12345678", "7"]), pd.Series(["012345678", "7"])
         ...                 ).values.tolist()
         [['12345678', '012345678', True]]
     """
-    s, o = set(_digits(students)), set(_digits(other))
-    rows = [(t, True) for t in s - o] + [(t, False) for t in o - s]
+    s = students if isinstance(students, set) else set(_digits(students))
+    o = set(_digits(other))
+    s_only, o_only = s - o, o - s
+    # a pair needs its digits (without the zeros) on both sides: only those rows are framed
+    both = {t.lstrip("0") for t in s_only} & {t.lstrip("0") for t in o_only}
+    rows = ([(t, True) for t in s_only if t.lstrip("0") in both]
+            + [(t, False) for t in o_only if t.lstrip("0") in both])
     df = pd.DataFrame(rows, columns=["text", "student"])
     df["key"], df["n"] = df["text"].str.lstrip("0"), df["text"].str.len()
     g = df.groupby("key")["student"]
@@ -105,11 +131,14 @@ def _compare(tables: dict[str, pd.DataFrame], files: dict[str, str]) -> _Found:
     """Compare students' state IDs by value (:data:`BY_VALUE`) and by person."""
     students = tables["students"]
     found = _Found()
+    digit_ids: set[str] | None = None  # students' digit IDs, read once for both files
     for name in BY_VALUE:
         other = tables.get(name)
         if other is None or other.empty:
             continue
-        for p in _pairs_by_value(students[STATE_ID], other[STATE_ID]).itertuples(index=False):
+        if digit_ids is None:
+            digit_ids = set(_digits(students[STATE_ID]))
+        for p in _pairs_by_value(digit_ids, other[STATE_ID]).itertuples(index=False):
             lost, ref = ("students", name) if p.in_students else (name, "students")
             found.add(lost, p.short, p.full, files.get(ref, f"{ref}.csv"))
     for name, table in tables.items():

@@ -41,9 +41,10 @@ from __future__ import annotations
 import dataclasses
 import re
 import weakref
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable
 from functools import cached_property
 
+import numpy as np
 import pandas as pd
 
 from mtcollect_nb.checks.catalog import all_rules
@@ -69,6 +70,7 @@ _TOKEN = TOKEN
 #: a DQ finding's field, ``FILE line N: COLUMN`` (COLUMN blank for a row that did not split)
 _LINE_FIELD = re.compile(r" line \d+: (.*)$")
 _KEY_JOIN, _VALUE_JOIN = " + ", ", "
+_NAME_SEP = re.compile(r"[\s,-]+")  # between the words of a name
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")  # a DQ-01 key's columns and values (load/loader.py)
 
 
@@ -146,7 +148,7 @@ def mask_frame(df: pd.DataFrame, scrub: Scrubber | None = None) -> pd.DataFrame:
         # anything, e.g. a state ID shifted into birthdate: masked word by word
         loose = rejected & ~_by_kind(kinds)
         if loose.any():
-            repl = scrub.replacements if scrub is not None else {}
+            repl = scrub.replacements_for(values[loose]) if scrub is not None else {}
             out.loc[loose, "value"] = scrub_raw(values[loose], repl)
     if scrub is not None:
         for col in out.columns.intersection(list(FREE_TEXT_COLUMNS)):
@@ -155,40 +157,127 @@ def mask_frame(df: pd.DataFrame, scrub: Scrubber | None = None) -> pd.DataFrame:
 
 
 class Scrubber:
-    """Replaces any word of a text column that is a real name or ID of the district."""
+    """Replaces any word of a text column that is a real name or ID of the district.
 
-    def __init__(self, replacements: dict[str, str]) -> None:
+    A scrubber made with ``words`` (:meth:`from_bundle`) knows only the replacements of the
+    words it has been asked about: each text it scrubs adds its own words first, so it scrubs
+    exactly as the full one would, at the cost of the words seen rather than of every ID.
+    """
+
+    def __init__(self, replacements: dict[str, str],
+                 more: Callable[[set[str]], dict[str, str]] | None = None) -> None:
         self.replacements = replacements
+        self._more = more
+        self._seen: set[str] = set()
 
     @classmethod
-    def from_bundle(cls, bundle: Bundle) -> Scrubber:
-        """The names and IDs of the bundle's students, staff, fall count and ESA lists."""
-        repl: dict[str, str] = {}
-        name_words: list[str] = []
-        for name in ("staff", "students"):  # students last: their IDs win a tie
-            t = bundle.table(name)
-            for col in t.columns.intersection(["lastName", "firstName"]):
-                name_words.extend(_words(t[col]))
-        vocab = catalog_words()
-        repl.update(dict.fromkeys(
-            (w for w in name_words if len(w) >= 2 and w.lower() not in vocab), MASKED_WORD))
-        for name in ("staff", "esa_participants", "fall_count", "students"):
-            t = bundle.table(name)
-            for col in t.columns.intersection(["personID"]):
-                ids = t[col].drop_duplicates()
-                repl.update(zip(ids.astype(str), pseudo_person_ids(ids).astype(str), strict=True))
-            for col in t.columns.intersection(list(TEXT_ID_COLUMNS)):
-                ids = t[col].fillna("").astype(str).str.strip().drop_duplicates()
-                repl.update(zip(ids, pseudonyms(ids, col), strict=True))
-        return cls({k: v for k, v in repl.items() if _scrubbable(k)})
+    def from_bundle(cls, bundle: Bundle, lazy: bool = False) -> Scrubber:
+        """The names and IDs of the bundle's students, staff, fall count and ESA lists.
+
+        ``lazy``: look up only the words of the texts it scrubs (a few findings of a large
+        district), not every name and ID of the bundle.
+        """
+        if not lazy:
+            return cls(_replacements(bundle))
+        return cls({}, _BundleWords(bundle).replacements)
+
+    def replacements_for(self, text: pd.Series) -> dict[str, str]:
+        """The replacements of every word of ``text`` (all of them unless lazy)."""
+        if self._more is not None:
+            words = {w for t in text.fillna("").astype(str) for w in _TOKEN.findall(t)}
+            new = words - self._seen
+            if new:
+                self._seen |= new
+                self.replacements.update(self._more(new))
+        return self.replacements
 
     def __call__(self, text: pd.Series) -> pd.Series:
         """``text`` with every real name/ID word replaced."""
-        if not self.replacements or text.empty:
+        if text.empty:
             return text
-        get = self.replacements.get
+        repl = self.replacements_for(text)
+        if not repl:
+            return text
+        get = repl.get
         s = text.fillna("").astype(str)
         return s.str.replace(_TOKEN, lambda m: get(m.group(0), m.group(0)), regex=True)
+
+
+def _replacements(bundle: Bundle, words: Collection[str] | None = None) -> dict[str, str]:
+    """Real name/ID word -> replacement (:class:`Scrubber`); only ``words`` when given."""
+    return _BundleWords(bundle).replacements(words)
+
+
+class _BundleWords:
+    """The names and IDs of a bundle, read once, looked up as often as a lazy scrubber asks."""
+
+    def __init__(self, bundle: Bundle) -> None:
+        self.bundle = bundle
+
+    @cached_property
+    def names(self) -> list[str]:
+        """Name words worth masking (2+ letters, not a word of our own templates), in order."""
+        name_words: list[str] = []
+        for name in ("staff", "students"):
+            t = self.bundle.table(name)
+            for col in t.columns.intersection(["lastName", "firstName"]):
+                name_words.extend(_words(t[col]))
+        vocab = catalog_words()
+        return [w for w in name_words if len(w) >= 2 and w.lower() not in vocab]
+
+    @cached_property
+    def name_set(self) -> frozenset[str]:
+        return frozenset(self.names)
+
+    @cached_property
+    def ids(self) -> list[tuple[str, pd.Series, np.ndarray | None]]:
+        """(column, IDs as text, which may need a strip) per ID column; students last."""
+        out: list[tuple[str, pd.Series, np.ndarray | None]] = []
+        for name in ("staff", "esa_participants", "fall_count", "students"):
+            t = self.bundle.table(name)
+            for col in t.columns.intersection(["personID"]):
+                out.append((col, t[col].drop_duplicates(), None))
+            for col in t.columns.intersection(list(TEXT_ID_COLUMNS)):
+                text = t[col].fillna("").astype(str)
+                out.append((col, text, _edge_space(text)))
+        return out
+
+    def replacements(self, words: Collection[str] | None = None) -> dict[str, str]:
+        """Word -> replacement, of every name and ID (``words``: of those words only)."""
+        names = self.names if words is None else [w for w in words if w in self.name_set]
+        repl: dict[str, str] = dict.fromkeys(names, MASKED_WORD)
+        for col, ids, edge in self.ids:  # students last: their IDs win a tie
+            if edge is None:  # personIDs: whole numbers
+                text = ids.astype(str)
+                if words is not None:
+                    hit = text.isin(words)
+                    ids, text = ids[hit], text[hit]
+                repl.update(zip(text, pseudo_person_ids(ids).astype(str), strict=True))
+                continue
+            if words is not None:  # strip only what may be one of the words
+                ids = ids[ids.isin(words) | edge].str.strip()
+                ids = ids[ids.isin(words)]
+            ids = ids.str.strip().drop_duplicates()
+            repl.update(zip(ids, pseudonyms(ids, col), strict=True))
+        return {k: v for k, v in repl.items() if _scrubbable(k)}
+
+
+def _edge_space(text: pd.Series) -> np.ndarray:
+    r"""Whether each text may start or end with whitespace (never False when it does).
+
+    Example:
+        >>> _edge_space(pd.Series(["12", " 12", "12\t", "", "1 2"])).tolist()
+        [False, True, True, False, False]
+    """
+    if text.empty:
+        return np.zeros(0, dtype=bool)
+    chars = np.asarray(text.to_numpy(dtype=object), dtype=str)
+    codes = chars.view(np.uint32).reshape(len(chars), -1)
+    size = np.char.str_len(chars)
+    last = codes[np.arange(len(chars)), np.maximum(size - 1, 0)]
+    seen = np.unique(np.concatenate([codes[:, 0], last]))
+    space = seen[[chr(c).isspace() for c in seen.tolist()]]
+    return (size > 0) & (np.isin(codes[:, 0], space) | np.isin(last, space))
 
 
 def catalog_words() -> frozenset[str]:
@@ -207,9 +296,11 @@ def catalog_words() -> frozenset[str]:
 
 def _words(s: pd.Series) -> Iterable[str]:
     """Distinct name words: whole names and their space/hyphen parts."""
-    whole = s.fillna("").astype(str).str.strip()
-    parts = whole.str.split(r"[\s,-]+", regex=True).explode()
-    return pd.unique(pd.concat([whole, parts.fillna("")], ignore_index=True))
+    whole = pd.Series(pd.unique(s.fillna("").astype(str)), dtype=object).str.strip()
+    # the parts of every name at once: a newline is a separator too, so splitting the joined
+    # names gives each name's parts in order (but no empty part: never a word anyway)
+    parts = pd.Series(_NAME_SEP.split("\n".join(whole)), dtype=object)
+    return pd.unique(pd.concat([whole, parts], ignore_index=True))
 
 
 def _scrubbable(token: str) -> bool:

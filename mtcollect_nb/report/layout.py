@@ -21,6 +21,7 @@ Example:
 
 from __future__ import annotations
 
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -159,6 +160,20 @@ def wrapped_lines(text: np.ndarray, width: int) -> np.ndarray:
         [1, 3, 2]
     """
     per_line = max(int((width - 2) * CHARS_PER_UNIT), 1)
+    values = np.asarray(text, dtype=object)
+    if not all(map(isinstance, values, repeat(str))):  # not all text: the plain way
+        return _split_lines(values, per_line)
+    lengths = np.fromiter(map(len, values), dtype="int64", count=len(values))
+    out = np.maximum(-(-lengths // per_line), 1)
+    breaks = np.fromiter(map(str.__contains__, values, repeat("\n")), dtype=bool,
+                         count=len(values))
+    if breaks.any():  # a text of several lines: each line wraps on its own
+        out[breaks] = _split_lines(values[breaks], per_line)
+    return out
+
+
+def _split_lines(text: np.ndarray, per_line: int) -> np.ndarray:
+    """Wrapped lines of each text, line by line (:func:`wrapped_lines`, any values)."""
     pieces = pd.Series(text, dtype=object).str.split("\n").explode()
     lines = np.maximum(-(-pieces.str.len().fillna(0).astype("int64") // per_line), 1)
     return lines.groupby(level=0).sum().reindex(range(len(text)), fill_value=1).to_numpy()

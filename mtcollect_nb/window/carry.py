@@ -23,6 +23,7 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import numpy as np
@@ -132,8 +133,11 @@ def remembered(records: list[dict[str, Any]] | tuple[dict[str, Any], ...]) -> pd
         rows = since.get("findings") if isinstance(since, dict) else None
         fixed = [r for r in rows if isinstance(r, dict) and r.get(CHANGE) == CHANGE_FIXED
                  ] if isinstance(rows, list) else []
-        f = pd.concat([history.record_findings({"findings": fixed}),
-                       history.record_findings(rec)], ignore_index=True)
+        if not fixed and not rec.get("own") and _nothing_kept(rec):
+            continue  # (most runs: no note, no review) its rows would all be left out below
+        f = history.record_findings(rec)
+        if fixed:  # (most records have none: one frame fewer to build per record)
+            f = pd.concat([history.record_findings({"findings": fixed}), f], ignore_index=True)
         own = rec.get("own") if isinstance(rec.get("own"), dict) else {}
         if own:
             extra = pd.DataFrame.from_dict(
@@ -149,6 +153,38 @@ def remembered(records: list[dict[str, Any]] | tuple[dict[str, Any], ...]) -> pd
                               and c not in (NOTE, REVIEWED)]) != "").any(axis=1)
     out = out.loc[has].drop_duplicates(FINDING_KEY, keep="last")
     return out.reset_index(drop=True)
+
+
+_PLAIN_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _nothing_kept(record: dict[str, Any]) -> bool:
+    """Whether none of a record's findings has a note or reviewed (nor an odd firstSeen).
+
+    Such a record adds no row to :func:`remembered` and, its firstSeen being plain dates or
+    blank, no other column type either: it need not be framed.
+
+    Example:
+        >>> _nothing_kept({"findings": [{"note": "", "reviewed": None,
+        ...                              "firstSeen": "2025-02-03"}]})
+        True
+        >>> _nothing_kept({"findings": [{"note": "called"}]})
+        False
+    """
+    rows = record.get("findings") or []
+    if not isinstance(rows, list):
+        return False
+    for row in rows:
+        if not isinstance(row, dict):
+            return False
+        for c in (NOTE, REVIEWED):
+            v = row.get(c)
+            if not (v is None or v == "" and isinstance(v, str)):
+                return False
+        day = row.get(FIRST_SEEN)
+        if not (day is None or isinstance(day, str) and _PLAIN_DAY.fullmatch(day)):
+            return False
+    return True
 
 
 def changes_since(findings: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:

@@ -128,8 +128,11 @@ def _keys(run: DistrictRun, public: bool) -> pd.Series:
     dup = (text.duplicated(keep=False) | (f["collection"] == DATA_QUALITY)).to_numpy()
     if dup.any():  # the value (masked, unless public) tells them apart
         part = f.loc[dup, ["field", "value"]]
-        values = (part["value"] if (masked or public)
-                  else mask_frame(part, Scrubber.from_bundle(run.analysis.bundle))["value"])
+        if masked or public:
+            values = part["value"]
+        else:  # the names and IDs of these values only, not of every student
+            scrub = Scrubber.from_bundle(run.analysis.bundle, lazy=True)
+            values = mask_frame(part, scrub)["value"]
         text = text.copy()
         text[dup] = text[dup] + _SEP + values.fillna("").astype(str)
         again = text.duplicated(keep=False)

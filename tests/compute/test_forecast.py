@@ -304,3 +304,15 @@ def test_call_list_carries_chronic_absence_of_the_student_in_that_school():
 def test_as_of_must_be_before_the_count_date():
     with pytest.raises(ValueError, match="as_of"):
         params(as_of=dt.date(2025, 2, 3))
+
+
+def test_a_normal_run_call_list_is_the_one_call_list_computes_without_anyone_at_risk():
+    """No as_of: the empty Call list comes without the frames it joins, the same frame."""
+    from mtcollect_nb.compute.forecast import call_list
+    from mtcollect_nb.testing import tiny_analysis
+
+    a = tiny_analysis()
+    fast = a.call_list
+    assert "chronic_by_student" not in a.__dict__ and "fte" not in a.__dict__
+    pd.testing.assert_frame_equal(fast, call_list(a, a.streaks_as_of, a.fte,
+                                                  a.chronic_by_student), check_index_type=True)

@@ -82,3 +82,22 @@ def test_state_id_in_scientific_notation_gets_a_note():
 def test_ordinary_ids_get_no_scientific_note():
     df = pd.DataFrame({"stateID": ["123456789", "E12345678", "1E"], "_line": [2, 3, 4]})
     assert short_id_notes({"students": df}, {"students": "s.csv"}).empty
+
+
+from mtcollect_nb.load.id_notes import _SCIENTIFIC, scientific_notes  # noqa: E402
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.text(alphabet="12.eE+ x\u00a0\ud800", max_size=9)),
+                max_size=10))
+def test_scientific_notes_see_what_the_plain_regex_sees(values):
+    """Only values with an e are matched (pyarrow picks them): the same lines as matching all."""
+    df = pd.DataFrame({"stateID": pd.Series(values, dtype=object),
+                       "_line": range(2, 2 + len(values))})
+    plain = df["stateID"].astype("string").str.fullmatch(_SCIENTIFIC).fillna(False)
+    notes = scientific_notes(df, "stateID", "students.csv")
+    assert len(notes) == int(plain.any())
+    if notes:
+        assert notes[0][2].startswith(f"{int(plain.sum())} value(s)")
+        lines = df["_line"][plain.to_numpy(dtype=bool)].astype(str).tolist()[:10]
+        assert notes[0][2].split("line ")[-1].startswith(", ".join(lines))

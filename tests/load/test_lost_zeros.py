@@ -135,3 +135,47 @@ def test_only_digit_ids_are_compared(tmp_path, other):
     b = load_bundle(folder)
     assert "T-0004" in b.tables["students"]["stateID"].tolist()
     assert not any("lost their leading zeros (they" in n for n in b.notes["note"])
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from mtcollect_nb.load.lost_zeros import _digits, _pairs_by_value  # noqa: E402
+
+
+def _plain_digits(values: pd.Series) -> pd.Series:
+    text = values.astype(str).str.strip()
+    return text[text.str.fullmatch(r"[0-9]+") & (text.str.lstrip("0") != "")]
+
+
+ID_TEXT = st.text(alphabet="0019 \t\x1cx\u0663\ud800", max_size=6)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(ID_TEXT, max_size=12))
+def test_digit_ids_by_pyarrow_equal_python_str_methods(values):
+    s = pd.Series(values, dtype=object)
+    pd.testing.assert_series_equal(_digits(s), _plain_digits(s))
+
+
+def _plain_pairs(students: pd.Series, other: pd.Series) -> pd.DataFrame:
+    """The plain comparison the loader had (every ID of one side framed)."""
+    s, o = set(_plain_digits(students)), set(_plain_digits(other))
+    rows = [(t, True) for t in s - o] + [(t, False) for t in o - s]
+    df = pd.DataFrame(rows, columns=["text", "student"])
+    df["key"], df["n"] = df["text"].str.lstrip("0"), df["text"].str.len()
+    g = df.groupby("key")["student"]
+    df = df[(g.transform("size") == 2) & (g.transform("nunique") == 2)]
+    df = df.sort_values(["key", "n"], kind="mergesort")
+    short, full = df.iloc[0::2], df.iloc[1::2]
+    return pd.DataFrame({"short": short["text"].to_numpy(), "full": full["text"].to_numpy(),
+                         "in_students": short["student"].to_numpy(dtype=bool)})
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(ID_TEXT, max_size=10), st.lists(ID_TEXT, max_size=10))
+def test_pairs_by_value_equal_the_plain_comparison(students, other):
+    s, o = pd.Series(students, dtype=object), pd.Series(other, dtype=object)
+    expected = _plain_pairs(s, o)
+    pd.testing.assert_frame_equal(_pairs_by_value(s, o), expected)
+    pd.testing.assert_frame_equal(_pairs_by_value(set(_digits(s)), o), expected)

@@ -224,3 +224,15 @@ def test_layout_counts_lines_as_the_general_split_locates_them(data):
     head_start, head_end, body_start, body_lines = _layout(data)
     assert (head_start, head_end, body_start) == (starts[first], ends[first], body)
     assert body_lines.tolist() == lines[first + 1:].tolist()
+
+
+from mtcollect_nb.load.decode import _UTF8_SEQ, has_utf8_sequence  # noqa: E402
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.binary(max_size=12) | st.lists(
+    st.sampled_from([b"a", b"\n", b"\x80", b"\xbf", b"\xc1", b"\xc2", b"\xdf", b"\xe0", b"\xef",
+                     b"\xf0", b"\xf4", b"\xf5", b"\xff"]), max_size=10).map(b"".join))
+def test_utf8_sequence_found_as_the_regex_finds_it(data):
+    assert has_utf8_sequence(data) == (_UTF8_SEQ.search(data) is not None)
+    assert has_utf8_sequence(bytearray(data)) == (_UTF8_SEQ.search(data) is not None)
