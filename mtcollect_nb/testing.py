@@ -57,6 +57,16 @@ def streak_example() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataF
     return days, att, enr, cal
 
 
+def weekdays(start: str, end: str) -> list[pd.Timestamp]:
+    """Every Monday to Friday from ``start`` to ``end`` (both included).
+
+    Example:
+        >>> [d.day for d in weekdays("2025-01-17", "2025-01-21")]
+        [17, 20, 21]
+    """
+    return list(pd.bdate_range(start, end))
+
+
 def school_days(calendar_id: int = 1, start: str = "2024-08-26", end: str = "2025-06-06",
                 holidays: Iterable[str] = (), minutes: int = 360) -> list[Record]:
     """Weekday rows of ``days.csv`` (weekends absent); ``holidays`` have instruction false."""

@@ -174,15 +174,12 @@ class FinishedRun:
         unreviewed = int(((f["severity"] == WARNING) & (f[STATUS] != STATUS_REVIEWED)).sum())
         season = run.params.season
         own = f.reindex(columns=[FINDING_KEY, *w.own_columns]).set_index(FINDING_KEY)
-        own = own.loc[(own != "").any(axis=1)] if w.own_columns else own.iloc[:0]
         return {
             "started": run.started.isoformat(), "version": run.version, "seq": w.seq,
             "masked": run.masked, "keySalt": salt_fingerprint() if run.masked else None,
             "district_number": run.params.district_number, "season": season.name,
             "otherKeys": w.other_keys,
-            "own": {**w.own_fixed,
-                    **{str(k): {c: str(v) for c, v in row.items() if v != ""}
-                       for k, row in own.iterrows()}},
+            "own": {**w.own_fixed, **own_cells(own)},
             "counts": history.records_frame(run.analysis.budget_units,
                                             season.budget_unit_columns),
             "totals": {"errors": int(sev.get(ERROR, 0)), "warnings": int(sev.get(WARNING, 0)),
@@ -197,6 +194,20 @@ class FinishedRun:
     def runs(self) -> pd.DataFrame:
         """Every run of the window so far, this one last (:func:`history.runs_table`)."""
         return history.runs_table([*self.window.records, self.record()], self.params.season)
+
+
+def own_cells(frame: pd.DataFrame) -> dict[str, dict[str, str]]:
+    """FindingKey (the index) -> the district's non-blank own cells, for rows that have one.
+
+    Example:
+        >>> own_cells(pd.DataFrame({"my comments": ["called", ""]}, index=["K1", "K2"]))
+        {'K1': {'my comments': 'called'}}
+    """
+    if frame.columns.empty:  # (to_dict gives no records then)
+        return {}
+    rows = ((str(k), {c: str(v) for c, v in row.items() if v != ""})
+            for k, row in zip(frame.index, frame.to_dict("records"), strict=True))
+    return {k: cells for k, cells in rows if cells}
 
 
 def finish(run: DistrictRun, out_dir: Path | str | None = None) -> FinishedRun:
@@ -241,8 +252,7 @@ def finish(run: DistrictRun, out_dir: Path | str | None = None) -> FinishedRun:
     gone = prev.loc[~prev[FINDING_KEY].isin(findings[FINDING_KEY])]
     gone = gone.reindex(columns=[FINDING_KEY, *previous.own_columns]).set_index(FINDING_KEY)
     typed = Typed(findings, before, own_columns, previous.own_sheets,
-                  {str(k): {c: str(v) for c, v in row.items() if v != ""}
-                   for k, row in gone.iterrows() if (row != "").any()})
+                  own_cells(gone))
     if run.masked:
         if source_masked is not True:
             typed = dataclasses.replace(typed, before=masked_previous(before))

@@ -1,21 +1,16 @@
 """ANB-01..05: exclusion rules (count date Monday 2025-02-03, kindergarten age date 2024-09-10)."""
 
-import pandas as pd
 import pytest
 
 from mtcollect_nb.checks.catalog import all_rules
 from mtcollect_nb.checks.engine import run_rules
-from mtcollect_nb.testing import absences, enrollment, make_analysis, student
+from mtcollect_nb.testing import absences, enrollment, make_analysis, student, weekdays
 
 RULES = all_rules()
 
 
-def _wd(start, end):
-    return list(pd.bdate_range(start, end))
-
-
-ELEVEN = _wd("2025-01-20", "2025-02-03")
-TEN = _wd("2025-01-21", "2025-02-03")
+ELEVEN = weekdays("2025-01-20", "2025-02-03")
+TEN = weekdays("2025-01-21", "2025-02-03")
 
 
 def run(rule_id, **tables):

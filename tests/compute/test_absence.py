@@ -21,11 +21,8 @@ from mtcollect_nb.testing import (
     params,
     school_days,
     student,
+    weekdays,
 )
-
-
-def _wd(start, end):
-    return list(pd.bdate_range(start, end))
 
 
 def _cal(cid=1, **kw):
@@ -49,11 +46,11 @@ def _one(att, enr=None, **tables):
 # ---- lengths, weekends, holidays -----------------------------------------------------------
 @pytest.mark.slow
 def test_ten_days_ending_on_count_date_is_ten():
-    assert _streak(_one(absences(1, _wd("2025-01-21", "2025-02-03")))) == (10, "2025-01-21")
+    assert _streak(_one(absences(1, weekdays("2025-01-21", "2025-02-03")))) == (10, "2025-01-21")
 
 
 def test_eleven_days_ending_on_count_date_is_eleven_across_weekends():
-    assert _streak(_one(absences(1, _wd("2025-01-20", "2025-02-03")))) == (11, "2025-01-20")
+    assert _streak(_one(absences(1, weekdays("2025-01-20", "2025-02-03")))) == (11, "2025-01-20")
 
 
 @pytest.mark.slow
@@ -63,23 +60,24 @@ def test_holiday_and_non_instructional_day_neither_add_nor_break():
     for d in days:
         if d["date"] == pd.Timestamp("2025-01-29"):
             d.update(schoolDay=True, instruction=False, minutes=0)
-    att = absences(1, _wd("2025-01-16", "2025-02-03"))
+    att = absences(1, weekdays("2025-01-16", "2025-02-03"))
     # 13 weekdays Jan 16..Feb 3 minus the holiday and the PIR day = 11 instructional days
     assert _streak(_one(att, days=days)) == (11, "2025-01-16")
 
 
 def test_present_day_stops_the_walk():
-    att = absences(1, [*_wd("2025-01-20", "2025-01-28"), *_wd("2025-01-30", "2025-02-03")])
+    att = absences(1, [*weekdays("2025-01-20", "2025-01-28"),
+                       *weekdays("2025-01-30", "2025-02-03")])
     assert _streak(_one(att)) == (3, "2025-01-30")
 
 
 def test_return_on_count_date_is_zero():
-    assert _streak(_one(absences(1, _wd("2025-01-06", "2025-01-31")))) == (0, None)
+    assert _streak(_one(absences(1, weekdays("2025-01-06", "2025-01-31")))) == (0, None)
 
 
 def test_count_date_not_instructional_uses_next_instructional_day():
     days = school_days(holidays=["2025-02-03"])
-    att = absences(1, [*_wd("2025-01-21", "2025-01-31"), "2025-02-03", "2025-02-04"])
+    att = absences(1, [*weekdays("2025-01-21", "2025-01-31"), "2025-02-03", "2025-02-04"])
     a = _one(att, days=days)
     assert a.calendars["effectiveCountDate"].iloc[0] == pd.Timestamp("2025-02-04")
     # Jan 21..31 (9 days) + Feb 4; the row on the holiday is ignored
@@ -93,33 +91,33 @@ def test_absence_on_holiday_count_date_alone_is_not_a_streak():
 
 # ---- enrollment boundaries -----------------------------------------------------------------
 def test_days_before_enrollment_do_not_count():
-    att = absences(1, _wd("2025-01-13", "2025-02-03"))
+    att = absences(1, weekdays("2025-01-13", "2025-02-03"))
     assert _streak(_one(att, [enrollment(10, 1, startDate="2025-01-29")])) == (4, "2025-01-29")
 
 
 def test_grade_change_next_day_does_not_break():
     enr = [enrollment(9, 1, grade="05", endDate="2025-01-24"),
            enrollment(10, 1, startDate="2025-01-27")]
-    att = absences(1, _wd("2025-01-17", "2025-02-03"))
+    att = absences(1, weekdays("2025-01-17", "2025-02-03"))
     assert _streak(_one(att, enr)) == (12, "2025-01-17")
 
 
 def test_gap_between_enrollments_breaks():
     enr = [enrollment(9, 1, grade="05", endDate="2025-01-23"),
            enrollment(10, 1, startDate="2025-01-27")]
-    att = absences(1, _wd("2025-01-17", "2025-02-03"))
+    att = absences(1, weekdays("2025-01-17", "2025-02-03"))
     assert _streak(_one(att, enr)) == (6, "2025-01-27")
 
 
 def test_no_show_enrollment_does_not_cover():
     enr = [enrollment(9, 1, grade="05", endDate="2025-01-24", noShow=True),
            enrollment(10, 1, startDate="2025-01-27")]
-    att = absences(1, _wd("2025-01-17", "2025-02-03"))
+    att = absences(1, weekdays("2025-01-17", "2025-02-03"))
     assert _streak(_one(att, enr)) == (6, "2025-01-27")
 
 
 def test_absences_in_another_calendar_do_not_count():
-    a = _one(absences(1, _wd("2025-01-20", "2025-02-03"), calendar_id=2),
+    a = _one(absences(1, weekdays("2025-01-20", "2025-02-03"), calendar_id=2),
              calendars=[_cal(1), _cal(2)], days=school_days(1) + school_days(2))
     assert _streak(a) == (0, None)
 
@@ -215,9 +213,9 @@ def test_whole_day_absence_blank_present_minutes_is_zero():
 
 # ---- Absences sheet ------------------------------------------------------------------------
 def test_absences_table_lists_six_or_more_with_exclusion_at_eleven():
-    att = (absences(1, _wd("2025-01-20", "2025-02-03")) + absences(2, _wd("2025-01-27",
+    att = (absences(1, weekdays("2025-01-20", "2025-02-03")) + absences(2, weekdays("2025-01-27",
                                                                            "2025-02-03"))
-           + absences(3, _wd("2025-01-28", "2025-02-03")))
+           + absences(3, weekdays("2025-01-28", "2025-02-03")))
     a = make_analysis(students=[student(1), student(2), student(3)],
                       enrollments=[enrollment(10, 1, mtSpringAbsent=11, mtExcludeSpringANB=True),
                                    enrollment(20, 2), enrollment(30, 3)], attendance=att)
@@ -311,7 +309,7 @@ def test_engine_matches_reference(district):
 
 def test_engine_matches_reference_on_a_known_long_streak():
     # guards the property test against a generator that never makes long streaks
-    a = _one(absences(1, _wd("2025-01-06", "2025-02-03")))
+    a = _one(absences(1, weekdays("2025-01-06", "2025-02-03")))
     args = (a.instructional_days, a.table("attendance"), a.enrollments, a.calendars)
     assert compute_streaks(*args)["streak"].tolist() == [21]
     assert streaks_reference(*args)["streak"].tolist() == [21]

@@ -17,11 +17,15 @@ from mtcollect_nb.compute.anb import (
     cap_per_student,
     enrollment_fte,
 )
-from mtcollect_nb.testing import absences, enrollment, make_analysis, params, school_days, student
-
-
-def _wd(start, end):
-    return list(pd.bdate_range(start, end))
+from mtcollect_nb.testing import (
+    absences,
+    enrollment,
+    make_analysis,
+    params,
+    school_days,
+    student,
+    weekdays,
+)
 
 
 def _fte(a):
@@ -56,8 +60,8 @@ def test_blank_reported_hours_validated_from_computed_hours():
 def test_eleven_day_streak_excludes_validated_only():
     a = make_analysis(students=[student(1), student(2)],
                       enrollments=[enrollment(10, 1), enrollment(20, 2)],
-                      attendance=absences(1, _wd("2025-01-20", "2025-02-03"))
-                      + absences(2, _wd("2025-01-21", "2025-02-03")))
+                      attendance=absences(1, weekdays("2025-01-20", "2025-02-03"))
+                      + absences(2, weekdays("2025-01-21", "2025-02-03")))
     f = _fte(a)
     assert (f.at[10, "fteReported"], f.at[10, "fteValidated"]) == (1.0, 0.0)
     assert f.at[10, "excludeComputed"] and "absent 11+" in f.at[10, "excludeReasonComputed"]
@@ -179,7 +183,7 @@ def test_anb_by_grade_counts_students_exclusions_graduates_and_fall():
     fall = [_fall(4), _fall(1, grade="06", hours=500), _fall(9, grade="06"),
             _fall(8, grade="06", excluded=True)]
     a = make_analysis(students=studs, enrollments=enr, fall_count=fall,
-                      attendance=absences(3, _wd("2025-01-20", "2025-02-03")))
+                      attendance=absences(3, weekdays("2025-01-20", "2025-02-03")))
     t = anb_by_grade(a, a.fte, a.early_graduates)
     assert list(t.columns) == list(ANB_COLUMNS)
     assert t["grade"].tolist() == ["KG", "06", "12"]
@@ -206,7 +210,7 @@ def test_anb_by_budget_unit():
     a = make_analysis(params(pir_days=4), students=[student(i) for i in (1, 2, 3)],
                       enrollments=enr, fall_count=[_fall(2, grade="10"), _fall(3, grade="10"),
                                                    _fall(1, grade="06")],
-                      attendance=absences(3, _wd("2025-01-20", "2025-02-03")))
+                      attendance=absences(3, weekdays("2025-01-20", "2025-02-03")))
     u = anb_by_budget_unit(a.anb_table, a.params.pir_days)
     assert list(u.columns) == list(BUDGET_UNIT_COLUMNS)
     assert u["budgetUnit"].tolist() == ["Elementary", "High School"]

@@ -18,11 +18,8 @@ from mtcollect_nb.testing import (
     params,
     school_days,
     student,
+    weekdays,
 )
-
-
-def _wd(start, end):
-    return list(pd.bdate_range(start, end))
 
 
 def _one(att, enr=None, **kw):
@@ -41,7 +38,7 @@ def _student(a, person=1):
 # ---- the rule: 10 days enrolled, 10% absent ----------------------------------------------
 def test_nine_days_enrolled_is_never_chronic():
     enr = [enrollment(10, 1, startDate="2025-01-22")]  # Jan 22 .. Feb 3: 9 days
-    a = _one(absences(1, _wd("2025-01-22", "2025-02-03")), enr)
+    a = _one(absences(1, weekdays("2025-01-22", "2025-02-03")), enr)
     assert _student(a) == (9, 9, False)
 
 
@@ -150,7 +147,7 @@ def test_attendance_table_counts_students_enrolled_ten_days_and_the_rate():
            enrollment(30, 3, startDate="2025-01-28"),  # 5 days: not in the denominator
            enrollment(40, 4, startDate="2025-01-28", grade="KG")]
     att = (absences(1, ["2025-01-21", "2025-01-22"])  # 2 of 11 days
-           + absences(3, _wd("2025-01-28", "2025-02-03")))
+           + absences(3, weekdays("2025-01-28", "2025-02-03")))
     a = make_analysis(students=[student(p) for p in (1, 2, 3, 4)], enrollments=enr,
                       attendance=att)
     t = a.attendance_table

@@ -20,6 +20,7 @@ from mtcollect_nb.testing import (
     params,
     school_days,
     student,
+    weekdays,
 )
 
 FALL_PARAMS = params(collection_season="fall")
@@ -29,10 +30,6 @@ def _both(**tables):
     """The same tables as a spring run and as a fall run."""
     tables.setdefault("students", [student(1), student(2)])
     return make_analysis(params(), **tables), make_analysis(FALL_PARAMS, **tables)
-
-
-def _wd(start, end):
-    return list(pd.bdate_range(start, end))
 
 
 # ---- the count date -------------------------------------------------------------------------
@@ -53,7 +50,7 @@ def test_on_the_count_date_and_counted_follow_the_season():
 
 @pytest.mark.slow
 def test_streak_ends_on_the_fall_count_date():
-    eleven = _wd("2024-09-23", "2024-10-07")  # Sep 23..Oct 7: 11 instructional days
+    eleven = weekdays("2024-09-23", "2024-10-07")  # Sep 23..Oct 7: 11 instructional days
     spring, fall = _both(enrollments=[fall_enrollment(10, 1)], attendance=absences(1, eleven))
     assert fall.streaks[["streak", "streakStart"]].values.tolist() == [
         [11, pd.Timestamp("2024-09-23")]]
@@ -91,7 +88,7 @@ def test_absent_fall_fields_are_blank_as_the_loader_fills_an_optional_column():
 def test_absences_table_names_the_seasons_columns():
     rows = [fall_enrollment(10, 1, mtFallAbsent=11, mtExcludeFallANB=True)]
     a = make_analysis(FALL_PARAMS, students=[student(1)], enrollments=rows,
-                      attendance=absences(1, _wd("2024-09-23", "2024-10-07")))
+                      attendance=absences(1, weekdays("2024-09-23", "2024-10-07")))
     t = a.absences_table
     assert list(t.columns) == list(FALL.absences_columns) != list(ABSENCES_COLUMNS)
     assert t[["streak", "mtFallAbsent", "mtExcludeFallANB", "excludeComputed"]].values.tolist(

@@ -18,13 +18,10 @@ from mtcollect_nb.testing import (
     params,
     school_days,
     student,
+    weekdays,
 )
 
 AS_OF = "2025-01-24"
-
-
-def _wd(start, end):
-    return list(pd.bdate_range(start, end))
 
 
 def _cal(cid, school=1, **kw):
@@ -56,7 +53,7 @@ def _date(v):
 
 # ---- the rule: streak + days left >= 11 ----------------------------------------------------
 def test_streak_of_exactly_11_minus_days_left_is_at_risk():
-    a = _forecast(absences(1, _wd("2025-01-20", AS_OF)))  # 5 + 6 days left = 11
+    a = _forecast(absences(1, weekdays("2025-01-20", AS_OF)))  # 5 + 6 days left = 11
     r = _row(a)
     assert (int(r["streakAsOf"]), int(r["daysLeft"]), bool(r["atRisk"])) == (5, 6, True)
     c = a.call_list.iloc[0]
@@ -66,20 +63,20 @@ def test_streak_of_exactly_11_minus_days_left_is_at_risk():
 
 
 def test_one_day_less_is_not_at_risk():
-    a = _forecast(absences(1, _wd("2025-01-21", AS_OF)))  # 4 + 6 = 10
+    a = _forecast(absences(1, weekdays("2025-01-21", AS_OF)))  # 4 + 6 = 10
     assert (int(_row(a)["streakAsOf"]), bool(_row(a)["atRisk"])) == (4, False)
     assert _listed(a) == []
 
 
 @pytest.mark.slow
 def test_min_streak_parameter_gates_the_list():
-    att = absences(1, _wd("2025-01-23", AS_OF))  # 2 days, 2 + 6 < 11 anyway
+    att = absences(1, weekdays("2025-01-23", AS_OF))  # 2 days, 2 + 6 < 11 anyway
     assert _listed(_forecast(att, params={"call_list_min_streak": 2})) == []
     a = _forecast(absences(1, ["2025-01-31"]), as_of="2025-01-31")  # 1 + 1 day left
     assert _listed(a) == []
-    att = absences(1, _wd("2025-01-22", "2025-01-31"))  # 8 + 1 left < 11
+    att = absences(1, weekdays("2025-01-22", "2025-01-31"))  # 8 + 1 left < 11
     assert _listed(_forecast(att, as_of="2025-01-31")) == []
-    att = absences(1, _wd("2025-01-20", "2025-01-31"))  # 10 + 1 = 11
+    att = absences(1, weekdays("2025-01-20", "2025-01-31"))  # 10 + 1 = 11
     assert _listed(_forecast(att, as_of="2025-01-31", params={"call_list_min_streak": 11})) == []
     assert _listed(_forecast(att, as_of="2025-01-31", params={"call_list_min_streak": 10})) == [10]
 
@@ -90,12 +87,12 @@ def test_at_risk_rule_needs_the_minimum_streak():
 
 @pytest.mark.slow
 def test_last_day_before_the_count_date():
-    att = absences(1, _wd("2025-01-20", "2025-01-31"))  # 10 days, 1 left (Feb 3)
+    att = absences(1, weekdays("2025-01-20", "2025-01-31"))  # 10 days, 1 left (Feb 3)
     a = _forecast(att, as_of="2025-01-31")
     r = a.call_list.iloc[0]
     assert (int(r["streakAsOf"]), int(r["daysLeft"]), _date(r["reaches11On"])) == (
         10, 1, "2025-02-03")
-    a = _forecast(absences(1, _wd("2025-01-21", "2025-01-31")), as_of="2025-01-31")  # 9 + 1
+    a = _forecast(absences(1, weekdays("2025-01-21", "2025-01-31")), as_of="2025-01-31")  # 9 + 1
     assert _listed(a) == []
 
 
@@ -107,11 +104,13 @@ def test_streak_broken_by_a_half_day_present_for_part_of_it():
         if d["date"] == pd.Timestamp("2025-01-22"):
             d["minutes"] = 180
     partly = absences(1, ["2025-01-22"], present_minutes=60)  # missed 120 of 180: not whole
-    att = absences(1, _wd("2025-01-15", "2025-01-21") + _wd("2025-01-23", AS_OF)) + partly
+    absent = weekdays("2025-01-15", "2025-01-21") + weekdays("2025-01-23", AS_OF)
+    att = absences(1, absent) + partly
     a = _forecast(att, days=days)
     assert int(_row(a)["streakAsOf"]) == 2 and _listed(a) == []
     missed = absences(1, ["2025-01-22"], present_minutes=0)  # all of the short day missed
-    att = absences(1, _wd("2025-01-15", "2025-01-21") + _wd("2025-01-23", AS_OF)) + missed
+    absent = weekdays("2025-01-15", "2025-01-21") + weekdays("2025-01-23", AS_OF)
+    att = absences(1, absent) + missed
     a = _forecast(att, days=days)
     assert int(_row(a)["streakAsOf"]) == 8 and _listed(a) == [10]
     assert _date(a.call_list.iloc[0]["lastPresent"]) == "2025-01-14"
@@ -136,7 +135,7 @@ def test_streak_across_a_holiday_neither_adds_nor_breaks():
 
 @pytest.mark.slow
 def test_grade_level_threshold_decides_the_streak_at_as_of():
-    att = absences(1, _wd("2025-01-13", AS_OF), present_minutes=100)  # 260 of 360 missed
+    att = absences(1, weekdays("2025-01-13", AS_OF), present_minutes=100)  # 260 of 360 missed
     a = _forecast(att)
     assert int(_row(a)["streakAsOf"]) == 10  # the default 240: whole days
     gl = [{"calendarID": 1, "grade": "06", "wholeDayAbsence": 300}]
@@ -146,7 +145,7 @@ def test_grade_level_threshold_decides_the_streak_at_as_of():
 def test_grade_change_the_next_day_does_not_break_the_streak():
     enr = [enrollment(9, 1, grade="05", endDate="2025-01-17"),
            enrollment(10, 1, startDate="2025-01-20")]
-    a = _forecast(absences(1, _wd("2025-01-13", AS_OF)), enr)
+    a = _forecast(absences(1, weekdays("2025-01-13", AS_OF)), enr)
     assert int(_row(a)["streakAsOf"]) == 10
     assert _listed(a) == [10]  # only the enrollment on the count date is listed
     assert _date(a.call_list.iloc[0]["lastPresent"]) == "2025-01-10"
@@ -154,19 +153,19 @@ def test_grade_change_the_next_day_does_not_break_the_streak():
 
 def test_absent_since_enrolling_has_no_last_present_day():
     enr = [enrollment(10, 1, startDate="2025-01-16")]
-    a = _forecast(absences(1, _wd("2025-01-16", AS_OF)), enr)
+    a = _forecast(absences(1, weekdays("2025-01-16", AS_OF)), enr)
     c = a.call_list.iloc[0]
     assert int(c["streakAsOf"]) == 7 and pd.isna(c["lastPresent"])
 
 
 def test_enrollment_ending_before_the_count_date_is_not_listed():
     enr = [enrollment(10, 1, endDate="2025-01-31")]
-    a = _forecast(absences(1, _wd("2025-01-06", AS_OF)), enr)
+    a = _forecast(absences(1, weekdays("2025-01-06", AS_OF)), enr)
     assert a.streaks_as_of.empty and _listed(a) == []
 
 
 def test_no_show_and_state_excluded_enrollments_are_not_listed():
-    att = absences(1, _wd("2025-01-06", AS_OF)) + absences(2, _wd("2025-01-06", AS_OF))
+    att = absences(1, weekdays("2025-01-06", AS_OF)) + absences(2, weekdays("2025-01-06", AS_OF))
     enr = [enrollment(10, 1, noShow=True), enrollment(20, 2, stateExclude=True)]
     assert _listed(_forecast(att, enr)) == []
 
@@ -174,7 +173,7 @@ def test_no_show_and_state_excluded_enrollments_are_not_listed():
 # ---- as_of itself ---------------------------------------------------------------------------
 @pytest.mark.parametrize("as_of", ["2025-01-25", "2025-01-26"])
 def test_as_of_on_a_weekend_ends_on_the_friday(as_of):
-    a = _forecast(absences(1, _wd("2025-01-20", AS_OF)), as_of=as_of)
+    a = _forecast(absences(1, weekdays("2025-01-20", AS_OF)), as_of=as_of)
     r = _row(a)
     assert (int(r["streakAsOf"]), int(r["daysLeft"]), _date(r["lastDayAsOf"])) == (
         5, 6, "2025-01-24")
@@ -184,17 +183,17 @@ def test_as_of_on_a_weekend_ends_on_the_friday(as_of):
 @pytest.mark.slow
 def test_as_of_on_a_holiday_ends_on_the_last_instructional_day():
     days = school_days(holidays=["2025-01-27"])
-    a = _forecast(absences(1, _wd("2025-01-20", AS_OF)), as_of="2025-01-27", days=days)
+    a = _forecast(absences(1, weekdays("2025-01-20", AS_OF)), as_of="2025-01-27", days=days)
     r = _row(a)
     assert (int(r["streakAsOf"]), int(r["daysLeft"])) == (5, 5)  # Jan 28-31, Feb 3
     assert _listed(a) == []
-    a = _forecast(absences(1, _wd("2025-01-17", AS_OF)), as_of="2025-01-27", days=days)
+    a = _forecast(absences(1, weekdays("2025-01-17", AS_OF)), as_of="2025-01-27", days=days)
     assert _date(a.call_list.iloc[0]["reaches11On"]) == "2025-02-03"
 
 
 def test_attendance_after_as_of_is_not_read():
     # the data already holds absences up to the count date: a forecast does not use them
-    att = absences(1, _wd("2025-01-20", "2025-02-03"))
+    att = absences(1, weekdays("2025-01-20", "2025-02-03"))
     normal = make_analysis(students=[student(1)], enrollments=[enrollment(10, 1)],
                            attendance=att)
     assert normal.streaks["streak"].tolist() == [11]
@@ -209,7 +208,7 @@ def test_attendance_after_as_of_is_not_read():
 
 # ---- already at 11, and the order ----------------------------------------------------------
 def test_already_at_eleven_is_listed_with_no_reaches_day_and_still_counted():
-    a = _forecast(absences(1, _wd("2025-01-06", AS_OF)))  # 15 days at as_of
+    a = _forecast(absences(1, weekdays("2025-01-06", AS_OF)))  # 15 days at as_of
     c = a.call_list.iloc[0]
     assert int(c["streakAsOf"]) == 15 and pd.isna(c["reaches11On"])
     assert float(c["fteAtRisk"]) == 1.0  # still in the count: back before Feb 3 and it stays
@@ -219,7 +218,7 @@ def test_already_at_eleven_is_listed_with_no_reaches_day_and_still_counted():
 def test_sorted_by_fewest_spare_days_then_longest_streak():
     people = {1: "2025-01-20", 2: "2025-01-14", 3: "2025-01-21", 4: "2025-01-06",
               5: "2025-01-17"}
-    att = [r for p, start in people.items() for r in absences(p, _wd(start, AS_OF))]
+    att = [r for p, start in people.items() for r in absences(p, weekdays(start, AS_OF))]
     enr = [enrollment(10 * p, p) for p in people]
     a = _forecast(att, enr)
     got = a.call_list[["enrollmentID", "streakAsOf", "daysLeft"]].values.tolist()
@@ -230,7 +229,7 @@ def test_sorted_by_fewest_spare_days_then_longest_streak():
 @pytest.mark.slow
 def test_normal_run_has_an_empty_call_list_and_nothing_at_risk():
     a = make_analysis(students=[student(1)], enrollments=[enrollment(10, 1)],
-                      attendance=absences(1, _wd("2025-01-06", "2025-01-31")))
+                      attendance=absences(1, weekdays("2025-01-06", "2025-01-31")))
     assert a.call_list.empty and list(a.call_list.columns) == list(CALL_LIST_COLUMNS)
     assert a.at_risk_by_unit["fteAtRisk"].tolist() == [0.0, 0.0]
 
@@ -243,7 +242,7 @@ def _two_schools(hours_p, hours_s, absent_in):
                 "name": f"School {s}"} for s in (1, 2)]
     enr = [enrollment(10, 1, mtSpringAggregateHours=hours_p),
            enrollment(11, 1, calendarID=2, serviceType="S", mtSpringAggregateHours=hours_s)]
-    att = absences(1, _wd("2025-01-13", AS_OF), calendar_id=absent_in)
+    att = absences(1, weekdays("2025-01-13", AS_OF), calendar_id=absent_in)
     return _forecast(att, enr, calendars=cals, schools=schools,
                      days=school_days(1) + school_days(2))
 
@@ -277,14 +276,14 @@ def test_fte_at_risk_of_two_enrollments_of_one_student_adds_up_to_the_loss():
 
 def test_already_excluded_enrollment_is_listed_with_no_fte_at_risk():
     enr = [enrollment(10, 1, mtExcludeSpringANB=True)]
-    a = _forecast(absences(1, _wd("2025-01-13", AS_OF)), enr)
+    a = _forecast(absences(1, weekdays("2025-01-13", AS_OF)), enr)
     assert _listed(a) == [10] and float(a.call_list.iloc[0]["fteAtRisk"]) == 0.0
 
 
 def test_anb_at_risk_per_budget_unit():
     enr = [enrollment(10, 1), enrollment(20, 2, grade="10", mtSpringAggregateHours=400.0),
            enrollment(30, 3, grade="11")]
-    att = absences(1, _wd("2025-01-13", AS_OF)) + absences(2, _wd("2025-01-13", AS_OF))
+    att = absences(1, weekdays("2025-01-13", AS_OF)) + absences(2, weekdays("2025-01-13", AS_OF))
     a = _forecast(att, enr, params={"pir_days": 4})
     t = a.at_risk_by_unit
     assert list(t.columns) == list(AT_RISK_COLUMNS)
@@ -295,7 +294,7 @@ def test_anb_at_risk_per_budget_unit():
 # ---- chronic absence on the call list ------------------------------------------------------
 def test_call_list_carries_chronic_absence_of_the_student_in_that_school():
     enr = [enrollment(10, 1, startDate="2025-01-06")]
-    a = _forecast(absences(1, _wd("2025-01-14", AS_OF)), enr)
+    a = _forecast(absences(1, weekdays("2025-01-14", AS_OF)), enr)
     c = a.call_list.iloc[0]
     assert (int(c["daysEnrolled"]), int(c["daysAbsent"]), bool(c["chronicallyAbsent"])) == (
         15, 9, True)

@@ -24,7 +24,7 @@ from mtcollect_nb.report import summary as ws_sum
 from mtcollect_nb.report.pipeline import key_and_mask
 from mtcollect_nb.report.sheets import school_named
 from mtcollect_nb.report.workbook import write_tables, write_workbook
-from mtcollect_nb.testing import absences, enrollment, make_analysis, params, student
+from mtcollect_nb.testing import absences, enrollment, make_analysis, params, student, weekdays
 from mtcollect_nb.window.finished import finish
 
 pytestmark = pytest.mark.slow
@@ -32,18 +32,14 @@ pytestmark = pytest.mark.slow
 REAL_IDS = ("600000001", "600000002", "600000003")
 
 
-def _wd(start: str, end: str) -> list[pd.Timestamp]:
-    return list(pd.bdate_range(start, end))
-
-
 def _run(out: Path, as_of: str | None = "2025-01-24", mask: bool = False,
          back: tuple[int, ...] = ()):
     """Three students: 1 absent 5 days (5 + 6 = 11: listed), 2 absent 4 days (10: not),
     3 absent 10 days (listed after 1: 5 spare days). ``back``: students present on the
     days after Jan 24 (a rerun as of Jan 27 with one more day known)."""
-    att = (absences(1, _wd("2025-01-20", "2025-01-24")) + absences(2, _wd("2025-01-21",
+    att = (absences(1, weekdays("2025-01-20", "2025-01-24")) + absences(2, weekdays("2025-01-21",
                                                                          "2025-01-24"))
-           + absences(3, _wd("2025-01-13", "2025-01-24")))
+           + absences(3, weekdays("2025-01-13", "2025-01-24")))
     if as_of == "2025-01-27":
         att += [r for p in (1, 2, 3) if p not in back for r in absences(p, ["2025-01-27"])]
     students = [student(p, stateID=REAL_IDS[p - 1], lastName=f"Zyx{p}name") for p in (1, 2, 3)]
